@@ -1,0 +1,100 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from people.models import ChampionAssignment, ClinicalArea, Department, Person
+
+User = get_user_model()
+
+
+class ClinicalAreaInline(admin.TabularInline):
+    model = ClinicalArea
+    extra = 0
+
+
+@admin.register(Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ClinicalAreaInline]
+
+
+class ChampionAssignmentInline(admin.TabularInline):
+    model = ChampionAssignment
+    extra = 0
+    autocomplete_fields = ["person", "clinical_area"]
+
+
+@admin.register(ClinicalArea)
+class ClinicalAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "department"]
+    list_filter = ["department"]
+    search_fields = ["name", "department__name"]
+    inlines = [ChampionAssignmentInline]
+
+
+class PersonAdminForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "user",
+            "display_name",
+            "job_role",
+            "band",
+            "department",
+            "clinical_areas",
+            "line_manager",
+            "email",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        department = cleaned.get("department")
+        areas = cleaned.get("clinical_areas")
+        if department and areas:
+            foreign = [area.name for area in areas if area.department_id != department.pk]
+            if foreign:
+                self.add_error(
+                    "clinical_areas",
+                    f"These areas belong to another department: {', '.join(foreign)}.",
+                )
+        manager = cleaned.get("line_manager")
+        if manager and self.instance.pk and manager.pk == self.instance.pk:
+            self.add_error("line_manager", "A person cannot be their own line manager.")
+        return cleaned
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    form = PersonAdminForm
+    list_display = ["display_name", "job_role", "band", "department", "line_manager"]
+    list_filter = ["department", "job_role", "band", "clinical_areas"]
+    search_fields = ["display_name", "email", "user__username"]
+    autocomplete_fields = ["user", "line_manager"]
+    filter_horizontal = ["clinical_areas"]
+    list_select_related = ["department", "line_manager"]
+    inlines = [ChampionAssignmentInline]
+
+
+@admin.register(ChampionAssignment)
+class ChampionAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "clinical_area", "started_on"]
+    list_filter = ["clinical_area__department", "clinical_area"]
+    search_fields = ["person__display_name", "clinical_area__name"]
+    autocomplete_fields = ["person", "clinical_area"]
+    list_select_related = ["person", "clinical_area"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+    pass
+
+
+admin.site.site_header = "QI Register administration"
+admin.site.site_title = "QI Register admin"

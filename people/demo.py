@@ -1,0 +1,327 @@
+"""Demo people for `seed_demo`: a plausible pharmacy department, built in bulk so it scales.
+
+Seeding is exempt from the "no bulk writes on audited models" rule: it writes no history rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from people.models import ChampionAssignment, ClinicalArea, Department, Person
+
+User = get_user_model()
+
+DEPARTMENT = ("Pharmacy", "pharmacy")
+CLINICAL_AREAS = [
+    "Acute medicine",
+    "Surgery",
+    "Dispensary",
+    "Aseptics",
+    "Medicines information",
+    "Paediatrics",
+    "Critical care",
+    "Oncology",
+    "Emergency department",
+    "Mental health",
+]
+# The last area is deliberately left without a champion, so the "who to ask" path has data.
+AREAS_WITHOUT_CHAMPION = {"Mental health"}
+
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Efua",
+    "Fatima",
+    "George",
+    "Hannah",
+    "Imran",
+    "Jade",
+    "Kwame",
+    "Laura",
+    "Mohammed",
+    "Niamh",
+    "Oliver",
+    "Priya",
+    "Rhys",
+    "Sofia",
+    "Tom",
+    "Uma",
+    "Victor",
+    "Wei",
+    "Yasmin",
+    "Zainab",
+    "Adam",
+    "Bethan",
+    "Callum",
+    "Deepa",
+    "Ellie",
+    "Farah",
+    "Gareth",
+    "Holly",
+    "Isaac",
+    "Jasmine",
+    "Kieran",
+    "Leah",
+    "Marcus",
+    "Nadia",
+    "Owen",
+    "Poppy",
+    "Rashid",
+    "Sian",
+    "Tariq",
+    "Usha",
+    "Vikram",
+    "Willow",
+    "Xavier",
+    "Yusuf",
+    "Zoe",
+    "Amelia",
+    "Bilal",
+    "Carys",
+    "Dev",
+    "Eleanor",
+    "Finn",
+    "Grace",
+    "Harvey",
+]
+LAST_NAMES = [
+    "Patel",
+    "Smith",
+    "Jones",
+    "Williams",
+    "Brown",
+    "Taylor",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Roberts",
+    "Johnson",
+    "Lewis",
+    "Walker",
+    "Robinson",
+    "Wood",
+    "Thompson",
+    "White",
+    "Watson",
+    "Jackson",
+    "Wright",
+    "Green",
+    "Harris",
+    "Cooper",
+    "King",
+    "Lee",
+    "Martin",
+    "Clarke",
+    "James",
+    "Morgan",
+    "Hughes",
+    "Edwards",
+    "Hill",
+    "Moore",
+    "Clark",
+    "Harrison",
+    "Scott",
+    "Young",
+    "Morris",
+    "Hall",
+    "Ward",
+    "Turner",
+    "Carter",
+    "Phillips",
+    "Mitchell",
+    "Khan",
+    "Ali",
+    "Hussain",
+    "Begum",
+    "Singh",
+    "Kaur",
+    "Ahmed",
+    "Nguyen",
+    "Okafor",
+    "Mensah",
+    "Kowalski",
+    "Novak",
+    "Silva",
+    "Costa",
+    "Murphy",
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    job_role: str
+    band: str
+    areas: tuple[str, ...]
+    is_admin: bool = False
+
+
+DEMO_LOGINS = [
+    DemoLogin("admin", "Amira Khan", Person.JobRole.PHARMACIST, "9", ("Dispensary",), True),
+    DemoLogin("manager", "Morgan Ellis", Person.JobRole.PHARMACIST, "8b", ("Acute medicine",)),
+    DemoLogin(
+        "champion", "Chris Okoro", Person.JobRole.PHARMACIST, "8a", ("Acute medicine", "Surgery")
+    ),
+    DemoLogin("staff", "Sam Taylor", Person.JobRole.TECHNICIAN, "5", ("Acute medicine",)),
+]
+
+
+def _generated_identity(index: int) -> tuple[str, str]:
+    """A deterministic (username, display name) for the index-th generated person."""
+    first = FIRST_NAMES[index % len(FIRST_NAMES)]
+    last = LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    round_ = index // (len(FIRST_NAMES) * len(LAST_NAMES))
+    username = f"{first}.{last}".lower() + (f"{round_ + 1}" if round_ else "")
+    return username, f"{first} {last}"
+
+
+def _generated_role(index: int) -> tuple[str, str]:
+    roles = [
+        (Person.JobRole.PHARMACIST, "7"),
+        (Person.JobRole.TECHNICIAN, "5"),
+        (Person.JobRole.PHARMACIST, "6"),
+        (Person.JobRole.ASSISTANT, "3"),
+        (Person.JobRole.TECHNICIAN, "4"),
+        (Person.JobRole.ASSISTANT, "2"),
+        (Person.JobRole.PHARMACIST, "8a"),
+        (Person.JobRole.TECHNICIAN, "6"),
+    ]
+    return roles[index % len(roles)]
+
+
+@transaction.atomic
+def seed_people(*, password: str, people: int) -> Department:
+    """Create (or complete) the demo department: `people` people in all, demo logins included."""
+    department, _ = Department.objects.get_or_create(
+        slug=DEPARTMENT[1], defaults={"name": DEPARTMENT[0]}
+    )
+    areas = {}
+    for name in CLINICAL_AREAS:
+        areas[name], _ = ClinicalArea.objects.get_or_create(department=department, name=name)
+
+    password_hash = make_password(password)
+    _seed_demo_logins(department, areas, password_hash)
+    _seed_generated_people(department, areas, password_hash, max(people - len(DEMO_LOGINS), 0))
+    return department
+
+
+def _seed_demo_logins(department, areas, password_hash) -> None:
+    persons = {}
+    for login in DEMO_LOGINS:
+        user, _ = User.objects.get_or_create(username=login.username)
+        user.password = password_hash
+        user.is_staff = user.is_superuser = login.is_admin
+        user.email = f"{login.username}@qi-register.example"
+        name_parts = login.display_name.split()
+        user.first_name, user.last_name = name_parts[0], name_parts[-1]
+        user.save()
+        person, _ = Person.objects.update_or_create(
+            user=user,
+            defaults={
+                "display_name": login.display_name,
+                "job_role": login.job_role,
+                "band": login.band,
+                "department": department,
+                "email": user.email,
+            },
+        )
+        person.clinical_areas.set([areas[name] for name in login.areas])
+        persons[login.username] = person
+
+    for username in ("staff", "champion"):
+        persons[username].line_manager = persons["manager"]
+        persons[username].save(update_fields=["line_manager"])
+    persons["manager"].line_manager = persons["admin"]
+    persons["manager"].save(update_fields=["line_manager"])
+    for name in ("Acute medicine", "Surgery"):
+        ChampionAssignment.objects.get_or_create(
+            person=persons["champion"], clinical_area=areas[name]
+        )
+
+
+def _seed_generated_people(department, areas, password_hash, count: int) -> None:
+    identities = [_generated_identity(i) for i in range(count)]
+    usernames = [username for username, _ in identities]
+    existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [
+            User(
+                username=username,
+                password=password_hash,
+                first_name=name.split()[0],
+                last_name=name.split()[-1],
+                email=f"{username}@qi-register.example",
+            )
+            for username, name in identities
+            if username not in existing
+        ],
+        batch_size=2000,
+    )
+    User.objects.filter(username__in=usernames).exclude(password=password_hash).update(
+        password=password_hash
+    )
+    user_ids = dict(User.objects.filter(username__in=usernames).values_list("username", "id"))
+    with_person = set(
+        Person.objects.filter(user_id__in=user_ids.values()).values_list("user_id", flat=True)
+    )
+    new_people = []
+    for index, (username, name) in enumerate(identities):
+        if user_ids[username] in with_person:
+            continue
+        job_role, band = _generated_role(index)
+        new_people.append(
+            Person(
+                user_id=user_ids[username],
+                display_name=name,
+                job_role=job_role,
+                band=band,
+                department=department,
+                email=f"{username}@qi-register.example",
+            )
+        )
+    Person.objects.bulk_create(new_people, batch_size=2000)
+    if not new_people:
+        return
+
+    area_list = list(areas.values())
+    Membership = Person.clinical_areas.through
+    memberships = []
+    for person in new_people:
+        first = area_list[person.pk % len(area_list)]
+        memberships.append(Membership(person_id=person.pk, clinicalarea_id=first.pk))
+        if person.pk % 3 == 0:
+            second = area_list[(person.pk + 4) % len(area_list)]
+            memberships.append(Membership(person_id=person.pk, clinicalarea_id=second.pk))
+    Membership.objects.bulk_create(memberships, batch_size=5000, ignore_conflicts=True)
+
+    # Senior people (band 8a) manage about eight others each; the demo manager gets a team too.
+    seeded = list(
+        Person.objects.filter(user_id__in=user_ids.values()).order_by("pk").only("pk", "band")
+    )
+    managers = [p for p in seeded if p.band == "8a"] or seeded[:1]
+    demo_manager = Person.objects.get(user__username="manager")
+    for position, person in enumerate(seeded):
+        if person.band == "8a" or position < 6:
+            person.line_manager_id = demo_manager.pk
+        else:
+            person.line_manager_id = managers[position % len(managers)].pk
+    Person.objects.bulk_update(seeded, ["line_manager"], batch_size=2000)
+
+    # One champion for every area that needs one and has none yet.
+    championed = set(ChampionAssignment.objects.values_list("clinical_area__name", flat=True))
+    senior = iter(p for p in seeded if p.band in {"8a", "7"})
+    for name, area in areas.items():
+        if name in championed or name in AREAS_WITHOUT_CHAMPION:
+            continue
+        person = next(senior, None)
+        if person is None:
+            break
+        ChampionAssignment.objects.get_or_create(person=person, clinical_area=area)

@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from people.demo import DEMO_LOGINS, seed_people
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a plausible demo department with people, managers, champions and the demo logins "
+        "staff, champion, manager and admin. Safe to run again: it only adds what is missing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", required=True, help="Password for every demo login.")
+        parser.add_argument("--people", type=int, default=40, help="People in all (default 40).")
+
+    def handle(self, *args, password: str, people: int, **options):
+        if people < len(DEMO_LOGINS):
+            raise CommandError(f"--people must be at least {len(DEMO_LOGINS)}.")
+        if not password:
+            raise CommandError("--password must not be empty.")
+        department = seed_people(password=password, people=people)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{department.name}: {department.people.count()} people, "
+                f"{department.clinical_areas.count()} clinical areas."
+            )
+        )
+        self.stdout.write("Demo logins: " + ", ".join(login.username for login in DEMO_LOGINS))

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history import register
+from simple_history.models import HistoricalRecords
+
+# Governance wants to see who was made an admin and when, so user accounts keep history too.
+register(get_user_model(), app=__package__, table_name="people_historicaluser")
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=100, unique=True, help_text="For example, Pharmacy.")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClinicalArea(models.Model):
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="clinical_areas"
+    )
+    name = models.CharField(
+        max_length=100, help_text="For example, Acute medicine, Surgery, Dispensary, Aseptics."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "name"], name="clinical_area_unique_name_per_department"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_directory(self) -> PersonQuerySet:
+        return self.select_related("department", "line_manager").prefetch_related("clinical_areas")
+
+    def managers(self) -> PersonQuerySet:
+        return self.filter(reports__isnull=False).distinct()
+
+    def champions(self) -> PersonQuerySet:
+        return self.filter(champion_assignments__isnull=False).distinct()
+
+
+class Person(models.Model):
+    """A member of staff: one per user account."""
+
+    class JobRole(models.TextChoices):
+        PHARMACIST = "pharmacist", "Pharmacist"
+        TECHNICIAN = "technician", "Pharmacy technician"
+        ASSISTANT = "assistant", "Pharmacy assistant"
+        OTHER = "other", "Other"
+
+    class Band(models.TextChoices):
+        BAND_2 = "2", "Band 2"
+        BAND_3 = "3", "Band 3"
+        BAND_4 = "4", "Band 4"
+        BAND_5 = "5", "Band 5"
+        BAND_6 = "6", "Band 6"
+        BAND_7 = "7", "Band 7"
+        BAND_8A = "8a", "Band 8a"
+        BAND_8B = "8b", "Band 8b"
+        BAND_8C = "8c", "Band 8c"
+        BAND_8D = "8d", "Band 8d"
+        BAND_9 = "9", "Band 9"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
+    )
+    display_name = models.CharField(max_length=150, help_text="The name other staff see.")
+    job_role = models.CharField(max_length=20, choices=JobRole.choices)
+    band = models.CharField(max_length=2, choices=Band.choices, blank=True)
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="people")
+    clinical_areas = models.ManyToManyField(
+        ClinicalArea,
+        blank=True,
+        related_name="people",
+        help_text="The areas this person works in.",
+    )
+    line_manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="Whoever manages this person; a manager sees their reports' QI engagement.",
+    )
+    email = models.EmailField("contact email", blank=True)
+
+    history = HistoricalRecords(m2m_fields=[clinical_areas])
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(line_manager=F("pk")), name="person_not_own_line_manager"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @cached_property
+    def champion_area_ids(self) -> frozenset[int]:
+        """Clinical areas this person champions (one query, then cached on the instance)."""
+        return frozenset(self.champion_assignments.values_list("clinical_area_id", flat=True))
+
+    @property
+    def is_champion(self) -> bool:
+        return bool(self.champion_area_ids)
+
+    def is_champion_for(self, *areas: ClinicalArea | int) -> bool:
+        """True if this person champions any of the given areas."""
+        area_ids = {area if isinstance(area, int) else area.pk for area in areas}
+        return not self.champion_area_ids.isdisjoint(area_ids)
+
+    def is_manager_of(self, other: Person) -> bool:
+        return other.line_manager_id == self.pk
+
+    @property
+    def is_manager(self) -> bool:
+        return self.reports.exists()
+
+
+class ChampionAssignment(models.Model):
+    """A person named as QI champion for a clinical area: its point of contact and mentor."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="champion_assignments"
+    )
+    clinical_area = models.ForeignKey(
+        ClinicalArea, on_delete=models.CASCADE, related_name="champion_assignments"
+    )
+    started_on = models.DateField(default=timezone.localdate)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["clinical_area__name", "person__display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "clinical_area"], name="champion_once_per_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – champion for {self.clinical_area}"

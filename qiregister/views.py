@@ -1,0 +1,45 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitoring: 200 when the app can reach its database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    sections = [
+        {
+            "label": "Change your password",
+            "href": reverse("password_change"),
+            "description": "Keep your account secure.",
+        },
+    ]
+    if request.user.is_staff:
+        sections.append(
+            {
+                "label": "Administration",
+                "href": reverse("admin:index"),
+                "description": "Manage departments, people and champions, with change history.",
+            }
+        )
+    return render(request, "home.html", {"sections": sections})
+
+
+@login_not_required
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")

@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from people.models import ChampionAssignment, ClinicalArea, Department, Person
+
+
+@pytest.mark.parametrize("model", [Department, ClinicalArea, Person, ChampionAssignment])
+def test_admin_changelists_load_for_admins(client_for, admin, champion, model):
+    url = reverse(f"admin:people_{model._meta.model_name}_changelist")
+    response = client_for(admin).get(url, {"q": "a"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["staff", "champion", "manager", "outsider"])
+def test_admin_is_closed_to_non_admins(db, client_for, request, persona):
+    person = request.getfixturevalue(persona)
+    response = client_for(person).get(reverse("admin:people_person_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_admin_change_records_history_with_who_made_it(client_for, admin, staff):
+    url = reverse("admin:people_person_change", args=[staff.pk])
+    data = {
+        "user": staff.user.pk,
+        "display_name": "Samantha Taylor",
+        "job_role": staff.job_role,
+        "band": "6",
+        "department": staff.department.pk,
+        "clinical_areas": [a.pk for a in staff.clinical_areas.all()],
+        "line_manager": staff.line_manager.pk,
+        "email": staff.email,
+        "champion_assignments-TOTAL_FORMS": "0",
+        "champion_assignments-INITIAL_FORMS": "0",
+        "champion_assignments-MIN_NUM_FORMS": "0",
+        "champion_assignments-MAX_NUM_FORMS": "1000",
+    }
+    response = client_for(admin).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    latest = staff.history.latest()
+    assert latest.display_name == "Samantha Taylor"
+    assert latest.history_user == admin.user
+    history_page = client_for(admin).get(reverse("admin:people_person_history", args=[staff.pk]))
+    assert "Samantha Taylor" in history_page.content.decode()
+
+
+def test_admin_rejects_areas_from_another_department(client_for, admin, staff, outsider):
+    url = reverse("admin:people_person_change", args=[staff.pk])
+    foreign_area = outsider.clinical_areas.get()
+    data = {
+        "user": staff.user.pk,
+        "display_name": staff.display_name,
+        "job_role": staff.job_role,
+        "band": staff.band,
+        "department": staff.department.pk,
+        "clinical_areas": [foreign_area.pk],
+        "email": staff.email,
+        "champion_assignments-TOTAL_FORMS": "0",
+        "champion_assignments-INITIAL_FORMS": "0",
+        "champion_assignments-MIN_NUM_FORMS": "0",
+        "champion_assignments-MAX_NUM_FORMS": "1000",
+    }
+    response = client_for(admin).post(url, data)
+    assert response.status_code == 200
+    assert "belong to another department" in response.content.decode()
+    assert list(staff.clinical_areas.all()) != [foreign_area]
+
+
+def test_user_accounts_keep_history(admin, django_user_model):
+    user = django_user_model.objects.create_user("newstarter")
+    user.is_staff = True
+    user.save()
+    assert [h.is_staff for h in user.history.order_by("history_date")] == [False, True]

@@ -1,0 +1,49 @@
+"""The embedded PostgreSQL path, end to end: start a server from the wheel, migrate, query.
+
+Runs manage.py in a child process with DATABASE_URL unset and a fresh data folder, exactly as a
+newcomer's first `make run` does.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.embedded
+def test_embedded_server_starts_migrates_and_answers_queries(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["QIREGISTER_DATA_DIR"] = str(tmp_path / "data")
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    migrated = manage("migrate", "--no-input")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Applying people.0001_initial... OK" in migrated.stdout
+
+    queried = manage(
+        "shell",
+        "-c",
+        "from django.db import connection; from people.models import Department; "
+        "Department.objects.create(name='Pharmacy', slug='pharmacy'); "
+        "print(connection.vendor, connection.settings_dict['HOST'], Department.objects.count())",
+    )
+    assert queried.returncode == 0, queried.stderr
+    vendor, host, count = queried.stdout.strip().splitlines()[-1].split()
+    assert vendor == "postgresql"
+    assert host.startswith(str(tmp_path))  # the socket lives in the test's own data folder
+    assert count == "1"
+    # The server stops with its last process, leaving no postmaster behind.
+    assert not (tmp_path / "data" / "pg" / "postmaster.pid").exists()

@@ -1,0 +1,73 @@
+"""Settings come from the environment and fail loudly on bad values; production checks pass."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from qiregister.settings import env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k" * 20 + "3fJ9@x!Qz7#Lp2$Wm8^Rt5&Yv1*Nb6(Hc4)"
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_env_bool_reads_common_spellings(monkeypatch):
+    monkeypatch.setenv("QI_FLAG", "Yes")
+    assert env_bool("QI_FLAG", False) is True
+    monkeypatch.setenv("QI_FLAG", "off")
+    assert env_bool("QI_FLAG", True) is False
+    monkeypatch.delenv("QI_FLAG")
+    assert env_bool("QI_FLAG", True) is True
+
+
+def test_env_bool_rejects_a_malformed_value(monkeypatch):
+    monkeypatch.setenv("QI_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="QI_FLAG must be true or false"):
+        env_bool("QI_FLAG", False)
+
+
+def test_env_int_rejects_a_malformed_value(monkeypatch):
+    monkeypatch.setenv("QI_NUMBER", "ten")
+    with pytest.raises(ImproperlyConfigured, match="QI_NUMBER must be a whole number"):
+        env_int("QI_NUMBER", 1)
+
+
+def test_env_list_splits_and_trims(monkeypatch):
+    monkeypatch.setenv("QI_HOSTS", " a.example , b.example,,")
+    assert env_list("QI_HOSTS") == ["a.example", "b.example"]
+
+
+def test_debug_off_refuses_to_start_without_a_real_secret_key():
+    result = run_manage("check", DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_passes_with_production_settings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="qi.example.nhs.uk",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
