@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.models import ChampionAssignment, ClinicalArea, Department, Person
+from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill
 
 User = get_user_model()
 
@@ -86,6 +86,12 @@ class ChampionAssignmentAdmin(SimpleHistoryAdmin):
     search_fields = ["person__display_name", "clinical_area__name"]
     autocomplete_fields = ["person", "clinical_area"]
     list_select_related = ["person", "clinical_area"]
+
+
+@admin.register(Skill)
+class SkillAdmin(SimpleHistoryAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
 
 
 admin.site.unregister(User)

@@ -49,6 +49,20 @@ class ClinicalArea(models.Model):
         return self.name
 
 
+class Skill(models.Model):
+    """A skill a task needs or a person offers, e.g. data collection, audit design, Excel."""
+
+    name = models.CharField(max_length=80, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class PersonQuerySet(models.QuerySet):
     def for_directory(self) -> PersonQuerySet:
         return self.select_related("department", "line_manager").prefetch_related("clinical_areas")

@@ -4,17 +4,24 @@ from django.urls import reverse
 # (label, url name); a section is "current" when the path starts with its URL.
 PRIMARY_NAVIGATION = [
     ("Home", "home"),
+    ("Projects", "projects:register"),
+    ("Propose a project", "projects:create"),
 ]
 
 
 def navigation(request: HttpRequest) -> dict:
     if not request.user.is_authenticated:
         return {}
-    items = []
-    for label, url_name in PRIMARY_NAVIGATION:
-        href = reverse(url_name)
-        current = request.path == href if href == "/" else request.path.startswith(href)
-        items.append({"label": label, "href": href, "current": current})
+    items = [{"label": label, "href": reverse(name)} for label, name in PRIMARY_NAVIGATION]
+    # The current section is the one whose URL is the longest prefix of this page's path.
+    matches = [
+        item for item in items if item["href"] != "/" and request.path.startswith(item["href"])
+    ]
+    current = max(matches, key=lambda item: len(item["href"]), default=None)
+    if current is None and request.path == "/":
+        current = items[0]
+    for item in items:
+        item["current"] = item is current
     if request.user.is_staff:
         items.append(
             {"label": "Admin", "href": reverse("admin:index"), "current": False},

@@ -24,6 +24,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     sections = [
         {
+            "label": "Project register",
+            "href": reverse("projects:register"),
+            "description": "Find active and proposed projects to join, or tasks to take.",
+        },
+        {
+            "label": "Propose a project",
+            "href": reverse("projects:create"),
+            "description": "Check for similar work, then save a draft or submit for review.",
+        },
+        {
             "label": "Change your password",
             "href": reverse("password_change"),
             "description": "Keep your account secure.",

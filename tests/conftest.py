@@ -15,6 +15,7 @@ from tests.factories import (
     ClinicalAreaFactory,
     DepartmentFactory,
     PersonFactory,
+    ProjectFactory,
     UserFactory,
 )
 
@@ -115,3 +116,22 @@ def client_for(client):
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness adds seconds to every persona; tests need no such defence.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def project(staff, acute_medicine):
+    """A submitted project in Acute medicine led by `staff`."""
+    return ProjectFactory(
+        lead=staff,
+        title="Reducing omitted critical medicines on the wards",
+        aim="Reduce omitted doses of time-critical medicines by 50% within 6 months.",
+        clinical_areas=[acute_medicine],
+    )
+
+
+@pytest.fixture
+def draft(staff, acute_medicine):
+    """A draft (not yet submitted) project in Acute medicine led by `staff`."""
+    return ProjectFactory(
+        lead=staff, draft=True, title="Draft idea about insulin", clinical_areas=[acute_medicine]
+    )

@@ -1,9 +1,15 @@
 """factory_boy factories for the domain; personas in conftest.py are built from these."""
 
+from decimal import Decimal
+
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from people.models import ChampionAssignment, ClinicalArea, Department, Person
+from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill
+from projects.models import ProgressUpdate, Project, RoleOpening, StrategicPriority, Task
+from projects.search import refresh_search_vectors
+from projects.services import next_reference
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -60,3 +66,106 @@ class ChampionAssignmentFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     clinical_area = factory.SubFactory(ClinicalAreaFactory)
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Skill {n}")
+
+
+class StrategicPriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicPriority
+
+    department = factory.SubFactory(DepartmentFactory)
+    name = factory.Sequence(lambda n: f"Priority {n}")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A submitted project (with a reference) unless `draft=True`; search index kept current."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    class Params:
+        draft = False
+
+    title = factory.Sequence(lambda n: f"Improvement project {n}")
+    kind = Project.Kind.QI_PROJECT
+    aim = "Improve something measurable by 20% within six months."
+    problem = "The current process is slow and error prone."
+    lead = factory.SubFactory(PersonFactory)
+    department = factory.LazyAttribute(lambda p: p.lead.department)
+    stage = factory.LazyAttribute(
+        lambda p: Project.Stage.IDEA if p.draft else Project.Stage.PLANNING
+    )
+    submitted_at = factory.LazyAttribute(lambda p: None if p.draft else timezone.now())
+    reference = factory.LazyAttribute(
+        lambda p: None if p.draft else next_reference(year=timezone.localdate().year)
+    )
+    commitment_hours = Decimal("2")
+    commitment_period = "week"
+
+    @factory.post_generation
+    def clinical_areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.clinical_areas.set(extracted)
+
+    @factory.post_generation
+    def co_leads(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.co_leads.set(extracted)
+
+    @factory.post_generation
+    def strategic_priorities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.strategic_priorities.set(extracted)
+
+    @factory.post_generation
+    def index(self, create, extracted, **kwargs):
+        if create:
+            refresh_search_vectors(Project.objects.filter(pk=self.pk))
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Task
+        skip_postgeneration_save = True
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Task {n}")
+    estimated_hours = Decimal("2")
+    status = Task.Status.OPEN
+
+    @factory.post_generation
+    def skills_needed(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.skills_needed.set(extracted)
+
+    @factory.post_generation
+    def index(self, create, extracted, **kwargs):
+        if create:
+            refresh_search_vectors(Project.objects.filter(pk=self.project_id))
+
+
+class RoleOpeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleOpening
+
+    project = factory.SubFactory(ProjectFactory)
+    title = "Data collector"
+    places = 2
+    commitment_hours = Decimal("2")
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressUpdate
+
+    project = factory.SubFactory(ProjectFactory)
+    author = factory.LazyAttribute(lambda u: u.project.lead)
+    done = "Collected baseline data."

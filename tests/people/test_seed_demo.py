@@ -47,3 +47,37 @@ def test_seed_demo_gives_most_areas_a_champion_and_people_managers(db):
 def test_seed_demo_refuses_too_few_people(db):
     with pytest.raises(CommandError):
         call_command("seed_demo", "--password", "x", "--people", "2")
+
+
+def test_seed_demo_creates_projects_in_every_stage_with_tasks_and_updates(db):
+    from projects.models import Project
+
+    call_command("seed_demo", "--password", "demo-pass-1", "--people", "20", "--projects", "45")
+    assert Project.objects.count() == 45
+    stages = set(Project.objects.values_list("stage", flat=True))
+    assert stages == set(Project.Stage.values)
+    for stage in Project.Stage.values:
+        if stage in (Project.Stage.IDEA, Project.Stage.PROPOSED):
+            continue
+        in_stage = Project.objects.filter(stage=stage)
+        assert in_stage.filter(progress_updates__isnull=False).exists(), stage
+    assert Project.objects.filter(tasks__status="open").exists()
+    assert Project.objects.filter(role_openings__isnull=False).exists()
+    drafts = Project.objects.filter(stage=Project.Stage.IDEA)
+    assert not drafts.filter(reference__isnull=False).exists()
+    submitted = Project.objects.exclude(stage=Project.Stage.IDEA)
+    assert not submitted.filter(reference__isnull=True).exists()
+    assert not Project.objects.filter(search_vector__isnull=True).exists()
+
+
+def test_seed_demo_projects_are_idempotent(db):
+    from projects.models import Project
+
+    call_command("seed_demo", "--password", "x", "--people", "10", "--projects", "20")
+    call_command("seed_demo", "--password", "x", "--people", "10", "--projects", "20")
+    assert Project.objects.count() == 20
+    call_command("seed_demo", "--password", "x", "--people", "10", "--projects", "25")
+    assert Project.objects.count() == 25
+    assert Project.objects.exclude(reference=None).values("reference").distinct().count() == (
+        Project.objects.exclude(reference=None).count()
+    )

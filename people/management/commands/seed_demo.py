@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from people.demo import DEMO_LOGINS, seed_people
+from projects.demo import seed_projects
 
 
 class Command(BaseCommand):
@@ -12,17 +13,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--password", required=True, help="Password for every demo login.")
         parser.add_argument("--people", type=int, default=40, help="People in all (default 40).")
+        parser.add_argument(
+            "--projects", type=int, default=60, help="Projects in all (default 60)."
+        )
 
-    def handle(self, *args, password: str, people: int, **options):
+    def handle(self, *args, password: str, people: int, projects: int, **options):
         if people < len(DEMO_LOGINS):
             raise CommandError(f"--people must be at least {len(DEMO_LOGINS)}.")
+        if projects < 0:
+            raise CommandError("--projects must not be negative.")
         if not password:
             raise CommandError("--password must not be empty.")
         department = seed_people(password=password, people=people)
+        added = seed_projects(department=department, count=projects)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{department.name}: {department.people.count()} people, "
-                f"{department.clinical_areas.count()} clinical areas."
+                f"{department.clinical_areas.count()} clinical areas, "
+                f"{department.projects.count()} projects ({added} added)."
             )
         )
         self.stdout.write("Demo logins: " + ", ".join(login.username for login in DEMO_LOGINS))

@@ -1,0 +1,96 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from projects.models import (
+    ProgressUpdate,
+    Project,
+    ReferenceCounter,
+    RoleOpening,
+    StrategicPriority,
+    Task,
+)
+from projects.search import refresh_search_vectors
+
+
+@admin.register(StrategicPriority)
+class StrategicPriorityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "department", "is_active"]
+    list_filter = ["department", "is_active"]
+    search_fields = ["name", "description"]
+
+
+class RoleOpeningInline(admin.TabularInline):
+    model = RoleOpening
+    extra = 0
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+    fields = ["title", "estimated_hours", "due_date", "status"]
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "kind", "stage", "department", "lead", "created_at"]
+    list_filter = ["stage", "kind", "department", "clinical_areas", "strategic_priorities"]
+    search_fields = ["reference", "title", "aim", "lead__display_name"]
+    list_select_related = ["department", "lead"]
+    autocomplete_fields = ["lead", "co_leads"]
+    filter_horizontal = ["clinical_areas", "strategic_priorities"]
+    readonly_fields = ["reference", "submitted_at", "created_at", "updated_at"]
+    date_hierarchy = "created_at"
+    inlines = [RoleOpeningInline, TaskInline]
+    show_full_result_count = False  # the register can hold 100,000 projects
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Title, aim, problem and task text are searchable: keep the index in step.
+        refresh_search_vectors(Project.objects.filter(pk=form.instance.pk))
+
+
+@admin.register(Task)
+class TaskAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "project", "estimated_hours", "due_date", "status"]
+    list_filter = ["status", "skills_needed"]
+    search_fields = ["title", "description", "project__reference", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+    filter_horizontal = ["skills_needed"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_search_vectors(Project.objects.filter(pk=form.instance.project_id))
+
+
+@admin.register(RoleOpening)
+class RoleOpeningAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "project", "places", "is_open"]
+    list_filter = ["is_open"]
+    search_fields = ["title", "project__reference", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "date", "author"]
+    search_fields = ["done", "project__reference", "project__title"]
+    list_select_related = ["project", "author"]
+    autocomplete_fields = ["project", "author"]
+    date_hierarchy = "date"
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    list_display = ["year", "last_number"]
+
+    # Numbers are issued by the application only, never edited.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

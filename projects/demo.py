@@ -1,0 +1,305 @@
+"""Demo projects for `seed_demo`: every stage, with openings, tasks and progress updates.
+
+Built with bulk inserts so that `--projects 100000` takes minutes; seeding writes no history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Department, Person, Skill
+from projects.models import (
+    ProgressUpdate,
+    Project,
+    ReferenceCounter,
+    RoleOpening,
+    StrategicPriority,
+    Task,
+)
+from projects.search import refresh_search_vectors
+
+PRIORITIES = [
+    ("Medicines safety", "Fewer medication errors and omitted doses."),
+    ("Patient flow and discharge", "Timely discharge medicines and fewer delays."),
+    ("Antimicrobial stewardship", "Right antibiotic, right dose, right duration."),
+    ("Cost-effective prescribing", "Savings through switches, biosimilars and waste reduction."),
+    ("Staff wellbeing and development", "A team with time and skills to improve its work."),
+    ("Net zero", "Lower the carbon footprint of medicines use."),
+]
+SKILLS = [
+    "Data collection",
+    "Audit design",
+    "Excel and data analysis",
+    "Process mapping",
+    "Patient engagement",
+    "Writing and editing",
+    "Teaching",
+    "Literature search",
+    "Run charts and SPC",
+    "Stakeholder engagement",
+]
+# (title, aim, problem, kind)
+THEMES = [
+    (
+        "Reducing omitted critical medicines on the wards",
+        "Reduce omitted doses of time-critical medicines by 50% within 6 months.",
+        "Audit found one in eight doses of time-critical medicines omitted or delayed, "
+        "mostly Parkinson's medicines and insulin.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "Faster discharge prescriptions",
+        "Cut the median time from discharge prescription to medicines ready to 60 minutes.",
+        "Patients wait over two hours for discharge medicines; bed managers report delays.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "IV to oral antibiotic switch at 48 hours",
+        "Increase timely IV to oral switches to 80% of eligible patients.",
+        "Point prevalence surveys show patients on IV antibiotics past the switch criteria.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "Medicines reconciliation within 24 hours of admission",
+        "Reconcile 90% of admissions' medicines within 24 hours.",
+        "Only 62% of patients are reconciled within 24 hours at weekends.",
+        Project.Kind.CLINICAL_AUDIT,
+    ),
+    (
+        "Reducing waste from returned patient medicines",
+        "Reuse safe patients' own medicines and cut returns waste by 30%.",
+        "Ward returns bins fill with sealed packs that could be reused.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "Insulin prescribing safety",
+        "Halve insulin prescribing errors on the surgical wards within a year.",
+        "Insulin errors are the most reported incidents on surgical wards.",
+        Project.Kind.CLINICAL_AUDIT,
+    ),
+    (
+        "Aseptic unit right-first-time batches",
+        "Raise right-first-time aseptic batches to 98%.",
+        "Rework and rejected batches cost technician time and delay chemotherapy.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "Dispensary turnaround for outpatient prescriptions",
+        "Dispense 90% of outpatient prescriptions within 30 minutes.",
+        "Outpatients wait up to an hour at the dispensary hatch.",
+        Project.Kind.SERVICE_EVALUATION,
+    ),
+    (
+        "Inhaler technique and switching to low-carbon inhalers",
+        "Switch 40% of eligible patients to dry powder inhalers with technique checks.",
+        "Metered-dose inhalers are a large share of the trust's medicines carbon footprint.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "Anticoagulant counselling before discharge",
+        "Counsel every patient newly started on an anticoagulant before discharge.",
+        "Readmissions with bleeding show patients unsure how to take their anticoagulant.",
+        Project.Kind.CLINICAL_AUDIT,
+    ),
+    (
+        "Paediatric oral syringe labelling",
+        "Eliminate unlabelled oral syringes on the children's wards.",
+        "Spot checks found unlabelled oral syringes in 3 of 5 bays.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "Controlled drug stock discrepancies",
+        "Reduce controlled drug register discrepancies by 75%.",
+        "Weekly checks find discrepancies that take hours to resolve.",
+        Project.Kind.CLINICAL_AUDIT,
+    ),
+    (
+        "Biosimilar adalimumab switch",
+        "Switch 90% of eligible patients to the biosimilar and save GBP 200,000 a year.",
+        "The originator product is still used for many patients despite a cheaper biosimilar.",
+        Project.Kind.SERVICE_EVALUATION,
+    ),
+    (
+        "Pharmacist-led deprescribing in frail older people",
+        "Review and deprescribe for 70% of frail inpatients on ten or more medicines.",
+        "Polypharmacy is common among frail patients and linked to falls.",
+        Project.Kind.QI_PROJECT,
+    ),
+    (
+        "Medicines information enquiry response times",
+        "Answer 95% of urgent enquiries within 4 hours.",
+        "Urgent enquiries sometimes wait a day for an answer.",
+        Project.Kind.SERVICE_EVALUATION,
+    ),
+    (
+        "Chemotherapy prescribing verification backlog",
+        "Verify all chemotherapy prescriptions 48 hours before treatment.",
+        "Late verification delays day-unit chairs and patients wait.",
+        Project.Kind.QI_PROJECT,
+    ),
+]
+OPENINGS = [
+    ("Data collector", Decimal("2"), "week", 8),
+    ("Pharmacist reviewer", Decimal("4"), "month", 12),
+    ("Co-lead", Decimal("3"), "week", 26),
+    ("Patient representative liaison", Decimal("2"), "month", 6),
+]
+TASKS = [
+    ("Collect a week of baseline data", "Use the data sheet on the shared drive.", "2", 0),
+    (
+        "Map the current process with the ward team",
+        "One hour on the ward, one to write up.",
+        "2",
+        3,
+    ),
+    ("Search the literature for similar projects", "Five good sources are enough.", "3", 7),
+    ("Draft the patient leaflet", "One side of A4 in plain English.", "1.5", 5),
+    ("Build a run chart of the weekly data", "Template in the QI toolkit.", "1", 8),
+    ("Present the results at the clinical update", "Ten minutes with questions.", "4", 6),
+]
+
+
+def _project_spec(index: int, areas, people, priorities, today: dt.date):
+    """Everything about the index-th demo project, derived from the index alone."""
+    rng = random.Random(index)  # noqa: S311 - demo data, not security
+    title, aim, problem, kind = THEMES[index % len(THEMES)]
+    area = areas[(index // len(THEMES)) % len(areas)]
+    cycle = index // (len(THEMES) * len(areas))
+    full_title = f"{title}: {area.name}" + (f" (round {cycle + 1})" if cycle else "")
+    stage = list(Project.Stage)[index % len(Project.Stage)]
+    created = timezone.now() - dt.timedelta(days=rng.randint(1, 720), minutes=index % 1440)
+    start = created.date() + dt.timedelta(days=rng.randint(0, 30))
+    return {
+        "project": Project(
+            title=full_title[:200],
+            kind=kind,
+            aim=aim,
+            problem=problem,
+            department_id=area.department_id,
+            lead_id=people[index % len(people)].pk,
+            stage=stage,
+            start_date=start,
+            target_end_date=start + dt.timedelta(weeks=rng.choice([12, 26, 39, 52])),
+            commitment_hours=Decimal(rng.choice(["1", "2", "3", "4", "6", "8"])),
+            commitment_period=rng.choice(["week", "month"]),
+            commitment_weeks=rng.choice([None, 6, 12, 26]),
+            created_at=created,
+            submitted_at=None if stage == Project.Stage.IDEA else created,
+        ),
+        "areas": list(
+            dict.fromkeys([area] + ([areas[(index + 3) % len(areas)]] if index % 4 == 0 else []))
+        ),
+        "priority": priorities[index % len(priorities)] if index % 3 else None,
+        "co_lead": people[(index * 7 + 3) % len(people)] if index % 5 == 0 else None,
+        "rng": rng,
+    }
+
+
+@transaction.atomic
+def seed_projects(*, department: Department, count: int) -> int:
+    """Make sure the department has at least `count` demo projects; return how many were added."""
+    for name, description in PRIORITIES:
+        StrategicPriority.objects.get_or_create(
+            department=department, name=name, defaults={"description": description}
+        )
+    for name in SKILLS:
+        Skill.objects.get_or_create(name=name)
+    existing = Project.objects.filter(department=department).count()
+    if existing >= count:
+        return 0
+
+    areas = list(department.clinical_areas.order_by("pk"))
+    people = list(Person.objects.filter(department=department).order_by("pk").only("pk"))
+    priorities = list(StrategicPriority.objects.filter(department=department).order_by("pk"))
+    skills = list(Skill.objects.order_by("pk"))
+    today = timezone.localdate()
+    counters = dict(ReferenceCounter.objects.values_list("year", "last_number"))
+
+    specs = [_project_spec(i, areas, people, priorities, today) for i in range(existing, count)]
+    for spec in sorted(specs, key=lambda s: s["project"].created_at):
+        project = spec["project"]
+        if project.submitted_at:
+            year = project.submitted_at.year
+            counters[year] = counters.get(year, 0) + 1
+            project.reference = f"QI-{year}-{counters[year]:03d}"
+    Project.objects.bulk_create([s["project"] for s in specs], batch_size=5000)
+    for year, last in counters.items():
+        ReferenceCounter.objects.update_or_create(year=year, defaults={"last_number": last})
+
+    area_links, priority_links, co_lead_links = [], [], []
+    openings, tasks, updates = [], [], []
+    for spec in specs:
+        project, rng = spec["project"], spec["rng"]
+        area_links += [
+            Project.clinical_areas.through(project_id=project.pk, clinicalarea_id=a.pk)
+            for a in spec["areas"]
+        ]
+        if spec["priority"]:
+            priority_links.append(
+                Project.strategic_priorities.through(
+                    project_id=project.pk, strategicpriority_id=spec["priority"].pk
+                )
+            )
+        if spec["co_lead"] and spec["co_lead"].pk != project.lead_id:
+            co_lead_links.append(
+                Project.co_leads.through(project_id=project.pk, person_id=spec["co_lead"].pk)
+            )
+        if project.stage in (Project.Stage.COMPLETED, Project.Stage.CLOSED):
+            task_status_choices = [Task.Status.DONE]
+        else:
+            task_status_choices = [Task.Status.OPEN, Task.Status.OPEN, Task.Status.CLAIMED]
+        for title, hours, period, weeks in rng.sample(OPENINGS, rng.randint(0, 2)):
+            openings.append(
+                RoleOpening(
+                    project=project,
+                    title=title,
+                    places=rng.randint(1, 3),
+                    commitment_hours=hours,
+                    commitment_period=period,
+                    commitment_weeks=weeks,
+                    is_open=project.stage not in (Project.Stage.COMPLETED, Project.Stage.CLOSED),
+                )
+            )
+        for title, description, hours, _skill in rng.sample(TASKS, rng.randint(0, 3)):
+            tasks.append(
+                Task(
+                    project=project,
+                    title=title,
+                    description=description,
+                    estimated_hours=Decimal(hours),
+                    due_date=today + dt.timedelta(days=rng.randint(-10, 90)),
+                    status=rng.choice(task_status_choices),
+                    created_at=project.created_at,
+                )
+            )
+        if project.stage not in (Project.Stage.IDEA, Project.Stage.PROPOSED):
+            for n in range(rng.randint(1, 3)):
+                updates.append(
+                    ProgressUpdate(
+                        project=project,
+                        author_id=project.lead_id,
+                        date=min(today, project.start_date + dt.timedelta(weeks=4 * (n + 1))),
+                        done=f"Cycle {n + 1}: collected data and shared it with the ward team.",
+                        next_steps="Test the next change with the evening shift.",
+                        blockers="" if n % 2 else "Data extraction depends on the BI team.",
+                    )
+                )
+
+    Project.clinical_areas.through.objects.bulk_create(area_links, batch_size=10000)
+    Project.strategic_priorities.through.objects.bulk_create(priority_links, batch_size=10000)
+    Project.co_leads.through.objects.bulk_create(co_lead_links, batch_size=10000)
+    RoleOpening.objects.bulk_create(openings, batch_size=10000)
+    Task.objects.bulk_create(tasks, batch_size=10000)
+    ProgressUpdate.objects.bulk_create(updates, batch_size=10000)
+    skill_links = [
+        Task.skills_needed.through(task_id=task.pk, skill_id=skills[task.pk % len(skills)].pk)
+        for task in tasks
+    ]
+    Task.skills_needed.through.objects.bulk_create(skill_links, batch_size=10000)
+    refresh_search_vectors(Project.objects.filter(pk__in=[s["project"].pk for s in specs]))
+    return len(specs)

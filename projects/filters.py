@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from people.models import ClinicalArea, Department
+from projects.models import Project, StrategicPriority
+from projects.search import search
+
+SORT_CHOICES = [
+    ("relevance", "Best match (when searching)"),
+    ("newest", "Newest first"),
+    ("oldest", "Oldest first"),
+    ("title", "Title A to Z"),
+    ("end", "Target end date"),
+]
+SORT_ORDERS = {
+    "newest": ["-created_at", "-pk"],
+    "oldest": ["created_at", "pk"],
+    "title": ["title", "pk"],
+    "end": ["target_end_date", "pk"],
+}
+
+
+class ProjectFilter(django_filters.FilterSet):
+    """The register's filters; every value lives in the URL so a view can be shared."""
+
+    q = django_filters.CharFilter(
+        label="Search projects",
+        method="filter_search",
+        help_text="Words from the title, aim, problem or tasks.",
+    )
+    stage = django_filters.MultipleChoiceFilter(
+        choices=Project.Stage.choices, widget=forms.CheckboxSelectMultiple
+    )
+    kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, empty_label="Any kind")
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), empty_label="Any department"
+    )
+    area = django_filters.ModelChoiceFilter(
+        field_name="clinical_areas",
+        queryset=ClinicalArea.objects.select_related("department"),
+        label="Clinical area",
+        empty_label="Any area",
+    )
+    priority = django_filters.ModelChoiceFilter(
+        field_name="strategic_priorities",
+        queryset=StrategicPriority.objects.all(),
+        label="Strategic priority",
+        empty_label="Any priority",
+    )
+    lead = django_filters.CharFilter(
+        field_name="lead__display_name", lookup_expr="icontains", label="Lead's name"
+    )
+    open_tasks = django_filters.BooleanFilter(
+        method="filter_open_tasks", widget=forms.CheckboxInput, label="Has open tasks"
+    )
+    needs_people = django_filters.BooleanFilter(
+        method="filter_needs_people", widget=forms.CheckboxInput, label="Needs people"
+    )
+    max_hours = django_filters.NumberFilter(
+        method="filter_max_hours",
+        label="Time commitment: at most (hours per week)",
+        min_value=0,
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", empty_label=None, label="Sort by"
+    )
+
+    class Meta:
+        model = Project
+        fields: list[str] = []
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, value) if value.strip() else queryset
+
+    def filter_open_tasks(self, queryset, name, value):
+        return queryset.with_open_tasks() if value else queryset
+
+    def filter_needs_people(self, queryset, name, value):
+        return queryset.needing_people() if value else queryset
+
+    def filter_max_hours(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(commitment_hours__isnull=False, weekly_hours_sql__lte=value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # applied in `qs` after every other filter
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else None
+        searching = bool(self.form.is_valid() and self.form.cleaned_data.get("q", "").strip())
+        if searching and sort in (None, "", "relevance"):
+            return queryset.order_by("-exact_title", "-rank", "-pk")
+        return queryset.order_by(*SORT_ORDERS.get(sort or "newest", SORT_ORDERS["newest"]))

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from people.models import Person, Skill
+from projects.models import ProgressUpdate, Project, RoleOpening, StrategicPriority, Task
+from projects.search import similar_projects
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TOO_LONG = "%(field)s must be %(max)d characters or fewer"
+
+
+def _clear_length_messages(form: forms.ModelForm) -> None:
+    """Say "Title must be 200 characters or fewer" rather than Django's generic wording."""
+    for name, field in form.fields.items():
+        max_length = getattr(field, "max_length", None)
+        if max_length:
+            field.error_messages["max_length"] = TOO_LONG % {
+                "field": field.label or name.capitalize(),
+                "max": max_length,
+            }
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "kind",
+            "aim",
+            "problem",
+            "clinical_areas",
+            "strategic_priorities",
+            "co_leads",
+            "start_date",
+            "target_end_date",
+            "commitment_hours",
+            "commitment_period",
+            "commitment_weeks",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "clinical_areas": forms.CheckboxSelectMultiple,
+            "strategic_priorities": forms.CheckboxSelectMultiple,
+            "commitment_period": forms.RadioSelect,
+            "start_date": DATE_WIDGET,
+            "target_end_date": DATE_WIDGET,
+            "aim": forms.Textarea(attrs={"rows": 3}),
+            "problem": forms.Textarea(attrs={"rows": 5}),
+        }
+        labels = {
+            "commitment_hours": "Time the project asks of its team: hours",
+            "commitment_period": "Hours are",
+            "commitment_weeks": "For how many weeks",
+            "clinical_areas": "Clinical areas",
+            "co_leads": "Co-leads",
+        }
+        help_texts = {
+            "co_leads": "People who share leading the project. They can edit it too.",
+            "commitment_hours": "A number, e.g. 2. Leave blank if you do not know yet.",
+        }
+
+    def __init__(self, *args, department, lead: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinical_areas"].queryset = department.clinical_areas.all()
+        self.fields["clinical_areas"].error_messages["required"] = (
+            "Select at least one clinical area"
+        )
+        self.fields["strategic_priorities"].queryset = StrategicPriority.objects.filter(
+            department=department, is_active=True
+        )
+        self.fields["co_leads"].queryset = (
+            Person.objects.filter(department=department)
+            .exclude(pk=lead.pk)
+            .order_by("display_name")
+        )
+        self.fields["co_leads"].required = False
+        self.fields["title"].error_messages["required"] = "Enter a title"
+        self.fields["aim"].error_messages["required"] = "Enter an aim statement"
+        self.fields["problem"].error_messages["required"] = "Describe the problem"
+        self.fields["commitment_hours"].error_messages["min_value"] = "Hours must be at least 0.5"
+        _clear_length_messages(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("target_end_date")
+        if start and end and end < start:
+            self.add_error("target_end_date", "Target end date must be on or after the start date")
+        return cleaned
+
+
+class ProjectProposeForm(ProjectForm):
+    """Proposing a project: checks for similar projects before anything is saved."""
+
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="I have looked at the similar projects and mine is different",
+    )
+
+    def __init__(self, *args, visible_projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visible_projects = visible_projects
+        self.similar: list[Project] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("title"):
+            self.similar = similar_projects(
+                self.visible_projects, title=cleaned["title"], aim=cleaned.get("aim", "")
+            )
+        if self.similar and not cleaned.get("confirm_not_duplicate"):
+            self.add_error(
+                "confirm_not_duplicate",
+                "Similar projects already exist. Consider joining one or taking a task; "
+                "if yours is different, confirm it",
+            )
+        return cleaned
+
+
+class ProjectEditForm(ProjectForm):
+    """Editing: the team may also move the project between the active stages."""
+
+    class Meta(ProjectForm.Meta):
+        fields = [*ProjectForm.Meta.fields, "stage"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.lead_can_move_stage():
+            self.fields["stage"].choices = [
+                (value, label)
+                for value, label in Project.Stage.choices
+                if value in Project.ACTIVE_STAGES
+            ]
+            self.fields["stage"].help_text = (
+                "Move between active stages as the work goes on. Completing, pausing or "
+                "closing a project goes through review."
+            )
+        else:
+            del self.fields["stage"]
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["title", "description", "estimated_hours", "skills_needed", "due_date", "status"]
+        widgets = {
+            "skills_needed": forms.CheckboxSelectMultiple,
+            "due_date": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "status": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skills_needed"].queryset = Skill.objects.all()
+        self.fields["title"].error_messages["required"] = "Enter a title for the task"
+        self.fields["estimated_hours"].error_messages["required"] = "Enter the estimated hours"
+        self.fields["estimated_hours"].error_messages["min_value"] = (
+            "Estimated hours must be at least 0.5"
+        )
+        _clear_length_messages(self)
+
+
+class RoleOpeningForm(forms.ModelForm):
+    class Meta:
+        model = RoleOpening
+        fields = [
+            "title",
+            "description",
+            "places",
+            "commitment_hours",
+            "commitment_period",
+            "commitment_weeks",
+            "is_open",
+        ]
+        widgets = {
+            "commitment_period": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"title": "Role", "commitment_hours": "Time the role asks: hours"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].error_messages["required"] = "Enter the role, e.g. data collector"
+        self.fields["places"].error_messages["min_value"] = "Places must be at least 1"
+        self.fields["commitment_hours"].error_messages["min_value"] = "Hours must be at least 0.5"
+        _clear_length_messages(self)
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "done", "next_steps", "blockers"]
+        widgets = {
+            "date": DATE_WIDGET,
+            "done": forms.Textarea(attrs={"rows": 4}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+            "blockers": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["done"].error_messages["required"] = "Say what was done"
+        _clear_length_messages(self)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date and date > timezone.localdate():
+            raise ValidationError("The date of an update cannot be in the future")
+        return date

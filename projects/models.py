@@ -1,0 +1,392 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from people.models import ClinicalArea, Department, Person, Skill
+
+WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+
+
+class StrategicPriority(models.Model):
+    """A departmental strategic priority that projects can align with."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="strategic_priorities"
+    )
+    name = models.CharField(max_length=150)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Untick to stop offering this priority for new projects."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "strategic priorities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "name"], name="strategic_priority_unique_per_department"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimeCommitment(models.Model):
+    """What something asks of a person: N hours per week or month, for a number of weeks."""
+
+    class Period(models.TextChoices):
+        WEEK = "week", "per week"
+        MONTH = "month", "per month"
+
+    commitment_hours = models.DecimalField(
+        "hours",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("200"))],
+        help_text="For example, 2 (hours).",
+    )
+    commitment_period = models.CharField(
+        "per", max_length=5, choices=Period.choices, default=Period.WEEK
+    )
+    commitment_weeks = models.PositiveSmallIntegerField(
+        "for how many weeks",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(520)],
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def weekly_hours(self) -> Decimal | None:
+        if self.commitment_hours is None:
+            return None
+        if self.commitment_period == self.Period.MONTH:
+            return (self.commitment_hours / WEEKS_PER_MONTH).quantize(Decimal("0.1"))
+        return self.commitment_hours
+
+    @property
+    def commitment_display(self) -> str:
+        if self.commitment_hours is None:
+            return "Not stated"
+        hours = f"{self.commitment_hours.normalize():f}"
+        text = f"{hours} h {self.get_commitment_period_display()}"
+        if self.commitment_weeks:
+            text += f" for {self.commitment_weeks} week{'s' if self.commitment_weeks != 1 else ''}"
+        return text
+
+    @staticmethod
+    def weekly_hours_expression(prefix: str = "") -> Case:
+        """SQL for hours per week, so lists can filter and sort on a comparable number."""
+        hours = F(f"{prefix}commitment_hours")
+        return Case(
+            When(
+                **{f"{prefix}commitment_period": TimeCommitment.Period.MONTH},
+                then=hours / WEEKS_PER_MONTH,
+            ),
+            default=hours,
+            output_field=models.DecimalField(max_digits=7, decimal_places=2),
+        )
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number issued per year; numbers are never reused."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProjectQuerySet:
+        """Submitted projects for everyone; drafts for their team, area champions and admins."""
+        if user.is_staff:
+            return self
+        person = getattr(user, "person", None)
+        if person is None:
+            return self.filter(submitted_at__isnull=False)
+        areas = Project.clinical_areas.through.objects.filter(
+            project=OuterRef("pk"), clinicalarea__champion_assignments__person=person
+        )
+        co_leads = Project.co_leads.through.objects.filter(project=OuterRef("pk"), person=person)
+        return self.filter(
+            Q(submitted_at__isnull=False) | Q(lead=person) | Exists(co_leads) | Exists(areas)
+        )
+
+    def for_register(self) -> ProjectQuerySet:
+        """Everything a register row shows, in a fixed number of queries."""
+        open_tasks = (
+            Task.objects.filter(project=OuterRef("pk"), status=Task.Status.OPEN)
+            .order_by()
+            .values("project")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        latest_update = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by(
+            "-date", "-pk"
+        )
+        return (
+            self.select_related("lead", "department")
+            .prefetch_related("clinical_areas")
+            .annotate(
+                open_tasks_count=models.functions.Coalesce(models.Subquery(open_tasks), 0),
+                latest_update_date=models.Subquery(latest_update.values("date")[:1]),
+                latest_update_text=models.Subquery(latest_update.values("done")[:1]),
+                weekly_hours_sql=TimeCommitment.weekly_hours_expression(),
+            )
+        )
+
+    def with_open_tasks(self) -> ProjectQuerySet:
+        return self.filter(
+            Exists(Task.objects.filter(project=OuterRef("pk"), status=Task.Status.OPEN))
+        )
+
+    def needing_people(self) -> ProjectQuerySet:
+        return self.filter(Exists(RoleOpening.objects.filter(project=OuterRef("pk"), is_open=True)))
+
+
+class Project(TimeCommitment):
+    class Kind(models.TextChoices):
+        QI_PROJECT = "qi", "QI project"
+        CLINICAL_AUDIT = "audit", "Clinical audit"
+        SERVICE_EVALUATION = "evaluation", "Service evaluation"
+
+    class Stage(models.TextChoices):
+        IDEA = "idea", "Idea"
+        PROPOSED = "proposed", "Proposed (awaiting review)"
+        PLANNING = "planning", "Planning"
+        TESTING = "testing", "Testing changes (PDSA)"
+        IMPLEMENTING = "implementing", "Implementing"
+        SUSTAINING = "sustaining", "Sustaining"
+        COMPLETED = "completed", "Completed"
+        ON_HOLD = "on_hold", "On hold"
+        CLOSED = "closed", "Closed without completion"
+
+    # The stages a lead may move between without review (governance rules cover the rest).
+    ACTIVE_STAGES = (Stage.PLANNING, Stage.TESTING, Stage.IMPLEMENTING, Stage.SUSTAINING)
+    STAGE_TAG_COLOURS = {
+        Stage.IDEA: "grey",
+        Stage.PROPOSED: "purple",
+        Stage.PLANNING: "blue",
+        Stage.TESTING: "aqua-green",
+        Stage.IMPLEMENTING: "green",
+        Stage.SUSTAINING: "green",
+        Stage.COMPLETED: "white",
+        Stage.ON_HOLD: "yellow",
+        Stage.CLOSED: "red",
+    }
+
+    reference = models.CharField(
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Assigned when the project is first submitted, e.g. QI-2026-014. Never reused.",
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.QI_PROJECT)
+    aim = models.TextField(
+        "aim statement",
+        max_length=2000,
+        help_text="A SMART aim: what will improve, by how much, for whom, by when.",
+    )
+    problem = models.TextField(
+        "problem and background",
+        max_length=5000,
+        help_text="What is wrong now and how you know: data, incidents, feedback.",
+    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="projects")
+    clinical_areas = models.ManyToManyField(ClinicalArea, related_name="projects")
+    strategic_priorities = models.ManyToManyField(
+        StrategicPriority, blank=True, related_name="projects"
+    )
+    lead = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="led_projects")
+    co_leads = models.ManyToManyField(Person, blank=True, related_name="co_led_projects")
+    start_date = models.DateField(null=True, blank=True)
+    target_end_date = models.DateField(null=True, blank=True)
+    stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.IDEA)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the lead first submitted it."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Derived from title, aim, problem and task text by projects.search; not audited.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["search_vector", "updated_at"],
+        m2m_fields=[clinical_areas, strategic_priorities, co_leads],
+    )
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # Full-text search on the register and the duplicate check.
+            GinIndex(fields=["search_vector"], name="project_search_gin"),
+            # The register's default order and stage filter.
+            models.Index(fields=["stage", "-created_at"], name="project_stage_created"),
+            models.Index(fields=["-created_at"], name="project_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(target_end_date__gte=F("start_date")),
+                name="project_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__isnull=True) | Q(submitted_at__isnull=False),
+                name="project_reference_only_when_submitted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}" if self.reference else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.submitted_at is None
+
+    @property
+    def stage_colour(self) -> str:
+        return self.STAGE_TAG_COLOURS[self.stage]
+
+    def team_ids(self) -> set[int]:
+        """Lead and co-leads (one query for the co-leads unless prefetched)."""
+        return {self.lead_id, *(p.pk for p in self.co_leads.all())}
+
+    def is_team_member(self, person: Person | None) -> bool:
+        return person is not None and person.pk in self.team_ids()
+
+    def can_be_edited_by(self, user) -> bool:
+        """Lead, co-leads, champions of the project's areas and admins."""
+        if user.is_staff:
+            return True
+        person = getattr(user, "person", None)
+        if person is None:
+            return False
+        if self.is_team_member(person):
+            return True
+        return person.is_champion_for(*(area.pk for area in self.clinical_areas.all()))
+
+    def can_be_seen_by(self, user) -> bool:
+        return not self.is_draft or self.can_be_edited_by(user)
+
+    def lead_can_move_stage(self) -> bool:
+        return self.stage in self.ACTIVE_STAGES
+
+
+class RoleOpening(TimeCommitment):
+    """A role the project wants filled, e.g. data collector, with a number of places."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="role_openings")
+    title = models.CharField(max_length=120, help_text="For example, data collector.")
+    description = models.TextField(blank=True, max_length=2000)
+    places = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    is_open = models.BooleanField(default=True, help_text="Untick when no longer recruiting.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="role_opening_places_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.project})"
+
+
+class TaskQuerySet(models.QuerySet):
+    def open(self) -> TaskQuerySet:
+        return self.filter(status=Task.Status.OPEN)
+
+
+class Task(models.Model):
+    """A small, specific piece of work a buddy can take without joining as a lead."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLAIMED = "claimed", "Claimed"
+        DONE = "done", "Done"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=4000, blank=True)
+    estimated_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(Decimal("200"))],
+        help_text="Your best estimate of the hours it takes, e.g. 2.",
+    )
+    skills_needed = models.ManyToManyField(Skill, blank=True, related_name="tasks")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords(m2m_fields=[skills_needed])
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("due_date").asc(nulls_last=True), "pk"]
+        indexes = [
+            # Open-task counts per project on the register and the task board.
+            models.Index(fields=["project", "status"], name="task_project_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_hours__gt=0), name="task_estimated_hours_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressUpdate(models.Model):
+    """A dated note of progress: what was done, what is next, what is in the way."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="progress_updates")
+    date = models.DateField(default=timezone.localdate)
+    done = models.TextField("what was done", max_length=4000)
+    next_steps = models.TextField("what is next", max_length=4000, blank=True)
+    blockers = models.TextField(
+        max_length=4000, blank=True, help_text="Anything in the way, and what help you need."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # The latest update per project, shown on the register.
+            models.Index(fields=["project", "-date", "-id"], name="update_project_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} – {self.date:%d %b %Y}"

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("new/", views.project_create, name="create"),
+    path("similar/", views.project_similar, name="similar"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/submit/", views.project_submit, name="submit"),
+    path("<int:pk>/history/", views.project_history, name="history"),
+    path("<int:pk>/updates/new/", views.child_edit, {"kind": "updates"}, name="update_create"),
+    path(
+        "<int:pk>/updates/<int:child_pk>/edit/",
+        views.child_edit,
+        {"kind": "updates"},
+        name="update_edit",
+    ),
+    path("<int:pk>/openings/new/", views.child_edit, {"kind": "openings"}, name="opening_create"),
+    path(
+        "<int:pk>/openings/<int:child_pk>/edit/",
+        views.child_edit,
+        {"kind": "openings"},
+        name="opening_edit",
+    ),
+    path("<int:pk>/tasks/new/", views.child_edit, {"kind": "tasks"}, name="task_create"),
+    path(
+        "<int:pk>/tasks/<int:child_pk>/edit/",
+        views.child_edit,
+        {"kind": "tasks"},
+        name="task_edit",
+    ),
+]
