@@ -31,7 +31,10 @@ class ProjectFilter(django_filters.FilterSet):
         help_text="Words from the title, aim, problem or tasks.",
     )
     stage = django_filters.MultipleChoiceFilter(
-        choices=Project.Stage.choices, widget=forms.CheckboxSelectMultiple
+        # A plain column: no DISTINCT needed (it would make PostgreSQL sort the whole table).
+        choices=Project.Stage.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, empty_label="Any kind")
     department = django_filters.ModelChoiceFilter(

@@ -14,7 +14,7 @@ from pathlib import Path
 DATABASE_NAME = "qiregister"
 
 
-def embedded_database_settings(data_dir: Path) -> dict:
+def embedded_database_settings(data_dir: Path, *, conn_max_age: int = 0) -> dict:
     """Start (or join) the embedded server and return a Django DATABASES entry for it."""
     with warnings.catch_warnings():
         # The package warns about XDG_RUNTIME_DIR on import; harmless here.
@@ -33,6 +33,8 @@ def embedded_database_settings(data_dir: Path) -> dict:
         # Socket only: HOST is the socket folder; the port names the socket file.
         "HOST": str(info.socket_dir),
         "PORT": str(info.port),
+        "CONN_MAX_AGE": conn_max_age,
+        "CONN_HEALTH_CHECKS": True,
     }
 
 

@@ -114,16 +114,19 @@ TEMPLATES = [
 # Database: DATABASE_URL when set; otherwise an embedded PostgreSQL in QIREGISTER_DATA_DIR.
 DATA_DIR = Path(env_str("QIREGISTER_DATA_DIR", str(BASE_DIR / ".data"))).resolve()
 DATABASE_URL = env_str("DATABASE_URL")
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+            DATABASE_URL, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True
         )
     }
 else:
     from qiregister.embedded_db import embedded_database_settings
 
-    DATABASES = {"default": embedded_database_settings(DATA_DIR)}
+    DATABASES = {
+        "default": embedded_database_settings(DATA_DIR, conn_max_age=DATABASE_CONN_MAX_AGE)
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

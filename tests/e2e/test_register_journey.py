@@ -64,3 +64,33 @@ def test_register_filters_update_results_with_and_without_javascript(
         if javascript:
             assert_accessible(page)
         context.close()
+
+
+def test_lead_adds_a_task_and_a_progress_update_from_the_project_page(page, staff, project):
+    sign_in(page, "staff", PASSWORD)
+    page.goto(f"/projects/{project.pk}/")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Add a task").click()
+    page.get_by_role("button", name="Save task").click()
+    assert "Enter a title for the task" in page.locator(".nhsuk-error-summary").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("Collect a week of baseline data")
+    page.get_by_label("Estimated hours").fill("2")
+    page.get_by_role("button", name="Save task").click()
+    assert "Collect a week of baseline data" in page.locator("#tasks ~ table").first.inner_text()
+
+    page.get_by_role("link", name="Add a progress update").click()
+    page.get_by_label("What was done").fill("Agreed the data sheet with the ward sister")
+    page.get_by_role("button", name="Save progress update").click()
+    assert "Agreed the data sheet" in page.content()
+
+    page.get_by_role("link", name="Edit project").click()
+    assert_accessible(page)
+    page.get_by_label("Stage").select_option("testing")
+    page.get_by_role("button", name="Save changes").click()
+    assert "Testing changes (PDSA)" in page.locator("h1 + p").inner_text()
+
+    page.get_by_role("link", name="See every change to this project").click()
+    assert_accessible(page)
+    assert "Sam Taylor" in page.locator("table").inner_text()

@@ -16,6 +16,20 @@ from tests.factories import (
 )
 
 
+def edit_data(project, **changes) -> dict:
+    """A valid POST for the edit page: the project as it is, with `changes`."""
+    return {
+        "title": project.title,
+        "kind": project.kind,
+        "aim": project.aim,
+        "problem": project.problem,
+        "clinical_areas": [a.pk for a in project.clinical_areas.all()],
+        "commitment_period": "week",
+        "stage": project.stage,
+        **changes,
+    }
+
+
 def test_detail_shows_the_whole_project(client_for, staff, project):
     RoleOpeningFactory(project=project, title="Pharmacist reviewer", places=2)
     TaskFactory(project=project, title="Count omitted doses", estimated_hours=3)
@@ -52,16 +66,9 @@ def test_detail_page_query_count_is_bounded(
 
 def test_lead_edits_project_and_moves_between_active_stages(client_for, staff, project):
     url = reverse("projects:edit", args=[project.pk])
-    data = {
-        "title": "Renamed project",
-        "kind": "qi",
-        "aim": project.aim,
-        "problem": project.problem,
-        "clinical_areas": [a.pk for a in project.clinical_areas.all()],
-        "commitment_period": "week",
-        "stage": "testing",
-    }
-    response = client_for(staff).post(url, data)
+    response = client_for(staff).post(
+        url, edit_data(project, title="Renamed project", stage="testing")
+    )
     assert response.status_code == 302
     project.refresh_from_db()
     assert (project.title, project.stage) == ("Renamed project", Project.Stage.TESTING)
@@ -69,16 +76,7 @@ def test_lead_edits_project_and_moves_between_active_stages(client_for, staff, p
 
 def test_edit_form_refuses_stages_outside_the_active_ones(client_for, staff, project):
     url = reverse("projects:edit", args=[project.pk])
-    data = {
-        "title": project.title,
-        "kind": "qi",
-        "aim": project.aim,
-        "problem": project.problem,
-        "clinical_areas": [a.pk for a in project.clinical_areas.all()],
-        "commitment_period": "week",
-        "stage": "completed",
-    }
-    response = client_for(staff).post(url, data)
+    response = client_for(staff).post(url, edit_data(project, stage="completed"))
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     project.refresh_from_db()
@@ -171,15 +169,7 @@ def test_progress_update_cannot_be_dated_in_the_future(client_for, staff, projec
 def test_history_page_shows_who_changed_what(client_for, staff, champion, project):
     client_for(champion).post(
         reverse("projects:edit", args=[project.pk]),
-        {
-            "title": "Retitled by the champion",
-            "kind": "qi",
-            "aim": project.aim,
-            "problem": project.problem,
-            "clinical_areas": [a.pk for a in project.clinical_areas.all()],
-            "commitment_period": "week",
-            "stage": "planning",
-        },
+        edit_data(project, title="Retitled by the champion"),
     )
     html = client_for(staff).get(reverse("projects:history", args=[project.pk])).content.decode()
     assert "Chris Okoro" in html
