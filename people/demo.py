@@ -6,12 +6,20 @@ Seeding is exempt from the "no bulk writes on audited models" rule: it writes no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from people.models import ChampionAssignment, ClinicalArea, Department, Person
+from people.models import (
+    ChampionAssignment,
+    ClinicalArea,
+    Department,
+    Person,
+    QIConversation,
+    Skill,
+)
 
 User = get_user_model()
 
@@ -154,6 +162,20 @@ LAST_NAMES = [
 ]
 
 
+SKILLS = [
+    "Data collection",
+    "Audit design",
+    "Excel and data analysis",
+    "Process mapping",
+    "Patient engagement",
+    "Writing and editing",
+    "Teaching",
+    "Literature search",
+    "Run charts and SPC",
+    "Stakeholder engagement",
+]
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
@@ -207,10 +229,58 @@ def seed_people(*, password: str, people: int) -> Department:
     for name in CLINICAL_AREAS:
         areas[name], _ = ClinicalArea.objects.get_or_create(department=department, name=name)
 
+    for name in SKILLS:
+        Skill.objects.get_or_create(name=name)
     password_hash = make_password(password)
     _seed_demo_logins(department, areas, password_hash)
     _seed_generated_people(department, areas, password_hash, max(people - len(DEMO_LOGINS), 0))
+    _seed_capacity(department)
     return department
+
+
+def _seed_capacity(department) -> None:
+    """Capacity and interests for people who have none yet; a QI conversation for `staff`."""
+    skills = list(Skill.objects.order_by("pk"))
+    areas = list(department.clinical_areas.order_by("pk"))
+    blank = list(
+        Person.objects.filter(department=department, qi_hours_per_month__isnull=True)
+        .order_by("pk")
+        .only("pk")
+    )
+    for person in blank:
+        person.qi_hours_per_month = Decimal([2, 4, 6, 8, 0][person.pk % 5])
+        person.open_to_buddy_tasks = person.pk % 3 != 0
+        person.interests = "Medicines safety and making discharge smoother."
+    Person.objects.bulk_update(
+        blank, ["qi_hours_per_month", "open_to_buddy_tasks", "interests"], batch_size=2000
+    )
+    Person.skills.through.objects.bulk_create(
+        [
+            Person.skills.through(person_id=p.pk, skill_id=skills[(p.pk + k) % len(skills)].pk)
+            for p in blank
+            for k in range(2)
+        ],
+        batch_size=10000,
+        ignore_conflicts=True,
+    )
+    Person.preferred_areas.through.objects.bulk_create(
+        [
+            Person.preferred_areas.through(
+                person_id=p.pk, clinicalarea_id=areas[p.pk % len(areas)].pk
+            )
+            for p in blank
+        ],
+        batch_size=10000,
+        ignore_conflicts=True,
+    )
+    staff = Person.objects.get(user__username="staff")
+    if not staff.qi_conversations.exists():
+        QIConversation.objects.create(
+            person=staff,
+            manager=staff.line_manager,
+            note="Keen to help with medicines safety; mornings are busy, afternoons free.",
+            agreed_hours_per_month=Decimal(4),
+        )
 
 
 def _seed_demo_logins(department, areas, password_hash) -> None:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -118,8 +120,38 @@ class Person(models.Model):
         help_text="Whoever manages this person; a manager sees their reports' QI engagement.",
     )
     email = models.EmailField("contact email", blank=True)
+    # Capacity and interests: edited by the person, seen by their manager.
+    qi_hours_per_month = models.DecimalField(
+        "hours a month I can give to QI",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("160"))],
+        help_text="Your best estimate, e.g. 4. Leave blank if you do not know yet.",
+    )
+    interests = models.TextField(
+        "QI interests",
+        max_length=1000,
+        blank=True,
+        help_text="What you would like to improve or learn, in a sentence or two.",
+    )
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="people", help_text="Skills you can offer a project."
+    )
+    preferred_areas = models.ManyToManyField(
+        ClinicalArea,
+        blank=True,
+        related_name="interested_people",
+        verbose_name="preferred clinical areas",
+    )
+    open_to_buddy_tasks = models.BooleanField(
+        "open to buddy tasks",
+        default=False,
+        help_text="Happy to be suggested small tasks on other people's projects.",
+    )
 
-    history = HistoricalRecords(m2m_fields=[clinical_areas])
+    history = HistoricalRecords(m2m_fields=[clinical_areas, skills, preferred_areas])
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -179,3 +211,34 @@ class ChampionAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – champion for {self.clinical_area}"
+
+
+class QIConversation(models.Model):
+    """A manager's dated note of a conversation with a report about QI interest and capacity.
+
+    Private: the manager who wrote it, the person it is about and admins only.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="qi_conversations")
+    manager = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="qi_conversations_recorded"
+    )
+    date = models.DateField(default=timezone.localdate)
+    note = models.TextField(max_length=2000)
+    agreed_hours_per_month = models.DecimalField(
+        "QI time agreed in the job plan (hours a month)",
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("160"))],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = "QI conversation"
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.date:%d %b %Y}"

@@ -29,3 +29,28 @@ def get_project_for(user, pk: int, *, action: str = "view", queryset=None) -> Pr
             "Only the project's team, its area's champions and admins can do this"
         )
     return project
+
+
+def can_lead(user, project: Project) -> bool:
+    """Leads and co-leads (and admins) decide who joins and who does the tasks."""
+    return user.is_staff or project.is_team_member(getattr(user, "person", None))
+
+
+def person_in_department_or_403(user, project: Project):
+    """The acting person, who must belong to the project's department to join or take tasks."""
+    person = getattr(user, "person", None)
+    if person is None or person.department_id != project.department_id:
+        raise PermissionDenied("Only staff in the project's department can join it or take tasks")
+    return person
+
+
+def get_task_for(user, pk: int):
+    """The task `pk` if its project is visible to `user` (404 otherwise, like its project)."""
+    from projects.models import Task
+
+    task = get_object_or_404(
+        Task.objects.select_related("project__lead", "project__department", "claimed_by"), pk=pk
+    )
+    if not task.project.can_be_seen_by(user):
+        raise Http404("No such task")
+    return task

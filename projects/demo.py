@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from people.models import Department, Person, Skill
 from projects.models import (
+    Interest,
+    Membership,
     ProgressUpdate,
     Project,
     ReferenceCounter,
@@ -30,18 +32,6 @@ PRIORITIES = [
     ("Cost-effective prescribing", "Savings through switches, biosimilars and waste reduction."),
     ("Staff wellbeing and development", "A team with time and skills to improve its work."),
     ("Net zero", "Lower the carbon footprint of medicines use."),
-]
-SKILLS = [
-    "Data collection",
-    "Audit design",
-    "Excel and data analysis",
-    "Process mapping",
-    "Patient engagement",
-    "Writing and editing",
-    "Teaching",
-    "Literature search",
-    "Run charts and SPC",
-    "Stakeholder engagement",
 ]
 # (title, aim, problem, kind)
 THEMES = [
@@ -207,8 +197,6 @@ def seed_projects(*, department: Department, count: int) -> int:
         StrategicPriority.objects.get_or_create(
             department=department, name=name, defaults={"description": description}
         )
-    for name in SKILLS:
-        Skill.objects.get_or_create(name=name)
     existing = Project.objects.filter(department=department).count()
     if existing >= count:
         return 0
@@ -218,6 +206,7 @@ def seed_projects(*, department: Department, count: int) -> int:
     priorities = list(StrategicPriority.objects.filter(department=department).order_by("pk"))
     skills = list(Skill.objects.order_by("pk"))
     today = timezone.localdate()
+    now = timezone.now()
     counters = dict(ReferenceCounter.objects.values_list("year", "last_number"))
 
     specs = [_project_spec(i, areas, people, priorities, today) for i in range(existing, count)]
@@ -266,17 +255,26 @@ def seed_projects(*, department: Department, count: int) -> int:
                 )
             )
         for title, description, hours, _skill in rng.sample(TASKS, rng.randint(0, 3)):
-            tasks.append(
-                Task(
-                    project=project,
-                    title=title,
-                    description=description,
-                    estimated_hours=Decimal(hours),
-                    due_date=today + dt.timedelta(days=rng.randint(-10, 90)),
-                    status=rng.choice(task_status_choices),
-                    created_at=project.created_at,
-                )
+            task = Task(
+                project=project,
+                title=title,
+                description=description,
+                estimated_hours=Decimal(hours),
+                due_date=today + dt.timedelta(days=rng.randint(-10, 90)),
+                status=rng.choice(task_status_choices),
+                created_at=project.created_at,
             )
+            if task.status != Task.Status.OPEN:
+                buddy = people[rng.randrange(len(people))]
+                task.claimed_by_id = buddy.pk
+                # Some claims have gone quiet, so the flag has something to show.
+                task.claimed_at = task.last_activity_at = now - dt.timedelta(
+                    days=rng.randint(1, 40)
+                )
+            if task.status == Task.Status.DONE:
+                task.completed_at = task.last_activity_at
+                task.actual_hours = Decimal(hours) + rng.choice([Decimal(0), Decimal("0.5")])
+            tasks.append(task)
         if project.stage not in (Project.Stage.IDEA, Project.Stage.PROPOSED):
             for n in range(rng.randint(1, 3)):
                 updates.append(
@@ -294,6 +292,41 @@ def seed_projects(*, department: Department, count: int) -> int:
     Project.strategic_priorities.through.objects.bulk_create(priority_links, batch_size=10000)
     Project.co_leads.through.objects.bulk_create(co_lead_links, batch_size=10000)
     RoleOpening.objects.bulk_create(openings, batch_size=10000)
+    memberships, interests = [], []
+    for n, opening in enumerate(openings):
+        project = opening.project
+        if project.stage in (Project.Stage.IDEA, Project.Stage.PROPOSED):
+            continue
+        # Fill some places, leave others for the demo logins to apply for.
+        for k in range(n % (opening.places + 1)):
+            member = people[(project.pk * 13 + n * 7 + k) % len(people)]
+            if member.pk == project.lead_id:
+                continue
+            memberships.append(
+                Membership(
+                    project=project,
+                    person_id=member.pk,
+                    role_opening=opening,
+                    role_title=opening.title,
+                    commitment_hours=opening.commitment_hours,
+                    commitment_period=opening.commitment_period,
+                    commitment_weeks=opening.commitment_weeks,
+                    joined_on=project.start_date,
+                )
+            )
+        if opening.is_open and n % 3 == 0:
+            applicant = people[(project.pk * 17 + n) % len(people)]
+            if applicant.pk != project.lead_id:
+                interests.append(
+                    Interest(
+                        project=project,
+                        person_id=applicant.pk,
+                        role_opening=opening,
+                        message="I have two hours a week free on Tuesdays.",
+                    )
+                )
+    Membership.objects.bulk_create(memberships, batch_size=10000, ignore_conflicts=True)
+    Interest.objects.bulk_create(interests, batch_size=10000, ignore_conflicts=True)
     Task.objects.bulk_create(tasks, batch_size=10000)
     ProgressUpdate.objects.bulk_create(updates, batch_size=10000)
     skill_links = [

@@ -3,8 +3,8 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
-from people.models import ClinicalArea, Department
-from projects.models import Project, StrategicPriority
+from people.models import ClinicalArea, Department, Skill
+from projects.models import Project, StrategicPriority, Task
 from projects.search import search
 
 SORT_CHOICES = [
@@ -99,3 +99,44 @@ class ProjectFilter(django_filters.FilterSet):
         if searching and sort in (None, "", "relevance"):
             return queryset.order_by("-exact_title", "-rank", "-pk")
         return queryset.order_by(*SORT_ORDERS.get(sort or "newest", SORT_ORDERS["newest"]))
+
+
+class TaskFilter(django_filters.FilterSet):
+    """The task board's filters; like the register, every value lives in the URL."""
+
+    max_hours = django_filters.NumberFilter(
+        field_name="estimated_hours",
+        lookup_expr="lte",
+        label="At most (hours)",
+        min_value=0,
+        help_text="For example, 2 for tasks of 2 hours or less.",
+    )
+    skill = django_filters.ModelChoiceFilter(
+        field_name="skills_needed",
+        queryset=Skill.objects.all(),
+        label="Skill",
+        empty_label="Any skill",
+    )
+    area = django_filters.ModelChoiceFilter(
+        field_name="project__clinical_areas",
+        queryset=ClinicalArea.objects.all(),
+        label="Clinical area",
+        empty_label="Any area",
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date",
+        lookup_expr="lte",
+        label="Due by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    stage = django_filters.MultipleChoiceFilter(
+        field_name="project__stage",
+        choices=[(s, Project.Stage(s).label) for s in Project.ACTIVE_STAGES],
+        widget=forms.CheckboxSelectMultiple,
+        label="Project stage",
+        distinct=False,
+    )
+
+    class Meta:
+        model = Task
+        fields: list[str] = []

@@ -1,11 +1,20 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from people.models import Person, Skill
-from projects.models import ProgressUpdate, Project, RoleOpening, StrategicPriority, Task
+from projects.models import (
+    ProgressUpdate,
+    Project,
+    RoleOpening,
+    StrategicPriority,
+    Task,
+    TaskNote,
+)
 from projects.search import similar_projects
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -144,12 +153,12 @@ class ProjectEditForm(ProjectForm):
 class TaskForm(forms.ModelForm):
     class Meta:
         model = Task
-        fields = ["title", "description", "estimated_hours", "skills_needed", "due_date", "status"]
+        # Status changes through claiming, completing and reopening, never by editing.
+        fields = ["title", "description", "estimated_hours", "skills_needed", "due_date"]
         widgets = {
             "skills_needed": forms.CheckboxSelectMultiple,
             "due_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 4}),
-            "status": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -210,3 +219,68 @@ class ProgressUpdateForm(forms.ModelForm):
         if date and date > timezone.localdate():
             raise ValidationError("The date of an update cannot be in the future")
         return date
+
+
+class InterestForm(forms.Form):
+    role_opening = forms.ModelChoiceField(
+        queryset=RoleOpening.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        empty_label="No particular role: I would like to help",
+        label="Which role are you interested in?",
+    )
+    message = forms.CharField(
+        label="Message to the lead (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, what you could do and when you are free.",
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role_opening"].queryset = project.role_openings.filter(is_open=True)
+        _clear_length_messages(self)
+
+
+class TaskNoteForm(forms.ModelForm):
+    class Meta:
+        model = TaskNote
+        fields = ["note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        labels = {"note": "What have you done so far?"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = "Say what you have done"
+        _clear_length_messages(self)
+
+
+class TaskDoneForm(forms.Form):
+    actual_hours = forms.DecimalField(
+        label="How many hours did it take?",
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("500"),
+        help_text="For example, 1.5. This counts towards your QI hours this year.",
+        error_messages={
+            "required": "Enter the hours it took",
+            "min_value": "Hours must be more than 0",
+            "invalid": "Enter the hours as a number, like 1.5",
+        },
+    )
+
+
+class TaskReassignForm(forms.Form):
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        label="Who should do this task?",
+        error_messages={"required": "Choose who should do the task"},
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            department_id=project.department_id
+        ).order_by("display_name")

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -333,6 +335,56 @@ class TaskQuerySet(models.QuerySet):
     def open(self) -> TaskQuerySet:
         return self.filter(status=Task.Status.OPEN)
 
+    def for_board(self) -> TaskQuerySet:
+        """Everything a task board row shows, in a fixed number of queries."""
+        return self.select_related("project", "claimed_by").prefetch_related(
+            "skills_needed", "project__clinical_areas"
+        )
+
+    def suggested_for(self, person: Person, *, limit: int = 5) -> TaskQuerySet:
+        """Open tasks that fit the person's capacity, skills and areas, best first.
+
+        Capacity: a task fits if its hours are within the person's monthly QI hours less what
+        their current claims already ask. Then more matching skills, then a matching area,
+        then the soonest due date.
+        """
+        skill_ids = list(person.skills.values_list("pk", flat=True))
+        area_ids = {*person.preferred_areas.values_list("pk", flat=True)} | {
+            *person.clinical_areas.values_list("pk", flat=True)
+        }
+        tasks = (
+            self.open()
+            .filter(
+                project__department_id=person.department_id, project__submitted_at__isnull=False
+            )
+            .exclude(project__stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED))
+            .exclude(project__lead=person)
+        )
+        if person.qi_hours_per_month is not None:
+            committed = self.filter(claimed_by=person, status=Task.Status.CLAIMED).aggregate(
+                hours=models.Sum("estimated_hours")
+            )["hours"] or Decimal(0)
+            tasks = tasks.filter(estimated_hours__lte=person.qi_hours_per_month - committed)
+        areas = Project.clinical_areas.through.objects.filter(
+            project_id=OuterRef("project_id"), clinicalarea_id__in=area_ids
+        )
+        return (
+            tasks.annotate(
+                skill_matches=models.Count(
+                    "skills_needed", filter=Q(skills_needed__in=skill_ids), distinct=True
+                ),
+                area_match=Exists(areas),
+            )
+            .select_related("project")
+            .order_by("-skill_matches", "-area_match", F("due_date").asc(nulls_last=True), "pk")[
+                :limit
+            ]
+        )
+
+    def quiet_claims(self) -> TaskQuerySet:
+        cutoff = timezone.now() - dt.timedelta(days=settings.QIREGISTER_QUIET_CLAIM_DAYS)
+        return self.filter(status=Task.Status.CLAIMED, last_activity_at__lt=cutoff)
+
 
 class Task(models.Model):
     """A small, specific piece of work a buddy can take without joining as a lead."""
@@ -355,6 +407,27 @@ class Task(models.Model):
     due_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    claimed_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claimed_tasks",
+        help_text="The buddy doing the task.",
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the buddy last claimed or recorded progress."
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    actual_hours = models.DecimalField(
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("500"))],
+        help_text="Hours it really took.",
+    )
 
     history = HistoricalRecords(m2m_fields=[skills_needed])
     objects = TaskQuerySet.as_manager()
@@ -368,11 +441,36 @@ class Task(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(estimated_hours__gt=0), name="task_estimated_hours_positive"
-            )
+            ),
+            # A claimed task has exactly one claimant; an open one has none.
+            models.CheckConstraint(
+                condition=~Q(status="claimed") | Q(claimed_by__isnull=False),
+                name="task_claimed_has_claimant",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="open") | Q(claimed_by__isnull=True),
+                name="task_open_has_no_claimant",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_hours__isnull=True) | Q(actual_hours__gt=0),
+                name="task_actual_hours_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tasks:detail", args=[self.pk])
+
+    @property
+    def is_quiet(self) -> bool:
+        """Claimed, but nothing heard for QIREGISTER_QUIET_CLAIM_DAYS days."""
+        if self.status != self.Status.CLAIMED or self.last_activity_at is None:
+            return False
+        return self.last_activity_at < timezone.now() - dt.timedelta(
+            days=settings.QIREGISTER_QUIET_CLAIM_DAYS
+        )
 
 
 class ProgressUpdate(models.Model):
@@ -398,3 +496,96 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} – {self.date:%d %b %Y}"
+
+
+class TaskNote(models.Model):
+    """The buddy's (or the team's) note of progress on one task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="task_notes")
+    note = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task} – {self.created_at:%d %b %Y}"
+
+
+class Interest(models.Model):
+    """Someone's interest in a project, or application for one of its role openings."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the lead"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="interests")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="project_interests")
+    role_opening = models.ForeignKey(
+        RoleOpening,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications",
+        help_text="The role applied for; empty for a general expression of interest.",
+    )
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One open request per person per project.
+            models.UniqueConstraint(
+                fields=["project", "person"],
+                condition=Q(status="pending"),
+                name="interest_one_pending_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.project}"
+
+
+class Membership(TimeCommitment):
+    """A person on a project's team in a role, with that role's time commitment."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role_opening = models.ForeignKey(
+        RoleOpening,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    role_title = models.CharField("role", max_length=120)
+    joined_on = models.DateField(default=timezone.localdate)
+    left_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "person"],
+                condition=Q(left_on__isnull=True),
+                name="membership_once_per_project",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.role_title} ({self.project})"

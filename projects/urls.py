@@ -14,6 +14,24 @@ urlpatterns = [
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
     path("<int:pk>/history/", views.project_history, name="history"),
+    path("<int:pk>/join/", views.project_join, name="join"),
+    path(
+        "<int:pk>/interests/<int:interest_pk>/accept/",
+        views.interest_decide,
+        {"decision": "accept"},
+        name="interest_accept",
+    ),
+    path(
+        "<int:pk>/interests/<int:interest_pk>/decline/",
+        views.interest_decide,
+        {"decision": "decline"},
+        name="interest_decline",
+    ),
+    path(
+        "<int:pk>/interests/<int:interest_pk>/withdraw/",
+        views.interest_withdraw,
+        name="interest_withdraw",
+    ),
     path("<int:pk>/updates/new/", views.child_edit, {"kind": "updates"}, name="update_create"),
     path(
         "<int:pk>/updates/<int:child_pk>/edit/",

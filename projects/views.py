@@ -10,16 +10,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects import exports, services
-from projects.access import get_project_for
-from projects.filters import ProjectFilter
+from projects.access import (
+    can_lead,
+    get_project_for,
+    get_task_for,
+    person_in_department_or_403,
+)
+from projects.filters import ProjectFilter, TaskFilter
 from projects.forms import (
+    InterestForm,
     ProgressUpdateForm,
     ProjectEditForm,
     ProjectProposeForm,
     RoleOpeningForm,
+    TaskDoneForm,
     TaskForm,
+    TaskNoteForm,
+    TaskReassignForm,
 )
-from projects.models import Project
+from projects.models import Interest, Project, Task
 from projects.search import similar_projects
 
 PAGE_SIZE = 25
@@ -79,7 +88,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     person = _person_or_403(request)
     visible = Project.objects.visible_to(request.user)
     form = ProjectProposeForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         department=person.department,
         lead=person,
         visible_projects=visible,
@@ -109,11 +118,38 @@ def project_similar(request: HttpRequest) -> HttpResponse:
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
+    person = getattr(request.user, "person", None)
+    leads = can_lead(request.user, project)
+    memberships = project.memberships.filter(left_on__isnull=True).select_related("person")
+    my_request = (
+        project.interests.filter(person=person, status=Interest.Status.PENDING).first()
+        if person
+        else None
+    )
     context = {
         "project": project,
+        "can_lead": leads,
+        "memberships": memberships,
+        "pending_interests": (
+            project.interests.filter(status=Interest.Status.PENDING).select_related(
+                "person", "role_opening"
+            )
+            if leads
+            else []
+        ),
+        "my_request": my_request,
+        "can_join": (
+            person is not None
+            and person.department_id == project.department_id
+            and not project.is_team_member(person)
+            and not any(m.person_id == person.pk for m in memberships)
+            and my_request is None
+            and not project.is_draft
+            and project.stage not in services.CLOSED_STAGES
+        ),
         "can_edit": project.can_be_edited_by(request.user),
         "openings": project.role_openings.all(),
-        "tasks": project.tasks.prefetch_related("skills_needed"),
+        "tasks": project.tasks.select_related("claimed_by").prefetch_related("skills_needed"),
         "updates": project.progress_updates.select_related("author"),
         "priorities": project.strategic_priorities.all(),
     }
@@ -141,7 +177,7 @@ def project_history(request: HttpRequest, pk: int) -> HttpResponse:
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     form = ProjectEditForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=project,
         department=project.department,
         lead=project.lead,
@@ -194,7 +230,7 @@ def child_edit(request: HttpRequest, pk: int, kind: str, child_pk: int | None = 
     instance = (
         get_object_or_404(getattr(project, spec["related"]), pk=child_pk) if child_pk else None
     )
-    form = spec["form"](request.POST or None, instance=instance)
+    form = spec["form"](request.POST if request.method == "POST" else None, instance=instance)
     if request.method == "POST" and form.is_valid():
         _save_child(kind, form, project, request)
         verb = "updated" if instance else "added"
@@ -204,4 +240,219 @@ def child_edit(request: HttpRequest, pk: int, kind: str, child_pk: int | None = 
         request,
         "projects/child_form.html",
         {"form": form, "project": project, "noun": spec["noun"], "instance": instance},
+    )
+
+
+# Joining a project.
+
+
+def project_join(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    person = person_in_department_or_403(request.user, project)
+    form = InterestForm(request.POST if request.method == "POST" else None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interest_express(
+                project=project,
+                person=person,
+                role_opening=form.cleaned_data["role_opening"],
+                message=form.cleaned_data["message"],
+            )
+        except services.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Thank you. The lead will reply by email.")
+            return redirect(project)
+    return render(request, "projects/join.html", {"form": form, "project": project})
+
+
+@require_POST
+def interest_decide(request: HttpRequest, pk: int, interest_pk: int, decision: str):
+    project = get_project_for(request.user, pk)
+    if not can_lead(request.user, project):
+        raise PermissionDenied("Only the project's lead and co-leads decide who joins")
+    interest = get_object_or_404(project.interests, pk=interest_pk)
+    try:
+        services.interest_decide(
+            interest_id=interest.pk,
+            decided_by=getattr(request.user, "person", None) or project.lead,
+            accept=decision == "accept",
+        )
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        verb = "accepted onto the team" if decision == "accept" else "declined"
+        messages.success(request, f"{interest.person} {verb}.")
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#interests")
+
+
+@require_POST
+def interest_withdraw(request: HttpRequest, pk: int, interest_pk: int):
+    project = get_project_for(request.user, pk)
+    person = getattr(request.user, "person", None)
+    interest = get_object_or_404(project.interests, pk=interest_pk, person=person)
+    try:
+        services.interest_withdraw(interest_id=interest.pk, person=person)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Request withdrawn.")
+    return redirect(project)
+
+
+# The task board and the buddy system.
+
+TASK_PAGE_SIZE = 25
+
+
+def task_board(request: HttpRequest) -> HttpResponse:
+    person = getattr(request.user, "person", None)
+    tasks = (
+        Task.objects.open()
+        .filter(project__submitted_at__isnull=False)
+        .exclude(project__stage__in=services.CLOSED_STAGES)
+        .for_board()
+    )
+    if person is not None:
+        tasks = tasks.filter(project__department_id=person.department_id)
+    task_filter = TaskFilter(request.GET or None, queryset=tasks, request=request)
+    page = Paginator(task_filter.qs, TASK_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": task_filter, "page": page, "query_string": query.urlencode()}
+    if request.htmx and request.htmx.target == "task-results":
+        return render(request, "tasks/_results.html", context)
+    return render(request, "tasks/board.html", context)
+
+
+def _task_context(request: HttpRequest, task: Task) -> dict:
+    person = getattr(request.user, "person", None)
+    is_claimant = person is not None and task.claimed_by_id == person.pk
+    leads = can_lead(request.user, task.project)
+    in_department = person is not None and person.department_id == task.project.department_id
+    return {
+        "task": task,
+        "is_claimant": is_claimant,
+        "can_lead": leads,
+        "can_claim": in_department and task.status == Task.Status.OPEN,
+        "can_act": is_claimant or leads,
+    }
+
+
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk)
+    context = _task_context(request, task)
+    context["notes"] = task.notes.select_related("author")
+    context["skills"] = task.skills_needed.all()
+    return render(request, "tasks/detail.html", context)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise PermissionDenied(message)
+
+
+def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: confirm the hours and due date. POST: claim."""
+    task = get_task_for(request.user, pk)
+    person = person_in_department_or_403(request.user, task.project)
+    if request.method == "POST":
+        try:
+            services.task_claim(task_id=task.pk, person=person)
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect(task)
+        messages.success(request, "Task claimed. Thank you for being a buddy.")
+        return redirect(task)
+    return render(request, "tasks/claim.html", _task_context(request, task))
+
+
+@require_POST
+def task_release(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk)
+    context = _task_context(request, task)
+    _require(context["can_act"], "Only the buddy or the project's lead can release this task")
+    try:
+        services.task_release(task_id=task.pk)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Task released. It is open for someone else.")
+    return redirect(task)
+
+
+@require_POST
+def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for(request.user, pk)
+    _require(can_lead(request.user, task.project), "Only the project's lead can reopen tasks")
+    try:
+        services.task_reopen(task_id=task.pk)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Task reopened.")
+    return redirect(task)
+
+
+def _task_form_view(request, pk, *, form_class, allowed, denied, save, success, template, **kw):
+    task = get_task_for(request.user, pk)
+    context = _task_context(request, task)
+    _require(allowed(context), denied)
+    form = form_class(
+        request.POST if request.method == "POST" else None, **{k: v(task) for k, v in kw.items()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(task, form)
+        except services.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success)
+            return redirect(task)
+    return render(request, template, {**context, "form": form})
+
+
+def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    return _task_form_view(
+        request,
+        pk,
+        form_class=TaskNoteForm,
+        allowed=lambda c: c["can_act"],
+        denied="Only the buddy or the project's lead can record progress",
+        save=lambda task, form: services.task_record_progress(
+            task_id=task.pk, author=request.user.person, note=form.cleaned_data["note"]
+        ),
+        success="Progress recorded.",
+        template="tasks/progress.html",
+    )
+
+
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    return _task_form_view(
+        request,
+        pk,
+        form_class=TaskDoneForm,
+        allowed=lambda c: c["can_act"],
+        denied="Only the buddy or the project's lead can mark this task done",
+        save=lambda task, form: services.task_complete(
+            task_id=task.pk, actual_hours=form.cleaned_data["actual_hours"]
+        ),
+        success="Task marked done. Thank you.",
+        template="tasks/done.html",
+    )
+
+
+def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    return _task_form_view(
+        request,
+        pk,
+        form_class=TaskReassignForm,
+        allowed=lambda c: c["can_lead"],
+        denied="Only the project's lead can reassign tasks",
+        save=lambda task, form: services.task_reassign(
+            task_id=task.pk, to=form.cleaned_data["person"]
+        ),
+        success="Task reassigned.",
+        template="tasks/reassign.html",
+        project=lambda task: task.project,
     )

@@ -4,7 +4,9 @@ from django.urls import reverse
 # (label, url name); a section is "current" when the path starts with its URL.
 PRIMARY_NAVIGATION = [
     ("Home", "home"),
+    ("My QI", "people:me"),
     ("Projects", "projects:register"),
+    ("Tasks", "tasks:board"),
     ("Propose a project", "projects:create"),
 ]
 

@@ -198,6 +198,11 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
     # Only behind a proxy that sets this header itself; otherwise a client could forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Links in emails are absolute: the address people reach the register at.
+QIREGISTER_BASE_URL = env_str("QIREGISTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# A claimed task with no activity for this many days is flagged to its lead and buddy.
+QIREGISTER_QUIET_CLAIM_DAYS = env_int("QIREGISTER_QUIET_CLAIM_DAYS", 14)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,5 +21,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("projects/", include("projects.urls")),
+    path("tasks/", include("projects.task_urls")),
+    path("", include("people.urls")),
     path("admin/", admin.site.urls),
 ]

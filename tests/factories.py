@@ -140,6 +140,8 @@ class TaskFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Task {n}")
     estimated_hours = Decimal("2")
     status = Task.Status.OPEN
+    claimed_by = None
+    last_activity_at = factory.LazyAttribute(lambda t: timezone.now() if t.claimed_by else None)
 
     @factory.post_generation
     def skills_needed(self, create, extracted, **kwargs):

@@ -58,9 +58,10 @@ def test_detail_page_query_count_is_bounded(
         RoleOpeningFactory(project=project)
         ProgressUpdateFactory(project=project)
     client = client_for(staff)
-    # session, user, person; project, areas, co-leads; priorities, openings, tasks,
-    # task skills, updates with authors; the lead's champion areas for can_edit.
-    with django_assert_max_num_queries(13):
+    # session, user, person; project, areas, co-leads; team members, my own request,
+    # requests waiting for the lead; priorities, openings, tasks with claimants, task skills,
+    # updates with authors.
+    with django_assert_max_num_queries(14):
         client.get(reverse("projects:detail", args=[project.pk]))
 
 
