@@ -4,7 +4,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill
+from people.models import (
+    ChampionAssignment,
+    ClinicalArea,
+    Department,
+    Person,
+    QIConversation,
+    Skill,
+)
 
 User = get_user_model()
 
@@ -48,6 +55,11 @@ class PersonAdminForm(forms.ModelForm):
             "clinical_areas",
             "line_manager",
             "email",
+            "qi_hours_per_month",
+            "interests",
+            "skills",
+            "preferred_areas",
+            "open_to_buddy_tasks",
         ]
 
     def clean(self):
@@ -71,10 +83,10 @@ class PersonAdminForm(forms.ModelForm):
 class PersonAdmin(SimpleHistoryAdmin):
     form = PersonAdminForm
     list_display = ["display_name", "job_role", "band", "department", "line_manager"]
-    list_filter = ["department", "job_role", "band", "clinical_areas"]
+    list_filter = ["department", "job_role", "band", "open_to_buddy_tasks", "clinical_areas"]
     search_fields = ["display_name", "email", "user__username"]
     autocomplete_fields = ["user", "line_manager"]
-    filter_horizontal = ["clinical_areas"]
+    filter_horizontal = ["clinical_areas", "skills", "preferred_areas"]
     list_select_related = ["department", "line_manager"]
     inlines = [ChampionAssignmentInline]
 
@@ -92,6 +104,15 @@ class ChampionAssignmentAdmin(SimpleHistoryAdmin):
 class SkillAdmin(SimpleHistoryAdmin):
     list_display = ["name"]
     search_fields = ["name"]
+
+
+@admin.register(QIConversation)
+class QIConversationAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "manager", "date", "agreed_hours_per_month"]
+    search_fields = ["person__display_name", "manager__display_name", "note"]
+    list_select_related = ["person", "manager"]
+    autocomplete_fields = ["person", "manager"]
+    date_hierarchy = "date"
 
 
 admin.site.unregister(User)

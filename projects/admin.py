@@ -2,12 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
+    Interest,
+    Membership,
     ProgressUpdate,
     Project,
     ReferenceCounter,
     RoleOpening,
     StrategicPriority,
     Task,
+    TaskNote,
 )
 from projects.search import refresh_search_vectors
 
@@ -51,16 +54,42 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 @admin.register(Task)
 class TaskAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "project", "estimated_hours", "due_date", "status"]
+    list_display = ["title", "project", "estimated_hours", "due_date", "status", "claimed_by"]
     list_filter = ["status", "skills_needed"]
     search_fields = ["title", "description", "project__reference", "project__title"]
-    list_select_related = ["project"]
-    autocomplete_fields = ["project"]
+    list_select_related = ["project", "claimed_by"]
+    autocomplete_fields = ["project", "claimed_by"]
     filter_horizontal = ["skills_needed"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         refresh_search_vectors(Project.objects.filter(pk=form.instance.project_id))
+
+
+@admin.register(TaskNote)
+class TaskNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "author", "created_at"]
+    search_fields = ["note", "task__title"]
+    list_select_related = ["task", "author"]
+    autocomplete_fields = ["task", "author"]
+
+
+@admin.register(Interest)
+class InterestAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "project", "role_opening", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["person__display_name", "project__reference", "project__title"]
+    list_select_related = ["person", "project", "role_opening"]
+    autocomplete_fields = ["person", "project", "role_opening", "decided_by"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "project", "role_title", "joined_on", "left_on"]
+    list_filter = ["left_on"]
+    search_fields = ["person__display_name", "project__reference", "project__title", "role_title"]
+    list_select_related = ["person", "project"]
+    autocomplete_fields = ["person", "project", "role_opening"]
 
 
 @admin.register(RoleOpening)

@@ -335,4 +335,37 @@ def seed_projects(*, department: Department, count: int) -> int:
     ]
     Task.skills_needed.through.objects.bulk_create(skill_links, batch_size=10000)
     refresh_search_vectors(Project.objects.filter(pk__in=[s["project"].pk for s in specs]))
+    _seed_staff_story(department)
     return len(specs)
+
+
+def _seed_staff_story(department: Department) -> None:
+    """Give the `staff` demo login a claimed task, a finished one and a request to join."""
+    staff = Person.objects.filter(user__username="staff", department=department).first()
+    if staff is None or Task.objects.filter(claimed_by=staff).exists():
+        return
+    now = timezone.now()
+    candidates = (
+        Task.objects.open()
+        .filter(project__department=department, project__stage__in=Project.ACTIVE_STAGES)
+        .exclude(project__lead=staff)
+        .order_by("pk")
+    )
+    for task, status in zip(candidates[:2], [Task.Status.CLAIMED, Task.Status.DONE], strict=False):
+        task.status, task.claimed_by = status, staff
+        task.claimed_at = task.last_activity_at = now - dt.timedelta(days=3)
+        if status == Task.Status.DONE:
+            task.completed_at, task.actual_hours = now - dt.timedelta(days=1), Decimal("2")
+        task.save()
+    project = (
+        Project.objects.filter(department=department, stage__in=Project.ACTIVE_STAGES)
+        .exclude(lead=staff)
+        .exclude(interests__person=staff)
+        .exclude(memberships__person=staff)
+        .order_by("-pk")
+        .first()
+    )
+    if project is not None:
+        Interest.objects.create(
+            project=project, person=staff, message="I can help with data collection."
+        )

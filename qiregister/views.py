@@ -24,6 +24,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def home(request: HttpRequest) -> HttpResponse:
     sections = [
         {
+            "label": "My QI",
+            "href": reverse("people:me"),
+            "description": "Your projects, tasks and hours, and tasks that fit your time.",
+        },
+        {
+            "label": "Tasks a buddy can take",
+            "href": reverse("tasks:board"),
+            "description": "Small, specific pieces of work with the hours they need.",
+        },
+        {
             "label": "Project register",
             "href": reverse("projects:register"),
             "description": "Find active and proposed projects to join, or tasks to take.",

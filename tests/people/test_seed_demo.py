@@ -81,3 +81,19 @@ def test_seed_demo_projects_are_idempotent(db):
     assert Project.objects.exclude(reference=None).values("reference").distinct().count() == (
         Project.objects.exclude(reference=None).count()
     )
+
+
+def test_seed_demo_adds_memberships_claims_interests_and_capacities(db):
+    from projects.models import Interest, Membership, Task
+
+    call_command("seed_demo", "--password", "x", "--people", "30", "--projects", "60")
+    assert Membership.objects.exists()
+    assert Interest.objects.filter(status="pending").exists()
+    assert Task.objects.filter(status="claimed", claimed_by__isnull=False).exists()
+    done = Task.objects.filter(status="done")
+    assert done.exists()
+    assert not done.filter(actual_hours__isnull=True).exists()
+    assert Person.objects.filter(qi_hours_per_month__isnull=False).count() == 30
+    assert Person.objects.filter(skills__isnull=False).exists()
+    staff = Person.objects.get(user__username="staff")
+    assert staff.qi_conversations.exists()
