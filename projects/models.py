@@ -162,7 +162,18 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def needing_people(self) -> ProjectQuerySet:
-        return self.filter(Exists(RoleOpening.objects.filter(project=OuterRef("pk"), is_open=True)))
+        """Projects with an open role that still has a place free."""
+        filled = (
+            Membership.objects.filter(role_opening=OuterRef("pk"), left_on__isnull=True)
+            .order_by()
+            .values("role_opening")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        openings = RoleOpening.objects.filter(project=OuterRef("pk"), is_open=True).filter(
+            places__gt=models.functions.Coalesce(models.Subquery(filled), 0)
+        )
+        return self.filter(Exists(openings))
 
 
 class Project(TimeCommitment):

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects.models import Project
+from projects.models import Membership, Project
 from tests.factories import (
     PersonFactory,
     ProgressUpdateFactory,
@@ -79,6 +79,11 @@ def test_filter_has_open_tasks_and_needs_people(client_for, staff):
     RoleOpeningFactory(project=recruiting)
     closed = ProjectFactory(title="Closed opening")
     RoleOpeningFactory(project=closed, is_open=False)
+    full = ProjectFactory(title="Full opening")
+    opening = RoleOpeningFactory(project=full, places=1)
+    Membership.objects.create(
+        project=full, person=PersonFactory(), role_opening=opening, role_title="Data collector"
+    )
     client = client_for(staff)
     assert titles(client.get(URL, {"open_tasks": "on"})) == ["With open task"]
     assert titles(client.get(URL, {"needs_people": "on"})) == ["Recruiting"]
