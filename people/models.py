@@ -19,6 +19,15 @@ register(get_user_model(), app=__package__, table_name="people_historicaluser")
 class Department(models.Model):
     name = models.CharField(max_length=100, unique=True, help_text="For example, Pharmacy.")
     slug = models.SlugField(max_length=100, unique=True)
+    qi_lead = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="QI lead",
+        help_text="Who staff ask about QI where their area has no champion.",
+    )
 
     history = HistoricalRecords()
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +11,7 @@ from django.utils import timezone
 from people.forms import CapacityForm, QIConversationForm
 from people.models import Person
 from projects.models import Interest, Membership, Project, Task
+from projects.services import save_changed_fields
 
 
 def _me(request: HttpRequest) -> Person:
@@ -50,7 +52,8 @@ def capacity_edit(request: HttpRequest) -> HttpResponse:
     person = _me(request)
     form = CapacityForm(request.POST if request.method == "POST" else None, instance=person)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            save_changed_fields(form)
         messages.success(request, "Your capacity and interests are saved.")
         return redirect("people:me")
     return render(request, "people/capacity_form.html", {"form": form})
@@ -81,7 +84,12 @@ def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "is_manager": is_manager,
-        "conversations": person.qi_conversations.select_related("manager"),
+        # Private: a manager sees the notes they wrote, not a predecessor's.
+        "conversations": (
+            person.qi_conversations.select_related("manager")
+            if request.user.is_staff or viewer == person
+            else person.qi_conversations.filter(manager=viewer).select_related("manager")
+        ),
         "form": form,
     }
     return render(request, "people/capacity.html", context)

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from django.utils import timezone
 from openpyxl import Workbook
 
 from projects.models import Project
@@ -60,24 +61,48 @@ def project_row(project: Project) -> list:
     ]
 
 
-def csv_lines(projects: Iterable[Project]) -> Iterator[str]:
+GOVERNANCE_HEADERS = [
+    *HEADERS,
+    "Mentor",
+    "Last decision",
+    "Days in stage",
+    "Days since last update",
+]
+
+
+def governance_row(project: Project) -> list:
+    from projects.models import ReviewDecision
+
+    today = timezone.localdate()
+    in_stage = (today - timezone.localtime(project.stage_changed_at).date()).days
+    since_update = (today - project.last_update).days if project.last_update else ""
+    decision = ReviewDecision.Decision(project.last_decision).label if project.last_decision else ""
+    mentor = project.mentor.display_name if project.mentor else ""
+    return [*project_row(project), neutralise(mentor), decision, in_stage, since_update]
+
+
+def _rows(projects: Iterable[Project], governance: bool):
+    make_row = governance_row if governance else project_row
+    yield GOVERNANCE_HEADERS if governance else HEADERS
+    for project in projects:
+        yield make_row(project)
+
+
+def csv_lines(projects: Iterable[Project], *, governance: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    yield buffer.getvalue()
-    for project in projects:
+    for row in _rows(projects, governance):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(project_row(project))
+        writer.writerow(row)
         yield buffer.getvalue()
 
 
-def xlsx_bytes(projects: Iterable[Project]) -> bytes:
+def xlsx_bytes(projects: Iterable[Project], *, governance: bool = False) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Projects")
-    sheet.append(HEADERS)
-    for project in projects:
-        sheet.append(project_row(project))
+    for row in _rows(projects, governance):
+        sheet.append(row)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -140,3 +140,12 @@ class TaskFilter(django_filters.FilterSet):
     class Meta:
         model = Task
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        person = getattr(getattr(self.request, "user", None), "person", None)
+        if person is not None:
+            # The board shows the person's department only; so do its area choices.
+            self.filters["area"].queryset = ClinicalArea.objects.filter(
+                department_id=person.department_id
+            )

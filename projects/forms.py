@@ -4,12 +4,17 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from people.models import Person, Skill
+from projects import stages
 from projects.models import (
+    ClosureReport,
+    MentoringNote,
     ProgressUpdate,
     Project,
+    ReviewDecision,
     RoleOpening,
     StrategicPriority,
     Task,
@@ -129,22 +134,22 @@ class ProjectProposeForm(ProjectForm):
 
 
 class ProjectEditForm(ProjectForm):
-    """Editing: the team may also move the project between the active stages."""
+    """Editing: the stage may move to wherever the lifecycle lets this user take it."""
 
     class Meta(ProjectForm.Meta):
         fields = [*ProjectForm.Meta.fields, "stage"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.lead_can_move_stage():
+        targets = stages.manual_targets(user, self.instance)
+        if targets:
+            allowed = {self.instance.stage, *targets}
             self.fields["stage"].choices = [
-                (value, label)
-                for value, label in Project.Stage.choices
-                if value in Project.ACTIVE_STAGES
+                (value, label) for value, label in Project.Stage.choices if value in allowed
             ]
             self.fields["stage"].help_text = (
-                "Move between active stages as the work goes on. Completing, pausing or "
-                "closing a project goes through review."
+                "Submitting, approval and completion have their own steps: review by a "
+                "champion, and a closure report signed off by the mentor."
             )
         else:
             del self.fields["stage"]
@@ -197,6 +202,16 @@ class RoleOpeningForm(forms.ModelForm):
         self.fields["commitment_hours"].error_messages["min_value"] = "Hours must be at least 0.5"
         _clear_length_messages(self)
 
+    def clean_places(self):
+        places = self.cleaned_data["places"]
+        if self.instance.pk:
+            members = self.instance.memberships.filter(left_on__isnull=True).count()
+            if places < members:
+                raise ValidationError(
+                    f"{members} people already hold this role: places cannot be fewer"
+                )
+        return places
+
 
 class ProgressUpdateForm(forms.ModelForm):
     class Meta:
@@ -239,7 +254,12 @@ class InterestForm(forms.Form):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role_opening"].queryset = project.role_openings.filter(is_open=True)
+        members = models.Count("memberships", filter=models.Q(memberships__left_on__isnull=True))
+        self.fields["role_opening"].queryset = (
+            project.role_openings.filter(is_open=True)
+            .annotate(members=members)
+            .filter(places__gt=models.F("members"))
+        )
         _clear_length_messages(self)
 
 
@@ -284,3 +304,80 @@ class TaskReassignForm(forms.Form):
         self.fields["person"].queryset = Person.objects.filter(
             department_id=project.department_id
         ).order_by("display_name")
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=ReviewDecision.Decision.choices,
+        widget=forms.RadioSelect,
+        label="Your decision",
+        error_messages={"required": "Choose approve, request changes or decline"},
+    )
+    mentor = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label="Mentor (if approving)",
+        help_text="You, unless another champion for the area will mentor the lead.",
+        empty_label="Me",
+    )
+    reason = forms.ChoiceField(
+        choices=[("", "Choose a reason"), *ReviewDecision.Reason.choices],
+        required=False,
+        label="Reason (if declining)",
+    )
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=4000,
+        label="Comment for the lead",
+        help_text="Needed when you request changes or decline.",
+    )
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = (
+            Person.objects.filter(
+                champion_assignments__clinical_area__in=project.clinical_areas.all()
+            )
+            .distinct()
+            .order_by("display_name")
+        )
+        _clear_length_messages(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        Decision = ReviewDecision.Decision
+        if (
+            decision in (Decision.CHANGES_REQUESTED, Decision.DECLINED)
+            and not cleaned.get("comment", "").strip()
+        ):
+            self.add_error("comment", "Say what needs to change, or why you are declining")
+        if decision == Decision.DECLINED and not cleaned.get("reason"):
+            self.add_error("reason", "Choose a reason for declining")
+        return cleaned
+
+
+class ClosureReportForm(forms.ModelForm):
+    class Meta:
+        model = ClosureReport
+        fields = ["outcomes", "impact", "lessons", "sustainability"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for _name, field in self.fields.items():
+            field.error_messages["required"] = f"Write the {field.label.lower()}"
+        _clear_length_messages(self)
+
+
+class MentoringNoteForm(forms.ModelForm):
+    class Meta:
+        model = MentoringNote
+        fields = ["date", "note"]
+        widgets = {"date": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = "Write the mentoring note"
+        _clear_length_messages(self)

@@ -242,6 +242,29 @@ class Project(TimeCommitment):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    mentor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentored_projects",
+        help_text="The champion who mentors the lead and signs off the closure report.",
+    )
+    review_requested_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the proposal was last sent for review; empty once decided.",
+    )
+    stage_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    derived_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_on_projects",
+        help_text="The clinical audit this QI project grew out of.",
+    )
     # Derived from title, aim, problem and task text by projects.search; not audited.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -314,9 +337,6 @@ class Project(TimeCommitment):
 
     def can_be_seen_by(self, user) -> bool:
         return not self.is_draft or self.can_be_edited_by(user)
-
-    def lead_can_move_stage(self) -> bool:
-        return self.stage in self.ACTIVE_STAGES
 
 
 class RoleOpening(TimeCommitment):
@@ -600,3 +620,108 @@ class Membership(TimeCommitment):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.role_title} ({self.project})"
+
+
+class ReviewDecision(models.Model):
+    """A champion's decision on a submitted proposal, kept with who, when and how long it took."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approve"
+        CHANGES_REQUESTED = "changes", "Request changes"
+        DECLINED = "declined", "Decline"
+
+    class Reason(models.TextChoices):
+        DUPLICATE = "duplicate", "Duplicates an existing project"
+        OUT_OF_SCOPE = "out_of_scope", "Out of scope for the department"
+        RESEARCH = "research", "Research rather than QI"
+        NOT_FEASIBLE = "not_feasible", "Not feasible now"
+        OTHER = "other", "Other"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    champion = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="decisions")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = models.CharField(
+        "reason for declining", max_length=15, choices=Reason.choices, blank=True
+    )
+    comment = models.TextField(max_length=4000, blank=True)
+    submitted_at = models.DateTimeField(help_text="When the proposal was sent for this review.")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="declined") | ~Q(reason=""),
+                name="decision_decline_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="approved") | ~Q(comment=""),
+                name="decision_comment_unless_approved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.project}"
+
+    @property
+    def turnaround(self) -> dt.timedelta:
+        return self.decided_at - self.submitted_at
+
+
+class ClosureReport(models.Model):
+    """Needed to complete a project; the mentor champion signs it off."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="closure_report")
+    outcomes = models.TextField("outcomes against the aim", max_length=5000)
+    impact = models.TextField(max_length=5000)
+    lessons = models.TextField("lessons learned", max_length=5000)
+    sustainability = models.TextField("how the change is sustained", max_length=5000)
+    written_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=timezone.now)
+    signed_off_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Closure report: {self.project}"
+
+
+class MentoringNote(models.Model):
+    """A dated note by the mentor on a project; seen by the team, champions and admins."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mentoring_notes")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(default=timezone.localdate)
+    note = models.TextField(max_length=4000)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Mentoring note {self.date}: {self.project}"
+
+
+class ReminderLog(models.Model):
+    """One reminder sent: makes `send_reminders` send nothing new when run twice a day."""
+
+    kind = models.CharField(max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    recipient = models.EmailField()
+    sent_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id", "recipient", "sent_on"], name="reminder_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} to {self.recipient} on {self.sent_on}"

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from people.models import Person
-from projects import notifications
+from projects import notifications, stages
 from projects.models import (
+    ClosureReport,
     Interest,
     Membership,
     ProgressUpdate,
     Project,
+    ReviewDecision,
     RoleOpening,
     Task,
     TaskNote,
 )
 from projects.search import refresh_search_vectors
+
+
+def save_changed_fields(form) -> models.Model:
+    """Save an edit form's changed fields only, under a row lock, so that a concurrent
+    workflow change (a claim, a submission) on the same row is never overwritten."""
+    type(form.instance).objects.select_for_update().filter(pk=form.instance.pk).first()
+    instance = form.save(commit=False)  # writes nothing; readies save_m2m
+    many_to_many = {field.name for field in instance._meta.many_to_many}
+    changed = [name for name in form.changed_data if name not in many_to_many]
+    if changed:
+        instance.save(update_fields=changed)
+    form.save_m2m()
+    return instance
 
 
 def next_reference(*, year: int) -> str:
@@ -49,43 +64,74 @@ def project_create(*, form, lead: Person, submit: bool) -> Project:
     project.save()
     form.save_m2m()
     if submit:
-        project_submit(project=project)
+        project = project_submit(project=project)
     refresh_search_vectors(Project.objects.filter(pk=project.pk))
     return project
 
 
 @transaction.atomic
 def project_submit(*, project: Project) -> Project:
-    """Send a draft for review: it gets its reference and becomes visible to everyone."""
+    """Send a proposal for review: first submission gives the reference; resubmission after
+    a request for changes puts it back in the champions' queue."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if not project.is_draft:
-        return project
-    project.submitted_at = timezone.now()
-    project.reference = next_reference(year=timezone.localdate().year)
-    project.stage = Project.Stage.PROPOSED
-    project.save(update_fields=["submitted_at", "reference", "stage", "updated_at"])
+    now = timezone.now()
+    if project.is_draft:
+        project.submitted_at = project.review_requested_at = project.stage_changed_at = now
+        project.reference = next_reference(year=timezone.localdate().year)
+        project.stage = Project.Stage.PROPOSED
+        project.save(
+            update_fields=[
+                "submitted_at",
+                "review_requested_at",
+                "stage_changed_at",
+                "reference",
+                "stage",
+                "updated_at",
+            ]
+        )
+    elif project.stage == Project.Stage.PROPOSED and project.review_requested_at is None:
+        project.review_requested_at = now
+        project.save(update_fields=["review_requested_at", "updated_at"])
+    else:
+        raise WorkflowError("This project is not waiting to be submitted")
     return project
 
 
 @transaction.atomic
-def project_update(*, form) -> Project:
-    project = form.save()
+def project_update(*, form, user) -> Project:
+    """Save the edit form; a stage change must be one the lifecycle allows this user."""
+    before = Project.objects.select_for_update().get(pk=form.instance.pk)
+    new_stage = form.cleaned_data.get("stage", before.stage)
+    if new_stage != before.stage:
+        if not stages.may_move(user, before, new_stage) or (before.stage, new_stage) in (
+            stages.WORKFLOW_ONLY
+        ):
+            raise WorkflowError("That change of stage is not allowed")
+        form.instance.stage_changed_at = timezone.now()
+        form.changed_data.append("stage_changed_at")
+    project = save_changed_fields(form)
     refresh_search_vectors(Project.objects.filter(pk=project.pk))
     return project
 
 
 @transaction.atomic
 def task_save(*, form, project: Project) -> Task:
-    task = form.save(commit=False)
-    task.project = project
-    task.save()
-    form.save_m2m()
+    if form.instance.pk:
+        task = save_changed_fields(form)
+    else:
+        task = form.save(commit=False)
+        task.project = project
+        task.save()
+        form.save_m2m()
     # Task text is searchable from the register.
     refresh_search_vectors(Project.objects.filter(pk=project.pk))
     return task
 
 
+@transaction.atomic
 def role_opening_save(*, form, project: Project) -> RoleOpening:
+    if form.instance.pk:
+        return save_changed_fields(form)
     opening = form.save(commit=False)
     opening.project = project
     opening.save()
@@ -115,6 +161,8 @@ CLOSED_STAGES = (Project.Stage.COMPLETED, Project.Stage.CLOSED)
 def interest_express(
     *, project: Project, person: Person, role_opening: RoleOpening | None = None, message: str = ""
 ) -> Interest:
+    # Lock the project so a double-click cannot create two requests (or hit the constraint).
+    Project.objects.select_for_update().filter(pk=project.pk).first()
     if project.is_draft or project.stage in CLOSED_STAGES:
         raise WorkflowError("This project is not taking new people")
     if (
@@ -141,18 +189,22 @@ def interest_express(
 
 
 @transaction.atomic
-def interest_decide(*, interest_id: int, decided_by: Person, accept: bool) -> Interest:
+def interest_decide(*, interest_id: int, decided_by: Person | None, accept: bool) -> Interest:
     """Accept (making a membership) or decline a pending request.
 
     The role opening's row is locked while its places are counted, so two leads accepting at
     the same moment can never fill more places than the opening has.
     """
     interest = (
-        Interest.objects.select_for_update().select_related("project", "person").get(pk=interest_id)
+        Interest.objects.select_for_update(of=("self",))
+        .select_related("project", "person")
+        .get(pk=interest_id)
     )
     if interest.status != Interest.Status.PENDING:
         raise WorkflowError(f"This request is already {interest.get_status_display().lower()}")
     project = interest.project
+    if accept and (project.is_draft or project.stage in CLOSED_STAGES):
+        raise WorkflowError("This project is not taking new people")
     if accept:
         opening = None
         if interest.role_opening_id:
@@ -201,7 +253,8 @@ def interest_withdraw(*, interest_id: int, person: Person) -> Interest:
 
 
 def _locked_task(task_id: int) -> Task:
-    return Task.objects.select_for_update().select_related("project").get(pk=task_id)
+    # of=("self",): lock the task only, not its project, so claims on one project don't queue.
+    return Task.objects.select_for_update(of=("self",)).select_related("project").get(pk=task_id)
 
 
 @transaction.atomic
@@ -274,6 +327,8 @@ def task_reassign(*, task_id: int, to: Person) -> Task:
     task = _locked_task(task_id)
     if task.status == Task.Status.DONE:
         raise WorkflowError("A done task cannot be reassigned; reopen it first")
+    if task.project.stage in CLOSED_STAGES:
+        raise WorkflowError("This project is closed")
     now = timezone.now()
     task.status = Task.Status.CLAIMED
     task.claimed_by = to
@@ -302,3 +357,104 @@ def task_reopen(*, task_id: int) -> Task:
         ]
     )
     return task
+
+
+# Review and governance.
+
+
+@transaction.atomic
+def review_decide(
+    *,
+    project: Project,
+    champion: Person,
+    decision: str,
+    comment: str = "",
+    reason: str = "",
+    mentor: Person | None = None,
+) -> ReviewDecision:
+    """Record a champion's decision on a proposal waiting for review, and tell the lead."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.stage != Project.Stage.PROPOSED or project.review_requested_at is None:
+        raise WorkflowError("This proposal is not waiting for review")
+    Decision = ReviewDecision.Decision
+    record = ReviewDecision.objects.create(
+        project=project,
+        champion=champion,
+        decision=decision,
+        comment=comment,
+        reason=reason if decision == Decision.DECLINED else "",
+        submitted_at=project.review_requested_at,
+    )
+    now = record.decided_at
+    project.review_requested_at = None
+    fields = ["review_requested_at", "updated_at"]
+    if decision == Decision.APPROVED:
+        project.stage, project.mentor = Project.Stage.PLANNING, mentor or champion
+        project.stage_changed_at = now
+        fields += ["stage", "mentor", "stage_changed_at"]
+    elif decision == Decision.DECLINED:
+        project.stage, project.stage_changed_at = Project.Stage.CLOSED, now
+        fields += ["stage", "stage_changed_at"]
+    project.save(update_fields=fields)
+    notifications.notify(
+        to=[project.lead, *project.co_leads.all()],
+        subject=f"{record.get_decision_display()}: {project.reference}",
+        template="review_decided",
+        context={"decision": record, "project": project},
+    )
+    return record
+
+
+@transaction.atomic
+def closure_report_save(*, form, project: Project, author: Person) -> ClosureReport:
+    report = form.save(commit=False)
+    report.project = project
+    if report.signed_off_at:
+        raise WorkflowError("The closure report is signed off; it can no longer change")
+    report.written_by, report.written_at = author, timezone.now()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def closure_sign_off(*, project: Project, champion: Person) -> Project:
+    """The mentor signs off the closure report, which completes the project."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    report = ClosureReport.objects.select_for_update().filter(project=project).first()
+    if report is None:
+        raise WorkflowError("A project needs a closure report before it can be completed")
+    if project.stage not in (Project.Stage.IMPLEMENTING, Project.Stage.SUSTAINING):
+        raise WorkflowError("Only a project that is implementing or sustaining can complete")
+    report.signed_off_by, report.signed_off_at = champion, timezone.now()
+    report.save(update_fields=["signed_off_by", "signed_off_at"])
+    project.stage, project.stage_changed_at = Project.Stage.COMPLETED, report.signed_off_at
+    project.save(update_fields=["stage", "stage_changed_at", "updated_at"])
+    return project
+
+
+@transaction.atomic
+def audit_to_qi(*, audit: Project, lead: Person) -> Project:
+    """Start a QI project from a clinical audit, pre-filled from it and linked both ways."""
+    if audit.kind != Project.Kind.CLINICAL_AUDIT:
+        raise WorkflowError("Only a clinical audit can be turned into a QI project")
+    latest = audit.progress_updates.order_by("-date", "-pk").first()
+    findings = latest.done if latest else ""
+    project = Project.objects.create(
+        title=f"Improving on the audit: {audit.title}"[:200],
+        kind=Project.Kind.QI_PROJECT,
+        aim=f"Act on the findings of {audit.reference or 'the audit'}: {audit.aim}"[:2000],
+        problem=(f"Audit {audit.reference or ''} found: {findings or audit.problem}".strip())[
+            :5000
+        ],
+        department=audit.department,
+        lead=lead,
+        derived_from=audit,
+        commitment_hours=audit.commitment_hours,
+        commitment_period=audit.commitment_period,
+        commitment_weeks=audit.commitment_weeks,
+    )
+    project.clinical_areas.set(audit.clinical_areas.all())
+    project.strategic_priorities.set(audit.strategic_priorities.all())
+    project.co_leads.set([p for p in [audit.lead, *audit.co_leads.all()] if p.pk != lead.pk])
+    refresh_search_vectors(Project.objects.filter(pk=project.pk))
+    return project

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import views
+from projects import governance, views
 
 app_name = "projects"
 
@@ -13,7 +13,11 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
-    path("<int:pk>/history/", views.project_history, name="history"),
+    path("<int:pk>/history/", governance.project_history, name="history"),
+    path("<int:pk>/closure/", governance.closure_report, name="closure"),
+    path("<int:pk>/closure/sign-off/", governance.closure_sign_off, name="closure_sign_off"),
+    path("<int:pk>/mentoring/new/", governance.mentoring_note_create, name="mentoring_create"),
+    path("<int:pk>/to-qi/", governance.audit_to_qi, name="audit_to_qi"),
     path("<int:pk>/join/", views.project_join, name="join"),
     path(
         "<int:pk>/interests/<int:interest_pk>/accept/",

@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
-from projects import exports, services
+from projects import exports, services, stages
 from projects.access import (
     can_lead,
     get_project_for,
@@ -49,9 +50,17 @@ def register(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query_string": query.urlencode(),
     }
-    if request.htmx and request.htmx.target == "register-results":
-        return render(request, "projects/_results.html", context)
-    return render(request, "projects/register.html", context)
+    return _full_or_fragment(
+        request, "register-results", "projects/register.html", "projects/_results.html", context
+    )
+
+
+def _full_or_fragment(request, target: str, page: str, fragment: str, context) -> HttpResponse:
+    """The whole page, or just the results when htmx asks for them; caches keep both apart."""
+    partial = bool(request.htmx) and request.htmx.target == target
+    response = render(request, fragment if partial else page, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
 
 
 def _export_rows(request: HttpRequest):
@@ -126,9 +135,20 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if person
         else None
     )
+    roles = stages.roles_of(request.user, project)
+    is_governor = bool(roles)
     context = {
         "project": project,
         "can_lead": leads,
+        "is_governor": is_governor,
+        "is_reviewer": stages.CHAMPION in roles or request.user.is_staff,
+        "latest_decision": (
+            project.decisions.select_related("champion").first() if is_governor else None
+        ),
+        "mentoring_notes": (
+            project.mentoring_notes.select_related("author") if is_governor else []
+        ),
+        "follow_ons": project.follow_on_projects.visible_to(request.user),
         "memberships": memberships,
         "pending_interests": (
             project.interests.filter(status=Interest.Status.PENDING).select_related(
@@ -156,24 +176,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/detail.html", context)
 
 
-def project_history(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_project_for(request.user, pk)
-    records = list(
-        project.history.select_related("history_user__person").order_by("-history_date", "-pk")
-    )
-    changes = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
-        if older is None:
-            changed = ["created"]
-        else:
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
-            changed = [
-                Project._meta.get_field(change.field).verbose_name for change in delta.changes
-            ]
-        changes.append({"record": newer, "changed": changed})
-    return render(request, "projects/history.html", {"project": project, "changes": changes})
-
-
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     form = ProjectEditForm(
@@ -181,19 +183,30 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=project,
         department=project.department,
         lead=project.lead,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        services.project_update(form=form)
-        messages.success(request, "Project updated.")
-        return redirect(project)
+        try:
+            services.project_update(form=form, user=request.user)
+        except services.WorkflowError as error:
+            form.add_error("stage", str(error))
+        else:
+            messages.success(request, "Project updated.")
+            return redirect(project)
     return render(request, "projects/edit.html", {"form": form, "project": project})
 
 
 @require_POST
 def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
-    project = services.project_submit(project=project)
-    messages.success(request, f"{project.reference} submitted for review.")
+    if not can_lead(request.user, project):
+        raise PermissionDenied("Only the project's lead and co-leads submit it for review")
+    try:
+        project = services.project_submit(project=project)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{project.reference} submitted for review.")
     return redirect(project)
 
 
@@ -275,7 +288,7 @@ def interest_decide(request: HttpRequest, pk: int, interest_pk: int, decision: s
     try:
         services.interest_decide(
             interest_id=interest.pk,
-            decided_by=getattr(request.user, "person", None) or project.lead,
+            decided_by=getattr(request.user, "person", None),
             accept=decision == "accept",
         )
     except services.WorkflowError as error:
@@ -320,9 +333,9 @@ def task_board(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": task_filter, "page": page, "query_string": query.urlencode()}
-    if request.htmx and request.htmx.target == "task-results":
-        return render(request, "tasks/_results.html", context)
-    return render(request, "tasks/board.html", context)
+    return _full_or_fragment(
+        request, "task-results", "tasks/board.html", "tasks/_results.html", context
+    )
 
 
 def _task_context(request: HttpRequest, task: Task) -> dict:
@@ -420,7 +433,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
         allowed=lambda c: c["can_act"],
         denied="Only the buddy or the project's lead can record progress",
         save=lambda task, form: services.task_record_progress(
-            task_id=task.pk, author=request.user.person, note=form.cleaned_data["note"]
+            task_id=task.pk, author=_person_or_403(request), note=form.cleaned_data["note"]
         ),
         success="Progress recorded.",
         template="tasks/progress.html",

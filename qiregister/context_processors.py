@@ -8,6 +8,7 @@ PRIMARY_NAVIGATION = [
     ("Projects", "projects:register"),
     ("Tasks", "tasks:board"),
     ("Propose a project", "projects:create"),
+    ("Champions", "governance:champions"),
 ]
 
 
@@ -24,6 +25,19 @@ def navigation(request: HttpRequest) -> dict:
         current = items[0]
     for item in items:
         item["current"] = item is current
+    person = getattr(request.user, "person", None)
+    if request.user.is_staff or (person is not None and person.is_champion):
+        for label, name in [
+            ("Review", "governance:review_queue"),
+            ("Governance", "governance:report"),
+        ]:
+            items.append(
+                {
+                    "label": label,
+                    "href": reverse(name),
+                    "current": request.path.startswith(reverse(name)),
+                }
+            )
     if request.user.is_staff:
         items.append(
             {"label": "Admin", "href": reverse("admin:index"), "current": False},

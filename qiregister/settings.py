@@ -203,6 +203,12 @@ QIREGISTER_BASE_URL = env_str("QIREGISTER_BASE_URL", "http://127.0.0.1:8000").rs
 # A claimed task with no activity for this many days is flagged to its lead and buddy.
 QIREGISTER_QUIET_CLAIM_DAYS = env_int("QIREGISTER_QUIET_CLAIM_DAYS", 14)
 
+# send_reminders thresholds, in days.
+QIREGISTER_REMINDER_NO_UPDATE_DAYS = env_int("QIREGISTER_REMINDER_NO_UPDATE_DAYS", 30)
+QIREGISTER_REMINDER_REVIEW_WAIT_DAYS = env_int("QIREGISTER_REMINDER_REVIEW_WAIT_DAYS", 7)
+# History is the governance record: nobody reverts it from the admin.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

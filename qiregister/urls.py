@@ -23,5 +23,6 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("tasks/", include("projects.task_urls")),
     path("", include("people.urls")),
+    path("", include("projects.governance_urls")),
     path("admin/", admin.site.urls),
 ]

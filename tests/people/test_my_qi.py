@@ -7,13 +7,7 @@ from django.utils import timezone
 
 from people.models import QIConversation
 from projects.models import Interest, Membership, Task
-from tests.factories import (
-    PersonFactory,
-    ProjectFactory,
-    RoleOpeningFactory,
-    SkillFactory,
-    TaskFactory,
-)
+from tests.factories import PersonFactory, ProjectFactory, SkillFactory, TaskFactory
 
 ME = reverse("people:me")
 
@@ -107,9 +101,10 @@ def test_me_query_count_is_bounded(
         TaskFactory(project=project, status=Task.Status.CLAIMED, claimed_by=staff)
         TaskFactory(project=project, title=f"Open {n}")
     client = client_for(staff)
-    # session, user, person; led projects, memberships, claimed tasks, requests, hours;
-    # suggestions: skills, preferred and work areas, hours already claimed, the tasks; reports.
-    with django_assert_max_num_queries(14):
+    # session, user, person, the person's champion areas (navigation); led projects,
+    # memberships, claimed tasks, requests, hours; suggestions: skills, preferred and work
+    # areas, hours already claimed, the tasks; reports.
+    with django_assert_max_num_queries(15):
         client.get(ME)
 
 
@@ -194,7 +189,14 @@ def test_manager_sees_reports_on_my_qi(client_for, manager, staff):
     assert reverse("people:capacity", args=[staff.pk]) in html
 
 
-def test_opening_places_are_listed_on_me_only_when_joined(client_for, staff, lead, acute_medicine):
-    project = ProjectFactory(lead=lead, clinical_areas=[acute_medicine], title="Not joined")
-    RoleOpeningFactory(project=project)
-    assert "Not joined" not in client_for(staff).get(ME).content.decode()
+def test_a_new_manager_does_not_see_the_previous_managers_notes(
+    client_for, staff, manager, pharmacy
+):
+    QIConversation.objects.create(person=staff, manager=manager, note="Note by the old manager")
+    new_manager = PersonFactory(department=pharmacy, display_name="New Manager")
+    staff.line_manager = new_manager
+    staff.save()
+    url = reverse("people:capacity", args=[staff.pk])
+    assert "Note by the old manager" not in client_for(new_manager).get(url).content.decode()
+    assert client_for(manager).get(url).status_code == 403  # no longer their report
+    assert "Note by the old manager" in client_for(staff).get(url).content.decode()

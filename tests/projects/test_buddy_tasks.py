@@ -173,3 +173,13 @@ def test_closed_projects_take_no_buddies(client_for, buddy, acute_medicine):
     task = TaskFactory(project=closed)
     response = client_for(buddy).post(url("claim", task), follow=True)
     assert "not taking buddies" in response.content.decode()
+
+
+def test_an_admin_without_a_staff_profile_gets_403_not_an_error(client, buddy, task, db):
+    from django.contrib.auth import get_user_model
+
+    task.status, task.claimed_by = Task.Status.CLAIMED, buddy
+    task.save()
+    admin_user = get_user_model().objects.create_user("bare-admin", is_staff=True)
+    client.force_login(admin_user)
+    assert client.post(url("progress", task), {"note": "x"}).status_code == 403

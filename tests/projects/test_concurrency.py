@@ -82,3 +82,18 @@ def test_two_leads_accepting_for_the_last_place_at_once_never_overfill(pharmacy,
         assert len(results) == 1
         assert errors == ["No places left for Data collector: 1 of 1 taken"]
         assert Membership.objects.filter(role_opening=opening).count() == 1
+
+
+def test_a_double_submitted_request_to_join_makes_one_request(pharmacy, acute_medicine):
+    project = ProjectFactory(
+        clinical_areas=[acute_medicine], lead=PersonFactory(department=pharmacy)
+    )
+    for _ in range(10):
+        person = PersonFactory(department=pharmacy)
+        results, errors = race(
+            lambda p=person: services.interest_express(project=project, person=p),
+            lambda p=person: services.interest_express(project=project, person=p),
+        )
+        assert len(results) == 1
+        assert errors == ["You have already asked to join; the lead will reply"]
+        assert Interest.objects.filter(project=project, person=person).count() == 1

@@ -157,3 +157,26 @@ def test_leads_see_pending_requests_others_do_not(client_for, staff, colleague, 
     url = reverse("projects:detail", args=[project.pk])
     assert "Pick me" in client_for(staff).get(url).content.decode()
     assert "Pick me" not in client_for(champion).get(url).content.decode()
+
+
+def test_places_cannot_be_cut_below_the_members_holding_the_role(client_for, staff, project):
+    opening = RoleOpeningFactory(project=project, places=3)
+    for _ in range(2):
+        Membership.objects.create(
+            project=project, person=PersonFactory(), role_opening=opening, role_title="Data"
+        )
+    url = reverse("projects:opening_edit", args=[project.pk, opening.pk])
+    data = {"title": "Data", "places": "1", "commitment_period": "week", "is_open": "on"}
+    response = client_for(staff).post(url, data)
+    assert "2 people already hold this role" in response.content.decode()
+    opening.refresh_from_db()
+    assert opening.places == 3
+
+
+def test_join_form_offers_only_roles_with_a_free_place(client_for, colleague, project):
+    full = RoleOpeningFactory(project=project, title="Full role", places=1)
+    Membership.objects.create(project=project, person=PersonFactory(), role_opening=full)
+    RoleOpeningFactory(project=project, title="Free role", places=1)
+    html = client_for(colleague).get(join_url(project)).content.decode()
+    assert "Free role" in html
+    assert "Full role" not in html

@@ -58,10 +58,10 @@ def test_detail_page_query_count_is_bounded(
         RoleOpeningFactory(project=project)
         ProgressUpdateFactory(project=project)
     client = client_for(staff)
-    # session, user, person; project, areas, co-leads; team members, my own request,
-    # requests waiting for the lead; priorities, openings, tasks with claimants, task skills,
-    # updates with authors.
-    with django_assert_max_num_queries(14):
+    # session, user, person, the person's champion areas; project, areas, co-leads; team
+    # members, my own request, requests waiting for the lead; latest decision, mentoring notes,
+    # follow-on projects; priorities, openings, tasks with claimants, task skills, updates.
+    with django_assert_max_num_queries(18):
         client.get(reverse("projects:detail", args=[project.pk]))
 
 
@@ -174,7 +174,8 @@ def test_history_page_shows_who_changed_what(client_for, staff, champion, projec
     )
     html = client_for(staff).get(reverse("projects:history", args=[project.pk])).content.decode()
     assert "Chris Okoro" in html
-    assert "title" in html
+    assert "<strong>Title</strong>: Reducing omitted critical medicines on the wards" in html
+    assert "→ Retitled by the champion" in html
 
 
 def test_csv_export_follows_the_filters_and_neutralises_formulas(client_for, staff, project):

@@ -47,8 +47,9 @@ def test_saving_a_draft_gives_no_reference(client_for, staff, proposal):
 
 
 def test_submitting_assigns_a_reference_and_proposed_stage(client_for, staff, proposal):
-    client_for(staff).post(URL, {**proposal, "submit": "1"})
+    response = client_for(staff).post(URL, {**proposal, "submit": "1"}, follow=True)
     project = Project.objects.get(title=proposal["title"])
+    assert f"{project.reference} submitted" in response.content.decode()
     year = timezone.localdate().year
     assert re.fullmatch(rf"QI-{year}-\d{{3,}}", project.reference)
     assert project.stage == Project.Stage.PROPOSED
@@ -98,9 +99,10 @@ def test_live_duplicate_check_fragment_lists_similar_projects(client_for, staff,
     assert "<html" not in html
 
 
-def test_live_duplicate_check_hides_drafts_of_others(client_for, outsider, draft):
-    response = client_for(outsider).get(reverse("projects:similar"), {"title": draft.title})
-    assert draft.title not in response.content.decode()
+def test_live_duplicate_check_hides_drafts_of_others(client_for, staff, outsider, draft):
+    url = reverse("projects:similar")
+    assert draft.title not in client_for(outsider).get(url, {"title": draft.title}).content.decode()
+    assert draft.title in client_for(staff).get(url, {"title": draft.title}).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -173,9 +173,15 @@ def test_register_query_count_does_not_grow_with_rows(
         TaskFactory(project=project)
         ProgressUpdateFactory(project=project)
     client = client_for(staff)
-    # session, user, person; count, page of projects, their clinical areas;
+    # session, user, person, the person's champion areas (navigation); count, page of
+    # projects, their clinical areas;
     # filter choices: departments, clinical areas, strategic priorities;
     # plus the champion check inside visible_to is SQL, not extra queries.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(URL, {"open_tasks": "on", "sort": "title"})
     assert response.context["page"].paginator.count == count
+
+
+def test_full_page_and_fragment_are_kept_apart_by_caches(client_for, staff, project):
+    response = client_for(staff).get(URL)
+    assert "HX-Request" in response["Vary"]

@@ -131,6 +131,7 @@ def test_home_page_runs_a_bounded_number_of_queries(
     client_for, staff, django_assert_max_num_queries
 ):
     client = client_for(staff)
-    # session, user, person (header name), person's department (lede)
-    with django_assert_max_num_queries(4):
+    # session, user, person (header name), the person's champion areas (navigation),
+    # person's department (lede)
+    with django_assert_max_num_queries(5):
         client.get("/")

@@ -1,0 +1,312 @@
+"""Governance pages: champions, the review queue, closure, mentoring, history and the report."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Subquery
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from people.models import ClinicalArea, Person
+from projects import exports, services, stages
+from projects.access import can_lead, get_project_for
+from projects.filters import ProjectFilter
+from projects.forms import ClosureReportForm, MentoringNoteForm, ReviewDecisionForm
+from projects.history import project_changes
+from projects.models import ClosureReport, Project, ReviewDecision
+from projects.search import similar_projects
+
+REVIEW_PAGE_SIZE = 10
+
+
+def _person(request: HttpRequest) -> Person | None:
+    return getattr(request.user, "person", None)
+
+
+def _is_champion_or_admin(request: HttpRequest) -> bool:
+    person = _person(request)
+    return request.user.is_staff or (person is not None and person.is_champion)
+
+
+def is_governor(user, project: Project) -> bool:
+    """Team, the area's champions, the mentor and admins: who sees decisions and history."""
+    return bool(stages.roles_of(user, project))
+
+
+def champions_directory(request: HttpRequest) -> HttpResponse:
+    active_mentoring = Project.objects.exclude(
+        stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)
+    ).only("pk", "title", "reference", "mentor_id")
+    areas = ClinicalArea.objects.select_related("department__qi_lead").prefetch_related(
+        Prefetch(
+            "champion_assignments__person__mentored_projects",
+            queryset=active_mentoring,
+            to_attr="active_mentored",
+        ),
+        "champion_assignments__person__user",
+    )
+    person = _person(request)
+    uncovered = []
+    if person is not None:
+        uncovered = [
+            area
+            for area in areas
+            if area.department_id == person.department_id
+            and area.pk in {a.pk for a in person.clinical_areas.all()}
+            and not area.champion_assignments.all()
+        ]
+    return render(
+        request,
+        "governance/champions.html",
+        {"areas": areas, "uncovered": uncovered, "person": person},
+    )
+
+
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not _is_champion_or_admin(request):
+        raise PermissionDenied("The review queue is for QI champions and admins")
+    waiting = Project.objects.filter(
+        stage=Project.Stage.PROPOSED, review_requested_at__isnull=False
+    ).select_related("lead", "department")
+    if not request.user.is_staff:
+        waiting = waiting.filter(
+            clinical_areas__champion_assignments__person=_person(request)
+        ).distinct()
+    page = Paginator(waiting.order_by("review_requested_at", "pk"), REVIEW_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    visible = Project.objects.visible_to(request.user)
+    # One duplicate search per proposal shown: bounded by the page size, not the data.
+    rows = [
+        {
+            "project": project,
+            "similar": [
+                p
+                for p in similar_projects(visible, title=project.title, aim=project.aim, limit=4)
+                if p.pk != project.pk
+            ][:3],
+        }
+        for project in page.object_list
+    ]
+    by_champion = (
+        ReviewDecision.objects.values("champion__display_name")
+        .annotate(decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at")))
+        .order_by("champion__display_name")
+    )
+    overall = ReviewDecision.objects.aggregate(
+        decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at"))
+    )
+    return render(
+        request,
+        "governance/review_queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "by_champion": by_champion,
+            "overall": overall,
+            "query_string": "",
+        },
+    )
+
+
+def review_project(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    if stages.CHAMPION not in stages.roles_of(request.user, project) and not request.user.is_staff:
+        raise PermissionDenied("Only a champion for the project's area or an admin can review it")
+    form = ReviewDecisionForm(request.POST if request.method == "POST" else None, project=project)
+    if request.method == "POST" and form.is_valid():
+        champion = _person(request) or project.lead
+        try:
+            services.review_decide(
+                project=project,
+                champion=champion,
+                decision=form.cleaned_data["decision"],
+                comment=form.cleaned_data["comment"],
+                reason=form.cleaned_data["reason"],
+                mentor=form.cleaned_data["mentor"],
+            )
+        except services.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Decision recorded. The lead has been emailed.")
+            return redirect("governance:review_queue")
+    similar = [
+        p
+        for p in similar_projects(
+            Project.objects.visible_to(request.user), title=project.title, aim=project.aim
+        )
+        if p.pk != project.pk
+    ]
+    return render(
+        request,
+        "governance/review_project.html",
+        {"project": project, "form": form, "similar": similar},
+    )
+
+
+def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    if not is_governor(request.user, project):
+        raise PermissionDenied("The closure report is for the team, champions and admins")
+    report = ClosureReport.objects.filter(project=project).first()
+    editable = can_lead(request.user, project) and not (report and report.signed_off_at)
+    form = ClosureReportForm(request.POST if request.method == "POST" else None, instance=report)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied(
+                "Only the lead writes the closure report, until it is signed off"
+            )
+        if form.is_valid():
+            services.closure_report_save(
+                form=form, project=project, author=_person(request) or project.lead
+            )
+            messages.success(request, "Closure report saved. The mentor can now sign it off.")
+            return redirect(project)
+    may_sign = (
+        report is not None
+        and not report.signed_off_at
+        and (
+            request.user.is_staff
+            or (_person(request) is not None and project.mentor_id == _person(request).pk)
+        )
+    )
+    return render(
+        request,
+        "governance/closure_report.html",
+        {
+            "project": project,
+            "report": report,
+            "form": form,
+            "editable": editable,
+            "may_sign": may_sign,
+        },
+    )
+
+
+@require_POST
+def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    person = _person(request)
+    if not (request.user.is_staff or (person is not None and project.mentor_id == person.pk)):
+        raise PermissionDenied("Only the project's mentor signs off the closure report")
+    try:
+        services.closure_sign_off(project=project, champion=person or project.mentor)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Closure report signed off. The project is completed.")
+    return redirect(project)
+
+
+def mentoring_note_create(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    if stages.CHAMPION not in stages.roles_of(request.user, project):
+        raise PermissionDenied("Only the mentor and the area's champions write mentoring notes")
+    form = MentoringNoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        note = form.save(commit=False)
+        note.project, note.author = project, _person(request)
+        note.save()
+        messages.success(request, "Mentoring note added.")
+        return redirect(project)
+    return render(
+        request,
+        "projects/child_form.html",
+        {"form": form, "project": project, "noun": "mentoring note", "instance": None},
+    )
+
+
+@require_POST
+def audit_to_qi(request: HttpRequest, pk: int) -> HttpResponse:
+    audit = get_project_for(request.user, pk)
+    person = _person(request)
+    if person is None or not is_governor(request.user, audit):
+        raise PermissionDenied("The audit's team, its champions and admins can start a QI project")
+    try:
+        project = services.audit_to_qi(audit=audit, lead=person)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect(audit)
+    messages.success(request, "QI project started from the audit. Check it, then submit it.")
+    return redirect("projects:edit", pk=project.pk)
+
+
+def project_history(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    if not is_governor(request.user, project):
+        raise PermissionDenied("History is for the team, champions and admins")
+    return render(
+        request,
+        "projects/history.html",
+        {"project": project, "changes": project_changes(project)},
+    )
+
+
+# The governance report.
+
+
+def _governance_rows(request: HttpRequest):
+    latest_decision = ReviewDecision.objects.filter(project=OuterRef("pk")).order_by(
+        "-decided_at", "-pk"
+    )
+    projects = (
+        Project.objects.visible_to(request.user)
+        .for_register()
+        .select_related("mentor")
+        .annotate(
+            last_decision=Subquery(latest_decision.values("decision")[:1]),
+            last_update=Max("progress_updates__date"),
+        )
+    )
+    return ProjectFilter(request.GET or None, queryset=projects, request=request)
+
+
+def _require_governor(request: HttpRequest) -> None:
+    if not _is_champion_or_admin(request):
+        raise PermissionDenied("The governance report is for QI champions and admins")
+
+
+def governance_report(request: HttpRequest) -> HttpResponse:
+    _require_governor(request)
+    project_filter = _governance_rows(request)
+    page = Paginator(project_filter.qs, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for project in page.object_list:
+        project.days_in_stage = (today - timezone.localtime(project.stage_changed_at).date()).days
+        project.days_since_update = (
+            (today - project.last_update).days if project.last_update else None
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "governance/report.html",
+        {
+            "filter": project_filter,
+            "page": page,
+            "query_string": query.urlencode(),
+            "decision_labels": dict(ReviewDecision.Decision.choices),
+        },
+    )
+
+
+def governance_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _require_governor(request)
+    rows = _governance_rows(request).qs.iterator(chunk_size=2000)
+    stamp = timezone.localdate().isoformat()
+    filename = f"qi-governance-{stamp}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_lines(rows, governance=True), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.xlsx_bytes(rows, governance=True),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
