@@ -76,7 +76,7 @@ def governance_row(project: Project) -> list:
     today = timezone.localdate()
     in_stage = (today - timezone.localtime(project.stage_changed_at).date()).days
     since_update = (today - project.last_update).days if project.last_update else ""
-    decision = ReviewDecision.Decision(project.last_decision).label if project.last_decision else ""
+    decision = ReviewDecision.OUTCOMES.get(project.last_decision, "")
     mentor = project.mentor.display_name if project.mentor else ""
     return [*project_row(project), neutralise(mentor), decision, in_stage, since_update]
 

@@ -52,12 +52,9 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     uncovered = []
     if person is not None:
+        my_area_ids = set(person.clinical_areas.values_list("pk", flat=True))
         uncovered = [
-            area
-            for area in areas
-            if area.department_id == person.department_id
-            and area.pk in {a.pk for a in person.clinical_areas.all()}
-            and not area.champion_assignments.all()
+            area for area in areas if area.pk in my_area_ids and not area.champion_assignments.all()
         ]
     return render(
         request,
@@ -289,7 +286,7 @@ def governance_report(request: HttpRequest) -> HttpResponse:
             "filter": project_filter,
             "page": page,
             "query_string": query.urlencode(),
-            "decision_labels": dict(ReviewDecision.Decision.choices),
+            "decision_labels": ReviewDecision.OUTCOMES,
         },
     )
 

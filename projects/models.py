@@ -665,6 +665,13 @@ class ReviewDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.project}"
 
+    # The decision as the lead reads it (the choices' labels are the reviewer's verbs).
+    OUTCOMES = {"approved": "Approved", "changes": "Changes requested", "declined": "Declined"}
+
+    @property
+    def outcome(self) -> str:
+        return self.OUTCOMES[self.decision]
+
     @property
     def turnaround(self) -> dt.timedelta:
         return self.decided_at - self.submitted_at

@@ -398,7 +398,7 @@ def review_decide(
     project.save(update_fields=fields)
     notifications.notify(
         to=[project.lead, *project.co_leads.all()],
-        subject=f"{record.get_decision_display()}: {project.reference}",
+        subject=f"{record.outcome}: {project.reference}",
         template="review_decided",
         context={"decision": record, "project": project},
     )

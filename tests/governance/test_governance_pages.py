@@ -1,0 +1,279 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import ClosureReport, MentoringNote, Project, ReminderLog, Task
+from tests.factories import (
+    ClinicalAreaFactory,
+    PersonFactory,
+    ProgressUpdateFactory,
+    ProjectFactory,
+    TaskFactory,
+)
+
+
+@pytest.fixture
+def mentored(staff, champion, acute_medicine):
+    return ProjectFactory(
+        lead=staff, mentor=champion, stage="sustaining", clinical_areas=[acute_medicine]
+    )
+
+
+def edit(client, project, **changes):
+    data = {
+        "title": project.title,
+        "kind": project.kind,
+        "aim": project.aim,
+        "problem": project.problem,
+        "clinical_areas": [a.pk for a in project.clinical_areas.all()],
+        "commitment_period": "week",
+        "stage": project.stage,
+        **changes,
+    }
+    return client.post(reverse("projects:edit", args=[project.pk]), data)
+
+
+# Stage rules
+
+
+@pytest.mark.parametrize("target", ["completed", "proposed", "idea"])
+def test_illegal_stage_jumps_are_refused(client_for, staff, mentored, target):
+    response = edit(client_for(staff), mentored, stage=target)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    mentored.refresh_from_db()
+    assert mentored.stage == "sustaining"
+
+
+def test_the_lead_may_pause_but_only_a_champion_closes(client_for, staff, champion, mentored):
+    assert edit(client_for(staff), mentored, stage="closed").status_code == 200
+    assert edit(client_for(staff), mentored, stage="on_hold").status_code == 302
+    mentored.refresh_from_db()
+    assert edit(client_for(champion), mentored, stage="closed").status_code == 302
+    mentored.refresh_from_db()
+    assert mentored.stage == "closed"
+
+
+# Closure
+
+
+def closure_data():
+    return {
+        "outcomes": "Omitted doses fell from 12% to 4%.",
+        "impact": "Fewer missed Parkinson's doses.",
+        "lessons": "Start with one ward.",
+        "sustainability": "Added to the ward audit cycle.",
+    }
+
+
+def test_completion_needs_a_closure_report(client_for, champion, mentored):
+    response = client_for(champion).post(
+        reverse("projects:closure_sign_off", args=[mentored.pk]), follow=True
+    )
+    assert "needs a closure report" in response.content.decode()
+    mentored.refresh_from_db()
+    assert mentored.stage == "sustaining"
+
+
+def test_lead_writes_the_report_and_the_mentor_signs_it_off(client_for, staff, champion, mentored):
+    url = reverse("projects:closure", args=[mentored.pk])
+    response = client_for(staff).post(url, {**closure_data(), "lessons": ""})
+    assert "Write the lessons learned" in response.content.decode()
+    assert client_for(staff).post(url, closure_data()).status_code == 302
+    # The lead cannot sign off their own report.
+    sign_off = reverse("projects:closure_sign_off", args=[mentored.pk])
+    assert client_for(staff).post(sign_off).status_code == 403
+    assert client_for(champion).post(sign_off).status_code == 302
+    mentored.refresh_from_db()
+    report = ClosureReport.objects.get()
+    assert (mentored.stage, report.signed_off_by) == ("completed", champion)
+    # Signed off: it can no longer be changed.
+    assert client_for(staff).post(url, closure_data()).status_code == 403
+
+
+# Audit to QI
+
+
+def test_audit_becomes_a_linked_qi_project_in_one_step(client_for, staff, acute_medicine):
+    audit = ProjectFactory(
+        lead=staff, kind="audit", title="Insulin audit", clinical_areas=[acute_medicine]
+    )
+    ProgressUpdateFactory(project=audit, done="Only 60% of insulin charts were complete.")
+    response = client_for(staff).post(reverse("projects:audit_to_qi", args=[audit.pk]))
+    qi = Project.objects.get(derived_from=audit)
+    assert response["Location"] == reverse("projects:edit", args=[qi.pk])
+    assert qi.kind == "qi"
+    assert qi.is_draft
+    assert "60% of insulin charts" in qi.problem
+    assert list(qi.clinical_areas.all()) == [acute_medicine]
+    assert (
+        f'href="/projects/{qi.pk}/"'
+        in client_for(staff).get(reverse("projects:detail", args=[audit.pk])).content.decode()
+    )
+    assert (
+        f'href="/projects/{audit.pk}/"'
+        in client_for(staff).get(reverse("projects:detail", args=[qi.pk])).content.decode()
+    )
+
+
+def test_only_audits_become_qi_projects(client_for, staff, project):
+    response = client_for(staff).post(
+        reverse("projects:audit_to_qi", args=[project.pk]), follow=True
+    )
+    assert "Only a clinical audit" in response.content.decode()
+
+
+# Mentoring notes
+
+
+def test_mentor_writes_notes_the_team_sees_and_others_do_not(
+    client_for, champion, staff, manager, mentored
+):
+    url = reverse("projects:mentoring_create", args=[mentored.pk])
+    assert (
+        client_for(champion)
+        .post(url, {"date": "2026-11-02", "note": "Try a run chart"})
+        .status_code
+        == 302
+    )
+    assert MentoringNote.objects.get().author == champion
+    detail = reverse("projects:detail", args=[mentored.pk])
+    assert "Try a run chart" in client_for(staff).get(detail).content.decode()
+    assert "Try a run chart" not in client_for(manager).get(detail).content.decode()
+    assert client_for(staff).post(url, {"note": "Lead cannot"}).status_code == 403
+
+
+# History
+
+
+def test_history_shows_old_and_new_values_and_who(client_for, staff, champion, mentored):
+    edit(client_for(champion), mentored, title="Renamed by champion")
+    TaskFactory(project=mentored, title="A task")
+    response = client_for(staff).get(reverse("projects:history", args=[mentored.pk]))
+    html = response.content.decode()
+    assert f"<strong>Title</strong>: {mentored.title} → Renamed by champion" in html
+    assert "Chris Okoro" in html
+    assert "Created task: A task" in html
+
+
+def test_history_is_for_the_team_champions_and_admins(client_for, manager, outsider, mentored):
+    url = reverse("projects:history", args=[mentored.pk])
+    assert client_for(manager).get(url).status_code == 403
+    assert client_for(outsider).get(url).status_code == 403
+
+
+def test_history_page_query_count_is_bounded(
+    client_for, staff, mentored, django_assert_max_num_queries
+):
+    for n in range(15):
+        edit(client_for(staff), mentored, title=f"Title {n}")
+        TaskFactory(project=mentored)
+    client = client_for(staff)
+    # session, user, person, champion areas; project, areas, co-leads; one history query for
+    # each of the nine kinds of record.
+    with django_assert_max_num_queries(17):
+        client.get(reverse("projects:history", args=[mentored.pk]))
+
+
+def test_history_cannot_be_reverted_in_the_admin(client_for, admin, mentored, settings):
+    assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
+    record = mentored.history.earliest()
+    url = reverse("admin:projects_project_simple_history", args=[mentored.pk, record.history_id])
+    response = client_for(admin).post(url, {"title": "Reverted"})
+    mentored.refresh_from_db()
+    assert mentored.title != "Reverted"
+    assert response.status_code in (403, 302, 200)
+
+
+# Champions directory
+
+
+def test_champions_directory_lists_areas_champions_and_mentored_projects(
+    client_for, staff, champion, mentored
+):
+    html = client_for(staff).get(reverse("governance:champions")).content.decode()
+    assert "Chris Okoro" in html
+    assert mentored.reference in html
+
+
+def test_person_whose_area_has_no_champion_is_told_who_to_ask(client_for, pharmacy, admin):
+    lonely = ClinicalAreaFactory(department=pharmacy, name="Mental health")
+    pharmacy.qi_lead = admin
+    pharmacy.save()
+    person = PersonFactory(department=pharmacy, clinical_areas=[lonely])
+    html = client_for(person).get(reverse("governance:champions")).content.decode()
+    assert "Mental health has no champion yet" in html
+    assert "Amira Khan" in html
+
+
+def test_champions_directory_query_count_is_bounded(
+    client_for, staff, pharmacy, django_assert_max_num_queries
+):
+    for _n in range(8):
+        area = ClinicalAreaFactory(department=pharmacy)
+        person = PersonFactory(department=pharmacy)
+        area.champion_assignments.create(person=person)
+        ProjectFactory(lead=staff, mentor=person, clinical_areas=[area])
+    client = client_for(staff)
+    # session, user, person, champion areas; areas with departments and QI leads;
+    # assignments; people; mentored projects; users; the person's own areas.
+    with django_assert_max_num_queries(10):
+        client.get(reverse("governance:champions"))
+
+
+# Reminders
+
+
+def test_reminders_go_once_a_day(
+    staff, champion, acute_medicine, django_capture_on_commit_callbacks
+):
+    old = timezone.now() - dt.timedelta(days=60)
+    stale = ProjectFactory(lead=staff, stage="testing", clinical_areas=[acute_medicine])
+    Project.objects.filter(pk=stale.pk).update(stage_changed_at=old)
+    waiting = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[acute_medicine])
+    Project.objects.filter(pk=waiting.pk).update(review_requested_at=old)
+    buddy = PersonFactory(department=staff.department)
+    TaskFactory(project=stale, status=Task.Status.CLAIMED, claimed_by=buddy)
+    Task.objects.update(last_activity_at=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == sorted(
+        [staff.email, staff.email, buddy.email, champion.email]
+    )  # no update (lead), quiet task (lead and buddy), waiting review (champion)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
+    assert len(mail.outbox) == 4
+    assert ReminderLog.objects.count() == 4
+
+
+# Governance report
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("champion", 200), ("admin", 200), ("staff", 403), ("manager", 403)]
+)
+def test_governance_report_is_for_champions_and_admins(
+    db, request, client_for, mentored, persona, status
+):
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(reverse("governance:report")).status_code == status
+    assert client.get(reverse("governance:export_csv")).status_code == status
+
+
+def test_governance_report_shows_mentor_decision_and_days(client_for, champion, mentored):
+    Project.objects.filter(pk=mentored.pk).update(
+        stage_changed_at=timezone.now() - dt.timedelta(days=10)
+    )
+    ProgressUpdateFactory(project=mentored, date=timezone.localdate() - dt.timedelta(days=4))
+    response = client_for(champion).get(reverse("governance:report"))
+    row = next(p for p in response.context["page"].object_list if p.pk == mentored.pk)
+    assert (row.days_in_stage, row.days_since_update, row.mentor) == (10, 4, champion)
+    export = client_for(champion).get(reverse("governance:export_csv"))
+    body = b"".join(export.streaming_content).decode()
+    assert "Mentor,Last decision,Days in stage,Days since last update" in body
+    assert "Chris Okoro" in body

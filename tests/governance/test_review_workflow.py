@@ -1,0 +1,172 @@
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import Project, ReviewDecision
+from tests.factories import ChampionAssignmentFactory, PersonFactory, ProjectFactory
+
+QUEUE = reverse("governance:review_queue")
+
+
+@pytest.fixture
+def proposal(staff, acute_medicine):
+    project = ProjectFactory(
+        lead=staff,
+        title="Safer insulin handover",
+        stage=Project.Stage.PROPOSED,
+        clinical_areas=[acute_medicine],
+    )
+    project.review_requested_at = timezone.now() - dt.timedelta(days=3)
+    project.save()
+    return project
+
+
+def review_url(project):
+    return reverse("governance:review_project", args=[project.pk])
+
+
+def test_queue_lists_proposals_in_the_champions_areas_oldest_first(
+    client_for, champion, proposal, staff, surgery, acute_medicine
+):
+    newer = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[acute_medicine])
+    newer.review_requested_at = timezone.now()
+    newer.save()
+    elsewhere = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[surgery])
+    elsewhere.review_requested_at = timezone.now()
+    elsewhere.save()
+    response = client_for(champion).get(QUEUE)
+    assert [row["project"] for row in response.context["rows"]] == [proposal, newer]
+
+
+def test_queue_shows_duplicate_matches_beside_each_proposal(
+    client_for, champion, proposal, acute_medicine
+):
+    twin = ProjectFactory(title="Insulin handover safety", clinical_areas=[acute_medicine])
+    response = client_for(champion).get(QUEUE)
+    assert response.context["rows"][0]["similar"] == [twin]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("staff", 403), ("manager", 403), ("outsider", 403), ("champion", 200), ("admin", 200)],
+)
+def test_queue_is_for_champions_and_admins(db, request, client_for, persona, status):
+    assert client_for(request.getfixturevalue(persona)).get(QUEUE).status_code == status
+
+
+def test_queue_query_count_is_bounded(
+    client_for, champion, staff, acute_medicine, django_assert_max_num_queries
+):
+    for _ in range(12):
+        project = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[acute_medicine])
+        project.review_requested_at = timezone.now()
+        project.save()
+    client = client_for(champion)
+    # session, user, person, champion areas; count and page; one duplicate search per row
+    # on the page (at most 10); decisions per champion and overall.
+    with django_assert_max_num_queries(18):
+        client.get(QUEUE)
+
+
+def test_champion_approves_becomes_mentor_and_the_lead_is_emailed(
+    client_for, champion, proposal, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(champion).post(review_url(proposal), {"decision": "approved"})
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.stage, proposal.mentor) == (Project.Stage.PLANNING, champion)
+    decision = ReviewDecision.objects.get()
+    assert (decision.champion, decision.decision) == (champion, "approved")
+    assert decision.turnaround >= dt.timedelta(days=3)
+    assert mail.outbox[0].to == [proposal.lead.email]
+    assert mail.outbox[0].subject == f"QI Register: Approved: {proposal.reference}"
+    assert "approved" in mail.outbox[0].body
+
+
+def test_champion_can_assign_another_champion_as_mentor(
+    client_for, champion, proposal, acute_medicine, pharmacy
+):
+    other = PersonFactory(department=pharmacy)
+    ChampionAssignmentFactory(person=other, clinical_area=acute_medicine)
+    client_for(champion).post(review_url(proposal), {"decision": "approved", "mentor": other.pk})
+    proposal.refresh_from_db()
+    assert proposal.mentor == other
+
+
+def test_request_changes_needs_a_reason_then_the_lead_resubmits(
+    client_for, champion, staff, proposal
+):
+    response = client_for(champion).post(review_url(proposal), {"decision": "changes"})
+    assert "Say what needs to change" in response.content.decode()
+    assert ReviewDecision.objects.count() == 0
+
+    client_for(champion).post(
+        review_url(proposal), {"decision": "changes", "comment": "Add a measure"}
+    )
+    proposal.refresh_from_db()
+    assert proposal.stage == Project.Stage.PROPOSED
+    assert proposal.review_requested_at is None
+    assert proposal not in [r["project"] for r in client_for(champion).get(QUEUE).context["rows"]]
+
+    client_for(staff).post(reverse("projects:submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.review_requested_at is not None
+    assert proposal in [r["project"] for r in client_for(champion).get(QUEUE).context["rows"]]
+
+
+def test_decline_needs_a_reason_code_and_closes_the_project(
+    client_for, champion, proposal, django_capture_on_commit_callbacks
+):
+    response = client_for(champion).post(
+        review_url(proposal), {"decision": "declined", "comment": "Already done"}
+    )
+    assert "Choose a reason for declining" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(champion).post(
+            review_url(proposal),
+            {"decision": "declined", "reason": "duplicate", "comment": "See QI-2026-001"},
+        )
+    proposal.refresh_from_db()
+    assert proposal.stage == Project.Stage.CLOSED
+    assert ReviewDecision.objects.get().reason == "duplicate"
+    assert "Duplicates an existing project" in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("persona", ["staff", "manager", "outsider"])
+def test_others_posting_a_decision_get_403_and_nothing_changes(
+    db, request, client_for, proposal, persona
+):
+    response = client_for(request.getfixturevalue(persona)).post(
+        review_url(proposal), {"decision": "approved"}
+    )
+    assert response.status_code in (403, 404)
+    proposal.refresh_from_db()
+    assert proposal.stage == Project.Stage.PROPOSED
+    assert ReviewDecision.objects.count() == 0
+
+
+def test_champion_of_another_area_cannot_decide(client_for, proposal, pharmacy, surgery):
+    other = PersonFactory(department=pharmacy)
+    ChampionAssignmentFactory(person=other, clinical_area=surgery)
+    assert client_for(other).post(review_url(proposal), {"decision": "approved"}).status_code == 403
+
+
+def test_deciding_twice_is_refused(client_for, champion, proposal):
+    client = client_for(champion)
+    client.post(review_url(proposal), {"decision": "approved"})
+    response = client.post(
+        review_url(proposal), {"decision": "declined", "reason": "other", "comment": "x"}
+    )
+    assert "not waiting for review" in response.content.decode()
+    assert ReviewDecision.objects.count() == 1
+
+
+def test_turnaround_is_shown_per_champion_and_overall(client_for, champion, proposal):
+    client_for(champion).post(review_url(proposal), {"decision": "approved"})
+    html = client_for(champion).get(QUEUE).content.decode()
+    assert "Chris Okoro" in html
+    assert "3 days" in html
