@@ -23,8 +23,9 @@ class ClinicalAreaInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "qi_lead"]
     search_fields = ["name"]
+    autocomplete_fields = ["qi_lead"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ClinicalAreaInline]
 

@@ -5,6 +5,7 @@ Seeding is exempt from the "no bulk writes on audited models" rule: it writes no
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,8 +37,6 @@ CLINICAL_AREAS = [
     "Emergency department",
     "Mental health",
 ]
-# The last area is deliberately left without a champion, so the "who to ask" path has data.
-AREAS_WITHOUT_CHAMPION = {"Mental health"}
 
 FIRST_NAMES = [
     "Aisha",
@@ -235,6 +234,10 @@ def seed_people(*, password: str, people: int) -> Department:
     _seed_demo_logins(department, areas, password_hash)
     _seed_generated_people(department, areas, password_hash, max(people - len(DEMO_LOGINS), 0))
     _seed_capacity(department)
+    if department.qi_lead is None:
+        # Whom staff ask where an area has no champion.
+        department.qi_lead = Person.objects.get(user__username="admin")
+        department.save(update_fields=["qi_lead"])
     return department
 
 
@@ -388,11 +391,8 @@ def _seed_generated_people(department, areas, password_hash, count: int) -> None
 
     # One champion for every area that needs one and has none yet.
     championed = set(ChampionAssignment.objects.values_list("clinical_area__name", flat=True))
-    senior = iter(p for p in seeded if p.band in {"8a", "7"})
+    # In a small department one senior person may champion several areas.
+    senior = itertools.cycle([p for p in seeded if p.band in {"8a", "7"}] or seeded)
     for name, area in areas.items():
-        if name in championed or name in AREAS_WITHOUT_CHAMPION:
-            continue
-        person = next(senior, None)
-        if person is None:
-            break
-        ChampionAssignment.objects.get_or_create(person=person, clinical_area=area)
+        if name not in championed:
+            ChampionAssignment.objects.get_or_create(person=next(senior), clinical_area=area)

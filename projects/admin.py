@@ -2,11 +2,15 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
+    ClosureReport,
     Interest,
     Membership,
+    MentoringNote,
     ProgressUpdate,
     Project,
     ReferenceCounter,
+    ReminderLog,
+    ReviewDecision,
     RoleOpening,
     StrategicPriority,
     Task,
@@ -35,13 +39,29 @@ class TaskInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
-    list_display = ["reference", "title", "kind", "stage", "department", "lead", "created_at"]
+    list_display = [
+        "reference",
+        "title",
+        "kind",
+        "stage",
+        "department",
+        "lead",
+        "mentor",
+        "created_at",
+    ]
     list_filter = ["stage", "kind", "department", "clinical_areas", "strategic_priorities"]
     search_fields = ["reference", "title", "aim", "lead__display_name"]
     list_select_related = ["department", "lead"]
-    autocomplete_fields = ["lead", "co_leads"]
+    autocomplete_fields = ["lead", "co_leads", "mentor", "derived_from"]
     filter_horizontal = ["clinical_areas", "strategic_priorities"]
-    readonly_fields = ["reference", "submitted_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "reference",
+        "submitted_at",
+        "review_requested_at",
+        "stage_changed_at",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "created_at"
     inlines = [RoleOpeningInline, TaskInline]
     show_full_result_count = False  # the register can hold 100,000 projects
@@ -108,6 +128,47 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_select_related = ["project", "author"]
     autocomplete_fields = ["project", "author"]
     date_hierarchy = "date"
+
+
+@admin.register(ReviewDecision)
+class ReviewDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "decision", "reason", "champion", "submitted_at", "decided_at"]
+    list_filter = ["decision", "reason"]
+    search_fields = ["project__reference", "project__title", "champion__display_name", "comment"]
+    list_select_related = ["project", "champion"]
+    autocomplete_fields = ["project", "champion"]
+    date_hierarchy = "decided_at"
+
+
+@admin.register(ClosureReport)
+class ClosureReportAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "written_by", "written_at", "signed_off_by", "signed_off_at"]
+    search_fields = ["project__reference", "project__title"]
+    list_select_related = ["project", "written_by", "signed_off_by"]
+    autocomplete_fields = ["project", "written_by", "signed_off_by"]
+
+
+@admin.register(MentoringNote)
+class MentoringNoteAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "author", "date"]
+    search_fields = ["project__reference", "project__title", "note"]
+    list_select_related = ["project", "author"]
+    autocomplete_fields = ["project", "author"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """Read-only: the record of reminders sent, which keeps send_reminders from repeating."""
+
+    list_display = ["kind", "object_id", "recipient", "sent_on"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["recipient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReferenceCounter)

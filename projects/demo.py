@@ -12,13 +12,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import Department, Person, Skill
+from people.models import ChampionAssignment, Department, Person, Skill
 from projects.models import (
+    ClosureReport,
     Interest,
     Membership,
     ProgressUpdate,
     Project,
     ReferenceCounter,
+    ReviewDecision,
     RoleOpening,
     StrategicPriority,
     Task,
@@ -335,8 +337,102 @@ def seed_projects(*, department: Department, count: int) -> int:
     ]
     Task.skills_needed.through.objects.bulk_create(skill_links, batch_size=10000)
     refresh_search_vectors(Project.objects.filter(pk__in=[s["project"].pk for s in specs]))
+    _seed_governance(department, [s["project"] for s in specs])
     _seed_staff_story(department)
     return len(specs)
+
+
+def _seed_governance(department: Department, projects: list[Project]) -> None:
+    """Mentors, review decisions of every kind, closure reports and audit-to-QI links."""
+    champions_by_area = {}
+    for assignment in ChampionAssignment.objects.filter(
+        clinical_area__department=department
+    ).order_by("pk"):
+        champions_by_area.setdefault(assignment.clinical_area_id, assignment.person_id)
+    first_area = dict(
+        Project.clinical_areas.through.objects.filter(
+            project_id__in=[p.pk for p in projects]
+        ).values_list("project_id", "clinicalarea_id")
+    )
+    decisions, reports, mentored = [], [], []
+    reviewed = {
+        Project.Stage.PLANNING,
+        Project.Stage.TESTING,
+        Project.Stage.IMPLEMENTING,
+        Project.Stage.SUSTAINING,
+        Project.Stage.COMPLETED,
+        Project.Stage.ON_HOLD,
+    }
+    for n, project in enumerate(projects):
+        champion_id = champions_by_area.get(first_area.get(project.pk))
+        if champion_id is None or project.submitted_at is None:
+            continue
+        submitted = project.submitted_at
+        decided = submitted + dt.timedelta(days=1 + n % 9)
+        if project.stage == Project.Stage.PROPOSED:
+            if n % 2:  # sent back once, waiting again after resubmission
+                decisions.append(
+                    ReviewDecision(
+                        project=project,
+                        champion_id=champion_id,
+                        decision=ReviewDecision.Decision.CHANGES_REQUESTED,
+                        comment="Please add a measure and a baseline.",
+                        submitted_at=submitted,
+                        decided_at=decided,
+                    )
+                )
+            project.review_requested_at = decided + dt.timedelta(days=2)
+            mentored.append(project)
+        elif project.stage in reviewed:
+            decisions.append(
+                ReviewDecision(
+                    project=project,
+                    champion_id=champion_id,
+                    decision=ReviewDecision.Decision.APPROVED,
+                    submitted_at=submitted,
+                    decided_at=decided,
+                )
+            )
+            project.mentor_id = champion_id
+            mentored.append(project)
+        elif project.stage == Project.Stage.CLOSED and n % 2:
+            decisions.append(
+                ReviewDecision(
+                    project=project,
+                    champion_id=champion_id,
+                    decision=ReviewDecision.Decision.DECLINED,
+                    reason=ReviewDecision.Reason.DUPLICATE,
+                    comment="Joins up with an existing project instead.",
+                    submitted_at=submitted,
+                    decided_at=decided,
+                )
+            )
+        if project.stage == Project.Stage.COMPLETED:
+            reports.append(
+                ClosureReport(
+                    project=project,
+                    outcomes="The aim was met within the planned time.",
+                    impact="Fewer incidents and about four hours a week saved.",
+                    lessons="Start small, on one ward, with the people who do the work.",
+                    sustainability="Added to the monthly ward audit and induction.",
+                    written_by_id=project.lead_id,
+                    signed_off_by_id=champion_id,
+                    signed_off_at=decided + dt.timedelta(days=60),
+                )
+            )
+    ReviewDecision.objects.bulk_create(decisions, batch_size=10000)
+    ClosureReport.objects.bulk_create(reports, batch_size=10000)
+    Project.objects.bulk_update(mentored, ["mentor", "review_requested_at"], batch_size=5000)
+    # Audits that led to QI projects: link some QI projects to an audit in the same area.
+    audits = [p for p in projects if p.kind == Project.Kind.CLINICAL_AUDIT and p.submitted_at]
+    follow_ons = [
+        p
+        for p in projects
+        if p.kind == Project.Kind.QI_PROJECT and p.stage in Project.ACTIVE_STAGES
+    ]
+    for audit, project in zip(audits[::3], follow_ons[::5], strict=False):
+        project.derived_from_id = audit.pk
+    Project.objects.bulk_update(follow_ons[::5], ["derived_from"], batch_size=5000)
 
 
 def _seed_staff_story(department: Department) -> None:

@@ -44,6 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "description": "Check for similar work, then save a draft or submit for review.",
         },
         {
+            "label": "QI champions",
+            "href": reverse("governance:champions"),
+            "description": "Who to ask in each clinical area, and the projects they mentor.",
+        },
+        {
             "label": "Change your password",
             "href": reverse("password_change"),
             "description": "Keep your account secure.",

@@ -277,3 +277,15 @@ def test_governance_report_shows_mentor_decision_and_days(client_for, champion, 
     body = b"".join(export.streaming_content).decode()
     assert "Mentor,Last decision,Days in stage,Days since last update" in body
     assert "Chris Okoro" in body
+
+
+def test_governance_report_exports_to_excel(client_for, admin, mentored):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(admin).get(reverse("governance:export_xlsx"), {"stage": "sustaining"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-4:] == ("Mentor", "Last decision", "Days in stage", "Days since last update")
+    assert [row[1] for row in rows[1:]] == [mentored.title]

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
-from people.models import ChampionAssignment, ClinicalArea, Person
+from people.models import ChampionAssignment, ClinicalArea, Department, Person
 
 
 def test_seed_demo_creates_the_department_and_the_four_logins(db):
@@ -40,7 +40,8 @@ def test_seed_demo_gives_most_areas_a_champion_and_people_managers(db):
     call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
     areas = ClinicalArea.objects.all()
     championed = areas.filter(champion_assignments__isnull=False).distinct().count()
-    assert championed == areas.count() - 1  # one area is left without, on purpose
+    assert championed == areas.count()
+    assert Department.objects.get(slug="pharmacy").qi_lead.user.username == "admin"
     assert Person.objects.filter(line_manager__isnull=True).count() == 1  # only the chief
 
 
@@ -97,3 +98,16 @@ def test_seed_demo_adds_memberships_claims_interests_and_capacities(db):
     assert Person.objects.filter(skills__isnull=False).exists()
     staff = Person.objects.get(user__username="staff")
     assert staff.qi_conversations.exists()
+
+
+def test_seed_demo_adds_decisions_closure_reports_and_audit_links(db):
+    from projects.models import ClosureReport, Project, ReviewDecision
+
+    call_command("seed_demo", "--password", "x", "--people", "30", "--projects", "120")
+    kinds = set(ReviewDecision.objects.values_list("decision", flat=True))
+    assert kinds == {"approved", "changes", "declined"}
+    completed = Project.objects.filter(stage="completed")
+    assert ClosureReport.objects.filter(signed_off_at__isnull=False).count() == completed.count()
+    assert Project.objects.filter(derived_from__kind="audit").exists()
+    assert Project.objects.filter(stage="proposed", review_requested_at__isnull=False).exists()
+    assert not Project.objects.filter(stage="planning", mentor__isnull=True).exists()
