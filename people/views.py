@@ -8,22 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from people.access import person_or_403
 from people.forms import CapacityForm, QIConversationForm
 from people.models import Person
 from projects.models import Interest, Membership, Project, Task
 from projects.services import save_changed_fields
 
 
-def _me(request: HttpRequest) -> Person:
-    person = getattr(request.user, "person", None)
-    if person is None:
-        raise PermissionDenied("Your account has no staff profile; ask an admin to add one")
-    return person
-
-
 def me(request: HttpRequest) -> HttpResponse:
     """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
-    person = _me(request)
+    person = person_or_403(request.user)
     year_start = timezone.localdate().replace(month=1, day=1)
     led = Project.objects.filter(Q(lead=person) | Q(co_leads=person)).distinct()
     context = {
@@ -49,7 +43,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 def capacity_edit(request: HttpRequest) -> HttpResponse:
-    person = _me(request)
+    person = person_or_403(request.user)
     form = CapacityForm(request.POST if request.method == "POST" else None, instance=person)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from people.access import person_or_403
 from projects import exports, services, stages
 from projects.access import (
     can_lead,
@@ -86,15 +87,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _person_or_403(request: HttpRequest):
-    person = getattr(request.user, "person", None)
-    if person is None:
-        raise PermissionDenied("Your account has no staff profile; ask an admin to add one")
-    return person
-
-
 def project_create(request: HttpRequest) -> HttpResponse:
-    person = _person_or_403(request)
+    person = person_or_403(request.user)
     visible = Project.objects.visible_to(request.user)
     form = ProjectProposeForm(
         request.POST if request.method == "POST" else None,
@@ -234,7 +228,9 @@ def _save_child(kind: str, form, project: Project, request: HttpRequest):
         return services.task_save(form=form, project=project)
     if kind == "openings":
         return services.role_opening_save(form=form, project=project)
-    return services.progress_update_save(form=form, project=project, author=_person_or_403(request))
+    return services.progress_update_save(
+        form=form, project=project, author=person_or_403(request.user)
+    )
 
 
 def child_edit(request: HttpRequest, pk: int, kind: str, child_pk: int | None = None):
@@ -407,7 +403,7 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(task)
 
 
-def _task_form_view(request, pk, *, form_class, allowed, denied, save, success, template, **kw):
+def _task_form_view(request, pk, *, form_class, allowed, denied, save, success, heading, **kw):
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)
     _require(allowed(context), denied)
@@ -422,7 +418,7 @@ def _task_form_view(request, pk, *, form_class, allowed, denied, save, success, 
         else:
             messages.success(request, success)
             return redirect(task)
-    return render(request, template, {**context, "form": form})
+    return render(request, "tasks/form.html", {**context, "form": form, "heading": heading})
 
 
 def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
@@ -433,10 +429,10 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
         allowed=lambda c: c["can_act"],
         denied="Only the buddy or the project's lead can record progress",
         save=lambda task, form: services.task_record_progress(
-            task_id=task.pk, author=_person_or_403(request), note=form.cleaned_data["note"]
+            task_id=task.pk, author=person_or_403(request.user), note=form.cleaned_data["note"]
         ),
         success="Progress recorded.",
-        template="tasks/progress.html",
+        heading="Record progress",
     )
 
 
@@ -451,7 +447,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
             task_id=task.pk, actual_hours=form.cleaned_data["actual_hours"]
         ),
         success="Task marked done. Thank you.",
-        template="tasks/done.html",
+        heading="Mark as done",
     )
 
 
@@ -466,6 +462,6 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             task_id=task.pk, to=form.cleaned_data["person"]
         ),
         success="Task reassigned.",
-        template="tasks/reassign.html",
+        heading="Reassign",
         project=lambda task: task.project,
     )

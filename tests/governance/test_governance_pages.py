@@ -14,6 +14,7 @@ from tests.factories import (
     ProjectFactory,
     TaskFactory,
 )
+from tests.helpers import project_edit_data
 
 
 @pytest.fixture
@@ -24,17 +25,9 @@ def mentored(staff, champion, acute_medicine):
 
 
 def edit(client, project, **changes):
-    data = {
-        "title": project.title,
-        "kind": project.kind,
-        "aim": project.aim,
-        "problem": project.problem,
-        "clinical_areas": [a.pk for a in project.clinical_areas.all()],
-        "commitment_period": "week",
-        "stage": project.stage,
-        **changes,
-    }
-    return client.post(reverse("projects:edit", args=[project.pk]), data)
+    return client.post(
+        reverse("projects:edit", args=[project.pk]), project_edit_data(project, **changes)
+    )
 
 
 # Stage rules

@@ -14,20 +14,7 @@ from tests.factories import (
     SkillFactory,
     TaskFactory,
 )
-
-
-def edit_data(project, **changes) -> dict:
-    """A valid POST for the edit page: the project as it is, with `changes`."""
-    return {
-        "title": project.title,
-        "kind": project.kind,
-        "aim": project.aim,
-        "problem": project.problem,
-        "clinical_areas": [a.pk for a in project.clinical_areas.all()],
-        "commitment_period": "week",
-        "stage": project.stage,
-        **changes,
-    }
+from tests.helpers import project_edit_data
 
 
 def test_detail_shows_the_whole_project(client_for, staff, project):
@@ -68,7 +55,7 @@ def test_detail_page_query_count_is_bounded(
 def test_lead_edits_project_and_moves_between_active_stages(client_for, staff, project):
     url = reverse("projects:edit", args=[project.pk])
     response = client_for(staff).post(
-        url, edit_data(project, title="Renamed project", stage="testing")
+        url, project_edit_data(project, title="Renamed project", stage="testing")
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -77,7 +64,7 @@ def test_lead_edits_project_and_moves_between_active_stages(client_for, staff, p
 
 def test_edit_form_refuses_stages_outside_the_active_ones(client_for, staff, project):
     url = reverse("projects:edit", args=[project.pk])
-    response = client_for(staff).post(url, edit_data(project, stage="completed"))
+    response = client_for(staff).post(url, project_edit_data(project, stage="completed"))
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     project.refresh_from_db()
@@ -170,7 +157,7 @@ def test_progress_update_cannot_be_dated_in_the_future(client_for, staff, projec
 def test_history_page_shows_who_changed_what(client_for, staff, champion, project):
     client_for(champion).post(
         reverse("projects:edit", args=[project.pk]),
-        edit_data(project, title="Retitled by the champion"),
+        project_edit_data(project, title="Retitled by the champion"),
     )
     html = client_for(staff).get(reverse("projects:history", args=[project.pk])).content.decode()
     assert "Chris Okoro" in html

@@ -4,30 +4,18 @@ Runs manage.py in a child process with DATABASE_URL unset and a fresh data folde
 newcomer's first `make run` does.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import environment_without, run_manage
 
 
 @pytest.mark.embedded
 def test_embedded_server_starts_migrates_and_answers_queries(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env = environment_without("DATABASE_URL")
     env["QIREGISTER_DATA_DIR"] = str(tmp_path / "data")
 
     def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        return run_manage(*args, env=env)
 
     migrated = manage("migrate", "--no-input")
     assert migrated.returncode == 0, migrated.stderr

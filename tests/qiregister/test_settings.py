@@ -1,30 +1,16 @@
 """Settings come from the environment and fail loudly on bad values; production checks pass."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from qiregister.settings import env_bool, env_int, env_list
+from tests.helpers import environment_without, run_manage
 
-ROOT = Path(__file__).resolve().parents[2]
 STRONG_KEY = "k" * 20 + "3fJ9@x!Qz7#Lp2$Wm8^Rt5&Yv1*Nb6(Hc4)"
 
 
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def manage(*args: str, **env: str):
+    return run_manage(*args, env={**environment_without("DJANGO_"), **env})
 
 
 def test_env_bool_reads_common_spellings(monkeypatch):
@@ -54,13 +40,13 @@ def test_env_list_splits_and_trims(monkeypatch):
 
 
 def test_debug_off_refuses_to_start_without_a_real_secret_key():
-    result = run_manage("check", DJANGO_DEBUG="false")
+    result = manage("check", DJANGO_DEBUG="false")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
 def test_deploy_check_passes_with_production_settings():
-    result = run_manage(
+    result = manage(
         "check",
         "--deploy",
         "--fail-level",

@@ -1,0 +1,38 @@
+"""Small helpers shared by tests (personas and factories live in conftest.py and factories.py)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def project_edit_data(project, **changes) -> dict:
+    """A valid POST for a project's edit page: the project as it is, with `changes`."""
+    return {
+        "title": project.title,
+        "kind": project.kind,
+        "aim": project.aim,
+        "problem": project.problem,
+        "clinical_areas": [area.pk for area in project.clinical_areas.all()],
+        "commitment_period": "week",
+        "stage": project.stage,
+        **changes,
+    }
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run manage.py in a child process with exactly `env`."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def environment_without(*prefixes: str) -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
