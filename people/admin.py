@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
 from people.models import (
     ChampionAssignment,
@@ -12,6 +11,7 @@ from people.models import (
     QIConversation,
     Skill,
 )
+from qiregister.history_admin import AuditedAdmin
 
 User = get_user_model()
 
@@ -22,7 +22,7 @@ class ClinicalAreaInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(SimpleHistoryAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "slug", "qi_lead"]
     search_fields = ["name"]
     autocomplete_fields = ["qi_lead"]
@@ -37,7 +37,7 @@ class ChampionAssignmentInline(admin.TabularInline):
 
 
 @admin.register(ClinicalArea)
-class ClinicalAreaAdmin(SimpleHistoryAdmin):
+class ClinicalAreaAdmin(AuditedAdmin):
     list_display = ["name", "department"]
     list_filter = ["department"]
     search_fields = ["name", "department__name"]
@@ -81,7 +81,7 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(AuditedAdmin):
     form = PersonAdminForm
     list_display = ["display_name", "job_role", "band", "department", "line_manager"]
     list_filter = ["department", "job_role", "band", "open_to_buddy_tasks", "clinical_areas"]
@@ -93,7 +93,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChampionAssignment)
-class ChampionAssignmentAdmin(SimpleHistoryAdmin):
+class ChampionAssignmentAdmin(AuditedAdmin):
     list_display = ["person", "clinical_area", "started_on"]
     list_filter = ["clinical_area__department", "clinical_area"]
     search_fields = ["person__display_name", "clinical_area__name"]
@@ -102,13 +102,13 @@ class ChampionAssignmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Skill)
-class SkillAdmin(SimpleHistoryAdmin):
+class SkillAdmin(AuditedAdmin):
     list_display = ["name"]
     search_fields = ["name"]
 
 
 @admin.register(QIConversation)
-class QIConversationAdmin(SimpleHistoryAdmin):
+class QIConversationAdmin(AuditedAdmin):
     list_display = ["person", "manager", "date", "agreed_hours_per_month"]
     search_fields = ["person__display_name", "manager__display_name", "note"]
     list_select_related = ["person", "manager"]
@@ -120,7 +120,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     pass
 
 

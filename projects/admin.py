@@ -1,5 +1,4 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from projects.models import (
     ClosureReport,
@@ -17,10 +16,11 @@ from projects.models import (
     TaskNote,
 )
 from projects.search import refresh_search_vectors
+from qiregister.history_admin import AuditedAdmin
 
 
 @admin.register(StrategicPriority)
-class StrategicPriorityAdmin(SimpleHistoryAdmin):
+class StrategicPriorityAdmin(AuditedAdmin):
     list_display = ["name", "department", "is_active"]
     list_filter = ["department", "is_active"]
     search_fields = ["name", "description"]
@@ -38,7 +38,7 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(AuditedAdmin):
     list_display = [
         "reference",
         "title",
@@ -66,6 +66,14 @@ class ProjectAdmin(SimpleHistoryAdmin):
     inlines = [RoleOpeningInline, TaskInline]
     show_full_result_count = False  # the register can hold 100,000 projects
 
+    def get_readonly_fields(self, request, obj=None):
+        # Stage and mentor follow the governance workflow (review, closure sign-off); only a
+        # superuser may correct them by hand.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["stage", "mentor"]
+        return fields
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # Title, aim, problem and task text are searchable: keep the index in step.
@@ -73,7 +81,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(AuditedAdmin):
     list_display = ["title", "project", "estimated_hours", "due_date", "status", "claimed_by"]
     list_filter = ["status", "skills_needed"]
     search_fields = ["title", "description", "project__reference", "project__title"]
@@ -87,7 +95,7 @@ class TaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TaskNote)
-class TaskNoteAdmin(SimpleHistoryAdmin):
+class TaskNoteAdmin(AuditedAdmin):
     list_display = ["task", "author", "created_at"]
     search_fields = ["note", "task__title"]
     list_select_related = ["task", "author"]
@@ -95,7 +103,7 @@ class TaskNoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Interest)
-class InterestAdmin(SimpleHistoryAdmin):
+class InterestAdmin(AuditedAdmin):
     list_display = ["person", "project", "role_opening", "status", "created_at"]
     list_filter = ["status"]
     search_fields = ["person__display_name", "project__reference", "project__title"]
@@ -104,7 +112,7 @@ class InterestAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(AuditedAdmin):
     list_display = ["person", "project", "role_title", "joined_on", "left_on"]
     list_filter = ["left_on"]
     search_fields = ["person__display_name", "project__reference", "project__title", "role_title"]
@@ -113,7 +121,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RoleOpening)
-class RoleOpeningAdmin(SimpleHistoryAdmin):
+class RoleOpeningAdmin(AuditedAdmin):
     list_display = ["title", "project", "places", "is_open"]
     list_filter = ["is_open"]
     search_fields = ["title", "project__reference", "project__title"]
@@ -122,7 +130,7 @@ class RoleOpeningAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(AuditedAdmin):
     list_display = ["project", "date", "author"]
     search_fields = ["done", "project__reference", "project__title"]
     list_select_related = ["project", "author"]
@@ -130,8 +138,21 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
 
 
+class SuperuserEditsOnly:
+    """Governance records: made by the workflow; only a superuser corrects them."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 @admin.register(ReviewDecision)
-class ReviewDecisionAdmin(SimpleHistoryAdmin):
+class ReviewDecisionAdmin(SuperuserEditsOnly, AuditedAdmin):
     list_display = ["project", "decision", "reason", "champion", "submitted_at", "decided_at"]
     list_filter = ["decision", "reason"]
     search_fields = ["project__reference", "project__title", "champion__display_name", "comment"]
@@ -141,7 +162,7 @@ class ReviewDecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ClosureReport)
-class ClosureReportAdmin(SimpleHistoryAdmin):
+class ClosureReportAdmin(SuperuserEditsOnly, AuditedAdmin):
     list_display = ["project", "written_by", "written_at", "signed_off_by", "signed_off_at"]
     search_fields = ["project__reference", "project__title"]
     list_select_related = ["project", "written_by", "signed_off_by"]
@@ -149,7 +170,7 @@ class ClosureReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MentoringNote)
-class MentoringNoteAdmin(SimpleHistoryAdmin):
+class MentoringNoteAdmin(AuditedAdmin):
     list_display = ["project", "author", "date"]
     search_fields = ["project__reference", "project__title", "note"]
     list_select_related = ["project", "author"]

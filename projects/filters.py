@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
-from people.models import ClinicalArea, Department, Skill
-from projects.models import Project, StrategicPriority, Task
+from people.models import ClinicalArea, Department, Person, Skill
+from projects.models import Project, ReviewDecision, StrategicPriority, Task
 from projects.search import search
 
 SORT_CHOICES = [
@@ -149,3 +153,36 @@ class TaskFilter(django_filters.FilterSet):
             self.filters["area"].queryset = ClinicalArea.objects.filter(
                 department_id=person.department_id
             )
+
+
+class GovernanceFilter(ProjectFilter):
+    """The register's filters plus what the governance meeting asks about."""
+
+    mentor = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.filter(champion_assignments__isnull=False)
+        .distinct()
+        .order_by("display_name"),
+        label="Mentor",
+        empty_label="Any mentor",
+    )
+    last_decision = django_filters.ChoiceFilter(
+        choices=list(ReviewDecision.OUTCOMES.items()),
+        label="Last decision",
+        empty_label="Any decision",
+    )
+    days_in_stage = django_filters.NumberFilter(
+        method="filter_days_in_stage", label="In the same stage for at least (days)", min_value=0
+    )
+    days_since_update = django_filters.NumberFilter(
+        method="filter_days_since_update",
+        label="No progress update for at least (days)",
+        min_value=0,
+    )
+
+    def filter_days_in_stage(self, queryset, name, value):
+        since = timezone.now() - dt.timedelta(days=int(value))
+        return queryset.filter(stage_changed_at__lte=since)
+
+    def filter_days_since_update(self, queryset, name, value):
+        before = timezone.localdate() - dt.timedelta(days=int(value))
+        return queryset.filter(Q(last_update__lte=before) | Q(last_update__isnull=True))

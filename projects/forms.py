@@ -339,6 +339,7 @@ class ReviewDecisionForm(forms.Form):
             Person.objects.filter(
                 champion_assignments__clinical_area__in=project.clinical_areas.all()
             )
+            .exclude(pk__in=project.team_ids())
             .distinct()
             .order_by("display_name")
         )
@@ -381,3 +382,9 @@ class MentoringNoteForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["note"].error_messages["required"] = "Write the mentoring note"
         _clear_length_messages(self)
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise ValidationError("The date of a note cannot be in the future")
+        return date

@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from people.access import person_or_403
 from people.models import ClinicalArea, Person
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
-from projects.filters import ProjectFilter
+from projects.filters import GovernanceFilter
 from projects.forms import ClosureReportForm, MentoringNoteForm, ReviewDecisionForm
 from projects.history import project_changes
 from projects.models import ClosureReport, Project, ReviewDecision
@@ -50,7 +51,7 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
         "champion_assignments__person__user",
     )
     person = _person(request)
-    uncovered = []
+    uncovered, my_area_ids = [], set()
     if person is not None:
         my_area_ids = set(person.clinical_areas.values_list("pk", flat=True))
         uncovered = [
@@ -59,7 +60,12 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "governance/champions.html",
-        {"areas": areas, "uncovered": uncovered, "person": person},
+        {
+            "areas": areas,
+            "uncovered": uncovered,
+            "no_areas": person is not None and not my_area_ids,
+            "qi_lead": person.department.qi_lead if person is not None else None,
+        },
     )
 
 
@@ -90,9 +96,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         for project in page.object_list
     ]
     by_champion = (
-        ReviewDecision.objects.values("champion__display_name")
+        ReviewDecision.objects.values("champion_id", "champion__display_name")
         .annotate(decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at")))
-        .order_by("champion__display_name")
+        .order_by("champion__display_name", "champion_id")
     )
     overall = ReviewDecision.objects.aggregate(
         decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at"))
@@ -112,15 +118,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 def review_project(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
-    if stages.CHAMPION not in stages.roles_of(request.user, project) and not request.user.is_staff:
-        raise PermissionDenied("Only a champion for the project's area or an admin can review it")
+    reviewer = person_or_403(request.user)
+    if not stages.may_review(request.user, project):
+        raise PermissionDenied(
+            "Only a champion for the project's area or an admin, not on its team, can review it"
+        )
     form = ReviewDecisionForm(request.POST if request.method == "POST" else None, project=project)
     if request.method == "POST" and form.is_valid():
-        champion = _person(request) or project.lead
         try:
             services.review_decide(
                 project=project,
-                champion=champion,
+                champion=reviewer,
                 decision=form.cleaned_data["decision"],
                 comment=form.cleaned_data["comment"],
                 reason=form.cleaned_data["reason"],
@@ -158,18 +166,19 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
                 "Only the lead writes the closure report, until it is signed off"
             )
         if form.is_valid():
-            services.closure_report_save(
-                form=form, project=project, author=_person(request) or project.lead
-            )
-            messages.success(request, "Closure report saved. The mentor can now sign it off.")
-            return redirect(project)
+            try:
+                services.closure_report_save(
+                    form=form, project=project, author=person_or_403(request.user)
+                )
+            except services.WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, "Closure report saved. The mentor can now sign it off.")
+                return redirect(project)
     may_sign = (
         report is not None
         and not report.signed_off_at
-        and (
-            request.user.is_staff
-            or (_person(request) is not None and project.mentor_id == _person(request).pk)
-        )
+        and stages.may_sign_off(request.user, project)
     )
     return render(
         request,
@@ -187,11 +196,11 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
-    person = _person(request)
-    if not (request.user.is_staff or (person is not None and project.mentor_id == person.pk)):
-        raise PermissionDenied("Only the project's mentor signs off the closure report")
+    person = person_or_403(request.user)
+    if not stages.may_sign_off(request.user, project):
+        raise PermissionDenied("Only the project's mentor (or an admin) signs off the report")
     try:
-        services.closure_sign_off(project=project, champion=person or project.mentor)
+        services.closure_sign_off(project=project, champion=person)
     except services.WorkflowError as error:
         messages.error(request, str(error))
     else:
@@ -201,12 +210,13 @@ def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 def mentoring_note_create(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
-    if stages.CHAMPION not in stages.roles_of(request.user, project):
-        raise PermissionDenied("Only the mentor and the area's champions write mentoring notes")
+    person = person_or_403(request.user)
+    if not (project.mentor_id == person.pk or request.user.is_staff):
+        raise PermissionDenied("Only the project's mentor writes mentoring notes")
     form = MentoringNoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         note = form.save(commit=False)
-        note.project, note.author = project, _person(request)
+        note.project, note.author = project, person
         note.save()
         messages.success(request, "Mentoring note added.")
         return redirect(project)
@@ -220,8 +230,8 @@ def mentoring_note_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def audit_to_qi(request: HttpRequest, pk: int) -> HttpResponse:
     audit = get_project_for(request.user, pk)
-    person = _person(request)
-    if person is None or not is_governor(request.user, audit):
+    person = person_or_403(request.user)
+    if not is_governor(request.user, audit):
         raise PermissionDenied("The audit's team, its champions and admins can start a QI project")
     try:
         project = services.audit_to_qi(audit=audit, lead=person)
@@ -259,7 +269,7 @@ def _governance_rows(request: HttpRequest):
             last_update=Max("progress_updates__date"),
         )
     )
-    return ProjectFilter(request.GET or None, queryset=projects, request=request)
+    return GovernanceFilter(request.GET or None, queryset=projects, request=request)
 
 
 def _require_governor(request: HttpRequest) -> None:

@@ -6,8 +6,12 @@ memory against the previous version of the same row.
 
 from __future__ import annotations
 
-from django.db.models import Q
+import datetime as dt
 
+from django.db.models import Q
+from django.utils import timezone
+
+from people.models import Person
 from projects.models import (
     ClosureReport,
     Interest,
@@ -41,12 +45,39 @@ def _sources(project: Project):
 
 
 def _show(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).strftime("%d %b %Y %H:%M")
     text = "" if value is None else str(value)
     return text if len(text) <= 120 else text[:117] + "…"
 
 
+def _value(field, value, people: set[int]):
+    """What a person reads: choice labels, people's names, local times."""
+    if value is None:
+        return None
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is Person:
+        people.add(value)
+        return PersonRef(value)  # named in one query at the end
+    return value
+
+
+class PersonRef(int):
+    """A person's id in a change, to be replaced by their name."""
+
+
+def _label(record) -> str:
+    """The row's own name, without loading related rows (history_object's __str__ would)."""
+    for name in ("title", "role_title"):
+        if getattr(record, name, None):
+            return record.title if name == "title" else record.role_title
+    return f"#{record.id}"
+
+
 def project_changes(project: Project, *, limit: int = LIMIT) -> list[dict]:
     entries = []
+    people: set[int] = set()  # ids of people named in changes
     for model, label, condition in _sources(project):
         history = model.history.model
         # Compared directly: simple-history's diff_against skips non-editable fields.
@@ -66,8 +97,8 @@ def project_changes(project: Project, *, limit: int = LIMIT) -> list[dict]:
                 changes = [
                     {
                         "field": field.verbose_name,
-                        "old": _show(getattr(before, field.attname)),
-                        "new": _show(getattr(record, field.attname)),
+                        "old": _value(field, getattr(before, field.attname), people),
+                        "new": _value(field, getattr(record, field.attname), people),
                     }
                     for field in fields
                     if getattr(before, field.attname) != getattr(record, field.attname)
@@ -83,10 +114,19 @@ def project_changes(project: Project, *, limit: int = LIMIT) -> list[dict]:
                         or (user.get_username() if user else "System")
                     ),
                     "what": label,
-                    "object": _show(record.history_object),
+                    "object": _show(_label(record)),
                     "action": {"+": "Created", "~": "Changed", "-": "Deleted"}[record.history_type],
                     "changes": changes,
                 }
             )
     entries.sort(key=lambda entry: entry["when"], reverse=True)
-    return entries[:limit]
+    entries = entries[:limit]
+    names = dict(Person.objects.filter(pk__in=people).values_list("pk", "display_name"))
+    for entry in entries:
+        for change in entry["changes"]:
+            for side in ("old", "new"):
+                value = change[side]
+                if isinstance(value, PersonRef):
+                    value = names.get(value, f"person #{int(value)}")
+                change[side] = _show(value)
+    return entries

@@ -54,8 +54,11 @@ def send_reminders() -> Counter:
             context={"project": project, "days": settings.QIREGISTER_REMINDER_NO_UPDATE_DAYS},
         )
 
-    for task in Task.objects.quiet_claims().select_related(
-        "project__lead__user", "claimed_by__user"
+    closed = (Project.Stage.COMPLETED, Project.Stage.CLOSED)
+    for task in (
+        Task.objects.quiet_claims()
+        .exclude(project__stage__in=closed)
+        .select_related("project__lead__user", "claimed_by__user")
     ):
         for person in {task.claimed_by, task.project.lead}:
             sent["quiet claimed task"] += _send_once(
@@ -68,15 +71,19 @@ def send_reminders() -> Counter:
             )
 
     waiting_since = now - dt.timedelta(days=settings.QIREGISTER_REMINDER_REVIEW_WAIT_DAYS)
-    waiting = Project.objects.filter(
-        stage=Project.Stage.PROPOSED, review_requested_at__lt=waiting_since
-    ).prefetch_related("clinical_areas__champion_assignments__person__user")
+    waiting = (
+        Project.objects.filter(stage=Project.Stage.PROPOSED, review_requested_at__lt=waiting_since)
+        .select_related("department__qi_lead__user")
+        .prefetch_related("clinical_areas__champion_assignments__person__user")
+    )
     for project in waiting:
         champions = {
             assignment.person
             for area in project.clinical_areas.all()
             for assignment in area.champion_assignments.all()
         }
+        if not champions and project.department.qi_lead is not None:
+            champions = {project.department.qi_lead}  # no champion: the QI lead decides
         for champion in champions:
             sent["proposal waiting"] += _send_once(
                 "review-wait",

@@ -76,6 +76,7 @@ def project_submit(*, project: Project) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
     now = timezone.now()
     if project.is_draft:
+        stages.check_move(project, Project.Stage.PROPOSED)
         project.submitted_at = project.review_requested_at = project.stage_changed_at = now
         project.reference = next_reference(year=timezone.localdate().year)
         project.stage = Project.Stage.PROPOSED
@@ -376,6 +377,8 @@ def review_decide(
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.stage != Project.Stage.PROPOSED or project.review_requested_at is None:
         raise WorkflowError("This proposal is not waiting for review")
+    if mentor is not None and project.is_team_member(mentor):
+        raise WorkflowError("The mentor cannot be on the project's own team")
     Decision = ReviewDecision.Decision
     record = ReviewDecision.objects.create(
         project=project,
@@ -389,10 +392,12 @@ def review_decide(
     project.review_requested_at = None
     fields = ["review_requested_at", "updated_at"]
     if decision == Decision.APPROVED:
+        stages.check_move(project, Project.Stage.PLANNING)
         project.stage, project.mentor = Project.Stage.PLANNING, mentor or champion
         project.stage_changed_at = now
         fields += ["stage", "mentor", "stage_changed_at"]
     elif decision == Decision.DECLINED:
+        stages.check_move(project, Project.Stage.CLOSED)
         project.stage, project.stage_changed_at = Project.Stage.CLOSED, now
         fields += ["stage", "stage_changed_at"]
     project.save(update_fields=fields)
@@ -407,12 +412,21 @@ def review_decide(
 
 @transaction.atomic
 def closure_report_save(*, form, project: Project, author: Person) -> ClosureReport:
-    report = form.save(commit=False)
-    report.project = project
+    """Write or rewrite the closure report, unless the mentor has signed it off meanwhile.
+
+    The project row is locked first, so two saves of a new report, or a save racing the
+    sign-off, are taken one after the other and checked against what is stored now.
+    """
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    report, _ = ClosureReport.objects.get_or_create(
+        project=project, defaults={**form.cleaned_data, "written_by": author}
+    )
     if report.signed_off_at:
         raise WorkflowError("The closure report is signed off; it can no longer change")
+    for name, value in form.cleaned_data.items():
+        setattr(report, name, value)
     report.written_by, report.written_at = author, timezone.now()
-    report.save()
+    report.save(update_fields=[*form.cleaned_data, "written_by", "written_at"])
     return report
 
 
@@ -423,7 +437,9 @@ def closure_sign_off(*, project: Project, champion: Person) -> Project:
     report = ClosureReport.objects.select_for_update().filter(project=project).first()
     if report is None:
         raise WorkflowError("A project needs a closure report before it can be completed")
-    if project.stage not in (Project.Stage.IMPLEMENTING, Project.Stage.SUSTAINING):
+    if report.signed_off_at:
+        raise WorkflowError("The closure report is already signed off")
+    if (project.stage, Project.Stage.COMPLETED) not in stages.RULES:
         raise WorkflowError("Only a project that is implementing or sustaining can complete")
     report.signed_off_by, report.signed_off_at = champion, timezone.now()
     report.save(update_fields=["signed_off_by", "signed_off_at"])
@@ -437,6 +453,13 @@ def audit_to_qi(*, audit: Project, lead: Person) -> Project:
     """Start a QI project from a clinical audit, pre-filled from it and linked both ways."""
     if audit.kind != Project.Kind.CLINICAL_AUDIT:
         raise WorkflowError("Only a clinical audit can be turned into a QI project")
+    if audit.is_draft:
+        raise WorkflowError("Submit the audit before starting a QI project from it")
+    # Lock the audit: a double click reuses the draft it just made instead of making two.
+    Project.objects.select_for_update().filter(pk=audit.pk).first()
+    existing = audit.follow_on_projects.filter(lead=lead, submitted_at__isnull=True).first()
+    if existing is not None:
+        return existing
     latest = audit.progress_updates.order_by("-date", "-pk").first()
     findings = latest.done if latest else ""
     project = Project.objects.create(

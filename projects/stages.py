@@ -1,6 +1,8 @@
 """The project lifecycle: which stage may follow which, and who may make each move.
 
-The one place the rules live. Forms offer `manual_targets`; services call `check_move`.
+The one place the rules live. Forms offer `manual_targets`; every service that changes a
+stage calls `check_move`. Working stages may be revisited in any order: PDSA cycles go back
+and forth between planning, testing and implementing.
 """
 
 from __future__ import annotations
@@ -69,3 +71,25 @@ def manual_targets(user, project: Project) -> list[str]:
         for (here, to), _roles in RULES.items()
         if here == project.stage and (here, to) not in WORKFLOW_ONLY and may_move(user, project, to)
     ]
+
+
+def may_review(user, project: Project) -> bool:
+    """A champion for the area (or an admin) who is not on the project's own team."""
+    person = getattr(user, "person", None)
+    if person is not None and project.is_team_member(person):
+        return False
+    return user.is_staff or CHAMPION in roles_of(user, project)
+
+
+def may_sign_off(user, project: Project) -> bool:
+    """The mentor (or an admin), never a member of the project's own team."""
+    person = getattr(user, "person", None)
+    if person is None or project.is_team_member(person):
+        return False
+    return user.is_staff or project.mentor_id == person.pk
+
+
+def check_move(project: Project, to: str) -> None:
+    """Raise ValueError unless the lifecycle has a move from the project's stage to `to`."""
+    if (project.stage, to) not in RULES:
+        raise ValueError(f"No move from {project.stage} to {to}")

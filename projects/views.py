@@ -135,7 +135,9 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project,
         "can_lead": leads,
         "is_governor": is_governor,
-        "is_reviewer": stages.CHAMPION in roles or request.user.is_staff,
+        "is_reviewer": stages.may_review(request.user, project),
+        "can_write_mentoring": person is not None
+        and (project.mentor_id == person.pk or request.user.is_staff),
         "latest_decision": (
             project.decisions.select_related("champion").first() if is_governor else None
         ),
@@ -143,6 +145,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             project.mentoring_notes.select_related("author") if is_governor else []
         ),
         "follow_ons": project.follow_on_projects.visible_to(request.user),
+        "derived_from": (
+            project.derived_from
+            if project.derived_from and project.derived_from.can_be_seen_by(request.user)
+            else None
+        ),
         "memberships": memberships,
         "pending_interests": (
             project.interests.filter(status=Interest.Status.PENDING).select_related(

@@ -72,6 +72,19 @@ def test_completion_needs_a_closure_report(client_for, champion, mentored):
     assert mentored.stage == "sustaining"
 
 
+def test_a_lead_who_is_also_a_champion_cannot_sign_off_their_own_report(
+    client_for, staff, mentored, acute_medicine
+):
+    staff.champion_assignments.create(clinical_area=acute_medicine)
+    mentored.mentor = staff
+    mentored.save()
+    client_for(staff).post(reverse("projects:closure", args=[mentored.pk]), closure_data())
+    sign_off = reverse("projects:closure_sign_off", args=[mentored.pk])
+    assert client_for(staff).post(sign_off).status_code == 403
+    mentored.refresh_from_db()
+    assert mentored.stage == "sustaining"
+
+
 def test_lead_writes_the_report_and_the_mentor_signs_it_off(client_for, staff, champion, mentored):
     url = reverse("projects:closure", args=[mentored.pk])
     response = client_for(staff).post(url, {**closure_data(), "lessons": ""})
@@ -113,6 +126,23 @@ def test_audit_becomes_a_linked_qi_project_in_one_step(client_for, staff, acute_
     )
 
 
+def test_a_double_click_makes_one_qi_project_and_drafts_cannot_convert(
+    client_for, staff, acute_medicine
+):
+    audit = ProjectFactory(lead=staff, kind="audit", clinical_areas=[acute_medicine])
+    url = reverse("projects:audit_to_qi", args=[audit.pk])
+    client_for(staff).post(url)
+    client_for(staff).post(url)
+    assert Project.objects.filter(derived_from=audit).count() == 1
+    draft_audit = ProjectFactory(
+        lead=staff, kind="audit", draft=True, clinical_areas=[acute_medicine]
+    )
+    response = client_for(staff).post(
+        reverse("projects:audit_to_qi", args=[draft_audit.pk]), follow=True
+    )
+    assert "Submit the audit before" in response.content.decode()
+
+
 def test_only_audits_become_qi_projects(client_for, staff, project):
     response = client_for(staff).post(
         reverse("projects:audit_to_qi", args=[project.pk]), follow=True
@@ -121,6 +151,18 @@ def test_only_audits_become_qi_projects(client_for, staff, project):
 
 
 # Mentoring notes
+
+
+def test_only_the_mentor_writes_notes_and_not_in_the_future(
+    client_for, champion, pharmacy, acute_medicine, mentored
+):
+    other_champion = PersonFactory(department=pharmacy)
+    other_champion.champion_assignments.create(clinical_area=acute_medicine)
+    url = reverse("projects:mentoring_create", args=[mentored.pk])
+    assert client_for(other_champion).post(url, {"note": "Not mine"}).status_code == 403
+    response = client_for(champion).post(url, {"date": "2999-01-01", "note": "Later"})
+    assert "cannot be in the future" in response.content.decode()
+    assert MentoringNote.objects.count() == 0
 
 
 def test_mentor_writes_notes_the_team_sees_and_others_do_not(
@@ -153,6 +195,15 @@ def test_history_shows_old_and_new_values_and_who(client_for, staff, champion, m
     assert "Created task: A task" in html
 
 
+def test_history_shows_stage_labels_and_peoples_names(client_for, staff, champion, mentored):
+    edit(client_for(champion), mentored, stage="on_hold")
+    mentored.mentor = staff.line_manager
+    mentored.save()
+    html = client_for(staff).get(reverse("projects:history", args=[mentored.pk])).content.decode()
+    assert "<strong>Stage</strong>: Sustaining → On hold" in html
+    assert "<strong>Mentor</strong>: Chris Okoro → Morgan Ellis" in html
+
+
 def test_history_is_for_the_team_champions_and_admins(client_for, manager, outsider, mentored):
     url = reverse("projects:history", args=[mentored.pk])
     assert client_for(manager).get(url).status_code == 403
@@ -160,26 +211,47 @@ def test_history_is_for_the_team_champions_and_admins(client_for, manager, outsi
 
 
 def test_history_page_query_count_is_bounded(
-    client_for, staff, mentored, django_assert_max_num_queries
+    client_for, staff, champion, mentored, django_assert_max_num_queries
 ):
     for n in range(15):
         edit(client_for(staff), mentored, title=f"Title {n}")
         TaskFactory(project=mentored)
+        ProgressUpdateFactory(project=mentored, done=f"Update {n}")
+        MentoringNote.objects.create(project=mentored, author=champion, note=f"Note {n}")
+    edit(client_for(champion), mentored, stage="on_hold")
     client = client_for(staff)
     # session, user, person, champion areas; project, areas, co-leads; one history query for
-    # each of the nine kinds of record.
-    with django_assert_max_num_queries(17):
+    # each of the nine kinds of record; the names of people in the changes.
+    with django_assert_max_num_queries(18):
         client.get(reverse("projects:history", args=[mentored.pk]))
 
 
-def test_history_cannot_be_reverted_in_the_admin(client_for, admin, mentored, settings):
-    assert settings.SIMPLE_HISTORY_REVERT_DISABLED is True
+def test_history_cannot_be_reverted_in_the_admin_even_by_a_superuser(client_for, admin, mentored):
+    original = mentored.title
+    mentored.title = "Changed later"
+    mentored.save()
     record = mentored.history.earliest()
     url = reverse("admin:projects_project_simple_history", args=[mentored.pk, record.history_id])
-    response = client_for(admin).post(url, {"title": "Reverted"})
+    client = client_for(admin)
+    assert client.get(url).status_code == 200  # history can be read
+    response = client.post(url, {"title": original, "kind": "qi", "aim": "a", "problem": "p"})
+    assert response.status_code == 403
     mentored.refresh_from_db()
-    assert mentored.title != "Reverted"
-    assert response.status_code in (403, 302, 200)
+    assert mentored.title == "Changed later"
+
+
+def test_staff_admins_cannot_set_stage_or_mentor_in_the_admin(client_for, pharmacy, mentored):
+    from django.contrib.auth.models import Permission
+
+    clerk = PersonFactory(department=pharmacy)
+    clerk.user.is_staff = True
+    clerk.user.save()
+    clerk.user.user_permissions.set(Permission.objects.filter(codename__endswith="_project"))
+    page = client_for(clerk).get(reverse("admin:projects_project_change", args=[mentored.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'name="stage"' not in html
+    assert 'name="mentor"' not in html
 
 
 # Champions directory
@@ -213,8 +285,9 @@ def test_champions_directory_query_count_is_bounded(
         ProjectFactory(lead=staff, mentor=person, clinical_areas=[area])
     client = client_for(staff)
     # session, user, person, champion areas; areas with departments and QI leads;
-    # assignments; people; mentored projects; users; the person's own areas.
-    with django_assert_max_num_queries(10):
+    # assignments; people; mentored projects; users; the person's own areas; their
+    # department's QI lead.
+    with django_assert_max_num_queries(11):
         client.get(reverse("governance:champions"))
 
 
@@ -242,6 +315,29 @@ def test_reminders_go_once_a_day(
         call_command("send_reminders")
     assert len(mail.outbox) == 4
     assert ReminderLog.objects.count() == 4
+
+
+def test_quiet_tasks_on_closed_projects_send_no_reminder(staff, acute_medicine):
+    closed = ProjectFactory(lead=staff, stage="closed", clinical_areas=[acute_medicine])
+    TaskFactory(project=closed, status=Task.Status.CLAIMED, claimed_by=staff)
+    Task.objects.update(last_activity_at=timezone.now() - dt.timedelta(days=60))
+    call_command("send_reminders")
+    assert not ReminderLog.objects.filter(kind="quiet-claim").exists()
+
+
+def test_proposals_in_areas_without_a_champion_go_to_the_qi_lead(
+    staff, admin, pharmacy, django_capture_on_commit_callbacks
+):
+    pharmacy.qi_lead = admin
+    pharmacy.save()
+    lonely = ClinicalAreaFactory(department=pharmacy)
+    waiting = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[lonely])
+    Project.objects.filter(pk=waiting.pk).update(
+        review_requested_at=timezone.now() - dt.timedelta(days=30)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders")
+    assert [m.to for m in mail.outbox if "waiting for your review" in m.subject] == [[admin.email]]
 
 
 # Governance report
@@ -282,3 +378,23 @@ def test_governance_report_exports_to_excel(client_for, admin, mentored):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-4:] == ("Mentor", "Last decision", "Days in stage", "Days since last update")
     assert [row[1] for row in rows[1:]] == [mentored.title]
+
+
+def test_governance_report_filters_by_mentor_decision_and_staleness(
+    client_for, champion, staff, mentored, acute_medicine
+):
+    quiet = ProjectFactory(lead=staff, stage="testing", clinical_areas=[acute_medicine])
+    Project.objects.filter(pk=quiet.pk).update(
+        stage_changed_at=timezone.now() - dt.timedelta(days=90)
+    )
+    ProgressUpdateFactory(project=mentored, date=timezone.localdate())
+    client = client_for(champion)
+    url = reverse("governance:report")
+
+    def pks(**query):
+        return [p.pk for p in client.get(url, query).context["page"].object_list]
+
+    assert pks(mentor=champion.pk) == [mentored.pk]
+    assert pks(days_in_stage=60) == [quiet.pk]
+    assert pks(days_since_update=30) == [quiet.pk]
+    assert pks(last_decision="approved") == []

@@ -143,10 +143,34 @@ def test_others_posting_a_decision_get_403_and_nothing_changes(
     response = client_for(request.getfixturevalue(persona)).post(
         review_url(proposal), {"decision": "approved"}
     )
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
     proposal.refresh_from_db()
     assert proposal.stage == Project.Stage.PROPOSED
     assert ReviewDecision.objects.count() == 0
+
+
+def test_a_lead_who_is_a_champion_cannot_review_their_own_proposal(
+    client_for, staff, proposal, acute_medicine
+):
+    staff.champion_assignments.create(clinical_area=acute_medicine)
+    response = client_for(staff).post(review_url(proposal), {"decision": "approved"})
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.mentor is None
+
+
+def test_an_admin_without_a_staff_profile_cannot_record_a_decision(
+    client, django_user_model, proposal
+):
+    client.force_login(django_user_model.objects.create_user("bare", is_staff=True))
+    assert client.post(review_url(proposal), {"decision": "approved"}).status_code == 403
+    assert ReviewDecision.objects.count() == 0
+
+
+def test_the_mentor_list_leaves_out_the_team(client_for, champion, proposal, acute_medicine):
+    proposal.lead.champion_assignments.create(clinical_area=acute_medicine)
+    form = client_for(champion).get(review_url(proposal)).context["form"]
+    assert list(form.fields["mentor"].queryset) == [champion]
 
 
 def test_champion_of_another_area_cannot_decide(client_for, proposal, pharmacy, surgery):
