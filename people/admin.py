@@ -4,12 +4,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from people.models import (
+    Booking,
     ChampionAssignment,
     ClinicalArea,
+    Completion,
+    Course,
     Department,
+    MentoringPair,
+    MentoringSessionNote,
+    MentorRequest,
     Person,
     QIConversation,
     Skill,
+    TrainingSession,
 )
 from qiregister.history_admin import AuditedAdmin
 
@@ -114,6 +121,64 @@ class QIConversationAdmin(AuditedAdmin):
     list_select_related = ["person", "manager"]
     autocomplete_fields = ["person", "manager"]
     date_hierarchy = "date"
+
+
+@admin.register(Course)
+class CourseAdmin(AuditedAdmin):
+    list_display = ["name", "level", "is_induction"]
+    list_filter = ["level", "is_induction"]
+    search_fields = ["name"]
+
+
+class BookingInline(admin.TabularInline):
+    model = Booking
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(AuditedAdmin):
+    list_display = ["course", "starts_at", "place", "capacity", "trainer"]
+    list_filter = ["course"]
+    search_fields = ["course__name", "place", "trainer__display_name"]
+    list_select_related = ["course", "trainer"]
+    autocomplete_fields = ["trainer"]
+    date_hierarchy = "starts_at"
+    inlines = [BookingInline]
+
+
+@admin.register(Completion)
+class CompletionAdmin(AuditedAdmin):
+    list_display = ["person", "course", "completed_on"]
+    list_filter = ["course"]
+    search_fields = ["person__display_name", "course__name", "evidence"]
+    list_select_related = ["person", "course"]
+    autocomplete_fields = ["person"]
+    date_hierarchy = "completed_on"
+
+
+@admin.register(MentoringPair)
+class MentoringPairAdmin(AuditedAdmin):
+    list_display = ["mentor", "mentee", "started_on", "ended_on"]
+    search_fields = ["mentor__display_name", "mentee__display_name"]
+    list_select_related = ["mentor", "mentee"]
+    autocomplete_fields = ["mentor", "mentee"]
+
+
+@admin.register(MentoringSessionNote)
+class MentoringSessionNoteAdmin(AuditedAdmin):
+    list_display = ["pair", "author", "date"]
+    list_select_related = ["pair__mentor", "pair__mentee", "author"]
+    autocomplete_fields = ["author"]
+
+
+@admin.register(MentorRequest)
+class MentorRequestAdmin(AuditedAdmin):
+    list_display = ["mentee", "clinical_area", "status", "created_at"]
+    list_filter = ["status", "clinical_area"]
+    search_fields = ["mentee__display_name", "message"]
+    list_select_related = ["mentee", "clinical_area"]
+    autocomplete_fields = ["mentee"]
 
 
 admin.site.unregister(User)

@@ -7,19 +7,28 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from people.models import (
+    Booking,
     ChampionAssignment,
     ClinicalArea,
+    Completion,
+    Course,
     Department,
+    MentoringPair,
+    MentoringSessionNote,
+    MentorRequest,
     Person,
     QIConversation,
     Skill,
+    TrainingSession,
 )
 
 User = get_user_model()
@@ -234,6 +243,8 @@ def seed_people(*, password: str, people: int) -> Department:
     _seed_demo_logins(department, areas, password_hash)
     _seed_generated_people(department, areas, password_hash, max(people - len(DEMO_LOGINS), 0))
     _seed_capacity(department)
+    _seed_training(department)
+    _seed_mentoring(department)
     if department.qi_lead is None:
         # Whom staff ask where an area has no champion.
         department.qi_lead = Person.objects.get(user__username="admin")
@@ -396,3 +407,98 @@ def _seed_generated_people(department, areas, password_hash, count: int) -> None
     for name, area in areas.items():
         if name not in championed:
             ChampionAssignment.objects.get_or_create(person=next(senior), clinical_area=area)
+
+
+COURSES = [
+    ("QI induction", Course.Level.INDUCTION, True),
+    ("Audit to QI", Course.Level.FOUNDATION, False),
+    ("QSIR practitioner", Course.Level.PRACTITIONER, False),
+]
+
+
+def _seed_training(department) -> None:
+    """Courses, upcoming sessions, bookings and completions (about two thirds inducted)."""
+    courses = {}
+    for name, level, is_induction in COURSES:
+        courses[name], _ = Course.objects.get_or_create(
+            name=name, defaults={"level": level, "is_induction": is_induction}
+        )
+    trainer = Person.objects.get(user__username="champion")
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    if not TrainingSession.objects.filter(trainer=trainer).exists():
+        for days, name, capacity in [
+            (7, "QI induction", 12),
+            (21, "Audit to QI", 8),
+            (45, "QI induction", 12),
+        ]:
+            TrainingSession.objects.create(
+                course=courses[name],
+                starts_at=now + timedelta(days=days, hours=14 - now.hour),
+                place="Pharmacy seminar room",
+                capacity=capacity,
+                trainer=trainer,
+            )
+    people = list(
+        Person.objects.filter(department=department)
+        .exclude(user__username="staff")  # the staff login shows induction as outstanding
+        .order_by("pk")
+        .only("pk")
+    )
+    Completion.objects.bulk_create(
+        [
+            Completion(
+                person_id=p.pk,
+                course=courses["QI induction"],
+                completed_on=timezone.localdate() - timedelta(days=30 + p.pk % 300),
+                evidence="Attended the departmental QI induction.",
+            )
+            for p in people
+            if p.pk % 3
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    first_session = TrainingSession.objects.filter(trainer=trainer).order_by("starts_at").first()
+    if first_session is not None and not first_session.bookings.exists():
+        uninducted = [p for p in people if not p.pk % 3][: first_session.capacity - 2]
+        Booking.objects.bulk_create(
+            [Booking(session=first_session, person_id=p.pk) for p in uninducted],
+            ignore_conflicts=True,
+        )
+
+
+def _seed_mentoring(department) -> None:
+    """A few mentoring pairs with session notes, and one open request for a mentor."""
+    if MentoringPair.objects.filter(mentee__department=department).exists():
+        return
+    champions = list(Person.objects.filter(department=department).champions().order_by("pk"))
+    juniors = list(
+        Person.objects.filter(department=department, band__in=["3", "4", "5"])
+        .exclude(user__username="staff")
+        .order_by("pk")[: 2 * len(champions)]
+    )
+    for n, mentee in enumerate(juniors[:6]):
+        mentor = champions[n % len(champions)]
+        if mentor.pk == mentee.pk:
+            continue
+        pair = MentoringPair.objects.create(
+            mentor=mentor,
+            mentee=mentee,
+            started_on=timezone.localdate() - timedelta(days=60 + 10 * n),
+            goals="Lead a small PDSA cycle and present it at a clinical update.",
+        )
+        MentoringSessionNote.objects.create(
+            pair=pair,
+            author=mentor,
+            date=pair.started_on + timedelta(days=14),
+            note="Agreed an aim and a first measure; next: a run chart.",
+        )
+    staff = Person.objects.get(user__username="staff")
+    MentorRequest.objects.get_or_create(
+        mentee=staff,
+        status=MentorRequest.Status.OPEN,
+        defaults={
+            "clinical_area": staff.clinical_areas.first(),
+            "message": "I would like help planning my first QI project.",
+        },
+    )

@@ -251,3 +251,184 @@ class QIConversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.date:%d %b %Y}"
+
+
+class Course(models.Model):
+    """A QI course the department runs, managed in the admin."""
+
+    class Level(models.TextChoices):
+        INDUCTION = "induction", "Induction"
+        FOUNDATION = "foundation", "Foundation"
+        PRACTITIONER = "practitioner", "Practitioner"
+        ADVANCED = "advanced", "Advanced"
+
+    name = models.CharField(max_length=120, unique=True, help_text="For example, QI induction.")
+    level = models.CharField(max_length=12, choices=Level.choices)
+    description = models.TextField(blank=True)
+    is_induction = models.BooleanField(
+        "QI induction",
+        default=False,
+        help_text="Everyone is shown this course as outstanding until they complete it.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingSession(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=200)
+    capacity = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(500)]
+    )
+    trainer = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="sessions_trained")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} – {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+
+class Booking(models.Model):
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="bookings")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="bookings")
+    booked_at = models.DateTimeField(default=timezone.now)
+    attended = models.BooleanField(null=True, blank=True, help_text="Marked by the trainer.")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["booked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="booking_once_per_session")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.session}"
+
+
+class Completion(models.Model):
+    """A course a person has completed: follows them in their QI portfolio."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="completions")
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
+    completed_on = models.DateField(default=timezone.localdate)
+    evidence = models.TextField(
+        "evidence note", max_length=2000, blank=True, help_text="For example, certificate number."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "course"], name="completion_once_per_course")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} completed {self.course}"
+
+
+class MentoringPair(models.Model):
+    """A champion or experienced person mentoring a less experienced one, outside any project.
+
+    Session notes are private to the pair, the mentee's line manager and admins.
+    """
+
+    mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentees")
+    mentee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentors")
+    started_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    goals = models.TextField(max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="mentor_not_own_mentee"),
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=Q(ended_on__isnull=True),
+                name="mentoring_pair_once_while_active",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} mentoring {self.mentee}"
+
+    def can_be_seen_by(self, user) -> bool:
+        person = getattr(user, "person", None)
+        if user.is_staff:
+            return True
+        if person is None:
+            return False
+        return person.pk in (self.mentor_id, self.mentee_id) or person.is_manager_of(self.mentee)
+
+    def is_member(self, person: Person | None) -> bool:
+        return person is not None and person.pk in (self.mentor_id, self.mentee_id)
+
+
+class MentoringSessionNote(models.Model):
+    pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(default=timezone.localdate)
+    note = models.TextField(max_length=4000)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pair} – {self.date}"
+
+
+class MentorRequest(models.Model):
+    """Someone asking for a mentor; champions for the area see it and accept it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a mentor"
+        ACCEPTED = "accepted", "Accepted"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    mentee = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentor_requests")
+    clinical_area = models.ForeignKey(
+        ClinicalArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentor_requests",
+        help_text="The area whose champions are asked; empty asks every champion.",
+    )
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    pair = models.OneToOneField(
+        MentoringPair, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee"], condition=Q(status="open"), name="mentor_request_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} asks for a mentor"

@@ -8,6 +8,9 @@ PRIMARY_NAVIGATION = [
     ("Projects", "projects:register"),
     ("Tasks", "tasks:board"),
     ("Propose a project", "projects:create"),
+    ("People", "people:directory"),
+    ("Training", "people:training"),
+    ("Mentoring", "people:mentoring"),
     ("Champions", "governance:champions"),
 ]
 
@@ -39,6 +42,13 @@ def navigation(request: HttpRequest) -> dict:
                 }
             )
     if request.user.is_staff:
+        items.append(
+            {
+                "label": "Engagement",
+                "href": reverse("people:engagement"),
+                "current": request.path.startswith(reverse("people:engagement")),
+            }
+        )
         items.append(
             {"label": "Admin", "href": reverse("admin:index"), "current": False},
         )

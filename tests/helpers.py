@@ -36,3 +36,33 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def environment_without(*prefixes: str) -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+
+
+def race(*calls, expected=(Exception,)):
+    """Run the calls at the same instant in threads with their own database connections.
+
+    Returns (results, errors): the calls' return values, and the messages of the `expected`
+    exceptions they raised.
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(calls))
+    results, errors = [], []
+
+    def run(call):
+        try:
+            barrier.wait()
+            results.append(call())
+        except expected as error:
+            errors.append(str(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results, errors

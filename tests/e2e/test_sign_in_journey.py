@@ -39,3 +39,14 @@ def test_accessibility_statement_is_accessible(page, db):
     page.goto("/accessibility/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Accessibility statement")
     assert_accessible(page)
+
+
+def test_people_directory_and_profile_are_accessible(page, staff, champion):
+    sign_in(page, "staff", PASSWORD)
+    page.get_by_role("link", name="People", exact=True).click()
+    page.get_by_label("Champions only").check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Chris Okoro").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Chris Okoro"
+    assert_accessible(page)

@@ -111,3 +111,16 @@ def test_seed_demo_adds_decisions_closure_reports_and_audit_links(db):
     assert Project.objects.filter(derived_from__kind="audit").exists()
     assert Project.objects.filter(stage="proposed", review_requested_at__isnull=False).exists()
     assert not Project.objects.filter(stage="planning", mentor__isnull=True).exists()
+
+
+def test_seed_demo_adds_mentoring_courses_sessions_and_completions(db):
+    from people.models import Completion, Course, MentoringPair, MentorRequest, TrainingSession
+
+    call_command("seed_demo", "--password", "x", "--people", "40", "--projects", "10")
+    assert Course.objects.filter(is_induction=True).exists()
+    assert TrainingSession.objects.exists()
+    assert Completion.objects.exists()
+    assert MentoringPair.objects.filter(notes__isnull=False).exists()
+    assert MentorRequest.objects.filter(status="open").exists()
+    staff = Person.objects.get(user__username="staff")
+    assert not staff.completions.exists()  # so /me/ shows the induction as outstanding

@@ -4,39 +4,20 @@ Each round starts two threads at a barrier so that both run their service call a
 moment; the row locks in the services must let exactly one through.
 """
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from projects import services
 from projects.models import Interest, Membership, Task
 from tests.factories import PersonFactory, ProjectFactory, RoleOpeningFactory, TaskFactory
+from tests.helpers import race as shared_race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROUNDS = 50
 
 
 def race(*calls):
-    """Run the calls at the same instant in separate threads; return (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except services.WorkflowError as error:
-            errors.append(str(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
+    return shared_race(*calls, expected=(services.WorkflowError,))
 
 
 def test_two_people_claiming_the_same_task_at_once_exactly_one_wins(pharmacy, acute_medicine):

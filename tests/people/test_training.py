@@ -1,0 +1,100 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from people import services
+from people.models import Booking, Completion, Course, TrainingSession
+from tests.factories import PersonFactory
+from tests.helpers import race
+
+
+@pytest.fixture
+def induction(db):
+    return Course.objects.create(name="QI induction", level="induction", is_induction=True)
+
+
+@pytest.fixture
+def session(induction, champion):
+    return TrainingSession.objects.create(
+        course=induction,
+        starts_at=timezone.now() + dt.timedelta(days=7),
+        place="Pharmacy seminar room",
+        capacity=2,
+        trainer=champion,
+    )
+
+
+def test_induction_is_outstanding_on_me_until_completed(client_for, staff, induction):
+    assert (
+        "QI induction is outstanding"
+        in client_for(staff).get(reverse("people:me")).content.decode()
+    )
+    Completion.objects.create(person=staff, course=induction)
+    assert "outstanding" not in client_for(staff).get(reverse("people:me")).content.decode()
+
+
+def test_staff_books_and_cancels_a_place(client_for, staff, session):
+    client = client_for(staff)
+    assert client.post(reverse("people:book", args=[session.pk])).status_code == 302
+    assert Booking.objects.filter(session=session, person=staff).exists()
+    html = client.get(reverse("people:training")).content.decode()
+    assert "1 of 2" in html
+    client.post(reverse("people:cancel", args=[session.pk]))
+    assert not Booking.objects.exists()
+
+
+def test_a_full_session_refuses_more_bookings(client_for, staff, session, pharmacy):
+    for _ in range(2):
+        Booking.objects.create(session=session, person=PersonFactory(department=pharmacy))
+    response = client_for(staff).post(reverse("people:book", args=[session.pk]), follow=True)
+    assert "This session is full" in response.content.decode()
+    assert session.bookings.count() == 2
+
+
+def test_booking_twice_is_refused(client_for, staff, session):
+    client = client_for(staff)
+    client.post(reverse("people:book", args=[session.pk]))
+    response = client.post(reverse("people:book", args=[session.pk]), follow=True)
+    assert "already booked" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bookings_never_overbook(pharmacy, champion, induction):
+    for _ in range(20):
+        session = TrainingSession.objects.create(
+            course=induction,
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            place="Room",
+            capacity=1,
+            trainer=champion,
+        )
+        people = [PersonFactory(department=pharmacy) for _ in range(3)]
+        results, errors = race(
+            *[
+                lambda p=p, s=session: services.session_book(session_id=s.pk, person=p)
+                for p in people
+            ],
+            expected=(services.BookingError,),
+        )
+        outcomes = ["booked"] * len(results) + errors
+        assert sorted(outcomes) == ["This session is full", "This session is full", "booked"]
+        assert session.bookings.count() == 1
+
+
+def test_trainer_marks_attendance_which_completes_the_course(client_for, champion, staff, session):
+    Booking.objects.create(session=session, person=staff)
+    url = reverse("people:attendance", args=[session.pk])
+    assert client_for(champion).post(url, {"attended": [staff.pk]}).status_code == 302
+    assert Completion.objects.get(person=staff).course == session.course
+    assert session.bookings.get().attended is True
+
+
+@pytest.mark.parametrize("persona", ["staff", "manager", "outsider"])
+def test_only_the_trainer_or_an_admin_marks_attendance(db, request, client_for, session, persona):
+    url = reverse("people:attendance", args=[session.pk])
+    client = client_for(request.getfixturevalue(persona))
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"attended": ["1"]}).status_code == 403
+    assert not Completion.objects.exists()
