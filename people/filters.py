@@ -54,7 +54,13 @@ class PersonFilter(django_filters.FilterSet):
         return queryset.filter(champion_assignments__isnull=False).distinct() if value else queryset
 
     def filter_mentors(self, queryset, name, value):
-        return queryset.filter(mentored_projects__isnull=False).distinct() if value else queryset
+        """People mentoring a project's lead or, outside projects, a colleague."""
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(mentored_projects__isnull=False)
+            | Q(mentees__isnull=False, mentees__ended_on__isnull=True)
+        ).distinct()
 
     def filter_buddies(self, queryset, name, value):
         return queryset.filter(open_to_buddy_tasks=True) if value else queryset

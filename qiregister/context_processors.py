@@ -2,15 +2,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 # (label, url name); a section is "current" when the path starts with its URL.
+# Kept short so it fits the NHS.UK header without folding into "More"; the rest (propose,
+# training, mentoring, my team) is reached from the home page and My QI.
 PRIMARY_NAVIGATION = [
-    ("Home", "home"),
     ("My QI", "people:me"),
     ("Projects", "projects:register"),
     ("Tasks", "tasks:board"),
-    ("Propose a project", "projects:create"),
     ("People", "people:directory"),
-    ("Training", "people:training"),
-    ("Mentoring", "people:mentoring"),
     ("Champions", "governance:champions"),
 ]
 
@@ -24,8 +22,6 @@ def navigation(request: HttpRequest) -> dict:
         item for item in items if item["href"] != "/" and request.path.startswith(item["href"])
     ]
     current = max(matches, key=lambda item: len(item["href"]), default=None)
-    if current is None and request.path == "/":
-        current = items[0]
     for item in items:
         item["current"] = item is current
     person = getattr(request.user, "person", None)
@@ -42,13 +38,6 @@ def navigation(request: HttpRequest) -> dict:
                 }
             )
     if request.user.is_staff:
-        items.append(
-            {
-                "label": "Engagement",
-                "href": reverse("people:engagement"),
-                "current": request.path.startswith(reverse("people:engagement")),
-            }
-        )
         items.append(
             {"label": "Admin", "href": reverse("admin:index"), "current": False},
         )

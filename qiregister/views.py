@@ -44,6 +44,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "description": "Check for similar work, then save a draft or submit for review.",
         },
         {
+            "label": "QI training",
+            "href": reverse("people:training"),
+            "description": "Book QI induction and other courses; see what you have done.",
+        },
+        {
+            "label": "Mentoring",
+            "href": reverse("people:mentoring"),
+            "description": "Ask for a mentor, or mentor a colleague.",
+        },
+        {
             "label": "QI champions",
             "href": reverse("governance:champions"),
             "description": "Who to ask in each clinical area, and the projects they mentor.",
@@ -54,7 +64,23 @@ def home(request: HttpRequest) -> HttpResponse:
             "description": "Keep your account secure.",
         },
     ]
+    person = getattr(request.user, "person", None)
+    if person is not None and person.is_manager:
+        sections.append(
+            {
+                "label": "My team",
+                "href": reverse("people:team"),
+                "description": "Your reports' QI engagement, capacity and conversations.",
+            }
+        )
     if request.user.is_staff:
+        sections.append(
+            {
+                "label": "Engagement report",
+                "href": reverse("people:engagement"),
+                "description": "Who took part in QI, by role and area; who needs induction.",
+            }
+        )
         sections.append(
             {
                 "label": "Administration",

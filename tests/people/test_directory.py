@@ -119,3 +119,11 @@ def test_profile_query_count_does_not_grow(
 
 def test_missing_person_is_404(client_for, staff):
     assert client_for(staff).get(reverse("people:profile", args=[999999])).status_code == 404
+
+
+def test_mentors_filter_includes_mentors_outside_projects(client_for, staff, pharmacy):
+    from people.models import MentoringPair
+
+    mentor = PersonFactory(department=pharmacy, display_name="Meg Mentor")
+    MentoringPair.objects.create(mentor=mentor, mentee=staff)
+    assert names(client_for(staff).get(DIRECTORY, {"mentors": "on"})) == ["Meg Mentor"]

@@ -132,6 +132,6 @@ def test_home_page_runs_a_bounded_number_of_queries(
 ):
     client = client_for(staff)
     # session, user, person (header name), the person's champion areas (navigation),
-    # person's department (lede)
-    with django_assert_max_num_queries(5):
+    # whether they manage anyone (My team card), person's department (lede)
+    with django_assert_max_num_queries(6):
         client.get("/")
