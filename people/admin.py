@@ -130,8 +130,20 @@ class CourseAdmin(AuditedAdmin):
     search_fields = ["name"]
 
 
+class BookingFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        capacity = self.instance.capacity
+        if capacity is not None and len(kept) > capacity:
+            raise forms.ValidationError(
+                f"{len(kept)} bookings but only {capacity} places: the session would be overbooked"
+            )
+
+
 class BookingInline(admin.TabularInline):
     model = Booking
+    formset = BookingFormSet
     extra = 0
     autocomplete_fields = ["person"]
 

@@ -13,7 +13,7 @@ class PersonFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search people",
         method="filter_search",
-        help_text="A name, or words from what people are interested in.",
+        help_text="A name, job role, clinical area, skill or interest.",
     )
     job_role = django_filters.ChoiceFilter(
         choices=Person.JobRole.choices, empty_label="Any job role", label="Job role"
@@ -48,7 +48,14 @@ class PersonFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(display_name__icontains=value) | Q(interests__icontains=value))
+        roles = [v for v, label in Person.JobRole.choices if value.lower() in label.lower()]
+        return queryset.filter(
+            Q(display_name__icontains=value)
+            | Q(interests__icontains=value)
+            | Q(skills__name__icontains=value)
+            | Q(clinical_areas__name__icontains=value)
+            | Q(job_role__in=roles)
+        ).distinct()
 
     def filter_champions(self, queryset, name, value):
         return queryset.filter(champion_assignments__isnull=False).distinct() if value else queryset

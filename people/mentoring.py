@@ -68,7 +68,7 @@ def request_mentor(*, mentee: Person, clinical_area, message: str) -> MentorRequ
 
 
 def may_accept(person: Person, request_: MentorRequest) -> bool:
-    if person.pk == request_.mentee_id:
+    if person.pk == request_.mentee_id or person.department_id != request_.mentee.department_id:
         return False
     if request_.clinical_area_id is None:
         return person.is_champion
@@ -81,6 +81,10 @@ def accept_request(*, request_id: int, mentor: Person) -> MentoringPair:
     request_ = MentorRequest.objects.select_for_update().get(pk=request_id)
     if request_.status != MentorRequest.Status.OPEN:
         raise MentoringError("This request has already been answered")
+    if MentoringPair.objects.filter(
+        mentor=mentor, mentee_id=request_.mentee_id, ended_on__isnull=True
+    ).exists():
+        raise MentoringError("You already mentor this person")
     pair = MentoringPair.objects.create(
         mentor=mentor, mentee=request_.mentee, goals=request_.message
     )
@@ -97,7 +101,9 @@ def mentoring_home(request: HttpRequest) -> HttpResponse:
     open_requests = MentorRequest.objects.none()
     if person.is_champion:
         open_requests = (
-            MentorRequest.objects.filter(status=MentorRequest.Status.OPEN)
+            MentorRequest.objects.filter(
+                status=MentorRequest.Status.OPEN, mentee__department_id=person.department_id
+            )
             .filter(
                 Q(clinical_area_id__in=person.champion_area_ids) | Q(clinical_area__isnull=True)
             )
@@ -134,7 +140,7 @@ def mentor_request_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mentor_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_or_403(request.user)
-    request_ = get_object_or_404(MentorRequest, pk=pk)
+    request_ = get_object_or_404(MentorRequest.objects.select_related("mentee"), pk=pk)
     if not may_accept(person, request_):
         raise PermissionDenied("Only a champion for the request's area can accept it")
     try:

@@ -18,6 +18,8 @@ def session_book(*, session_id: int, person: Person) -> Booking:
     session = TrainingSession.objects.select_for_update().get(pk=session_id)
     if session.starts_at <= timezone.now():
         raise BookingError("This session has already started")
+    if session.trainer_id == person.pk:
+        raise BookingError("You are the trainer for this session")
     if session.bookings.filter(person=person).exists():
         raise BookingError("You are already booked on this session")
     if session.bookings.count() >= session.capacity:
@@ -44,14 +46,23 @@ def attendance_mark(*, session: TrainingSession, attended_person_ids: set[int]) 
         if booking.attended != attended:
             booking.attended = attended
             booking.save(update_fields=["attended"])
+        evidence = f"Attended the session at {session.place}."
         if attended:
             _, created = Completion.objects.get_or_create(
                 person=booking.person,
                 course=session.course,
                 defaults={
                     "completed_on": timezone.localtime(session.starts_at).date(),
-                    "evidence": f"Attended the session at {session.place}.",
+                    "evidence": evidence,
                 },
             )
             added += created
+        else:
+            # Unticked by mistake: withdraw the completion this session recorded, if any.
+            Completion.objects.filter(
+                person=booking.person,
+                course=session.course,
+                completed_on=timezone.localtime(session.starts_at).date(),
+                evidence=evidence,
+            ).delete()
     return added

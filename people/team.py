@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -27,7 +28,8 @@ SORTS = {
     "name": ["display_name", "pk"],
     "hours": ["-hours_done", "display_name"],
     "tasks": ["-tasks_done", "display_name"],
-    "conversation": ["last_conversation", "display_name"],
+    # Longest since a conversation first, and nobody-ever-asked first of all.
+    "conversation": [F("last_conversation").asc(nulls_first=True), "display_name"],
 }
 
 
@@ -54,20 +56,27 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         completed_at__date__gte=start,
         completed_at__date__lte=end,
     ).order_by()
-    active = ~Q(project__stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED))
+    # A role counts if it overlapped the period: joined by its end, not left before its start.
     roles = (
-        Membership.objects.filter(active, person=OuterRef("pk"), left_on__isnull=True)
+        Membership.objects.filter(person=OuterRef("pk"), joined_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .order_by()
         .values("person")
         .annotate(n=Count("pk"))
         .values("n")
     )
+    # Leading (or co-leading) counts for a submitted project that was open during the period.
+    finished = Q(stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)) & Q(
+        stage_changed_at__date__lt=start
+    )
     led = (
-        Project.objects.filter(lead=OuterRef("pk"))
-        .exclude(stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED))
+        Project.objects.filter(Q(lead=OuterRef("pk")) | Q(co_leads=OuterRef("pk")))
+        .filter(submitted_at__date__lte=end)
+        .exclude(finished)
         .order_by()
-        .values("lead")
-        .annotate(n=Count("pk"))
+        .annotate(group=Value(1))
+        .values("group")
+        .annotate(n=Count("pk", distinct=True))
         .values("n")
     )
     trained = (
@@ -80,6 +89,7 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         .values("n")
     )
     conversations = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
+    agreed = conversations.filter(agreed_hours_per_month__isnull=False)
     inducted = Completion.objects.filter(person=OuterRef("pk"), course__is_induction=True)
     return people.annotate(
         tasks_done=Coalesce(
@@ -97,12 +107,13 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         training_done=Coalesce(Subquery(trained), 0, output_field=IntegerField()),
         induction_done=Exists(inducted),
         last_conversation=Subquery(conversations.values("date")[:1]),
-        agreed_hours=Subquery(conversations.values("agreed_hours_per_month")[:1]),
+        # The latest conversation that agreed a figure; a later one without a figure keeps it.
+        agreed_hours=Subquery(agreed.values("agreed_hours_per_month")[:1]),
     )
 
 
 def took_part(people: QuerySet) -> QuerySet:
-    """Of annotated people, those who did any QI in the period (or hold a role now)."""
+    """Of annotated people, those who did QI in the period: tasks, roles or leading."""
     return people.filter(Q(tasks_done__gt=0) | Q(roles_held__gt=0) | Q(projects_led__gt=0))
 
 

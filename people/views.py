@@ -207,14 +207,21 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     person = getattr(request.user, "person", None)
     if not (request.user.is_staff or (person is not None and session.trainer_id == person.pk)):
         raise PermissionDenied("Only the session's trainer and admins mark attendance")
+    started = session.starts_at <= timezone.now()
     bookings = session.bookings.select_related("person").order_by("person__display_name")
     if request.method == "POST":
+        if not started:
+            raise PermissionDenied("Attendance is marked once the session has started")
         known = {booking.person_id for booking in bookings}
         chosen = {int(v) for v in request.POST.getlist("attended") if v.isdigit()} & known
         added = services.attendance_mark(session=session, attended_person_ids=chosen)
         messages.success(request, f"Attendance saved; {added} course completion(s) recorded.")
         return redirect("people:attendance", pk=session.pk)
-    return render(request, "people/attendance.html", {"session": session, "bookings": bookings})
+    return render(
+        request,
+        "people/attendance.html",
+        {"session": session, "bookings": bookings, "started": started},
+    )
 
 
 # The manager's team and the engagement report.
@@ -278,6 +285,8 @@ def engagement(request: HttpRequest) -> HttpResponse:
     )
     not_inducted = (
         people.filter(induction_done=False).select_related("department").order_by("display_name")
+        if Course.objects.filter(is_induction=True).exists()
+        else Person.objects.none()  # no induction course set up: nobody is behind on it
     )
     if request.GET.get("format") == "csv":
         return _engagement_csv(start, end, roles, by_area, not_inducted)

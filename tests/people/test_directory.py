@@ -19,6 +19,20 @@ def names(response):
     return [p.display_name for p in response.context["page"].object_list]
 
 
+def test_directory_text_search_covers_role_area_and_skill(client_for, staff, pharmacy, surgery):
+    person = PersonFactory(
+        department=pharmacy,
+        display_name="Ola Assistant",
+        job_role="assistant",
+        clinical_areas=[surgery],
+    )
+    person.skills.set([SkillFactory(name="Process mapping")])
+    client = client_for(staff)
+    assert names(client.get(DIRECTORY, {"q": "pharmacy assistant"})) == ["Ola Assistant"]
+    assert names(client.get(DIRECTORY, {"q": "surgery"})) == ["Ola Assistant"]
+    assert names(client.get(DIRECTORY, {"q": "process map"})) == ["Ola Assistant"]
+
+
 def test_directory_searches_names_and_interests(client_for, staff, pharmacy):
     PersonFactory(department=pharmacy, display_name="Nadia Shah", interests="antibiotic switch")
     PersonFactory(department=pharmacy, display_name="Tom Jones", interests="discharge")
@@ -105,10 +119,17 @@ def test_profile_never_shows_private_notes_or_hidden_drafts(
 def test_profile_query_count_does_not_grow(
     client_for, staff, champion, acute_medicine, count, django_assert_max_num_queries
 ):
+    from people.models import Completion, Course, MentoringPair
+
     for n in range(count):
         project = ProjectFactory(lead=champion, mentor=staff, clinical_areas=[acute_medicine])
         Membership.objects.create(project=project, person=staff, role_title=f"Role {n}")
         TaskFactory(project=project, status="done", claimed_by=staff, actual_hours=1)
+        MentoringPair.objects.create(
+            mentor=staff, mentee=PersonFactory(department=staff.department)
+        )
+        course = Course.objects.create(name=f"Course {n}", level="foundation")
+        Completion.objects.create(person=staff, course=course)
     client = client_for(champion)
     # session, user, person, champion areas; the person with department and manager; areas;
     # champion assignments; skills; preferred areas; led projects; memberships; tasks done;

@@ -129,3 +129,23 @@ def test_mentoring_page_query_count(
     # session, user, person, champion areas; as mentor; as mentee; my request; open requests.
     with django_assert_max_num_queries(8):
         client.get(HOME)
+
+
+def test_requests_stay_within_the_department(client_for, staff, outsider):
+    from tests.factories import ClinicalAreaFactory
+
+    request_ = MentorRequest.objects.create(mentee=staff, message="Pharmacy only")
+    ChampionAssignmentFactory(
+        person=outsider, clinical_area=ClinicalAreaFactory(department=outsider.department)
+    )
+    assert "Pharmacy only" not in client_for(outsider).get(HOME).content.decode()
+    url = reverse("people:mentor_request_accept", args=[request_.pk])
+    assert client_for(outsider).post(url).status_code == 403
+
+
+def test_accepting_someone_you_already_mentor_is_refused(client_for, pair, acute_medicine):
+    request_ = MentorRequest.objects.create(mentee=pair.mentee, clinical_area=acute_medicine)
+    url = reverse("people:mentor_request_accept", args=[request_.pk])
+    response = client_for(pair.mentor).post(url, follow=True)
+    assert "You already mentor this person" in response.content.decode()
+    assert MentoringPair.objects.count() == 1

@@ -53,14 +53,28 @@ def test_period_limits_the_tasks_counted(client_for, manager, staff, champion, a
     assert row.tasks_done == 1
 
 
-def test_team_sorts(client_for, manager, pharmacy):
-    PersonFactory(department=pharmacy, display_name="Aaron Early", line_manager=manager)
-    PersonFactory(department=pharmacy, display_name="Zed Late", line_manager=manager)
-    names = [
-        p.display_name
-        for p in client_for(manager).get(TEAM, {"sort": "name"}).context["page"].object_list
-    ]
-    assert names == sorted(names)
+def test_team_sorts_by_hours_and_by_longest_since_a_conversation(
+    client_for, manager, pharmacy, champion, acute_medicine
+):
+    busy = PersonFactory(department=pharmacy, display_name="Zed Busy", line_manager=manager)
+    talked = PersonFactory(department=pharmacy, display_name="Amy Talked", line_manager=manager)
+    never = PersonFactory(department=pharmacy, display_name="Mo Never", line_manager=manager)
+    project = ProjectFactory(lead=champion, clinical_areas=[acute_medicine])
+    TaskFactory(
+        project=project, status="done", claimed_by=busy, actual_hours=5, completed_at=timezone.now()
+    )
+    QIConversation.objects.create(
+        person=talked, manager=manager, note="n", date=dt.date(2026, 1, 1)
+    )
+    QIConversation.objects.create(person=busy, manager=manager, note="n", date=dt.date(2026, 9, 1))
+
+    def order(sort):
+        page = client_for(manager).get(TEAM, {"sort": sort}).context["page"]
+        return [p.display_name for p in page.object_list]
+
+    assert order("hours")[0] == "Zed Busy"
+    assert order("conversation")[:3] == ["Mo Never", "Amy Talked", "Zed Busy"]
+    assert never.display_name in order("name")
 
 
 @pytest.mark.parametrize(
@@ -97,6 +111,34 @@ def test_team_query_count_does_not_grow(
     # (engagement as subqueries); is there an induction course.
     with django_assert_max_num_queries(8):
         client.get(TEAM)
+
+
+def test_engagement_respects_the_period_for_roles(
+    client_for, admin, staff, champion, acute_medicine
+):
+    project = ProjectFactory(lead=champion, clinical_areas=[acute_medicine])
+    Membership.objects.create(project=project, person=staff, role_title="Helper")
+    url = reverse("people:engagement")
+    past = client_for(admin).get(url, {"from": "2015-01-01", "to": "2015-12-31"})
+    assert past.context["total_taking_part"] == 0
+    now = client_for(admin).get(url)
+    assert now.context["total_taking_part"] == 2  # staff by the role, champion by leading
+    area = next(a for a in now.context["by_area"] if a.pk == acute_medicine.pk)
+    assert (area.staff, area.taking_part) == (3, 2)  # staff, champion and manager work there
+
+
+def test_without_an_induction_course_nobody_is_listed_as_missing_it(client_for, admin, staff):
+    response = client_for(admin).get(reverse("people:engagement"))
+    assert response.context["not_inducted_count"] == 0
+
+
+def test_agreed_time_is_the_latest_agreed_figure(client_for, manager, staff):
+    QIConversation.objects.create(
+        person=staff, manager=manager, note="a", date=dt.date(2026, 5, 1), agreed_hours_per_month=6
+    )
+    QIConversation.objects.create(person=staff, manager=manager, note="b", date=dt.date(2026, 9, 1))
+    row = client_for(manager).get(TEAM).context["page"].object_list[0]
+    assert (row.agreed_hours, row.last_conversation) == (Decimal("6"), dt.date(2026, 9, 1))
 
 
 def test_engagement_report_for_admins_with_csv(

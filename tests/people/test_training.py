@@ -85,6 +85,9 @@ def test_concurrent_bookings_never_overbook(pharmacy, champion, induction):
 
 def test_trainer_marks_attendance_which_completes_the_course(client_for, champion, staff, session):
     Booking.objects.create(session=session, person=staff)
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
     url = reverse("people:attendance", args=[session.pk])
     assert client_for(champion).post(url, {"attended": [staff.pk]}).status_code == 302
     assert Completion.objects.get(person=staff).course == session.course
@@ -98,3 +101,53 @@ def test_only_the_trainer_or_an_admin_marks_attendance(db, request, client_for, 
     assert client.get(url).status_code == 403
     assert client.post(url, {"attended": ["1"]}).status_code == 403
     assert not Completion.objects.exists()
+
+
+def test_attendance_waits_for_the_session_to_start(client_for, champion, staff, session):
+    Booking.objects.create(session=session, person=staff)
+    url = reverse("people:attendance", args=[session.pk])
+    assert client_for(champion).post(url, {"attended": [staff.pk]}).status_code == 403
+    assert not Completion.objects.exists()
+
+
+def test_unticking_attendance_withdraws_the_completion(client_for, champion, staff, session):
+    Booking.objects.create(session=session, person=staff)
+    TrainingSession.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    url = reverse("people:attendance", args=[session.pk])
+    client_for(champion).post(url, {"attended": [staff.pk]})
+    assert Completion.objects.filter(person=staff).exists()
+    client_for(champion).post(url, {})
+    assert not Completion.objects.filter(person=staff).exists()
+
+
+def test_the_trainer_cannot_book_their_own_session(client_for, champion, session):
+    response = client_for(champion).post(reverse("people:book", args=[session.pk]), follow=True)
+    assert "You are the trainer" in response.content.decode()
+    assert not session.bookings.exists()
+
+
+def test_the_admin_cannot_overbook_a_session(client_for, admin, session, pharmacy):
+    people = [PersonFactory(department=pharmacy) for _ in range(3)]
+    url = reverse("admin:people_trainingsession_change", args=[session.pk])
+    local = timezone.localtime(session.starts_at)
+    data = {
+        "course": session.course.pk,
+        "starts_at_0": local.strftime("%Y-%m-%d"),
+        "starts_at_1": local.strftime("%H:%M:%S"),
+        "place": session.place,
+        "capacity": "2",
+        "trainer": session.trainer.pk,
+        "bookings-TOTAL_FORMS": "3",
+        "bookings-INITIAL_FORMS": "0",
+        "bookings-MIN_NUM_FORMS": "0",
+        "bookings-MAX_NUM_FORMS": "1000",
+    }
+    for n, person in enumerate(people):
+        data[f"bookings-{n}-person"] = person.pk
+        data[f"bookings-{n}-booked_at_0"] = local.strftime("%Y-%m-%d")
+        data[f"bookings-{n}-booked_at_1"] = "09:00:00"
+    response = client_for(admin).post(url, data)
+    assert "the session would be overbooked" in response.content.decode()
+    assert not session.bookings.exists()
