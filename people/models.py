@@ -253,6 +253,15 @@ class QIConversation(models.Model):
         return f"{self.person} – {self.date:%d %b %Y}"
 
 
+class CourseQuerySet(models.QuerySet):
+    def induction(self) -> CourseQuerySet:
+        return self.filter(is_induction=True)
+
+    def outstanding_for(self, person: Person) -> CourseQuerySet:
+        """Induction courses the person has not completed yet."""
+        return self.induction().exclude(completions__person=person)
+
+
 class Course(models.Model):
     """A QI course the department runs, managed in the admin."""
 
@@ -272,6 +281,7 @@ class Course(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = CourseQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

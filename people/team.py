@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from people.models import Completion, Course, QIConversation
+from people.models import Completion, QIConversation
 from projects.models import Membership, Project, Task
 
 SORTS = {
@@ -115,7 +115,3 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
 def took_part(people: QuerySet) -> QuerySet:
     """Of annotated people, those who did QI in the period: tasks, roles or leading."""
     return people.filter(Q(tasks_done__gt=0) | Q(roles_held__gt=0) | Q(projects_led__gt=0))
-
-
-def induction_courses() -> QuerySet:
-    return Course.objects.filter(is_induction=True)

@@ -46,9 +46,7 @@ def me(request: HttpRequest) -> HttpResponse:
         or 0,
         "suggestions": Task.objects.suggested_for(person),
         "reports": person.reports.order_by("display_name"),
-        "outstanding_training": Course.objects.filter(is_induction=True).exclude(
-            completions__person=person
-        ),
+        "outstanding_training": Course.objects.outstanding_for(person),
     }
     return render(request, "people/me.html", context)
 
@@ -168,7 +166,7 @@ def training(request: HttpRequest) -> HttpResponse:
         "sessions": sessions,
         "my_session_ids": set(person.bookings.values_list("session_id", flat=True)),
         "completions": person.completions.select_related("course"),
-        "outstanding": Course.objects.filter(is_induction=True).exclude(completions__person=person),
+        "outstanding": Course.objects.outstanding_for(person),
         "trained_sessions": person.sessions_trained.select_related("course").order_by("-starts_at")[
             :10
         ],
@@ -250,7 +248,7 @@ def team(request: HttpRequest) -> HttpResponse:
             "end": end,
             "sort": sort,
             "query_string": query.urlencode(),
-            "has_induction": Course.objects.filter(is_induction=True).exists(),
+            "has_induction": Course.objects.induction().exists(),
         },
     )
 
@@ -285,7 +283,7 @@ def engagement(request: HttpRequest) -> HttpResponse:
     )
     not_inducted = (
         people.filter(induction_done=False).select_related("department").order_by("display_name")
-        if Course.objects.filter(is_induction=True).exists()
+        if Course.objects.induction().exists()
         else Person.objects.none()  # no induction course set up: nobody is behind on it
     )
     if request.GET.get("format") == "csv":

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 from openpyxl import Workbook
 
-from projects.models import Project
+from projects.models import Project, ReviewDecision
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -71,8 +71,6 @@ GOVERNANCE_HEADERS = [
 
 
 def governance_row(project: Project) -> list:
-    from projects.models import ReviewDecision
-
     today = timezone.localdate()
     in_stage = (today - timezone.localtime(project.stage_changed_at).date()).days
     since_update = (today - project.last_update).days if project.last_update else ""
