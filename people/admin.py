@@ -10,6 +10,7 @@ from people.models import (
     Completion,
     Course,
     Department,
+    ExportLog,
     MentoringPair,
     MentoringSessionNote,
     MentorRequest,
@@ -203,3 +204,23 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
 
 admin.site.site_header = "QI Register administration"
 admin.site.site_title = "QI Register admin"
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence of who took personal data out, so nobody edits it."""
+
+    list_display = ["exported_at", "user", "kind", "description"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "description", "subjects__display_name"]
+    date_hierarchy = "exported_at"
+    readonly_fields = ["user", "exported_at", "kind", "description", "subjects"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -442,3 +442,22 @@ class MentorRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} asks for a mentor"
+
+
+class ExportLog(models.Model):
+    """Who exported whose personal data, and when: the governance record, never edited."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    exported_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=40, help_text="For example, appraisal_summary_pdf.")
+    description = models.CharField(max_length=300)
+    subjects = models.ManyToManyField(
+        Person, related_name="+", help_text="Whose personal data the export held."
+    )
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+        indexes = [models.Index(fields=["-exported_at"], name="export_log_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.user} at {self.exported_at:%Y-%m-%d %H:%M}"

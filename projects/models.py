@@ -234,6 +234,12 @@ class Project(TimeCommitment):
     )
     lead = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="led_projects")
     co_leads = models.ManyToManyField(Person, blank=True, related_name="co_led_projects")
+    headline_impact = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One sentence for the QI board, e.g. 'Discharge waits down from 3 hours to 90 "
+        "minutes'.",
+    )
     start_date = models.DateField(null=True, blank=True)
     target_end_date = models.DateField(null=True, blank=True)
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.IDEA)

@@ -24,5 +24,6 @@ urlpatterns = [
     path("tasks/", include("projects.task_urls")),
     path("", include("people.urls")),
     path("", include("projects.governance_urls")),
+    path("", include("recognition.urls")),
     path("admin/", admin.site.urls),
 ]

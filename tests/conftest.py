@@ -135,3 +135,10 @@ def draft(staff, acute_medicine):
     return ProjectFactory(
         lead=staff, draft=True, title="Draft idea about insulin", clinical_areas=[acute_medicine]
     )
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads go to a throwaway folder, never the developer's MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

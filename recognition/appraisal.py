@@ -1,0 +1,3 @@
+"""appraisal views."""
+
+urlpatterns: list = []

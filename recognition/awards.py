@@ -1,0 +1,3 @@
+"""awards views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""board views."""
+
+urlpatterns: list = []

@@ -1,0 +1,408 @@
+"""Recognition: showcases, the QI board, awards, appraisal notes and portfolio evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from people.models import Department, Person
+from projects.models import Project
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh secret for a link, and the digest that is all the database keeps of it."""
+    token = secrets.token_urlsafe(32)
+    return token, token_digest(token)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Showcase slots at clinical updates.
+
+
+class ShowcaseSession(models.Model):
+    """A clinical update session with a number of equal slots for QI presentations."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="showcase_sessions"
+    )
+    title = models.CharField(max_length=150, default="Clinical update")
+    starts_at = models.DateTimeField("starts at")
+    place = models.CharField(max_length=200, help_text="For example, Pharmacy seminar room.")
+    slot_count = models.PositiveSmallIntegerField(
+        "number of slots", validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        "minutes per slot", default=10, validators=[MinValueValidator(5), MaxValueValidator(120)]
+    )
+    notes = models.TextField(max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slot_count__gte=1), name="showcase_has_slots"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=1), name="showcase_slot_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("recognition:showcase_session", args=[self.pk])
+
+    @property
+    def ends_at(self) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=self.slot_count * self.slot_minutes)
+
+    def slot_starts_at(self, position: int) -> dt.datetime:
+        return self.starts_at + dt.timedelta(minutes=(position - 1) * self.slot_minutes)
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at < timezone.now()
+
+
+class ShowcaseSlot(models.Model):
+    """One project's presentation slot in a session. A position is never booked twice."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked, awaiting confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    session = models.ForeignKey(ShowcaseSession, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="showcase_slots")
+    presenters = models.ManyToManyField(Person, related_name="showcase_presentations")
+    booked_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    booked_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.BOOKED)
+    confirmed_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[presenters])
+
+    class Meta:
+        ordering = ["session__starts_at", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="showcase_slot_once"),
+            models.UniqueConstraint(
+                fields=["session", "project"], name="showcase_project_once_per_session"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="showcase_slot_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} at {self.session} (slot {self.position})"
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return self.session.slot_starts_at(self.position)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret link to the showcase calendar, for Outlook to subscribe to.
+
+    Calendar clients cannot sign in, so the link is the credential: only its digest is kept,
+    and making a new one revokes the old.
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Showcase calendar link for {self.person}"
+
+
+# The QI board: posters, headline impact, and display links for a screen in the department.
+
+
+POSTER_CONTENT_TYPES = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+}
+
+
+def poster_upload_to(instance: Poster, filename: str) -> str:
+    # A random name: nothing from the uploader's file name reaches the storage path.
+    extension = POSTER_CONTENT_TYPES.get(instance.content_type, "")
+    return f"posters/{instance.project_id}/{uuid.uuid4().hex}{extension}"
+
+
+def thumbnail_upload_to(instance: Poster, filename: str) -> str:
+    return f"posters/{instance.project_id}/thumb-{uuid.uuid4().hex}.jpg"
+
+
+class Poster(models.Model):
+    """A project's poster for the QI board: PDF, PNG or JPEG, checked by content on upload."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="poster")
+    file = models.FileField(upload_to=poster_upload_to, max_length=255)
+    content_type = models.CharField(max_length=40, choices=[(k, k) for k in POSTER_CONTENT_TYPES])
+    size = models.PositiveIntegerField(help_text="Bytes.")
+    original_name = models.CharField(max_length=255, blank=True)
+    thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Poster for {self.project}"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def download_name(self) -> str:
+        stem = PurePath(self.original_name).stem or "poster"
+        return (
+            f"{self.project.reference or 'draft'}-{stem}{POSTER_CONTENT_TYPES[self.content_type]}"
+        )
+
+
+class DisplayLink(models.Model):
+    """A secret, revocable link that opens the board's display mode on a screen without login."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(
+        "where the screen is", max_length=100, help_text="For example, Dispensary staff room."
+    )
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+# Awards and nominations.
+
+
+class Award(models.Model):
+    class Level(models.TextChoices):
+        LOCAL = "local", "Local"
+        TRUST = "trust", "Trust"
+        REGIONAL = "regional", "Regional"
+        NATIONAL = "national", "National"
+
+    name = models.CharField(max_length=200)
+    awarding_body = models.CharField(max_length=200, help_text="For example, the trust, the RPS.")
+    level = models.CharField(max_length=8, choices=Level.choices)
+    deadline = models.DateField("nomination deadline", null=True, blank=True)
+    description = models.TextField(max_length=2000, blank=True)
+    url = models.URLField("link to the award's page", blank=True)
+    is_open = models.BooleanField(
+        "taking nominations", default=True, help_text="Untick to hide it from new nominations."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [F("deadline").asc(nulls_last=True), "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "awarding_body"], name="award_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Nomination(models.Model):
+    class NomineeKind(models.TextChoices):
+        PERSON = "person", "A person"
+        TEAM = "team", "A team"
+        PROJECT = "project", "A project"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        WON = "won", "Won"
+        NOT_WON = "not_won", "Not won"
+
+    # Champions and admins move a nomination between these once it is submitted.
+    DECIDED_STATUSES = (Status.SUBMITTED, Status.SHORTLISTED, Status.WON, Status.NOT_WON)
+    STATUS_TAG_COLOURS = {
+        Status.DRAFT: "grey",
+        Status.SUBMITTED: "blue",
+        Status.SHORTLISTED: "purple",
+        Status.WON: "green",
+        Status.NOT_WON: "white",
+    }
+
+    award = models.ForeignKey(Award, on_delete=models.PROTECT, related_name="nominations")
+    nominee_kind = models.CharField("who is nominated", max_length=7, choices=NomineeKind.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="nominations"
+    )
+    team_name = models.CharField(max_length=150, blank=True)
+    team_members = models.ManyToManyField(Person, blank=True, related_name="team_nominations")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="nominations"
+    )
+    citation = models.TextField(
+        max_length=4000, help_text="Why they deserve it: what they did and what changed."
+    )
+    nominated_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="nominations_made"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=11, choices=Status.choices, default=Status.DRAFT)
+    status_changed_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[team_members])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(nominee_kind="person", person__isnull=False, project__isnull=True)
+                    | Q(nominee_kind="project", project__isnull=False, person__isnull=True)
+                    | (
+                        Q(nominee_kind="team", person__isnull=True, project__isnull=True)
+                        & ~Q(team_name="")
+                    )
+                ),
+                name="nomination_names_its_nominee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="nomination_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nominee_name} for {self.award}"
+
+    @property
+    def nominee_name(self) -> str:
+        if self.nominee_kind == self.NomineeKind.PERSON:
+            return str(self.person)
+        if self.nominee_kind == self.NomineeKind.PROJECT:
+            return str(self.project)
+        return self.team_name
+
+    @property
+    def status_colour(self) -> str:
+        return self.STATUS_TAG_COLOURS[self.status]
+
+
+# Appraisal notes and portfolio evidence.
+
+
+class AppraisalNote(models.Model):
+    """A manager's note on a report's QI contribution for an appraisal period.
+
+    Private: the person it is about, the manager who wrote it and admins only.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appraisal_notes")
+    manager = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="appraisal_notes_written"
+    )
+    period_start = models.DateField("appraisal period from")
+    period_end = models.DateField("appraisal period to")
+    note = models.TextField(
+        max_length=5000, help_text="Their QI contribution in the period and what was agreed next."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="appraisal_note_period_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – appraisal {self.period_start:%b %Y} to {self.period_end:%b %Y}"
+
+
+class ContributionKind(models.TextChoices):
+    """The kinds of contribution a portfolio lists; departments map them to RPS domains."""
+
+    LED = "led", "Led or co-led a project"
+    ROLE = "role", "Role on a project team"
+    TASK = "task", "Buddy task completed"
+    SHOWCASE = "showcase", "Showcase presentation"
+    NOMINATION = "nomination", "Award nomination"
+    TRAINING = "training", "QI training completed"
+    MENTOR = "mentor", "Mentoring given"
+    MENTEE = "mentee", "Mentoring received"
+    REVIEW = "review", "Review as QI champion"
+
+
+class PortfolioDomain(models.Model):
+    """A credentialing domain (e.g. RPS "Leadership and management") and what counts towards it."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="portfolio_domains"
+    )
+    name = models.CharField(max_length=120)
+    description = models.TextField(max_length=2000, blank=True)
+    contribution_kinds = ArrayField(
+        models.CharField(max_length=12, choices=ContributionKind.choices),
+        default=list,
+        blank=True,
+        help_text="The contributions that count as evidence for this domain.",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["department__name", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "name"], name="portfolio_domain_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

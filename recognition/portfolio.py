@@ -1,0 +1,3 @@
+"""portfolio views."""
+
+urlpatterns: list = []

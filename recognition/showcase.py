@@ -1,0 +1,3 @@
+"""showcase views."""
+
+urlpatterns: list = []
