@@ -1,5 +1,6 @@
 """factory_boy factories for the domain; personas in conftest.py are built from these."""
 
+import datetime as dt
 from decimal import Decimal
 
 import factory
@@ -10,6 +11,13 @@ from people.models import ChampionAssignment, ClinicalArea, Department, Person, 
 from projects.models import ProgressUpdate, Project, RoleOpening, StrategicPriority, Task
 from projects.search import refresh_search_vectors
 from projects.services import next_reference
+from recognition.models import (
+    AppraisalNote,
+    Award,
+    Nomination,
+    ShowcaseSession,
+    ShowcaseSlot,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -171,3 +179,72 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     author = factory.LazyAttribute(lambda u: u.project.lead)
     done = "Collected baseline data."
+
+
+# Recognition.
+
+
+class ShowcaseSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShowcaseSession
+
+    department = factory.SubFactory(DepartmentFactory)
+    title = "Clinical update"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=14))
+    place = "Pharmacy seminar room"
+    slot_count = 3
+    slot_minutes = 10
+
+
+class ShowcaseSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ShowcaseSlot
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(ShowcaseSessionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    project = factory.SubFactory(ProjectFactory)
+    booked_by = factory.LazyAttribute(lambda s: s.project.lead)
+
+    @factory.post_generation
+    def presenters(self, create, extracted, **kwargs):
+        if create:
+            self.presenters.set(extracted or [self.project.lead])
+
+
+class AwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Award
+
+    name = factory.Sequence(lambda n: f"Pharmacy team award {n}")
+    awarding_body = "The trust"
+    level = Award.Level.TRUST
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=30))
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    """A submitted nomination of a person unless told otherwise."""
+
+    class Meta:
+        model = Nomination
+
+    award = factory.SubFactory(AwardFactory)
+    nominee_kind = Nomination.NomineeKind.PERSON
+    person = factory.SubFactory(PersonFactory)
+    citation = "Led the omitted doses work that halved missed doses on two wards."
+    nominated_by = factory.SubFactory(PersonFactory)
+    status = Nomination.Status.SUBMITTED
+    submitted_at = factory.LazyAttribute(
+        lambda n: None if n.status == Nomination.Status.DRAFT else timezone.now()
+    )
+
+
+class AppraisalNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AppraisalNote
+
+    person = factory.SubFactory(PersonFactory)
+    manager = factory.LazyAttribute(lambda n: n.person.line_manager)
+    period_start = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=365))
+    period_end = factory.LazyFunction(timezone.localdate)
+    note = "Led the omitted doses project; agreed to present it at the spring clinical update."
