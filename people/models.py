@@ -461,3 +461,9 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.user} at {self.exported_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, user, kind: str, description: str, subjects) -> ExportLog:
+        log = cls.objects.create(user=user, kind=kind, description=description)
+        log.subjects.set(subjects)
+        return log

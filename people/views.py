@@ -249,6 +249,8 @@ def team(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "query_string": query.urlencode(),
             "has_induction": Course.objects.induction().exists(),
+            "own_reports": viewer.reports.order_by("display_name") if viewer else [],
+            "period_query": f"from={start}&to={end}",
         },
     )
 

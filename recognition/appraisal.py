@@ -1,3 +1,233 @@
-"""appraisal views."""
+"""Appraisal notes and the manager's appraisal summary export.
 
-urlpatterns: list = []
+Appraisal notes are private: the person they are about, the manager who wrote them (while they
+are still that person's line manager) and admins. A summary shows a manager only the notes they
+wrote themselves, as the QI conversations do.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from people.models import ExportLog, Person
+from people.team import period_from
+from projects.exports import neutralise
+from recognition.contributions import SECTIONS, contributions_for
+from recognition.forms.appraisal import AppraisalNoteForm
+from recognition.models import AppraisalNote
+from recognition.pdf import pdf_response
+
+
+def _viewer(request: HttpRequest) -> Person | None:
+    return getattr(request.user, "person", None)
+
+
+def visible_notes(user, person: Person):
+    """The appraisal notes about `person` that `user` may read."""
+    viewer = getattr(user, "person", None)
+    notes = AppraisalNote.objects.filter(person=person).select_related("manager")
+    if user.is_staff or viewer == person:
+        return notes
+    if viewer is not None and viewer.is_manager_of(person):
+        return notes.filter(manager=viewer)
+    return AppraisalNote.objects.none()
+
+
+def appraisal_notes(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("line_manager"), pk=pk)
+    viewer = _viewer(request)
+    is_manager = viewer is not None and viewer.is_manager_of(person)
+    if not (request.user.is_staff or is_manager or viewer == person):
+        raise PermissionDenied(
+            "Only this person, their line manager and admins see appraisal notes"
+        )
+    form = AppraisalNoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not is_manager:
+            raise PermissionDenied("Only the person's line manager writes appraisal notes")
+        if form.is_valid():
+            note = form.save(commit=False)
+            note.person, note.manager = person, viewer
+            note.save()
+            messages.success(request, "Appraisal note saved.")
+            return redirect("recognition:appraisal_notes", pk=person.pk)
+    return render(
+        request,
+        "recognition/appraisal/notes.html",
+        {
+            "person": person,
+            "notes": visible_notes(request.user, person),
+            "is_manager": is_manager,
+            "form": form,
+            "viewer": viewer,
+        },
+    )
+
+
+def _own_note(request: HttpRequest, pk: int) -> AppraisalNote:
+    note = get_object_or_404(AppraisalNote.objects.select_related("person"), pk=pk)
+    viewer = _viewer(request)
+    if not visible_notes(request.user, note.person).filter(pk=note.pk).exists():
+        raise Http404("No such appraisal note")
+    if viewer is None or note.manager_id != viewer.pk or not viewer.is_manager_of(note.person):
+        raise PermissionDenied("Only the manager who wrote a note changes it")
+    return note
+
+
+def appraisal_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _own_note(request, pk)
+    form = AppraisalNoteForm(request.POST if request.method == "POST" else None, instance=note)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, "Appraisal note updated.")
+        return redirect("recognition:appraisal_notes", pk=note.person_id)
+    return render(request, "recognition/appraisal/note_form.html", {"form": form, "note": note})
+
+
+@require_POST
+def appraisal_note_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    note = _own_note(request, pk)
+    person_id = note.person_id
+    note.delete()
+    messages.success(request, "Appraisal note deleted. The record of it stays in the audit trail.")
+    return redirect("recognition:appraisal_notes", pk=person_id)
+
+
+# The appraisal summary: one row (CSV) or one section (PDF) per report.
+
+
+def _summary_people(request: HttpRequest):
+    """Whose summary: the manager's reports, or one of them (`?person=`); admins any one person."""
+    viewer = _viewer(request)
+    chosen = request.GET.get("person", "")
+    if chosen and not chosen.isdigit():
+        raise Http404("No such person")
+    if request.user.is_staff and chosen:
+        people = Person.objects.filter(pk=chosen)
+    elif viewer is not None and viewer.is_manager:
+        people = Person.objects.filter(line_manager=viewer)
+        if chosen:
+            people = people.filter(pk=chosen)
+    else:
+        raise PermissionDenied("Appraisal summaries are for line managers and admins")
+    people = list(people.select_related("department", "line_manager").order_by("display_name"))
+    if not people:
+        raise Http404("Nobody to summarise")
+    return people
+
+
+def _summaries(request: HttpRequest, people, start, end):
+    contributions = contributions_for(people, start, end)
+    notes = (
+        AppraisalNote.objects.filter(person__in=people)
+        .filter(period_start__lte=end, period_end__gte=start)
+        .select_related("manager")
+    )
+    if not request.user.is_staff:
+        notes = notes.filter(manager=_viewer(request))
+    notes_by_person: dict[int, list[AppraisalNote]] = {}
+    for note in notes:
+        notes_by_person.setdefault(note.person_id, []).append(note)
+    return [
+        {
+            "person": person,
+            "contributions": contributions[person.pk],
+            "notes": notes_by_person.get(person.pk, []),
+        }
+        for person in people
+    ]
+
+
+def _log(request: HttpRequest, kind: str, start, end, people) -> None:
+    ExportLog.record(
+        request.user,
+        kind,
+        f"Appraisal summary {start:%d %b %Y} to {end:%d %b %Y} for "
+        + ", ".join(person.display_name for person in people),
+        people,
+    )
+
+
+CSV_HEADERS = [
+    "Name",
+    "Job role",
+    "Band",
+    "Period from",
+    "Period to",
+    *(title for title, _kinds in SECTIONS),
+    "Task hours",
+    "Appraisal notes",
+]
+
+
+def appraisal_summary_csv(request: HttpRequest) -> HttpResponse:
+    people = _summary_people(request)
+    start, end = period_from(request.GET)
+    summaries = _summaries(request, people, start, end)
+    _log(request, "appraisal_summary_csv", start, end, people)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appraisal-summary-{start}-{end}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADERS)
+    for summary in summaries:
+        person, found = summary["person"], summary["contributions"]
+        writer.writerow(
+            neutralise(value)
+            for value in [
+                person.display_name,
+                person.get_job_role_display(),
+                person.get_band_display(),
+                start.isoformat(),
+                end.isoformat(),
+                *(
+                    "; ".join(f"{c.date:%d %b %Y}: {c.description}" for c in items)
+                    for _title, items in found.sections
+                ),
+                f"{found.task_hours:g}",
+                "; ".join(
+                    f"{note.period_start:%d %b %Y}–{note.period_end:%d %b %Y} "
+                    f"({note.manager}): {note.note}"
+                    for note in summary["notes"]
+                ),
+            ]
+        )
+    return response
+
+
+def appraisal_summary_pdf(request: HttpRequest) -> HttpResponse:
+    people = _summary_people(request)
+    start, end = period_from(request.GET)
+    summaries = _summaries(request, people, start, end)
+    _log(request, "appraisal_summary_pdf", start, end, people)
+    name = people[0].display_name if len(people) == 1 else "team"
+    return pdf_response(
+        "recognition/pdf/appraisal_summary.html",
+        {
+            "summaries": summaries,
+            "start": start,
+            "end": end,
+            "generated_at": timezone.now(),
+            "generated_by": _viewer(request) or request.user,
+        },
+        f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf",
+    )
+
+
+urlpatterns = [
+    path("people/<int:pk>/appraisal/", appraisal_notes, name="appraisal_notes"),
+    path("appraisal-notes/<int:pk>/edit/", appraisal_note_edit, name="appraisal_note_edit"),
+    path("appraisal-notes/<int:pk>/delete/", appraisal_note_delete, name="appraisal_note_delete"),
+    path("team/appraisal-summary.csv", appraisal_summary_csv, name="appraisal_summary_csv"),
+    path("team/appraisal-summary.pdf", appraisal_summary_pdf, name="appraisal_summary_pdf"),
+]

@@ -1,3 +1,123 @@
-"""portfolio views."""
+"""My QI portfolio: dated contributions mapped to credentialing domains, and certificates."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.text import slugify
+
+from people.access import person_or_403
+from people.models import ExportLog
+from people.team import period_from
+from projects.exports import neutralise
+from recognition.contributions import contributions_for, projects_taken_part
+from recognition.models import PortfolioDomain
+from recognition.pdf import pdf_response
+
+
+def _portfolio(request: HttpRequest):
+    person = person_or_403(request.user)
+    start, end = period_from(request.GET)
+    found = contributions_for([person], start, end)[person.pk]
+    domains = list(PortfolioDomain.objects.filter(department=person.department_id))
+    return person, start, end, found, domains
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    person, start, end, found, domains = _portfolio(request)
+    return render(
+        request,
+        "recognition/portfolio/portfolio.html",
+        {
+            "person": person,
+            "start": start,
+            "end": end,
+            "found": found,
+            "by_domain": found.by_domain(domains),
+            "domains": domains,
+            "period_query": f"from={start}&to={end}",
+            "parts": projects_taken_part(person),
+        },
+    )
+
+
+def portfolio_csv(request: HttpRequest) -> HttpResponse:
+    person, start, end, found, _domains = _portfolio(request)
+    ExportLog.record(
+        request.user, "portfolio_csv", f"QI portfolio {start} to {end} of {person}", [person]
+    )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="qi-portfolio-{start}-{end}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["Date", "Contribution", "Description", "Project", "Role", "Hours", "Credentialing domains"]
+    )
+    for item in found.contributions:
+        writer.writerow(
+            neutralise(value)
+            for value in [
+                item.date.isoformat(),
+                item.kind_label,
+                item.description,
+                (item.project.reference or "") if item.project else "",
+                item.role,
+                "" if item.hours is None else f"{item.hours:g}",
+                "; ".join(item.domains),
+            ]
+        )
+    return response
+
+
+def portfolio_pdf(request: HttpRequest) -> HttpResponse:
+    person, start, end, found, domains = _portfolio(request)
+    ExportLog.record(
+        request.user, "portfolio_pdf", f"QI portfolio {start} to {end} of {person}", [person]
+    )
+    return pdf_response(
+        "recognition/pdf/portfolio.html",
+        {
+            "person": person,
+            "start": start,
+            "end": end,
+            "found": found,
+            "by_domain": found.by_domain(domains),
+            "generated_at": timezone.now(),
+        },
+        f"qi-portfolio-{slugify(person.display_name)}-{start}-{end}.pdf",
+    )
+
+
+def certificate(request: HttpRequest, project_pk: int) -> HttpResponse:
+    """A certificate of contribution to one project, for interviews and portfolios."""
+    person = person_or_403(request.user)
+    part = next(
+        (part for part in projects_taken_part(person) if part.project.pk == project_pk), None
+    )
+    if part is None:
+        raise Http404("You have no recorded part in that project")
+    ExportLog.record(
+        request.user, "certificate", f"Certificate for {part.project.reference}", [person]
+    )
+    return pdf_response(
+        "recognition/pdf/certificate.html",
+        {
+            "person": person,
+            "part": part,
+            "department": person.department,
+            "qi_lead": person.department.qi_lead,
+            "issued_on": timezone.localdate(),
+        },
+        f"certificate-{part.project.reference}-{slugify(person.display_name)}.pdf",
+    )
+
+
+urlpatterns = [
+    path("me/portfolio/", portfolio, name="portfolio"),
+    path("me/portfolio.csv", portfolio_csv, name="portfolio_csv"),
+    path("me/portfolio.pdf", portfolio_pdf, name="portfolio_pdf"),
+    path("me/certificates/<int:project_pk>.pdf", certificate, name="certificate"),
+]

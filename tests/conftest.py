@@ -7,15 +7,27 @@
 - outsider: staff in another department.
 """
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from people.models import Completion, Course, MentoringPair
+from projects.models import Membership, Task
+from recognition.models import AppraisalNote, ContributionKind, Nomination, PortfolioDomain
 from tests.factories import (
+    AwardFactory,
     ChampionAssignmentFactory,
     ClinicalAreaFactory,
     DepartmentFactory,
+    NominationFactory,
     PersonFactory,
     ProjectFactory,
+    ShowcaseSessionFactory,
+    ShowcaseSlotFactory,
+    TaskFactory,
     UserFactory,
 )
 
@@ -142,3 +154,54 @@ def media_root(settings, tmp_path):
     """Uploads go to a throwaway folder, never the developer's MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def qi_year(staff, manager, champion, project, pharmacy):
+    """A year of QI by `staff`: leading `project`, a role, a task, a showcase, a won award,
+    training, a mentor, and an appraisal note by `manager`."""
+    now = timezone.now()
+    other = ProjectFactory(lead=champion, title="Antimicrobial stewardship ward rounds")
+    Membership.objects.create(
+        project=other, person=staff, role_title="Data collector", commitment_hours=Decimal("1")
+    )
+    TaskFactory(
+        project=other,
+        title="Audit 30 drug charts on ward 4",
+        status=Task.Status.DONE,
+        claimed_by=staff,
+        claimed_at=now - dt.timedelta(days=20),
+        completed_at=now - dt.timedelta(days=10),
+        actual_hours=Decimal("3.5"),
+    )
+    session = ShowcaseSessionFactory(
+        department=pharmacy, title="Spring clinical update", starts_at=now - dt.timedelta(days=5)
+    )
+    ShowcaseSlotFactory(session=session, position=1, project=project, presenters=[staff])
+    NominationFactory(
+        award=AwardFactory(name="Trust Quality Award"),
+        person=staff,
+        nominated_by=champion,
+        status=Nomination.Status.WON,
+    )
+    course = Course.objects.create(name="QI foundations", level="foundation")
+    Completion.objects.create(person=staff, course=course, completed_on=timezone.localdate())
+    MentoringPair.objects.create(mentor=champion, mentee=staff)
+    AppraisalNote.objects.create(
+        person=staff,
+        manager=manager,
+        period_start=timezone.localdate() - dt.timedelta(days=300),
+        period_end=timezone.localdate(),
+        note="Sam led the omitted doses work with real energy.",
+    )
+    PortfolioDomain.objects.create(
+        department=pharmacy,
+        name="Leadership and management",
+        contribution_kinds=[ContributionKind.LED, ContributionKind.MENTOR],
+    )
+    PortfolioDomain.objects.create(
+        department=pharmacy,
+        name="Education",
+        contribution_kinds=[ContributionKind.SHOWCASE, ContributionKind.TRAINING],
+    )
+    return {"other": other, "session": session}

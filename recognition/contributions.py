@@ -1,0 +1,295 @@
+"""Everything a person contributed to QI in a period: the raw material of appraisal summaries,
+portfolios and certificates.
+
+`contributions_for` reads each kind of contribution for all the people at once, so the number
+of queries does not grow with the number of people or their history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from people.models import Completion, MentoringPair, Person
+from projects.models import Membership, Project, ReviewDecision, Task
+from recognition.models import ContributionKind, Nomination, PortfolioDomain, ShowcaseSlot
+
+# The summary's sections, in order, and the kinds of contribution each gathers.
+SECTIONS = [
+    ("Projects and roles", (ContributionKind.LED, ContributionKind.ROLE)),
+    ("Tasks done", (ContributionKind.TASK,)),
+    ("Showcases presented", (ContributionKind.SHOWCASE,)),
+    ("Awards and nominations", (ContributionKind.NOMINATION,)),
+    ("Training completed", (ContributionKind.TRAINING,)),
+    ("Mentoring", (ContributionKind.MENTOR, ContributionKind.MENTEE)),
+    ("Reviews as QI champion", (ContributionKind.REVIEW,)),
+]
+FINISHED_STAGES = (Project.Stage.COMPLETED, Project.Stage.CLOSED)
+
+
+@dataclass
+class Contribution:
+    kind: ContributionKind
+    date: dt.date
+    description: str
+    project: Project | None = None
+    role: str = ""
+    hours: Decimal | None = None
+    domains: list[str] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        return ContributionKind(self.kind).label
+
+
+@dataclass
+class PersonContributions:
+    person: Person
+    contributions: list[Contribution]
+
+    def of_kinds(self, *kinds: ContributionKind) -> list[Contribution]:
+        return [c for c in self.contributions if c.kind in kinds]
+
+    @property
+    def sections(self) -> list[tuple[str, list[Contribution]]]:
+        return [(title, self.of_kinds(*kinds)) for title, kinds in SECTIONS]
+
+    @property
+    def task_hours(self) -> Decimal:
+        return sum(
+            (c.hours or Decimal(0) for c in self.of_kinds(ContributionKind.TASK)), Decimal(0)
+        )
+
+    def by_domain(self, domains: Iterable[PortfolioDomain]) -> list[tuple[str, list[Contribution]]]:
+        return [
+            (domain.name, [c for c in self.contributions if domain.name in c.domains])
+            for domain in domains
+        ]
+
+
+def _in_period(day: dt.date, start: dt.date, end: dt.date) -> dt.date:
+    """The date to show for something that began before the period: the period's start."""
+    return max(day, start) if day <= end else day
+
+
+def contributions_for(
+    people: Iterable[Person], start: dt.date, end: dt.date
+) -> dict[int, PersonContributions]:
+    """Each person's contributions in [start, end], newest first, mapped to their department's
+    portfolio domains. A fixed number of queries whatever the number of people."""
+    people = list(people)
+    ids = [person.pk for person in people]
+    found: dict[int, list[Contribution]] = defaultdict(list)
+
+    # Leading: a submitted project that was open at some point in the period.
+    led = (
+        Project.objects.filter(Q(lead__in=ids) | Q(co_leads__in=ids))
+        .filter(submitted_at__date__lte=end)
+        .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
+        .prefetch_related("co_leads")
+        .distinct()
+    )
+    for project in led:
+        began = project.start_date or timezone.localdate(project.submitted_at)
+        for person_id in {project.lead_id, *(p.pk for p in project.co_leads.all())} & set(ids):
+            role = "Project lead" if person_id == project.lead_id else "Co-lead"
+            found[person_id].append(
+                Contribution(
+                    ContributionKind.LED,
+                    _in_period(began, start, end),
+                    f"{role} of {project} ({project.get_stage_display().lower()})",
+                    project=project,
+                    role=role,
+                )
+            )
+
+    roles = (
+        Membership.objects.filter(person__in=ids, joined_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
+        .select_related("project")
+    )
+    for membership in roles:
+        ended = f" until {membership.left_on:%d %b %Y}" if membership.left_on else ""
+        found[membership.person_id].append(
+            Contribution(
+                ContributionKind.ROLE,
+                _in_period(membership.joined_on, start, end),
+                f"{membership.role_title} on {membership.project}{ended}",
+                project=membership.project,
+                role=membership.role_title,
+            )
+        )
+
+    tasks = Task.objects.filter(
+        claimed_by__in=ids,
+        status=Task.Status.DONE,
+        completed_at__date__gte=start,
+        completed_at__date__lte=end,
+    ).select_related("project")
+    for task in tasks:
+        found[task.claimed_by_id].append(
+            Contribution(
+                ContributionKind.TASK,
+                timezone.localdate(task.completed_at),
+                f"Buddy task “{task.title}” for {task.project}",
+                project=task.project,
+                role="Buddy",
+                hours=task.actual_hours,
+            )
+        )
+
+    presented = ShowcaseSlot.presenters.through.objects.filter(
+        person_id__in=ids,
+        showcaseslot__session__starts_at__date__gte=start,
+        showcaseslot__session__starts_at__date__lte=end,
+    ).select_related("showcaseslot__session", "showcaseslot__project")
+    for row in presented:
+        slot = row.showcaseslot
+        booked = "" if slot.status == ShowcaseSlot.Status.CONFIRMED else " (booked)"
+        found[row.person_id].append(
+            Contribution(
+                ContributionKind.SHOWCASE,
+                timezone.localdate(slot.session.starts_at),
+                f"Presented {slot.project} at {slot.session.title}, {slot.session.place}{booked}",
+                project=slot.project,
+                role="Presenter",
+            )
+        )
+
+    nominated = Nomination.objects.exclude(status=Nomination.Status.DRAFT).filter(
+        submitted_at__date__gte=start, submitted_at__date__lte=end
+    )
+    for nomination in nominated.filter(person__in=ids).select_related("award"):
+        found[nomination.person_id].append(_nomination(nomination, nomination.person_id))
+    team_rows = Nomination.team_members.through.objects.filter(
+        person_id__in=ids, nomination__in=nominated
+    ).select_related("nomination__award")
+    for row in team_rows:
+        found[row.person_id].append(_nomination(row.nomination, row.person_id))
+
+    completions = Completion.objects.filter(
+        person__in=ids, completed_on__gte=start, completed_on__lte=end
+    ).select_related("course")
+    for completion in completions:
+        found[completion.person_id].append(
+            Contribution(
+                ContributionKind.TRAINING,
+                completion.completed_on,
+                f"Completed {completion.course.name} "
+                f"({completion.course.get_level_display().lower()} level)",
+            )
+        )
+
+    pairs = (
+        MentoringPair.objects.filter(Q(mentor__in=ids) | Q(mentee__in=ids))
+        .filter(started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .select_related("mentor", "mentee")
+    )
+    for pair in pairs:
+        day = _in_period(pair.started_on, start, end)
+        if pair.mentor_id in ids:
+            found[pair.mentor_id].append(
+                Contribution(ContributionKind.MENTOR, day, f"Mentored {pair.mentee}", role="Mentor")
+            )
+        if pair.mentee_id in ids:
+            found[pair.mentee_id].append(
+                Contribution(
+                    ContributionKind.MENTEE, day, f"Mentored by {pair.mentor}", role="Mentee"
+                )
+            )
+    mentored_projects = (
+        Project.objects.filter(mentor__in=ids, submitted_at__date__lte=end)
+        .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
+        .select_related("lead")
+    )
+    for project in mentored_projects:
+        began = project.start_date or timezone.localdate(project.submitted_at)
+        found[project.mentor_id].append(
+            Contribution(
+                ContributionKind.MENTOR,
+                _in_period(began, start, end),
+                f"Mentored {project.lead} leading {project}",
+                project=project,
+                role="Mentor",
+            )
+        )
+
+    reviews = ReviewDecision.objects.filter(
+        champion__in=ids, decided_at__date__gte=start, decided_at__date__lte=end
+    ).select_related("project")
+    for review in reviews:
+        found[review.champion_id].append(
+            Contribution(
+                ContributionKind.REVIEW,
+                timezone.localdate(review.decided_at),
+                f"Reviewed the proposal {review.project}: {review.outcome.lower()}",
+                project=review.project,
+                role="Reviewer",
+            )
+        )
+
+    domains_by_department: dict[int, list[PortfolioDomain]] = defaultdict(list)
+    for domain in PortfolioDomain.objects.filter(
+        department__in={person.department_id for person in people}
+    ):
+        domains_by_department[domain.department_id].append(domain)
+
+    result = {}
+    for person in people:
+        contributions = sorted(found[person.pk], key=lambda c: (c.date, c.description))
+        contributions.reverse()
+        for contribution in contributions:
+            contribution.domains = [
+                domain.name
+                for domain in domains_by_department[person.department_id]
+                if contribution.kind in domain.contribution_kinds
+            ]
+        result[person.pk] = PersonContributions(person, contributions)
+    return result
+
+
+def _nomination(nomination: Nomination, person_id: int) -> Contribution:
+    award = nomination.award
+    who = f" (team: {nomination.team_name})" if nomination.team_name else ""
+    return Contribution(
+        ContributionKind.NOMINATION,
+        timezone.localdate(nomination.submitted_at),
+        f"Nominated for {award.name}, {award.get_level_display().lower()} level, "
+        f"{award.awarding_body}{who}: {nomination.get_status_display().lower()}",
+        role="Nominee",
+    )
+
+
+@dataclass
+class ProjectPart:
+    """A person's part in one project, for a certificate of contribution."""
+
+    project: Project
+    roles: list[str] = field(default_factory=list)
+    hours: Decimal = Decimal(0)
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+
+def projects_taken_part(person: Person) -> list[ProjectPart]:
+    """Every submitted project the person took part in, with their roles: for certificates."""
+    everything = contributions_for([person], dt.date.min, timezone.localdate())[person.pk]
+    parts: dict[int, ProjectPart] = {}
+    for contribution in everything.contributions:
+        project = contribution.project
+        if project is None or project.reference is None:
+            continue
+        part = parts.setdefault(project.pk, ProjectPart(project))
+        if contribution.role and contribution.role not in part.roles:
+            part.roles.append(contribution.role)
+        part.hours += contribution.hours or 0
+        part.first = min(part.first or contribution.date, contribution.date)
+        part.last = max(part.last or contribution.date, contribution.date)
+    return sorted(parts.values(), key=lambda part: part.project.reference)

@@ -1,0 +1,235 @@
+"""Appraisal notes and the manager's appraisal summary: private, complete, logged."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from people.models import ExportLog
+from recognition.models import AppraisalNote
+from tests.factories import AppraisalNoteFactory, PersonFactory, TaskFactory
+
+
+def pdf_text(response) -> str:
+    assert response["Content-Type"] == "application/pdf"
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def csv_rows(response) -> list[dict]:
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+# Appraisal notes.
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("staff", 200), ("manager", 200), ("admin", 200), ("champion", 403), ("outsider", 403)],
+)
+def test_who_sees_a_persons_appraisal_notes(db, request, client_for, staff, persona, status):
+    AppraisalNoteFactory(person=staff, note="Presented at the spring update.")
+    response = client_for(request.getfixturevalue(persona)).get(
+        reverse("recognition:appraisal_notes", args=[staff.pk])
+    )
+    assert response.status_code == status
+    if status == 200:
+        assert "Presented at the spring update." in response.text
+    else:
+        assert "Presented at the spring update." not in response.text
+
+
+def test_anonymous_is_sent_to_login(client, staff):
+    response = client.get(reverse("recognition:appraisal_notes", args=[staff.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_a_new_manager_does_not_read_the_previous_managers_notes(client_for, staff, manager):
+    AppraisalNoteFactory(person=staff, manager=manager, note="Written by the old manager.")
+    new_manager = PersonFactory(department=staff.department, display_name="Nia Newman")
+    staff.line_manager = new_manager
+    staff.save()
+    url = reverse("recognition:appraisal_notes", args=[staff.pk])
+    assert "Written by the old manager." not in client_for(new_manager).get(url).text
+    # The old manager no longer manages Sam, so cannot see the page at all.
+    assert client_for(manager).get(url).status_code == 403
+    assert "Written by the old manager." in client_for(staff).get(url).text
+
+
+def test_the_manager_writes_a_note(client_for, staff, manager):
+    response = client_for(manager).post(
+        reverse("recognition:appraisal_notes", args=[staff.pk]),
+        {"period_start": "2026-01-01", "period_end": "2026-10-31", "note": "Led two PDSA cycles."},
+    )
+    assert response.status_code == 302
+    note = AppraisalNote.objects.get()
+    assert (note.person, note.manager, note.note) == (staff, manager, "Led two PDSA cycles.")
+    assert note.history.count() == 1
+
+
+@pytest.mark.parametrize("persona", ["staff", "admin", "champion"])
+def test_only_the_line_manager_writes_notes(db, request, client_for, staff, persona):
+    response = client_for(request.getfixturevalue(persona)).post(
+        reverse("recognition:appraisal_notes", args=[staff.pk]),
+        {"period_start": "2026-01-01", "period_end": "2026-10-31", "note": "Sneaky."},
+    )
+    assert response.status_code == 403
+    assert not AppraisalNote.objects.exists()
+
+
+def test_bad_note_shows_errors_and_saves_nothing(client_for, staff, manager):
+    response = client_for(manager).post(
+        reverse("recognition:appraisal_notes", args=[staff.pk]),
+        {"period_start": "2026-10-31", "period_end": "2026-01-01", "note": ""},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "The period must end on or after the day it starts" in response.text
+    assert "Write the note" in response.text
+    assert not AppraisalNote.objects.exists()
+
+
+def test_the_author_edits_and_deletes_a_note(client_for, staff, manager):
+    note = AppraisalNoteFactory(person=staff, manager=manager)
+    client = client_for(manager)
+    response = client.post(
+        reverse("recognition:appraisal_note_edit", args=[note.pk]),
+        {"period_start": "2026-01-01", "period_end": "2026-06-30", "note": "Corrected."},
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.note == "Corrected."
+    response = client.post(reverse("recognition:appraisal_note_delete", args=[note.pk]))
+    assert response.status_code == 302
+    assert not AppraisalNote.objects.exists()
+    assert AppraisalNote.history.filter(id=note.pk, history_type="-").exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("staff", 403), ("admin", 403), ("champion", 404)])
+def test_nobody_else_edits_or_deletes_a_note(db, request, client_for, staff, persona, status):
+    note = AppraisalNoteFactory(person=staff, note="Original.")
+    client = client_for(request.getfixturevalue(persona))
+    edit = client.post(
+        reverse("recognition:appraisal_note_edit", args=[note.pk]),
+        {"period_start": "2026-01-01", "period_end": "2026-06-30", "note": "Changed."},
+    )
+    delete = client.post(reverse("recognition:appraisal_note_delete", args=[note.pk]))
+    assert (edit.status_code, delete.status_code) == (status, status)
+    note.refresh_from_db()
+    assert note.note == "Original."
+
+
+# The appraisal summary.
+
+
+def test_manager_exports_the_summary_csv_of_their_reports(client_for, manager, staff, qi_year):
+    other_report = PersonFactory(
+        department=staff.department, line_manager=manager, display_name="Robin Quiet"
+    )
+    response = client_for(manager).get(reverse("recognition:appraisal_summary_csv"))
+    assert response.status_code == 200
+    rows = {row["Name"]: row for row in csv_rows(response)}
+    assert set(rows) == {"Sam Taylor", "Robin Quiet"}
+    sam = rows["Sam Taylor"]
+    assert "Project lead of" in sam["Projects and roles"]
+    assert "Data collector on" in sam["Projects and roles"]
+    assert "Audit 30 drug charts on ward 4" in sam["Tasks done"]
+    assert sam["Task hours"] == "3.5"
+    assert "Spring clinical update" in sam["Showcases presented"]
+    assert "Trust Quality Award" in sam["Awards and nominations"]
+    assert "won" in sam["Awards and nominations"]
+    assert "QI foundations" in sam["Training completed"]
+    assert "Mentored by Chris Okoro" in sam["Mentoring"]
+    assert "Sam led the omitted doses work" in sam["Appraisal notes"]
+    assert rows["Robin Quiet"]["Tasks done"] == ""
+    log = ExportLog.objects.get()
+    assert (log.user, log.kind) == (manager.user, "appraisal_summary_csv")
+    assert set(log.subjects.all()) == {staff, other_report}
+
+
+def test_manager_exports_one_reports_summary_pdf(client_for, manager, staff, qi_year):
+    PersonFactory(department=staff.department, line_manager=manager, display_name="Robin Quiet")
+    response = client_for(manager).get(
+        reverse("recognition:appraisal_summary_pdf"),
+        {"person": staff.pk, "from": "2025-12-01", "to": "2026-11-30"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    text = pdf_text(response)
+    for expected in (
+        "Sam Taylor",
+        "Reducing omitted critical medicines",
+        "Audit 30 drug charts on ward 4",
+        "Spring clinical update",
+        "Trust Quality Award",
+        "QI foundations",
+        "Mentored by Chris Okoro",
+        "Sam led the omitted doses work",
+    ):
+        assert expected in text, expected
+    assert "Robin Quiet" not in text
+    assert list(ExportLog.objects.get().subjects.all()) == [staff]
+
+
+def test_summary_leaves_out_what_falls_outside_the_period(client_for, manager, staff, qi_year):
+    response = client_for(manager).get(
+        reverse("recognition:appraisal_summary_csv"), {"from": "2020-01-01", "to": "2020-12-31"}
+    )
+    (sam,) = csv_rows(response)
+    assert sam["Tasks done"] == sam["Showcases presented"] == sam["Appraisal notes"] == ""
+
+
+def test_manager_sees_only_the_notes_they_wrote(client_for, manager, staff, admin, qi_year):
+    AppraisalNoteFactory(person=staff, manager=admin, note="A note by someone else.")
+    (row,) = csv_rows(client_for(manager).get(reverse("recognition:appraisal_summary_csv")))
+    assert "A note by someone else." not in row["Appraisal notes"]
+    (row,) = csv_rows(
+        client_for(admin).get(reverse("recognition:appraisal_summary_csv"), {"person": staff.pk})
+    )
+    assert "A note by someone else." in row["Appraisal notes"]
+    assert "Sam led the omitted doses work" in row["Appraisal notes"]
+
+
+@pytest.mark.parametrize("name", ["appraisal_summary_csv", "appraisal_summary_pdf"])
+@pytest.mark.parametrize(("persona", "status"), [("staff", 403), ("champion", 403)])
+def test_summary_is_for_managers_and_admins_only(
+    db, request, client_for, staff, name, persona, status
+):
+    response = client_for(request.getfixturevalue(persona)).get(
+        reverse(f"recognition:{name}"), {"person": staff.pk}
+    )
+    assert response.status_code == status
+    assert not ExportLog.objects.exists()
+
+
+def test_a_manager_cannot_export_someone_elses_report(client_for, manager, staff, champion):
+    response = client_for(manager).get(
+        reverse("recognition:appraisal_summary_pdf"), {"person": champion.pk}
+    )
+    assert response.status_code == 404
+    assert not ExportLog.objects.exists()
+
+
+def test_summary_queries_do_not_grow_with_the_team(
+    client_for, manager, staff, qi_year, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    url = reverse("recognition:appraisal_summary_csv")
+    with django_assert_max_num_queries(21):
+        assert len(csv_rows(client.get(url))) == 1
+    for _n in range(15):
+        report = PersonFactory(department=staff.department, line_manager=manager)
+        TaskFactory(project=qi_year["other"], status="done", claimed_by=report, actual_hours=1)
+        AppraisalNoteFactory(person=report, manager=manager)
+    with django_assert_max_num_queries(21):
+        assert len(csv_rows(client.get(url))) == 16
+
+
+def test_team_page_offers_the_exports(client_for, manager, staff):
+    response = client_for(manager).get(reverse("people:team"))
+    assert reverse("recognition:appraisal_summary_csv") in response.text
+    assert f"{reverse('recognition:appraisal_summary_pdf')}?person={staff.pk}" in response.text
+    assert reverse("recognition:appraisal_notes", args=[staff.pk]) in response.text
