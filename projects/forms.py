@@ -137,7 +137,7 @@ class ProjectEditForm(ProjectForm):
     """Editing: the stage may move to wherever the lifecycle lets this user take it."""
 
     class Meta(ProjectForm.Meta):
-        fields = [*ProjectForm.Meta.fields, "stage"]
+        fields = [*ProjectForm.Meta.fields, "headline_impact", "stage"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

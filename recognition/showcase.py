@@ -1,3 +1,365 @@
-"""showcase views."""
+"""Showcase slots at clinical updates: sessions, booking, confirming, and the calendar feed.
 
-urlpatterns: list = []
+Champions and admins set up sessions; a project's lead or co-lead books a slot for the team;
+a champion confirms it. Everyone in the department sees the sessions, on these pages and in an
+iCalendar feed that Outlook can subscribe to through a personal secret link.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.views.decorators.http import require_POST
+
+from people.access import person_or_403
+from projects.models import Project
+from recognition.forms.showcase import (
+    ShowcaseProjectChoiceForm,
+    ShowcaseSessionForm,
+    SlotBookingForm,
+)
+from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot
+from recognition.services import showcase as services
+from recognition.services.showcase import ShowcaseError
+
+PAST_PAGE_SIZE = 10
+UPCOMING_LIMIT = 50
+NOT_A_LEAD = "Only the lead or a co-lead of a submitted project in this department can book a slot"
+
+
+# Access control: every view fetches its session through here.
+
+
+def get_session_for(user, pk: int, *, queryset=None) -> ShowcaseSession:
+    """The session `pk` if `user` may see it: their own department's, or any for admins.
+
+    Another department's session is a 404, so its existence does not leak.
+    """
+    queryset = queryset if queryset is not None else ShowcaseSession.objects.all()
+    session = get_object_or_404(queryset.select_related("department"), pk=pk)
+    if not user.is_staff and person_or_403(user).department_id != session.department_id:
+        raise Http404("No such session")
+    return session
+
+
+def may_manage_sessions(user, department_id: int) -> bool:
+    """Admins, and the department's QI champions, set up sessions and confirm slots."""
+    if user.is_staff:
+        return True
+    person = getattr(user, "person", None)
+    return person is not None and person.department_id == department_id and person.is_champion
+
+
+def project_ids_led_by(person, project_ids) -> set[int]:
+    """Which of these projects `person` leads or co-leads (one query)."""
+    if person is None or not project_ids:
+        return set()
+    co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
+    return set(
+        Project.objects.filter(pk__in=project_ids)
+        .filter(Q(lead=person) | Q(pk__in=co_led))
+        .values_list("pk", flat=True)
+    )
+
+
+# Pages.
+
+
+def showcase_list(request: HttpRequest) -> HttpResponse:
+    """The department's sessions: upcoming (soonest first), then past (latest first, paged)."""
+    person = person_or_403(request.user)
+    sessions = services.with_slots(ShowcaseSession.objects.filter(department=person.department_id))
+    now = timezone.now()
+    upcoming = sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT]
+    past = Paginator(
+        sessions.filter(starts_at__lt=now).order_by("-starts_at", "-pk"), PAST_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "upcoming": upcoming,
+        "page": past,
+        "query_string": "",
+        "can_manage": may_manage_sessions(request.user, person.department_id),
+        "can_book": services.bookable_projects(person, person.department_id).exists(),
+        "calendar_link": CalendarFeed.objects.filter(person=person).first(),
+    }
+    return render(request, "recognition/showcase/list.html", context)
+
+
+def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
+    """A session with every slot, free or taken; leads book here, champions confirm."""
+    session = get_session_for(
+        request.user, pk, queryset=services.with_slots(ShowcaseSession.objects.all())
+    )
+    person = getattr(request.user, "person", None)
+    can_manage = may_manage_sessions(request.user, session.department_id)
+    upcoming = not session.is_past
+    led = project_ids_led_by(person, {slot.project_id for slot in session.booked_slots})
+    context = {
+        "session": session,
+        "agenda": services.session_agenda(session),
+        "can_manage": can_manage,
+        "can_book": upcoming
+        and session.free_count > 0
+        and person is not None
+        and services.bookable_projects(person, session.department_id).exists(),
+        # Champions confirm other teams' slots, never their own project's.
+        "confirmable": {
+            slot.pk
+            for slot in session.booked_slots
+            if can_manage
+            and slot.status == ShowcaseSlot.Status.BOOKED
+            and slot.project_id not in led
+        },
+        "cancellable": {
+            slot.pk
+            for slot in session.booked_slots
+            if upcoming and (can_manage or slot.project_id in led)
+        },
+    }
+    return render(request, "recognition/showcase/session.html", context)
+
+
+def showcase_session_create(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    if not may_manage_sessions(request.user, person.department_id):
+        raise PermissionDenied("Only QI champions and admins add showcase sessions")
+    form = ShowcaseSessionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        session = services.session_create(form=form, person=person)
+        messages.success(request, "Session added. Leads can now book its slots.")
+        return redirect(session)
+    return render(request, "recognition/showcase/form.html", {"form": form, "session": None})
+
+
+def showcase_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request.user, pk)
+    if not may_manage_sessions(request.user, session.department_id):
+        raise PermissionDenied("Only QI champions and admins change showcase sessions")
+    form = ShowcaseSessionForm(request.POST if request.method == "POST" else None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(form=form)
+        except ShowcaseError as error:
+            form.add_error(error.field, str(error))
+        else:
+            messages.success(request, "Session updated.")
+            return redirect(session)
+    return render(request, "recognition/showcase/form.html", {"form": form, "session": session})
+
+
+def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book a slot without JavaScript, in two steps.
+
+    1. GET: which project (skipped when the lead has only one); the choice goes in the URL.
+    2. GET shows, POST books: the presenters from the project's team, and a preferred slot.
+    """
+    session = get_session_for(request.user, pk)
+    person = person_or_403(request.user)
+    projects = services.bookable_projects(person, session.department_id)
+    if not projects.exists():
+        raise PermissionDenied(NOT_A_LEAD)
+    context = {"session": session, "unavailable": None}
+    free = sorted(
+        set(range(1, session.slot_count + 1))
+        - set(session.slots.values_list("position", flat=True))
+    )
+    if session.is_past:
+        context["unavailable"] = services.STARTED
+    elif not free:
+        context["unavailable"] = services.FULL
+    if context["unavailable"]:
+        return render(request, "recognition/showcase/book.html", context)
+
+    choice = ShowcaseProjectChoiceForm(
+        request.GET if "project" in request.GET else None, projects=projects
+    )
+    project = None
+    if choice.is_bound and choice.is_valid():
+        project = choice.cleaned_data["project"]
+    elif not choice.is_bound:
+        only = list(projects[:2])
+        project = only[0] if len(only) == 1 else None
+    if project is None:
+        context |= {"form": choice, "position": request.GET.get("position", "")}
+        return render(request, "recognition/showcase/book.html", context)
+
+    preferred = request.GET.get("position")
+    form = SlotBookingForm(
+        request.POST if request.method == "POST" else None,
+        session=session,
+        team=services.project_team(project),
+        free_positions=free,
+        initial={
+            "presenters": [person.pk],
+            "position": int(preferred) if preferred and preferred.isdigit() else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            slot = services.slot_book(
+                session_id=session.pk,
+                project=project,
+                presenters=list(form.cleaned_data["presenters"]),
+                booked_by=person,
+                position=form.cleaned_data["position"],
+            )
+        except ShowcaseError as error:
+            form.add_error(error.field, str(error))
+        else:
+            at = timezone.localtime(slot.session.slot_starts_at(slot.position))
+            messages.success(
+                request,
+                f"Slot {slot.position} at {at:%H:%M} booked for {project.reference}. "
+                "A QI champion will confirm it.",
+            )
+            return redirect(session)
+    context |= {
+        "form": form,
+        "project": project,
+        "several_projects": projects.count() > 1,
+    }
+    return render(request, "recognition/showcase/book.html", context)
+
+
+def _slot_in(session: ShowcaseSession, slot_pk: int) -> ShowcaseSlot:
+    return get_object_or_404(
+        session.slots.select_related("project").prefetch_related("presenters"), pk=slot_pk
+    )
+
+
+@require_POST
+def showcase_slot_confirm(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+    session = get_session_for(request.user, pk)
+    slot = _slot_in(session, slot_pk)
+    if not may_manage_sessions(request.user, session.department_id):
+        raise PermissionDenied("Only the department's QI champions and admins confirm slots")
+    person = getattr(request.user, "person", None)
+    if project_ids_led_by(person, {slot.project_id}):
+        raise PermissionDenied("You cannot confirm your own project's slot; ask another champion")
+    try:
+        services.slot_confirm(slot_id=slot.pk, champion=person)
+    except ShowcaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Slot {slot.position} confirmed for {slot.project.reference}.")
+    return redirect(session)
+
+
+def showcase_slot_cancel(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+    """GET: are you sure? POST: cancel. The project's leads, champions and admins may."""
+    session = get_session_for(request.user, pk)
+    slot = _slot_in(session, slot_pk)
+    person = getattr(request.user, "person", None)
+    if not (
+        may_manage_sessions(request.user, session.department_id)
+        or project_ids_led_by(person, {slot.project_id})
+    ):
+        raise PermissionDenied(
+            "Only the project's lead and co-leads, QI champions and admins cancel a slot"
+        )
+    if request.method == "POST":
+        try:
+            services.slot_cancel(slot_id=slot.pk)
+        except ShowcaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Slot {slot.position} cancelled. It is free for another project."
+            )
+        return redirect(session)
+    return render(request, "recognition/showcase/cancel.html", {"session": session, "slot": slot})
+
+
+# The calendar feed.
+
+
+@login_not_required  # Calendar clients cannot sign in: a secret key stands in for the login.
+def showcase_calendar(request: HttpRequest) -> HttpResponse:
+    """The department's sessions as iCalendar, for the signed-in user or a link's owner."""
+    key = request.GET.get("key")
+    if key is not None:
+        person = services.person_for_calendar_key(key) if len(key) <= 100 else None
+        if person is None:
+            raise Http404("No such calendar link")
+    elif not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    else:
+        person = person_or_403(request.user)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    sessions = services.sessions_for_calendar(person.department_id)
+    response = HttpResponse(
+        services.calendar_bytes(person.department, sessions),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'inline; filename="qi-showcases.ics"'
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+@require_POST
+def showcase_calendar_link(request: HttpRequest) -> HttpResponse:
+    """Make a personal calendar link (revoking any older one) and show it, once.
+
+    Rendered in answer to the POST rather than redirected: the secret is stored nowhere, so
+    this response is the only place it can appear.
+    """
+    person = person_or_403(request.user)
+    token = services.calendar_link_renew(person=person)
+    feed_url = (
+        request.build_absolute_uri(reverse("recognition:showcase_calendar"))
+        + "?"
+        + urlencode({"key": token})
+    )
+    response = render(request, "recognition/showcase/calendar_link.html", {"feed_url": feed_url})
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def showcase_calendar_link_stop(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    if services.calendar_link_stop(person=person):
+        messages.success(
+            request,
+            "Your calendar link no longer works. Remove the calendar from Outlook, "
+            "or make a new link.",
+        )
+    return redirect(reverse("recognition:showcase") + "#calendar")
+
+
+urlpatterns = [
+    path("showcase/", showcase_list, name="showcase"),
+    path("showcase/new/", showcase_session_create, name="showcase_session_create"),
+    path("showcase/calendar.ics", showcase_calendar, name="showcase_calendar"),
+    path("showcase/calendar/link/", showcase_calendar_link, name="showcase_calendar_link"),
+    path(
+        "showcase/calendar/link/stop/",
+        showcase_calendar_link_stop,
+        name="showcase_calendar_link_stop",
+    ),
+    path("showcase/<int:pk>/", showcase_session, name="showcase_session"),
+    path("showcase/<int:pk>/edit/", showcase_session_edit, name="showcase_session_edit"),
+    path("showcase/<int:pk>/book/", showcase_book, name="showcase_book"),
+    path(
+        "showcase/<int:pk>/slots/<int:slot_pk>/confirm/",
+        showcase_slot_confirm,
+        name="showcase_slot_confirm",
+    ),
+    path(
+        "showcase/<int:pk>/slots/<int:slot_pk>/cancel/",
+        showcase_slot_cancel,
+        name="showcase_slot_cancel",
+    ),
+]

@@ -17,6 +17,7 @@ def project_edit_data(project, **changes) -> dict:
         "problem": project.problem,
         "clinical_areas": [area.pk for area in project.clinical_areas.all()],
         "commitment_period": "week",
+        "headline_impact": project.headline_impact,
         "stage": project.stage,
         **changes,
     }

@@ -48,7 +48,8 @@ def test_proposal_is_sent_back_resubmitted_and_approved(browser, live_server, st
 
     staff_page.goto(f"/projects/{project.pk}/")
     assert staff_page.locator("h1 + p").inner_text().startswith("Planning")
-    assert "Chris Okoro" in staff_page.locator(".nhsuk-summary-list").inner_text()
+    mentor_row = staff_page.locator(".nhsuk-summary-list__row", has_text="Mentor")
+    assert "Chris Okoro" in mentor_row.inner_text()
     assert_accessible(staff_page)
     subjects = [message.subject for message in mail.outbox if staff.email in message.to]
     assert any(subject.startswith("QI Register: Approved") for subject in subjects)

@@ -1,8 +1,11 @@
 import pytest
 from django.contrib.auth import authenticate
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
+from recognition.models import AppraisalNote, Nomination, PortfolioDomain, Poster, ShowcaseSlot
 
 
 def test_seed_demo_creates_the_department_and_the_four_logins(db):
@@ -124,3 +127,21 @@ def test_seed_demo_adds_mentoring_courses_sessions_and_completions(db):
     assert MentorRequest.objects.filter(status="open").exists()
     staff = Person.objects.get(user__username="staff")
     assert not staff.completions.exists()  # so /me/ shows the induction as outstanding
+
+
+def test_seed_demo_adds_showcases_posters_awards_and_appraisal_notes(db):
+    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
+    slots = ShowcaseSlot.objects.filter(session__department__slug="pharmacy")
+    assert slots.filter(status="confirmed", session__starts_at__lt=timezone.now()).exists()
+    assert slots.filter(session__starts_at__gt=timezone.now()).exists()
+    posters = list(Poster.objects.all())
+    assert len(posters) == 5
+    assert all(default_storage.exists(poster.file.name) for poster in posters)
+    assert all(default_storage.exists(poster.thumbnail.name) for poster in posters)
+    assert Nomination.objects.filter(person__user__username="staff", status="won").exists()
+    assert Nomination.objects.filter(status="draft").exists()
+    assert AppraisalNote.objects.filter(person__user__username="staff").exists()
+    assert PortfolioDomain.objects.filter(department__slug="pharmacy").count() == 5
+    counts = (slots.count(), Poster.objects.count(), Nomination.objects.count())
+    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
+    assert (slots.count(), Poster.objects.count(), Nomination.objects.count()) == counts

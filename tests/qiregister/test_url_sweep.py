@@ -12,6 +12,10 @@ PUBLIC = {
     "login": "the sign-in page",
     "healthz": "load balancers and monitoring",
     "accessibility": "the accessibility statement must be readable before sign-in",
+    # A screen in the department cannot sign in: its secret display link is the credential
+    # (404 when unknown or revoked; see tests/recognition/test_board.py).
+    "board_display_by_link": "the QI board's display through a secret, revocable link",
+    "board_display_poster_by_link": "poster images of that display, through the same link",
 }
 SAMPLE_VALUES = {"int": "1", "slug": "sample", "str": "sample", "path": "sample", "uuid": None}
 

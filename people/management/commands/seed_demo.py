@@ -2,11 +2,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from people.demo import DEMO_LOGINS, seed_people
 from projects.demo import seed_projects
+from recognition.demo import seed_recognition
 
 
 class Command(BaseCommand):
     help = (
-        "Create a plausible demo department with people, managers, champions and the demo logins "
+        "Create a plausible demo department with people, managers, champions, projects, showcases, "
+        "posters, awards and the demo logins "
         "staff, champion, manager and admin. Safe to run again: it only adds what is missing."
     )
 
@@ -26,6 +28,7 @@ class Command(BaseCommand):
             raise CommandError("--password must not be empty.")
         department = seed_people(password=password, people=people)
         added = seed_projects(department=department, count=projects)
+        seed_recognition(department)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{department.name}: {department.people.count()} people, "

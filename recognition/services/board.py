@@ -1,0 +1,219 @@
+"""The QI board: which projects it shows, posters (stored, thumbnailed, replaced, removed) and
+the secret display links that open it on a screen in the department."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import PurePath
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Cast, Greatest
+from django.utils import timezone
+from PIL import Image, ImageOps
+
+from people.models import Department, Person
+from projects.models import Membership, ProgressUpdate, Project
+from recognition.models import DisplayLink, Poster, new_token, token_digest
+
+# Projects at these stages have something to show; ideas and proposals are not yet approved,
+# and on-hold or closed projects are not what the department wants on its wall.
+BOARD_STAGES = (
+    Project.Stage.PLANNING,
+    Project.Stage.TESTING,
+    Project.Stage.IMPLEMENTING,
+    Project.Stage.SUSTAINING,
+    Project.Stage.COMPLETED,
+)
+THUMBNAIL_BOX = (600, 1200)  # about 600 px wide; a very tall poster stops at 1200 px high
+# How often a display link's "last used" time is written: a screen asks every few seconds.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+class BoardError(Exception):
+    """A request that cannot go ahead in the current state; the message is for the user."""
+
+
+# Reads
+
+
+def board_projects(department: Department) -> models.QuerySet[Project]:
+    """The department's board: submitted projects past approval that have a poster or a
+    headline impact, newest activity first, with everything a card shows in fixed queries."""
+    latest_update = (
+        ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
+    current_members = Membership.objects.filter(left_on__isnull=True).select_related("person")
+    return (
+        Project.objects.filter(
+            department=department, submitted_at__isnull=False, stage__in=BOARD_STAGES
+        )
+        .filter(Q(poster__isnull=False) | ~Q(headline_impact=""))
+        .select_related("lead", "poster")
+        .prefetch_related(
+            "co_leads", Prefetch("memberships", queryset=current_members, to_attr="members")
+        )
+        .annotate(
+            # PostgreSQL's GREATEST skips NULLs: a project without a poster or updates still
+            # sorts by its own changes.
+            last_activity_at=Greatest(
+                "updated_at",
+                "stage_changed_at",
+                "poster__uploaded_at",
+                Cast(Subquery(latest_update), models.DateTimeField()),
+            )
+        )
+        .order_by("-last_activity_at", "-pk")
+    )
+
+
+def is_on_board(project: Project, poster: Poster | None) -> bool:
+    """The same rule as board_projects, for one project already in hand."""
+    return (
+        not project.is_draft
+        and project.stage in BOARD_STAGES
+        and (poster is not None or bool(project.headline_impact))
+    )
+
+
+def poster_of(project: Project) -> Poster | None:
+    """The project's poster, or None (one query unless select_related("poster") loaded it)."""
+    try:
+        return project.poster
+    except Poster.DoesNotExist:
+        return None
+
+
+# Posters
+
+
+def _storage():
+    return Poster._meta.get_field("file").storage
+
+
+def _delete_files_after_commit(*names: str) -> None:
+    names = tuple(name for name in names if name)
+    if names:
+        # robust: a storage error is logged, and never undoes a poster already committed.
+        transaction.on_commit(lambda: _delete_files(names), robust=True)
+
+
+def _delete_files(names) -> None:
+    storage = _storage()
+    for name in names:
+        storage.delete(name)
+
+
+def poster_thumbnail(upload: UploadedFile) -> ContentFile:
+    """A JPEG about 600 px wide of a PNG or JPEG poster (already checked by PosterForm)."""
+    upload.seek(0)
+    with Image.open(upload, formats=["PNG", "JPEG"]) as image:
+        image.draft("RGB", THUMBNAIL_BOX)  # JPEG decodes at a reduced scale: far less memory
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail(THUMBNAIL_BOX)
+        if image.mode != "RGB":
+            # Transparent areas of a PNG become white, as they look on the page.
+            background = Image.new("RGB", image.size, "white")
+            rgba = image.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            image = background
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=85, optimize=True)
+    upload.seek(0)
+    return ContentFile(buffer.getvalue())
+
+
+def poster_save(
+    *, project: Project, upload: UploadedFile, content_type: str, uploaded_by: Person
+) -> Poster:
+    """Store a checked upload as the project's poster, replacing any poster it had.
+
+    The replaced files are deleted only once the new poster is committed; if saving fails,
+    the files just written are deleted instead, so storage keeps exactly what the database
+    points at.
+    """
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            # Two uploads at once take turns: the second replaces the first, never both half.
+            Project.objects.select_for_update().filter(pk=project.pk).first()
+            poster = Poster.objects.filter(project=project).first() or Poster(project=project)
+            old_names = (poster.file.name, poster.thumbnail.name) if poster.pk else ()
+            poster.content_type = content_type
+            poster.size = upload.size
+            poster.original_name = PurePath(upload.name).name[-255:]
+            poster.uploaded_by = uploaded_by
+            poster.uploaded_at = timezone.now()
+            upload.seek(0)
+            poster.file.save("poster", upload, save=False)
+            written.append(poster.file.name)
+            if poster.is_image:
+                poster.thumbnail.save("thumbnail", poster_thumbnail(upload), save=False)
+                written.append(poster.thumbnail.name)
+            else:
+                poster.thumbnail = ""
+            poster.save()
+            _delete_files_after_commit(*old_names)
+    except BaseException:
+        _delete_files(written)
+        raise
+    return poster
+
+
+@transaction.atomic
+def poster_remove(*, project: Project) -> None:
+    Project.objects.select_for_update().filter(pk=project.pk).first()
+    poster = Poster.objects.filter(project=project).first()
+    if poster is None:
+        raise BoardError("This project has no poster to remove")
+    names = (poster.file.name, poster.thumbnail.name)
+    poster.delete()
+    _delete_files_after_commit(*names)
+
+
+# Display links
+
+
+@transaction.atomic
+def display_link_create(
+    *, department: Department, name: str, created_by
+) -> tuple[DisplayLink, str]:
+    """A new display link and its secret; the secret is not kept, so show it now or never."""
+    token, digest = new_token()
+    link = DisplayLink.objects.create(
+        department=department, name=name, token_digest=digest, created_by=created_by
+    )
+    return link, token
+
+
+@transaction.atomic
+def display_link_revoke(*, link: DisplayLink) -> DisplayLink:
+    link = DisplayLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is not None:
+        raise BoardError(f"The link for {link.name} was already revoked")
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    return link
+
+
+def display_link_for_token(token: str) -> DisplayLink | None:
+    """The active link with this secret, noting that it was used; None if unknown or revoked."""
+    link = (
+        DisplayLink.objects.select_related("department")
+        .filter(token_digest=token_digest(token), revoked_at__isnull=True)
+        .first()
+    )
+    if link is not None:
+        now = timezone.now()
+        if link.last_used_at is None or link.last_used_at < now - LAST_USED_RESOLUTION:
+            # update(), not save(): last_used_at is left out of the link's history on purpose
+            # (a save would add a history row every minute a screen is on), and the filter
+            # makes two screens at the same moment write it once.
+            DisplayLink.objects.filter(pk=link.pk).filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
+            ).update(last_used_at=now)
+            link.last_used_at = now
+    return link

@@ -1,0 +1,370 @@
+"""Showcase slots at clinical updates: reads for the pages and the calendar, and the writes.
+
+A booking locks its session's row while the slots are counted, so leads booking at the same
+moment are taken one after the other and never get the same position; the unique constraints
+on ShowcaseSlot back that up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from people.models import Department, Person
+from projects.models import Project
+from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot, new_token, token_digest
+
+
+class ShowcaseError(Exception):
+    """A showcase step that cannot happen now; the message is for the user.
+
+    `field` names the form field the message belongs next to, if any.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+FULL = "This session is full"
+STARTED = "This session has already started; its slots can no longer be booked"
+PROJECT_TWICE = "This project already has a slot in this session"
+CANCELLED = "This booking has already been cancelled"
+
+# How far back the calendar feed goes: enough for "what did we hear last spring".
+FEED_HISTORY = dt.timedelta(days=365)
+
+
+def position_taken(position: int) -> str:
+    return f"Slot {position} has just been taken; choose another"
+
+
+def shrink_refused(position: int) -> str:
+    return (
+        f"Slot {position} is booked, so the session needs at least {position} slots. "
+        "Cancel that booking first to have fewer"
+    )
+
+
+# Reads.
+
+
+def slots_with_details() -> QuerySet[ShowcaseSlot]:
+    """Slots with their project and presenters, for listing under a session."""
+    return (
+        ShowcaseSlot.objects.select_related("project")
+        .prefetch_related(Prefetch("presenters", Person.objects.order_by("display_name")))
+        .order_by("position")
+    )
+
+
+def with_slots(sessions: QuerySet[ShowcaseSession]) -> QuerySet[ShowcaseSession]:
+    """Each session with `booked_slots` and `free_count` (two more queries, however many)."""
+    return sessions.annotate(free_count=F("slot_count") - Count("slots")).prefetch_related(
+        Prefetch("slots", slots_with_details(), to_attr="booked_slots")
+    )
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    position: int
+    starts_at: dt.datetime
+    slot: ShowcaseSlot | None
+
+
+def session_agenda(session: ShowcaseSession) -> list[AgendaRow]:
+    """Every position of a session (from with_slots), booked or free, in order."""
+    by_position = {slot.position: slot for slot in session.booked_slots}
+    return [
+        AgendaRow(n, session.slot_starts_at(n), by_position.get(n))
+        for n in range(1, session.slot_count + 1)
+    ]
+
+
+def bookable_projects(person: Person, department_id: int) -> QuerySet[Project]:
+    """The projects `person` may book a slot for: led or co-led, submitted, not closed."""
+    co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
+    return (
+        Project.objects.filter(Q(lead=person) | Q(pk__in=co_led))
+        .filter(department_id=department_id, submitted_at__isnull=False)
+        .exclude(stage=Project.Stage.CLOSED)
+        .order_by("title", "pk")
+    )
+
+
+def project_team(project: Project) -> QuerySet[Person]:
+    """Who may present a project: its lead, co-leads and current members."""
+    co_leads = Project.co_leads.through.objects.filter(project=project).values("person_id")
+    members = project.memberships.filter(left_on__isnull=True).values("person_id")
+    return Person.objects.filter(
+        Q(pk=project.lead_id) | Q(pk__in=co_leads) | Q(pk__in=members)
+    ).order_by("display_name", "pk")
+
+
+def next_session_with_room(project: Project) -> ShowcaseSession | None:
+    """The soonest upcoming session of the project's department with a free slot for it."""
+    return (
+        ShowcaseSession.objects.filter(
+            department_id=project.department_id, starts_at__gt=timezone.now()
+        )
+        .exclude(slots__project=project)
+        .annotate(booked_count=Count("slots"))
+        .filter(booked_count__lt=F("slot_count"))
+        .order_by("starts_at", "pk")
+        .first()
+    )
+
+
+def project_slots(project: Project) -> QuerySet[ShowcaseSlot]:
+    """A project's slots, latest session first, with the session and `presenter_names`,
+    in one query."""
+    return (
+        ShowcaseSlot.objects.filter(project=project)
+        .select_related("session")
+        .annotate(
+            presenter_names=ArrayAgg(
+                "presenters__display_name",
+                filter=Q(presenters__isnull=False),
+                order_by="presenters__display_name",
+                default=[],
+            )
+        )
+        .order_by("-session__starts_at", "-pk")
+    )
+
+
+# Writes.
+
+
+def session_create(*, form, person: Person) -> ShowcaseSession:
+    """A new session in the person's department, from a valid ShowcaseSessionForm."""
+    session = form.save(commit=False)
+    session.department = person.department
+    session.created_by = person
+    session.save()
+    return session
+
+
+@transaction.atomic
+def session_update(*, form) -> ShowcaseSession:
+    """Save a valid ShowcaseSessionForm's changes to an existing session.
+
+    The session is locked first, so a booking made while the form was open is counted
+    before the session may shrink.
+    """
+    session = form.instance
+    ShowcaseSession.objects.select_for_update().filter(pk=session.pk).first()
+    last_booked = session.slots.aggregate(last=Max("position"))["last"]
+    if last_booked and session.slot_count < last_booked:
+        raise ShowcaseError(shrink_refused(last_booked), field="slot_count")
+    changed = [name for name in form.changed_data if name not in ("date", "start_time")]
+    if {"date", "start_time"} & set(form.changed_data):
+        changed.append("starts_at")
+    if changed:
+        session.save(update_fields=changed)
+    return session
+
+
+@transaction.atomic
+def slot_book(
+    *,
+    session_id: int,
+    project: Project,
+    presenters: list[Person],
+    booked_by: Person,
+    position: int | None = None,
+) -> ShowcaseSlot:
+    """Book a slot in a session for a project: the given position, or the first free one."""
+    session = ShowcaseSession.objects.select_for_update().get(pk=session_id)
+    if session.starts_at <= timezone.now():
+        raise ShowcaseError(STARTED)
+    project = Project.objects.prefetch_related("co_leads").get(pk=project.pk)  # as it is now
+    if project.department_id != session.department_id:
+        raise ShowcaseError("This session is for another department's projects")
+    if project.is_draft or project.stage == Project.Stage.CLOSED:
+        raise ShowcaseError("Only a submitted project that is not closed can book a slot")
+    if not project.is_team_member(booked_by):
+        raise ShowcaseError("Only the project's lead or a co-lead can book a slot for it")
+    team = set(project_team(project).values_list("pk", flat=True))
+    if not presenters:
+        raise ShowcaseError("Choose at least one presenter", field="presenters")
+    if any(presenter.pk not in team for presenter in presenters):
+        raise ShowcaseError("Presenters must be on the project's team", field="presenters")
+    taken = dict(session.slots.values_list("position", "project_id"))
+    if project.pk in taken.values():
+        raise ShowcaseError(PROJECT_TWICE)
+    free = [n for n in range(1, session.slot_count + 1) if n not in taken]
+    if not free:
+        raise ShowcaseError(FULL)
+    if position is None:
+        position = free[0]
+    elif not 1 <= position <= session.slot_count:
+        raise ShowcaseError(f"This session has no slot {position}", field="position")
+    elif position in taken:
+        raise ShowcaseError(position_taken(position), field="position")
+    try:
+        with transaction.atomic():
+            slot = ShowcaseSlot.objects.create(
+                session=session, position=position, project=project, booked_by=booked_by
+            )
+    except IntegrityError as error:
+        # Only reachable if something wrote slots without taking the session lock (the admin).
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+        if constraint == "showcase_project_once_per_session":
+            raise ShowcaseError(PROJECT_TWICE) from error
+        raise ShowcaseError(position_taken(position), field="position") from error
+    slot.presenters.set(presenters)
+    return slot
+
+
+@transaction.atomic
+def slot_confirm(*, slot_id: int, champion: Person | None) -> ShowcaseSlot:
+    slot = ShowcaseSlot.objects.select_for_update().filter(pk=slot_id).first()
+    if slot is None:
+        raise ShowcaseError(CANCELLED)
+    if slot.status == ShowcaseSlot.Status.CONFIRMED:
+        raise ShowcaseError("This slot is already confirmed")
+    slot.status = ShowcaseSlot.Status.CONFIRMED
+    slot.confirmed_by = champion
+    slot.confirmed_at = timezone.now()
+    slot.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    return slot
+
+
+@transaction.atomic
+def slot_cancel(*, slot_id: int) -> None:
+    """Free a slot before its session starts; the slot's history keeps the booking."""
+    session_id = ShowcaseSlot.objects.filter(pk=slot_id).values_list("session_id", flat=True)
+    # The session first, as bookings lock it, then the slot, which may have gone meanwhile.
+    session = ShowcaseSession.objects.select_for_update().filter(pk__in=session_id).first()
+    slot = ShowcaseSlot.objects.select_for_update().filter(pk=slot_id).first()
+    if session is None or slot is None:
+        raise ShowcaseError(CANCELLED)
+    if session.starts_at <= timezone.now():
+        raise ShowcaseError(
+            "This session has already started, so the booking stays on record. "
+            "Ask an admin if it needs correcting"
+        )
+    slot.delete()
+
+
+# The calendar feed and its secret links.
+
+
+def calendar_link_renew(*, person: Person) -> str:
+    """A new secret calendar link for `person`; any older link stops working."""
+    token, digest = new_token()
+    CalendarFeed.objects.update_or_create(
+        person=person, defaults={"token_digest": digest, "created_at": timezone.now()}
+    )
+    return token
+
+
+def calendar_link_stop(*, person: Person) -> bool:
+    deleted, _ = CalendarFeed.objects.filter(person=person).delete()
+    return bool(deleted)
+
+
+def person_for_calendar_key(key: str) -> Person | None:
+    """The owner of a calendar link, if the link is current and its owner may still sign in."""
+    feed = (
+        CalendarFeed.objects.select_related("person__user", "person__department")
+        .filter(token_digest=token_digest(key), person__user__is_active=True)
+        .first()
+    )
+    return feed.person if feed else None
+
+
+def sessions_for_calendar(department_id: int) -> QuerySet[ShowcaseSession]:
+    """Sessions for the feed, each annotated with how often it and its slots have changed.
+
+    The counts and dates come from the history tables, so a cancelled booking (a deleted
+    slot) still moves the session's SEQUENCE and LAST-MODIFIED on.
+    """
+    session_history = (
+        ShowcaseSession.history.model.objects.filter(id=OuterRef("pk"))
+        .order_by()
+        .values("id")
+        .annotate(changes=Count("history_id"), last=Max("history_date"))
+    )
+    slot_history = (
+        ShowcaseSlot.history.model.objects.filter(session_id=OuterRef("pk"))
+        .order_by()
+        .values("session_id")
+        .annotate(changes=Count("history_id"), last=Max("history_date"))
+    )
+    return (
+        ShowcaseSession.objects.filter(
+            department_id=department_id, starts_at__gte=timezone.now() - FEED_HISTORY
+        )
+        .annotate(
+            session_changes=Coalesce(Subquery(session_history.values("changes")), 0),
+            slot_changes=Coalesce(Subquery(slot_history.values("changes")), 0),
+            session_changed_at=Subquery(session_history.values("last")),
+            slots_changed_at=Subquery(slot_history.values("last")),
+        )
+        .prefetch_related(Prefetch("slots", slots_with_details(), to_attr="booked_slots"))
+        .order_by("starts_at", "pk")
+    )
+
+
+def calendar_bytes(department: Department, sessions) -> bytes:
+    """An RFC 5545 calendar of `sessions` (from sessions_for_calendar), all times in UTC."""
+    base_url = settings.QIREGISTER_BASE_URL
+    host = urlsplit(base_url).hostname or "qiregister"
+    now = timezone.now()
+    calendar = Calendar()
+    calendar.add("prodid", "-//QI Register//Showcase slots//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", f"QI showcases – {department.name}")
+    # How often Outlook and others should fetch the feed again.
+    calendar.add("refresh-interval", dt.timedelta(hours=4), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT4H")
+    for session in sessions:
+        changed = [t for t in (session.session_changed_at, session.slots_changed_at) if t]
+        last_modified = max(changed) if changed else now
+        event = Event()
+        event.add("uid", f"showcase-{session.pk}@{host}")
+        event.add("dtstamp", last_modified.astimezone(dt.UTC))
+        event.add("last-modified", last_modified.astimezone(dt.UTC))
+        event.add("sequence", max(session.session_changes + session.slot_changes - 1, 0))
+        event.add("dtstart", session.starts_at.astimezone(dt.UTC))
+        event.add("dtend", session.ends_at.astimezone(dt.UTC))
+        event.add("summary", f"{session.title}: QI showcase")
+        event.add("location", session.place)
+        event.add("description", session_description(session, base_url))
+        event.add("url", base_url + session.get_absolute_url())
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def session_description(session: ShowcaseSession, base_url: str) -> str:
+    """The plain-text agenda of a session: one line per slot, free ones too."""
+    lines = [f"{session.slot_minutes}-minute QI presentations."]
+    for row in session_agenda(session):
+        starts = timezone.localtime(row.starts_at).strftime("%H:%M")
+        if row.slot is None:
+            lines.append(f"{starts} Free slot")
+        elif row.slot.project.is_draft:
+            lines.append(f"{starts} Reserved")
+        else:
+            presenters = ", ".join(p.display_name for p in row.slot.presenters.all())
+            unconfirmed = row.slot.status != ShowcaseSlot.Status.CONFIRMED
+            lines.append(
+                f"{starts} {row.slot.project}{' (to be confirmed)' if unconfirmed else ''}. "
+                f"Presenting: {presenters}"
+            )
+    if session.notes:
+        lines += ["", session.notes]
+    lines += ["", base_url + session.get_absolute_url()]
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""The Showcase section of a project page: `{% project_showcases project user %}`."""
+
+from __future__ import annotations
+
+from django import template
+
+from projects.models import Project
+from recognition.services import showcase as services
+
+register = template.Library()
+
+
+@register.inclusion_tag("recognition/showcase/_project_showcases.html")
+def project_showcases(project: Project, user) -> dict:
+    """The project's slots, and a link to book one for its leads.
+
+    Shown to the project's department (and admins), who can see its sessions. Costs one
+    query, and one more for a lead (the next session with room); `project.co_leads` is
+    expected to be prefetched, as the project page does.
+    """
+    person = getattr(user, "person", None)
+    in_department = user.is_staff or (
+        person is not None and person.department_id == project.department_id
+    )
+    if project.is_draft or not in_department:
+        return {"shown": False}
+    can_book = project.stage != Project.Stage.CLOSED and project.is_team_member(person)
+    return {
+        "shown": True,
+        "project": project,
+        "slots": list(services.project_slots(project)),
+        "can_book": can_book,
+        "next_session": services.next_session_with_room(project) if can_book else None,
+    }
