@@ -1,0 +1,27 @@
+"""Who may do what in recognition: one place for the rules the feature modules share."""
+
+from __future__ import annotations
+
+from people.models import Person
+
+
+def person_of(user) -> Person | None:
+    return getattr(user, "person", None)
+
+
+def is_champion_or_admin(user, department_id: int | None = None) -> bool:
+    """Admins anywhere; QI champions (of any area) in their own department, or in
+    `department_id` when it is given."""
+    if user.is_staff:
+        return True
+    person = person_of(user)
+    if person is None or not person.is_champion:
+        return False
+    return department_id is None or person.department_id == department_id
+
+
+def parse_id(value: str | None) -> int | None:
+    """A positive database id from a query string, or None: never a 500 on '²' or '-1'."""
+    if value and value.isascii() and value.isdecimal():
+        return int(value)
+    return None
