@@ -6,9 +6,10 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import Truncator
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
@@ -464,6 +465,9 @@ class ExportLog(models.Model):
 
     @classmethod
     def record(cls, user, kind: str, description: str, subjects) -> ExportLog:
-        log = cls.objects.create(user=user, kind=kind, description=description)
-        log.subjects.set(subjects)
+        """Log an export; whose data it held is in `subjects`, so the description stays short."""
+        description = Truncator(description).chars(cls._meta.get_field("description").max_length)
+        with transaction.atomic():
+            log = cls.objects.create(user=user, kind=kind, description=description)
+            log.subjects.set(subjects)
         return log

@@ -19,7 +19,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from people.models import Completion, QIConversation
 from projects.models import Membership, Project, Task
@@ -31,21 +30,6 @@ SORTS = {
     # Longest since a conversation first, and nobody-ever-asked first of all.
     "conversation": [F("last_conversation").asc(nulls_first=True), "display_name"],
 }
-
-
-def period_from(request_get) -> tuple[dt.date, dt.date]:
-    """The period asked for in the URL (from, to), default the last twelve months."""
-    today = timezone.localdate()
-
-    def parse(name, default):
-        try:
-            return dt.date.fromisoformat(request_get.get(name, ""))
-        except ValueError:
-            return default
-
-    start = parse("from", today - dt.timedelta(days=365))
-    end = parse("to", today)
-    return (start, end) if start <= end else (end, start)
 
 
 def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:

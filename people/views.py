@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from people import services
 from people.access import person_or_403
 from people.filters import PersonFilter
-from people.forms import CapacityForm, QIConversationForm
+from people.forms import CapacityForm, PeriodForm, QIConversationForm
 from people.models import ClinicalArea, Course, Person, TrainingSession
-from people.team import SORTS, period_from, took_part, with_engagement
+from people.team import SORTS, took_part, with_engagement
 from projects.exports import neutralise
 from projects.models import Interest, Membership, Project, Task
 from projects.services import save_changed_fields
@@ -233,7 +233,8 @@ def team(request: HttpRequest) -> HttpResponse:
         people = Person.objects.filter(line_manager=viewer)
     else:
         raise PermissionDenied("My team is for line managers and admins")
-    start, end = period_from(request.GET)
+    period_form = PeriodForm(request.GET)
+    start, end = period_form.period
     sort = request.GET.get("sort", "name")
     rows = with_engagement(people, start, end).order_by(*SORTS.get(sort, SORTS["name"]))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -244,6 +245,7 @@ def team(request: HttpRequest) -> HttpResponse:
         "people/team.html",
         {
             "page": page,
+            "form": period_form,
             "start": start,
             "end": end,
             "sort": sort,
@@ -258,7 +260,8 @@ def team(request: HttpRequest) -> HttpResponse:
 def engagement(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied("The engagement report is for the department's QI lead (admins)")
-    start, end = period_from(request.GET)
+    period_form = PeriodForm(request.GET)
+    start, end = period_form.period
     people = with_engagement(Person.objects.all(), start, end)
     taking_part = took_part(people)
     by_role = {
@@ -288,12 +291,13 @@ def engagement(request: HttpRequest) -> HttpResponse:
         if Course.objects.induction().exists()
         else Person.objects.none()  # no induction course set up: nobody is behind on it
     )
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and period_form.is_valid():
         return _engagement_csv(start, end, roles, by_area, not_inducted)
     return render(
         request,
         "people/engagement.html",
         {
+            "form": period_form,
             "start": start,
             "end": end,
             "roles": roles,

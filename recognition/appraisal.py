@@ -14,27 +14,25 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from people.forms import PeriodForm
 from people.models import ExportLog, Person
-from people.team import period_from
 from projects.exports import neutralise
+from recognition.access import parse_id, person_of
 from recognition.contributions import SECTIONS, contributions_for
 from recognition.forms.appraisal import AppraisalNoteForm
 from recognition.models import AppraisalNote
 from recognition.pdf import pdf_response
 
 
-def _viewer(request: HttpRequest) -> Person | None:
-    return getattr(request.user, "person", None)
-
-
 def visible_notes(user, person: Person):
     """The appraisal notes about `person` that `user` may read."""
-    viewer = getattr(user, "person", None)
+    viewer = person_of(user)
     notes = AppraisalNote.objects.filter(person=person).select_related("manager")
     if user.is_staff or viewer == person:
         return notes
@@ -43,9 +41,10 @@ def visible_notes(user, person: Person):
     return AppraisalNote.objects.none()
 
 
+@never_cache
 def appraisal_notes(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("line_manager"), pk=pk)
-    viewer = _viewer(request)
+    viewer = person_of(request.user)
     is_manager = viewer is not None and viewer.is_manager_of(person)
     if not (request.user.is_staff or is_manager or viewer == person):
         raise PermissionDenied(
@@ -76,7 +75,7 @@ def appraisal_notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _own_note(request: HttpRequest, pk: int) -> AppraisalNote:
     note = get_object_or_404(AppraisalNote.objects.select_related("person"), pk=pk)
-    viewer = _viewer(request)
+    viewer = person_of(request.user)
     if not visible_notes(request.user, note.person).filter(pk=note.pk).exists():
         raise Http404("No such appraisal note")
     if viewer is None or note.manager_id != viewer.pk or not viewer.is_manager_of(note.person):
@@ -84,6 +83,7 @@ def _own_note(request: HttpRequest, pk: int) -> AppraisalNote:
     return note
 
 
+@never_cache
 def appraisal_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = _own_note(request, pk)
     form = AppraisalNoteForm(request.POST if request.method == "POST" else None, instance=note)
@@ -109,9 +109,9 @@ def appraisal_note_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _summary_people(request: HttpRequest):
     """Whose summary: the manager's reports, or one of them (`?person=`); admins any one person."""
-    viewer = _viewer(request)
+    viewer = person_of(request.user)
     chosen = request.GET.get("person", "")
-    if chosen and not chosen.isdigit():
+    if chosen and parse_id(chosen) is None:
         raise Http404("No such person")
     if request.user.is_staff and chosen:
         people = Person.objects.filter(pk=chosen)
@@ -135,7 +135,7 @@ def _summaries(request: HttpRequest, people, start, end):
         .select_related("manager")
     )
     if not request.user.is_staff:
-        notes = notes.filter(manager=_viewer(request))
+        notes = notes.filter(manager=person_of(request.user))
     notes_by_person: dict[int, list[AppraisalNote]] = {}
     for note in notes:
         notes_by_person.setdefault(note.person_id, []).append(note)
@@ -150,11 +150,11 @@ def _summaries(request: HttpRequest, people, start, end):
 
 
 def _log(request: HttpRequest, kind: str, start, end, people) -> None:
+    whom = people[0].display_name if len(people) == 1 else f"{len(people)} people"
     ExportLog.record(
         request.user,
         kind,
-        f"Appraisal summary {start:%d %b %Y} to {end:%d %b %Y} for "
-        + ", ".join(person.display_name for person in people),
+        f"Appraisal summary {start:%d %b %Y} to {end:%d %b %Y} for {whom}",
         people,
     )
 
@@ -171,9 +171,21 @@ CSV_HEADERS = [
 ]
 
 
+def _period_or_redirect(request: HttpRequest):
+    """The period asked for, or a redirect to My team, which shows what is wrong with it."""
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return None, redirect(f"{reverse('people:team')}?{request.GET.urlencode()}")
+    return form.period, None
+
+
+@never_cache
 def appraisal_summary_csv(request: HttpRequest) -> HttpResponse:
     people = _summary_people(request)
-    start, end = period_from(request.GET)
+    period, invalid = _period_or_redirect(request)
+    if invalid:
+        return invalid
+    start, end = period
     summaries = _summaries(request, people, start, end)
     _log(request, "appraisal_summary_csv", start, end, people)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -205,9 +217,13 @@ def appraisal_summary_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache
 def appraisal_summary_pdf(request: HttpRequest) -> HttpResponse:
     people = _summary_people(request)
-    start, end = period_from(request.GET)
+    period, invalid = _period_or_redirect(request)
+    if invalid:
+        return invalid
+    start, end = period
     summaries = _summaries(request, people, start, end)
     _log(request, "appraisal_summary_pdf", start, end, people)
     name = people[0].display_name if len(people) == 1 else "team"
@@ -218,7 +234,7 @@ def appraisal_summary_pdf(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "generated_at": timezone.now(),
-            "generated_by": _viewer(request) or request.user,
+            "generated_by": person_of(request.user) or request.user,
         },
         f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf",
     )

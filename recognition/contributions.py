@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from people.models import Completion, MentoringPair, Person
@@ -74,8 +74,8 @@ class PersonContributions:
 
 
 def _in_period(day: dt.date, start: dt.date, end: dt.date) -> dt.date:
-    """The date to show for something that began before the period: the period's start."""
-    return max(day, start) if day <= end else day
+    """The date to show for something under way in the period: never outside it."""
+    return min(max(day, start), end)
 
 
 def contributions_for(
@@ -144,14 +144,18 @@ def contributions_for(
             )
         )
 
+    # Only sessions that have started: a booked slot is a plan, not yet a presentation.
     presented = ShowcaseSlot.presenters.through.objects.filter(
         person_id__in=ids,
         showcaseslot__session__starts_at__date__gte=start,
         showcaseslot__session__starts_at__date__lte=end,
+        showcaseslot__session__starts_at__lte=timezone.now(),
     ).select_related("showcaseslot__session", "showcaseslot__project")
     for row in presented:
         slot = row.showcaseslot
-        booked = "" if slot.status == ShowcaseSlot.Status.CONFIRMED else " (booked)"
+        booked = (
+            "" if slot.status == ShowcaseSlot.Status.CONFIRMED else " (not confirmed by a champion)"
+        )
         found[row.person_id].append(
             Contribution(
                 ContributionKind.SHOWCASE,
@@ -166,12 +170,40 @@ def contributions_for(
         submitted_at__date__gte=start, submitted_at__date__lte=end
     )
     for nomination in nominated.filter(person__in=ids).select_related("award"):
-        found[nomination.person_id].append(_nomination(nomination, nomination.person_id))
+        found[nomination.person_id].append(_nomination(nomination))
     team_rows = Nomination.team_members.through.objects.filter(
         person_id__in=ids, nomination__in=nominated
     ).select_related("nomination__award")
     for row in team_rows:
-        found[row.person_id].append(_nomination(row.nomination, row.person_id))
+        found[row.person_id].append(_nomination(row.nomination))
+    # A project's nomination recognises its team: lead, co-leads and current members.
+    project_nominations = (
+        nominated.filter(nominee_kind=Nomination.NomineeKind.PROJECT)
+        .filter(
+            Q(project__lead__in=ids)
+            | Q(project__co_leads__in=ids)
+            | Q(project__memberships__person__in=ids, project__memberships__left_on__isnull=True)
+        )
+        .distinct()
+        .select_related("award", "project")
+        .prefetch_related(
+            "project__co_leads",
+            Prefetch(
+                "project__memberships",
+                queryset=Membership.objects.filter(left_on__isnull=True),
+                to_attr="current_memberships",
+            ),
+        )
+    )
+    for nomination in project_nominations:
+        project = nomination.project
+        team = {
+            project.lead_id,
+            *(person.pk for person in project.co_leads.all()),
+            *(membership.person_id for membership in project.current_memberships),
+        }
+        for person_id in team & set(ids):
+            found[person_id].append(_nomination(nomination))
 
     completions = Completion.objects.filter(
         person__in=ids, completed_on__gte=start, completed_on__lte=end
@@ -255,15 +287,21 @@ def contributions_for(
     return result
 
 
-def _nomination(nomination: Nomination, person_id: int) -> Contribution:
+def _nomination(nomination: Nomination) -> Contribution:
     award = nomination.award
-    who = f" (team: {nomination.team_name})" if nomination.team_name else ""
+    if nomination.nominee_kind == Nomination.NomineeKind.TEAM:
+        who = f" (team: {nomination.team_name})"
+    elif nomination.nominee_kind == Nomination.NomineeKind.PROJECT:
+        who = f" (project {nomination.project})"
+    else:
+        who = ""
     return Contribution(
         ContributionKind.NOMINATION,
         timezone.localdate(nomination.submitted_at),
         f"Nominated for {award.name}, {award.get_level_display().lower()} level, "
         f"{award.awarding_body}{who}: {nomination.get_status_display().lower()}",
         role="Nominee",
+        project=nomination.project,
     )
 
 
@@ -278,13 +316,17 @@ class ProjectPart:
     last: dt.date | None = None
 
 
+# Reviewing a proposal or being nominated with a project is not taking part in it.
+NOT_TAKING_PART = (ContributionKind.REVIEW, ContributionKind.NOMINATION)
+
+
 def projects_taken_part(person: Person) -> list[ProjectPart]:
     """Every submitted project the person took part in, with their roles: for certificates."""
     everything = contributions_for([person], dt.date.min, timezone.localdate())[person.pk]
     parts: dict[int, ProjectPart] = {}
     for contribution in everything.contributions:
         project = contribution.project
-        if project is None or project.reference is None:
+        if project is None or project.reference is None or contribution.kind in NOT_TAKING_PART:
             continue
         part = parts.setdefault(project.pk, ProjectPart(project))
         if contribution.role and contribution.role not in part.roles:

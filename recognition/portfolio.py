@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
 
 from people.access import person_or_403
+from people.forms import PeriodForm
 from people.models import ExportLog
-from people.team import period_from
 from projects.exports import neutralise
 from recognition.contributions import contributions_for, projects_taken_part
 from recognition.models import PortfolioDomain
@@ -21,18 +22,26 @@ from recognition.pdf import pdf_response
 
 def _portfolio(request: HttpRequest):
     person = person_or_403(request.user)
-    start, end = period_from(request.GET)
+    form = PeriodForm(request.GET)
+    start, end = form.period
     found = contributions_for([person], start, end)[person.pk]
     domains = list(PortfolioDomain.objects.filter(department=person.department_id))
-    return person, start, end, found, domains
+    return form, person, start, end, found, domains
 
 
+def _back_to_the_portfolio(request: HttpRequest) -> HttpResponse:
+    """A download asked for a period that is not valid: the page says what is wrong."""
+    return redirect(f"{reverse('recognition:portfolio')}?{request.GET.urlencode()}")
+
+
+@never_cache
 def portfolio(request: HttpRequest) -> HttpResponse:
-    person, start, end, found, domains = _portfolio(request)
+    form, person, start, end, found, domains = _portfolio(request)
     return render(
         request,
         "recognition/portfolio/portfolio.html",
         {
+            "form": form,
             "person": person,
             "start": start,
             "end": end,
@@ -45,8 +54,11 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 def portfolio_csv(request: HttpRequest) -> HttpResponse:
-    person, start, end, found, _domains = _portfolio(request)
+    form, person, start, end, found, _domains = _portfolio(request)
+    if not form.is_valid():
+        return _back_to_the_portfolio(request)
     ExportLog.record(
         request.user, "portfolio_csv", f"QI portfolio {start} to {end} of {person}", [person]
     )
@@ -72,8 +84,11 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache
 def portfolio_pdf(request: HttpRequest) -> HttpResponse:
-    person, start, end, found, domains = _portfolio(request)
+    form, person, start, end, found, domains = _portfolio(request)
+    if not form.is_valid():
+        return _back_to_the_portfolio(request)
     ExportLog.record(
         request.user, "portfolio_pdf", f"QI portfolio {start} to {end} of {person}", [person]
     )
@@ -91,6 +106,7 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 def certificate(request: HttpRequest, project_pk: int) -> HttpResponse:
     """A certificate of contribution to one project, for interviews and portfolios."""
     person = person_or_403(request.user)

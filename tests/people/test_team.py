@@ -162,3 +162,22 @@ def test_engagement_report_for_admins_with_csv(
     assert csv["Content-Disposition"].startswith("attachment")
     assert "Job role,Pharmacy technician" in body
     assert "No QI induction,Sam Taylor" in body
+
+
+@pytest.mark.parametrize(("persona", "url"), [("manager", TEAM), ("admin", "/engagement/")])
+def test_a_bad_period_is_shown_at_the_field_and_the_default_used(
+    db, request, client_for, staff, persona, url
+):
+    response = client_for(request.getfixturevalue(persona)).get(
+        url, {"from": "2026-02-30", "to": "2026-01-01", "format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/html")  # no CSV for a bad period
+    assert "There is a problem" in response.text
+    assert "From must be a real date, for example 31/1/2026" in response.text
+    assert 'value="2026-02-30"' in response.text
+    assert response.context["start"] == timezone.localdate() - dt.timedelta(days=365)
+
+
+def test_a_reversed_period_is_refused_not_swapped(client_for, manager, staff):
+    response = client_for(manager).get(TEAM, {"from": "2026-06-01", "to": "2026-01-01"})
+    assert "The end of the period must be on or after its start" in response.text

@@ -1,10 +1,12 @@
 """Appraisal notes and the manager's appraisal summary: private, complete, logged."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from people.models import ExportLog
@@ -154,7 +156,7 @@ def test_manager_exports_one_reports_summary_pdf(client_for, manager, staff, qi_
     PersonFactory(department=staff.department, line_manager=manager, display_name="Robin Quiet")
     response = client_for(manager).get(
         reverse("recognition:appraisal_summary_pdf"),
-        {"person": staff.pk, "from": "2025-12-01", "to": "2026-11-30"},
+        {"person": staff.pk, "from": str(timezone.localdate() - dt.timedelta(days=60))},
     )
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -194,7 +196,10 @@ def test_manager_sees_only_the_notes_they_wrote(client_for, manager, staff, admi
 
 
 @pytest.mark.parametrize("name", ["appraisal_summary_csv", "appraisal_summary_pdf"])
-@pytest.mark.parametrize(("persona", "status"), [("staff", 403), ("champion", 403)])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("staff", 403), ("champion", 403), ("outsider", 403), ("manager", 200), ("admin", 200)],
+)
 def test_summary_is_for_managers_and_admins_only(
     db, request, client_for, staff, name, persona, status
 ):
@@ -202,7 +207,51 @@ def test_summary_is_for_managers_and_admins_only(
         reverse(f"recognition:{name}"), {"person": staff.pk}
     )
     assert response.status_code == status
+    assert ExportLog.objects.exists() == (status == 200)
+    if status == 200:
+        assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", ["appraisal_summary_csv", "appraisal_summary_pdf"])
+def test_summary_sends_anonymous_users_to_login(client, staff, name):
+    response = client.get(reverse(f"recognition:{name}"), {"person": staff.pk})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("person", ["²", "-1", "abc"])
+def test_summary_refuses_a_malformed_person(client_for, manager, staff, person):
+    response = client_for(manager).get(
+        reverse("recognition:appraisal_summary_csv"), {"person": person}
+    )
+    assert response.status_code == 404
+
+
+def test_summary_with_a_bad_period_goes_back_to_my_team_with_the_error(client_for, manager, staff):
+    client = client_for(manager)
+    response = client.get(
+        reverse("recognition:appraisal_summary_pdf"), {"from": "2026-02-30", "to": "2026-01-01"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("people:team"))
+    page = client.get(response["Location"])
+    assert "There is a problem" in page.text
+    assert "From must be a real date" in page.text
     assert not ExportLog.objects.exists()
+
+
+def test_summary_of_a_large_team_is_logged_in_full(client_for, manager, staff):
+    for n in range(25):
+        PersonFactory(
+            department=staff.department,
+            line_manager=manager,
+            display_name=f"Alexandra Fitzgerald-Smith {n:02}",
+        )
+    response = client_for(manager).get(reverse("recognition:appraisal_summary_csv"))
+    assert response.status_code == 200
+    log = ExportLog.objects.get()
+    assert log.description.endswith("for 26 people")
+    assert log.subjects.count() == 26
 
 
 def test_a_manager_cannot_export_someone_elses_report(client_for, manager, staff, champion):
@@ -213,19 +262,51 @@ def test_a_manager_cannot_export_someone_elses_report(client_for, manager, staff
     assert not ExportLog.objects.exists()
 
 
+# Session, user, person, is-a-manager, the reports; one query per kind of contribution (led
+# and its co-leads, roles, tasks, showcases, person, team and project nominations and the
+# project nominations' co-leads and members, training, mentoring pairs and projects, reviews,
+# domains); the notes; the export log (row, subjects check, subjects insert).
+SUMMARY_QUERIES = 24
+
+
+@pytest.mark.parametrize("name", ["appraisal_summary_csv", "appraisal_summary_pdf"])
 def test_summary_queries_do_not_grow_with_the_team(
-    client_for, manager, staff, qi_year, django_assert_max_num_queries
+    client_for, manager, staff, qi_year, name, django_assert_max_num_queries
 ):
     client = client_for(manager)
-    url = reverse("recognition:appraisal_summary_csv")
-    with django_assert_max_num_queries(21):
-        assert len(csv_rows(client.get(url))) == 1
+    url = reverse(f"recognition:{name}")
+    with django_assert_max_num_queries(SUMMARY_QUERIES):
+        assert client.get(url).status_code == 200
     for _n in range(15):
         report = PersonFactory(department=staff.department, line_manager=manager)
-        TaskFactory(project=qi_year["other"], status="done", claimed_by=report, actual_hours=1)
+        TaskFactory(
+            project=qi_year["other"],
+            status="done",
+            claimed_by=report,
+            completed_at=timezone.now(),
+            actual_hours=1,
+        )
         AppraisalNoteFactory(person=report, manager=manager)
-    with django_assert_max_num_queries(21):
-        assert len(csv_rows(client.get(url))) == 16
+    with django_assert_max_num_queries(SUMMARY_QUERIES):
+        response = client.get(url)
+    if name.endswith("csv"):
+        assert len(csv_rows(response)) == 16
+    else:
+        assert pdf_text(response).count("Appraisal notes") == 16
+
+
+def test_appraisal_notes_page_queries_do_not_grow(
+    client_for, manager, staff, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    url = reverse("recognition:appraisal_notes", args=[staff.pk])
+    AppraisalNoteFactory(person=staff, manager=manager)
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    for _n in range(20):
+        AppraisalNoteFactory(person=staff, manager=manager)
+    with django_assert_max_num_queries(8):
+        assert client.get(url).text.count("nhsuk-card__heading") == 21
 
 
 def test_team_page_offers_the_exports(client_for, manager, staff):

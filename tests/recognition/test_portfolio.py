@@ -1,14 +1,31 @@
 """My QI portfolio and certificates of contribution."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from people.models import ExportLog
-from tests.factories import ProjectFactory, TaskFactory, UserFactory
+from projects.models import Membership, ReviewDecision
+from tests.factories import (
+    AwardFactory,
+    NominationFactory,
+    PersonFactory,
+    ProjectFactory,
+    ShowcaseSessionFactory,
+    ShowcaseSlotFactory,
+    TaskFactory,
+    UserFactory,
+)
+
+
+def csv_rows(response) -> list[dict]:
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
 def pdf_text(response) -> str:
@@ -107,3 +124,76 @@ def test_portfolio_queries_do_not_grow_with_history(
     with django_assert_max_num_queries(45):
         response = client.get(reverse("recognition:portfolio"))
     assert response.text.count("Certificate for QI-") == 12
+
+
+def test_a_showcase_still_to_come_is_not_yet_presented(client_for, staff, project, pharmacy):
+    session = ShowcaseSessionFactory(
+        department=pharmacy,
+        title="Winter clinical update",
+        starts_at=timezone.now() + dt.timedelta(hours=3),
+    )
+    ShowcaseSlotFactory(session=session, position=1, project=project, presenters=[staff])
+    rows = csv_rows(
+        client_for(staff).get(
+            reverse("recognition:portfolio_csv"),
+            {"to": str(timezone.localdate() + dt.timedelta(days=1))},
+        )
+    )
+    assert not [row for row in rows if "Winter clinical update" in row["Description"]]
+
+
+def test_a_projects_award_counts_for_its_team(client_for, staff, champion, project):
+    member = PersonFactory(department=staff.department, display_name="Mo Member")
+    Membership.objects.create(project=project, person=member, role_title="Data collector")
+    NominationFactory(
+        award=AwardFactory(name="Patient Safety Award"),
+        nominee_kind="project",
+        person=None,
+        project=project,
+        nominated_by=champion,
+        status="won",
+    )
+    for person in (staff, member):
+        rows = csv_rows(client_for(person).get(reverse("recognition:portfolio_csv")))
+        (award,) = [row for row in rows if row["Contribution"] == "Award nomination"]
+        assert "Patient Safety Award" in award["Description"]
+        assert award["Project"] == project.reference
+    assert not [
+        row
+        for row in csv_rows(client_for(champion).get(reverse("recognition:portfolio_csv")))
+        if row["Contribution"] == "Award nomination"
+    ]
+
+
+def test_reviewing_a_proposal_earns_no_certificate(client_for, champion, project):
+    ReviewDecision.objects.create(
+        project=project,
+        champion=champion,
+        decision="approved",
+        submitted_at=timezone.now() - dt.timedelta(days=2),
+    )
+    client = client_for(champion)
+    rows = csv_rows(client.get(reverse("recognition:portfolio_csv")))
+    assert [row["Contribution"] for row in rows] == ["Review as QI champion"]
+    assert client.get(reverse("recognition:certificate", args=[project.pk])).status_code == 404
+
+
+def test_work_under_way_is_dated_inside_the_period(client_for, staff, project):
+    project.start_date = timezone.localdate() + dt.timedelta(days=60)
+    project.save()
+    (row,) = csv_rows(client_for(staff).get(reverse("recognition:portfolio_csv")))
+    assert row["Date"] == str(timezone.localdate())
+
+
+def test_a_bad_period_is_explained_and_nothing_is_downloaded(client_for, staff):
+    client = client_for(staff)
+    bad = {"from": "2026-06-01", "to": "2026-01-01"}
+    page = client.get(reverse("recognition:portfolio"), bad)
+    assert "There is a problem" in page.text
+    assert "The end of the period must be on or after its start" in page.text
+    assert "nhsuk-input--error" in page.text
+    for name in ("portfolio_csv", "portfolio_pdf"):
+        response = client.get(reverse(f"recognition:{name}"), bad)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("recognition:portfolio"))
+    assert not ExportLog.objects.exists()
