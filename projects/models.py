@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -738,3 +739,231 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id} to {self.recipient} on {self.sent_on}"
+
+
+# Impact and measurement (PDSA cycles, measures and their data, savings).
+
+
+class ProjectImpact(models.Model):
+    """What the project changed beyond money: time, patients and the kind of benefit."""
+
+    class Benefit(models.TextChoices):
+        SAFETY = "safety", "Safety"
+        EFFECTIVENESS = "effectiveness", "Effectiveness"
+        EXPERIENCE = "experience", "Patient experience"
+        ACCESS = "access", "Access"
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="impact")
+    staff_hours_saved_per_month = models.DecimalField(
+        "staff time saved (hours a month)",
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    patients_affected = models.PositiveIntegerField(
+        "number of patients affected", null=True, blank=True
+    )
+    patient_benefits = ArrayField(
+        models.CharField(max_length=13, choices=Benefit.choices),
+        default=list,
+        blank=True,
+        verbose_name="kinds of patient benefit",
+    )
+    patient_benefit_narrative = models.TextField(
+        "patient benefit", max_length=4000, blank=True, help_text="What changed for patients."
+    )
+    updated_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    def __str__(self) -> str:
+        return f"Impact of {self.project}"
+
+
+class Saving(models.Model):
+    """A cost saving the team claims; a champion or admin validates it (possibly for less)."""
+
+    class Kind(models.TextChoices):
+        ONE_OFF = "one_off", "One-off"
+        RECURRING = "recurring", "Recurring, per year"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="savings")
+    description = models.CharField(
+        max_length=200, help_text="For example, switch to biosimilar adalimumab."
+    )
+    amount = models.DecimalField(
+        "amount claimed (£)",
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    kind = models.CharField(max_length=9, choices=Kind.choices, default=Kind.RECURRING)
+    claimed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    validated_amount = models.DecimalField(
+        "amount validated (£)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    validated_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validation_note = models.TextField(max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["claimed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(validated_amount__isnull=True, validated_by__isnull=True)
+                    | Q(validated_amount__isnull=False, validated_by__isnull=False)
+                ),
+                name="saving_validated_with_who",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="saving_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.amount:,.2f} {self.get_kind_display().lower()}: {self.description}"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.validated_by_id is not None
+
+
+class Measure(models.Model):
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", "Outcome"
+        PROCESS = "process", "Process"
+        BALANCING = "balancing", "Balancing"
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", "Higher is better"
+        DECREASE = "decrease", "Lower is better"
+        NEUTRAL = "neutral", "Neither"
+
+    class ChartType(models.TextChoices):
+        SPC = "spc", "SPC chart (XmR)"
+        RUN = "run", "Run chart"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(max_length=150, help_text="For example, omitted critical doses.")
+    definition = models.TextField(
+        "how it is measured",
+        max_length=2000,
+        blank=True,
+        help_text="Numerator, denominator, source.",
+    )
+    kind = models.CharField(max_length=9, choices=Kind.choices)
+    unit = models.CharField(max_length=40, blank=True, help_text="For example, %, minutes, doses.")
+    improvement_direction = models.CharField(
+        max_length=8, choices=Direction.choices, default=Direction.INCREASE
+    )
+    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    chart_type = models.CharField(max_length=3, choices=ChartType.choices, default=ChartType.SPC)
+    baseline_points = models.PositiveSmallIntegerField(
+        "fix the limits after this many points",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(12), MaxValueValidator(500)],
+        help_text="Optional: a baseline of at least 12 points whose limits judge later points.",
+    )
+    rebase_dates = ArrayField(
+        models.DateField(),
+        default=list,
+        blank=True,
+        help_text="Dates where a new phase starts (e.g. after a change was adopted).",
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["project", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="measure_unique_name"),
+            models.CheckConstraint(
+                condition=Q(baseline_points__isnull=True) | Q(baseline_points__gte=12),
+                name="measure_baseline_at_least_12",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DataPoint(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="points")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    annotation = models.CharField(max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "date"], name="data_point_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure}: {self.value} on {self.date}"
+
+
+class PDSACycle(models.Model):
+    """One Plan-Do-Study-Act cycle testing a change idea."""
+
+    class Act(models.TextChoices):
+        ADOPT = "adopt", "Adopt"
+        ADAPT = "adapt", "Adapt"
+        ABANDON = "abandon", "Abandon"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pdsa_cycles")
+    number = models.PositiveSmallIntegerField(help_text="Cycles are shown in this order.")
+    change_idea = models.CharField(max_length=200)
+    prediction = models.TextField("plan: what we predict", max_length=4000, blank=True)
+    plan = models.TextField("plan: who, what, when, where", max_length=4000, blank=True)
+    do = models.TextField("do: what happened", max_length=4000, blank=True)
+    study = models.TextField("study: results against the prediction", max_length=4000, blank=True)
+    act = models.CharField("act: decision", max_length=7, choices=Act.choices, blank=True)
+    act_notes = models.TextField("act: next steps", max_length=4000, blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    measures = models.ManyToManyField(
+        Measure,
+        blank=True,
+        related_name="pdsa_cycles",
+        help_text="The cycle's start is marked on these measures' charts.",
+    )
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords(m2m_fields=[measures])
+
+    class Meta:
+        ordering = ["project", "number"]
+        verbose_name = "PDSA cycle"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="pdsa_number_once"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="pdsa_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"PDSA {self.number}: {self.change_idea}"
