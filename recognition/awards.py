@@ -14,16 +14,20 @@ from django.views.decorators.http import require_POST
 from people.access import person_or_403
 from projects.models import Project
 from projects.services import WorkflowError
+from recognition.access import is_champion_or_admin, parse_id, person_of
 from recognition.forms.awards import (
     AwardForm,
     NominationFilter,
     NominationForm,
     NominationStatusForm,
+    nominable_projects,
 )
 from recognition.models import Award, Nomination
 from recognition.services import awards as services
 
 PAGE_SIZE = 25
+# The catalogue shows this many past awards; the rest are on their own paginated page.
+CLOSED_AWARDS_SHOWN = 10
 Status = Nomination.Status
 
 
@@ -31,29 +35,40 @@ Status = Nomination.Status
 
 
 def award_list(request: HttpRequest) -> HttpResponse:
-    """Awards taking nominations, past ones, and recent wins to celebrate.
+    """Awards taking nominations, the latest past ones, and recent wins to celebrate.
 
     `?project=<id>` (from a project page's "Nominate this project") carries the project through
     to each award's nominate page.
     """
     project = _project_from_query(request)
+    # One row more than shown, to know whether to link to the rest without counting them.
+    closed_awards = list(Award.objects.closed()[: CLOSED_AWARDS_SHOWN + 1])
     context = {
-        "open_awards": services.open_awards(),
-        "closed_awards": services.closed_awards(),
-        "recent_wins": services.recent_wins(user=request.user),
-        "can_manage": services.may_manage_awards(request.user),
+        "open_awards": Award.objects.taking_nominations(),
+        "closed_awards": closed_awards[:CLOSED_AWARDS_SHOWN],
+        "more_closed_awards": len(closed_awards) > CLOSED_AWARDS_SHOWN,
+        "recent_wins": Nomination.objects.visible_to(request.user)
+        .recently_won()
+        .with_nominee()[:6],
+        "can_manage": is_champion_or_admin(request.user),
         "nominee": project,
         "nominee_query": f"?project={project.pk}" if project else "",
     }
     return render(request, "recognition/awards/award_list.html", context)
 
 
+def past_awards(request: HttpRequest) -> HttpResponse:
+    page = Paginator(Award.objects.closed(), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "query_string": "", "can_manage": is_champion_or_admin(request.user)}
+    return render(request, "recognition/awards/past_awards.html", context)
+
+
 def _project_from_query(request: HttpRequest) -> Project | None:
-    value = request.GET.get("project", "")
-    person = getattr(request.user, "person", None)
-    if not value.isdigit() or person is None:
+    project_id = parse_id(request.GET.get("project"))
+    person = person_of(request.user)
+    if project_id is None or person is None:
         return None
-    return services.nominable_projects(request.user, person).filter(pk=value).first()
+    return nominable_projects(request.user, person).filter(pk=project_id).first()
 
 
 def award_create(request: HttpRequest) -> HttpResponse:
@@ -65,7 +80,7 @@ def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _award_form(request: HttpRequest, *, award_pk: int | None) -> HttpResponse:
-    if not services.may_manage_awards(request.user):
+    if not is_champion_or_admin(request.user):
         raise PermissionDenied("Only QI champions and admins add and edit awards")
     award = get_object_or_404(Award, pk=award_pk) if award_pk else None
     form = AwardForm(request.POST if request.method == "POST" else None, instance=award)
@@ -89,6 +104,8 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     if not award.is_open:
         messages.error(request, f"{award.name} is not taking nominations.")
         return redirect("recognition:awards")
+    if "add_member" in request.POST:
+        return _with_member_added(request, award, nomination=None)
     form = NominationForm(
         request.POST if request.method == "POST" else None,
         initial=_initial_nominee(request),
@@ -110,8 +127,19 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _initial_nominee(request: HttpRequest) -> dict:
-    value = request.GET.get("project", "")
-    return {"nominee_kind": "project", "project": int(value)} if value.isdigit() else {}
+    project_id = parse_id(request.GET.get("project"))
+    return {"nominee_kind": "project", "project": project_id} if project_id else {}
+
+
+def _with_member_added(request: HttpRequest, award: Award, *, nomination: Nomination | None):
+    """ "Add to the team": the same page again, unvalidated and unsaved, with the person chosen
+    under "Add someone else to the team" ticked among the members."""
+    form = NominationForm(
+        initial=NominationForm.initial_from_data(request.POST),
+        nominator=person_or_403(request.user),
+        user=request.user,
+    )
+    return _nomination_form(request, form, award, nomination=nomination)
 
 
 def _say_saved(request: HttpRequest, nomination: Nomination, submitted: bool) -> None:
@@ -126,28 +154,38 @@ def _say_saved(request: HttpRequest, nomination: Nomination, submitted: bool) ->
 
 
 def _nomination_form(request, form, award: Award, *, nomination: Nomination | None):
-    context = {
-        "form": form,
-        "award": award,
-        "nomination": nomination,
-        "deadline_passed": services.award_deadline_passed(award),
-    }
+    context = {"form": form, "award": award, "nomination": nomination}
     return render(request, "recognition/awards/nomination_form.html", context)
 
 
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = services.get_nomination_for(request.user, pk)
-    person = getattr(request.user, "person", None)
-    is_draft = nomination.status == Status.DRAFT
-    can_decide = not is_draft and services.may_decide(request.user, nomination)
+    return _nomination_page(request, nomination, status_form=None)
+
+
+def _nomination_page(
+    request: HttpRequest,
+    nomination: Nomination,
+    *,
+    status_form: NominationStatusForm | None,
+) -> HttpResponse:
+    """The nomination, and for a champion or admin without a stake in it, the form to record
+    how it fared: bound, with its errors, when a change was refused."""
+    can_decide = nomination.can_be_decided_by(request.user)
+    if can_decide and status_form is None:
+        status_form = NominationStatusForm(initial={"status": nomination.status})
     context = {
         "nomination": nomination,
         "team_members": nomination.team_members.all(),
-        "can_change": is_draft and person is not None and nomination.nominated_by_id == person.pk,
+        "can_change": nomination.can_be_changed_by(request.user),
         "can_decide": can_decide,
-        "status_choices": NominationStatusForm.base_fields["status"].choices,
-        "deadline_passed": services.award_deadline_passed(nomination.award),
-        "timeline": [] if is_draft else services.status_timeline(nomination),
+        # Named `form` so that base.html's error summary lists its errors.
+        "form": status_form if can_decide else None,
+        "next": _safe_next(request),
+        "stake_in_it": not nomination.is_draft
+        and not can_decide
+        and is_champion_or_admin(request.user, nomination.nominee_department_id),
+        "timeline": [] if nomination.is_draft else nomination.status_timeline(),
     }
     return render(request, "recognition/awards/nomination_detail.html", context)
 
@@ -158,6 +196,8 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if nomination.status != Status.DRAFT:
         messages.error(request, "This nomination has been submitted: it can no longer be changed.")
         return redirect("recognition:nomination", pk=nomination.pk)
+    if "add_member" in request.POST:
+        return _with_member_added(request, nomination.award, nomination=nomination)
     form = NominationForm(
         request.POST if request.method == "POST" else None,
         initial=NominationForm.initial_from(nomination),
@@ -206,7 +246,7 @@ def nomination_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def my_nominations(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
-    nominations = services.with_nominee(Nomination.objects.filter(nominated_by=person))
+    nominations = Nomination.objects.filter(nominated_by=person).with_nominee()
     page = Paginator(nominations.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -221,14 +261,17 @@ def my_nominations(request: HttpRequest) -> HttpResponse:
 
 
 def nomination_list(request: HttpRequest) -> HttpResponse:
-    if not services.may_manage_awards(request.user):
+    if not is_champion_or_admin(request.user):
         raise PermissionDenied("The nominations list is for QI champions and admins")
     person = person_or_403(request.user)
-    nominations = services.with_nominee(
-        Nomination.objects.exclude(status=Status.DRAFT).filter(
-            services.in_department(person.department_id)
-        )
-    ).order_by("-submitted_at", "-pk")
+    nominations = (
+        Nomination.objects.submitted()
+        .in_department(person.department_id)
+        .with_nominee()
+        # Rows the viewer has a stake in get no quick action (the view refuses it anyway).
+        .with_involvement_of(person)
+        .order_by("-submitted_at", "-pk")
+    )
     nomination_filter = NominationFilter(request.GET or None, queryset=nominations)
     page = Paginator(nomination_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -244,25 +287,26 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def nomination_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record how a nomination fared, from its page or the list's quick action. A refusal
+    comes back on the nomination's page, by the field and in the error summary."""
     nomination = services.get_nomination_for(request.user, pk, action="decide")
     person = person_or_403(request.user)
     form = NominationStatusForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"{form.errors['status'][0]}.")
-    else:
+    if form.is_valid():
         try:
             nomination = services.nomination_set_status(
                 nomination_id=nomination.pk, status=form.cleaned_data["status"], changed_by=person
             )
         except WorkflowError as error:
-            messages.error(request, f"{error}.")
+            form.add_error("status", str(error))
         else:
             messages.success(
                 request,
                 f"{nomination.nominee_name} for {nomination.award.name}: "
                 f"{nomination.get_status_display().lower()}.",
             )
-    return redirect(_safe_next(request) or reverse("recognition:nomination", args=[pk]))
+            return redirect(_safe_next(request) or reverse("recognition:nomination", args=[pk]))
+    return _nomination_page(request, nomination, status_form=form)
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -277,6 +321,7 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 urlpatterns = [
     path("awards/", award_list, name="awards"),
+    path("awards/past/", past_awards, name="past_awards"),
     path("awards/new/", award_create, name="award_create"),
     path("awards/<int:pk>/edit/", award_edit, name="award_edit"),
     path("awards/<int:pk>/nominate/", nominate, name="nominate"),

@@ -24,27 +24,24 @@ from people.models import Department, Person
 from projects.access import get_project_for
 from projects.models import Project
 from recognition import pdf
+from recognition.access import is_champion_or_admin
 from recognition.forms.board import DisplayLinkForm, PosterForm
-from recognition.models import DisplayLink, Poster
+from recognition.models import POSTER_CONTENT_TYPES, DisplayLink, Poster
 from recognition.services import board as services
 
 BOARD_PAGE_SIZE = 24
+DISPLAY_LINKS_PAGE_SIZE = 25
 DISPLAY_SECONDS = 20  # how long the display shows each project before the next
 
 
-def _versioned(url: str, poster: Poster) -> str:
-    # The upload time makes a replaced poster a new URL, so browsers may cache each one.
-    return f"{url}?v={int(poster.uploaded_at.timestamp())}"
-
-
-def poster_url(poster: Poster, kind: str = "file") -> str:
-    """The poster's file or thumbnail URL for signed-in users."""
-    name = "recognition:poster_file" if kind == "file" else "recognition:poster_thumbnail"
-    return _versioned(reverse(name, args=[poster.project_id]), poster)
-
-
-def _may_manage_display_links(user, person: Person) -> bool:
-    return user.is_staff or person.is_champion
+def _display_picture(poster: Poster | None) -> str:
+    """What the display shows of a poster, as a poster_url kind: an image poster itself, a PDF
+    by its first page (its thumbnail); "" if there is nothing to show."""
+    if poster is None:
+        return ""
+    if poster.is_image:
+        return "file"
+    return "thumbnail" if poster.thumbnail else ""
 
 
 # The board
@@ -64,7 +61,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "cards": cards,
             "query_string": "",
             "board_stages": [Project.Stage(stage).label for stage in services.BOARD_STAGES],
-            "can_manage_links": _may_manage_display_links(request.user, person),
+            "can_manage_links": is_champion_or_admin(request.user),
         },
     )
 
@@ -77,12 +74,13 @@ def _render_display(
     *,
     department: Department,
     url: str,
-    image_url: Callable[[Poster], str],
+    picture_url: Callable[[Poster, str], str],
     exit_url: str = "",
 ) -> HttpResponse:
     page = Paginator(services.board_projects(department), 1).get_page(request.GET.get("item"))
     project = page.object_list[0] if page.object_list else None
     poster = services.poster_of(project) if project else None
+    picture = _display_picture(poster)
     count = page.paginator.count
     # Previous and Next go round in a loop, so an unattended screen never reaches an end.
     number = page.number
@@ -93,7 +91,7 @@ def _render_display(
             "department": department,
             "project": project,
             "poster": poster,
-            "poster_src": image_url(poster) if poster and poster.is_image else "",
+            "poster_src": picture_url(poster, picture) if picture else "",
             "number": number,
             "count": count,
             "next_url": f"{url}?item={number % count + 1}" if count else url,
@@ -110,7 +108,7 @@ def board_display(request: HttpRequest) -> HttpResponse:
         request,
         department=person.department,
         url=reverse("recognition:board_display"),
-        image_url=poster_url,
+        picture_url=services.poster_url,
         exit_url=reverse("recognition:board"),
     )
 
@@ -133,7 +131,8 @@ def board_display_by_link(request: HttpRequest, token: str) -> HttpResponse:
         request,
         department=link.department,
         url=reverse("recognition:board_display_by_link", args=[token]),
-        image_url=lambda poster: _versioned(
+        # One URL whatever the picture: the view serves what _display_picture chooses.
+        picture_url=lambda poster, _picture: services.versioned_url(
             reverse("recognition:board_display_poster_by_link", args=[token, poster.project_id]),
             poster,
         ),
@@ -143,13 +142,24 @@ def board_display_by_link(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def board_display_poster_by_link(request: HttpRequest, token: str, pk: int) -> FileResponse:
-    """A poster image for the link's display, for projects on the link's board only."""
+    """The picture of a poster for the link's display (an image poster, or a PDF poster's first
+    page), for projects on the link's board only.
+
+    Never stored by a cache (once the link is revoked the screen must stop showing posters), and
+    named neutrally: nothing of the uploader's file name goes to a client that is not signed in.
+    """
     link = _display_link_or_404(token)
     project = get_object_or_404(services.board_projects(link.department), pk=pk)
     poster = services.poster_of(project)
-    if poster is None or not poster.is_image:
-        raise Http404("No poster image")
-    return _stream(poster.file, poster.content_type, filename=poster.download_name)
+    picture = _display_picture(poster)
+    if not picture:
+        raise Http404("No poster picture")
+    if picture == "file":
+        file, content_type = poster.file, poster.content_type
+    else:
+        file, content_type = poster.thumbnail, "image/jpeg"
+    extension = POSTER_CONTENT_TYPES[content_type]
+    return _stream(file, content_type, filename=f"poster{extension}", cache_control="no-store")
 
 
 # Display links: made and revoked by the department's champions and admins.
@@ -157,7 +167,7 @@ def board_display_poster_by_link(request: HttpRequest, token: str, pk: int) -> F
 
 def _display_link_manager_or_403(request: HttpRequest) -> Person:
     person = person_or_403(request.user)
-    if not _may_manage_display_links(request.user, person):
+    if not is_champion_or_admin(request.user):
         raise PermissionDenied("Display links are managed by QI champions and admins")
     return person
 
@@ -180,13 +190,18 @@ def display_links(request: HttpRequest) -> HttpResponse:
             ),
         }
         form = DisplayLinkForm()
-    links = DisplayLink.objects.filter(department=person.department).select_related(
-        "created_by__person"
-    )
+    page = Paginator(services.display_links_of(person.department), DISPLAY_LINKS_PAGE_SIZE)
+    page = page.get_page(request.GET.get("page"))
     return render(
         request,
         "recognition/board/display_links.html",
-        {"form": form, "links": links, "created": created, "department": person.department},
+        {
+            "form": form,
+            "page": page,
+            "query_string": "",
+            "created": created,
+            "department": person.department,
+        },
     )
 
 
@@ -218,6 +233,7 @@ def poster_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=form.cleaned_data["file"],
                 content_type=form.cleaned_data["content_type"],
                 uploaded_by=person,
+                files=form.cleaned_data["poster_files"],
             )
             messages.success(request, "Poster replaced." if poster else "Poster uploaded.")
             return redirect(reverse("projects:detail", args=[project.pk]) + "#poster")
@@ -242,7 +258,15 @@ def poster_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("projects:detail", args=[project.pk]) + "#poster")
 
 
-def _stream(file: FieldFile, content_type: str, *, filename: str, attachment: bool = False):
+def _stream(
+    file: FieldFile,
+    content_type: str,
+    *,
+    filename: str,
+    attachment: bool = False,
+    # The signed-in URLs carry the upload time, so a replaced poster is fetched afresh.
+    cache_control: str = "private, max-age=86400",
+) -> FileResponse:
     """A stored file streamed through the storage API (local disk or S3 alike), never from
     MEDIA_URL: every request passes the view's access check."""
     try:
@@ -253,8 +277,7 @@ def _stream(file: FieldFile, content_type: str, *, filename: str, attachment: bo
         handle, content_type=content_type, as_attachment=attachment, filename=filename
     )
     response["X-Content-Type-Options"] = "nosniff"
-    # The URLs carry the upload time, so a replaced poster is fetched afresh.
-    response["Cache-Control"] = "private, max-age=86400"
+    response["Cache-Control"] = cache_control
     return response
 
 
@@ -282,7 +305,7 @@ def poster_file(request: HttpRequest, pk: int) -> FileResponse:
 def poster_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     poster = _visible_poster(request, pk)
     if not poster.thumbnail:
-        raise Http404("A PDF poster has no thumbnail")
+        raise Http404("This poster has no thumbnail")
     stem = poster.download_name.rsplit(".", 1)[0]
     return _stream(poster.thumbnail, "image/jpeg", filename=f"{stem}-thumbnail.jpg")
 
@@ -299,7 +322,7 @@ def _summary_context(project: Project, *, for_pdf: bool) -> dict:
             with poster.thumbnail.storage.open(poster.thumbnail.name, "rb") as handle:
                 thumbnail_src = pdf.data_uri(handle.read(), "image/jpeg")
         else:
-            thumbnail_src = poster_url(poster, "thumbnail")
+            thumbnail_src = services.poster_url(poster, "thumbnail")
     return {
         "layout": "recognition/board/summary_pdf.html" if for_pdf else "base.html",
         "for_pdf": for_pdf,

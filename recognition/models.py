@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from people.models import Department, Person
 from projects.models import Project
+from recognition.access import is_champion_or_admin, person_of
 
 
 def new_token() -> tuple[str, str]:
@@ -214,6 +215,20 @@ class DisplayLink(models.Model):
 # Awards and nominations.
 
 
+class AwardQuerySet(models.QuerySet):
+    def taking_nominations(self, *, today: dt.date | None = None) -> AwardQuerySet:
+        """Open awards whose deadline, if any, is today or later (the deadline day counts)."""
+        today = today or timezone.localdate()
+        return self.filter(Q(deadline__isnull=True) | Q(deadline__gte=today), is_open=True)
+
+    def closed(self, *, today: dt.date | None = None) -> AwardQuerySet:
+        """Awards no longer taking nominations, most recent deadline first."""
+        today = today or timezone.localdate()
+        return self.filter(Q(is_open=False) | Q(deadline__lt=today)).order_by(
+            F("deadline").desc(nulls_last=True), "name"
+        )
+
+
 class Award(models.Model):
     class Level(models.TextChoices):
         LOCAL = "local", "Local"
@@ -232,6 +247,7 @@ class Award(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = AwardQuerySet.as_manager()
 
     class Meta:
         ordering = [F("deadline").asc(nulls_last=True), "name"]
@@ -241,6 +257,121 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_past_deadline(self) -> bool:
+        """Nominations are taken up to and including the deadline day."""
+        return self.deadline is not None and self.deadline < timezone.localdate()
+
+
+class NominationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> NominationQuerySet:
+        """The nominator's own, any status; everyone else's in the department once submitted.
+        Admins see all."""
+        if user.is_staff:
+            return self
+        person = person_of(user)
+        if person is None:
+            return self.none()
+        return self.filter(
+            Q(nominated_by=person)
+            | (~Q(status=Nomination.Status.DRAFT) & self._in_department(person.department_id))
+        )
+
+    def in_department(self, department_id: int) -> NominationQuerySet:
+        return self.filter(self._in_department(department_id))
+
+    def submitted(self) -> NominationQuerySet:
+        """Every nomination but drafts: submitted, shortlisted, won or not won."""
+        return self.exclude(status=Nomination.Status.DRAFT)
+
+    def with_nominee(self) -> NominationQuerySet:
+        """Everything a row shows: the award, the nominee's name and who nominated."""
+        return self.select_related("award", "person", "project", "nominated_by")
+
+    def recognising(self, person: Person) -> NominationQuerySet:
+        """Nominations that recognise the person: of them, of a team they are in, and of a
+        project they lead, co-lead or are a current member of."""
+        return self.filter(
+            Q(person=person)
+            | Q(pk__in=self._team_nominations_of(person))
+            | Q(
+                nominee_kind=Nomination.NomineeKind.PROJECT,
+                project__in=self._projects_of(person, former_members=False),
+            )
+        )
+
+    def of_project(self, project: Project) -> NominationQuerySet:
+        """Nominations of the project itself (a team's nomination is its members', not any
+        project's)."""
+        return self.filter(nominee_kind=Nomination.NomineeKind.PROJECT, project=project)
+
+    def involving(self, person: Person) -> NominationQuerySet:
+        """Nominations the person has a stake in, so may not record how they fared: as the
+        nominee, a team member, the nominator, or the lead, a co-lead or a member (current or
+        former) of the nominated project."""
+        return self.filter(self._involving(person))
+
+    def with_involvement_of(self, person: Person | None) -> NominationQuerySet:
+        """Annotates `viewer_involved` (see `involving`) in the same query, for pages that offer
+        the outcome form on many nominations at once."""
+        if person is None:
+            return self.annotate(viewer_involved=models.Value(False))
+        return self.annotate(
+            viewer_involved=models.Case(
+                models.When(self._involving(person), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def wins_first(self) -> NominationQuerySet:
+        won_first = models.Case(
+            models.When(status=Nomination.Status.WON, then=models.Value(0)),
+            default=models.Value(1),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(won_first, "-submitted_at", "-pk")
+
+    def recently_won(self) -> NominationQuerySet:
+        return self.filter(status=Nomination.Status.WON).order_by(
+            F("status_changed_at").desc(nulls_last=True), "-pk"
+        )
+
+    @staticmethod
+    def _in_department(department_id: int) -> Q:
+        """The nominee belongs to the department (a team: the nominator's, whose colleagues
+        the team is drawn from)."""
+        return (
+            Q(nominee_kind="person", person__department_id=department_id)
+            | Q(nominee_kind="project", project__department_id=department_id)
+            | Q(nominee_kind="team", nominated_by__department_id=department_id)
+        )
+
+    @staticmethod
+    def _team_nominations_of(person: Person) -> models.QuerySet:
+        return Nomination.team_members.through.objects.filter(person=person).values("nomination_id")
+
+    @staticmethod
+    def _projects_of(person: Person, *, former_members: bool) -> models.QuerySet:
+        """Ids of the projects the person leads, co-leads or is a member of. Each IN (...) is
+        computed once and hashed by PostgreSQL, not run per row."""
+        co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
+        memberships = person.memberships.all()
+        if not former_members:
+            memberships = memberships.filter(left_on__isnull=True)
+        return Project.objects.filter(
+            Q(lead=person) | Q(pk__in=co_led) | Q(pk__in=memberships.values("project_id"))
+        ).values("pk")
+
+    @classmethod
+    def _involving(cls, person: Person) -> Q:
+        return (
+            Q(person=person)
+            | Q(nominated_by=person)
+            | Q(pk__in=cls._team_nominations_of(person))
+            | Q(project__in=cls._projects_of(person, former_members=True))
+        )
 
 
 class Nomination(models.Model):
@@ -291,6 +422,7 @@ class Nomination(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords(m2m_fields=[team_members])
+    objects = NominationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -326,6 +458,58 @@ class Nomination(models.Model):
     @property
     def status_colour(self) -> str:
         return self.STATUS_TAG_COLOURS[self.status]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def nominee_department_id(self) -> int:
+        """The department the nomination belongs to: the nominee's (for a team, the
+        nominator's). Reads the nominee: one query unless select_related."""
+        if self.nominee_kind == self.NomineeKind.PERSON:
+            return self.person.department_id
+        if self.nominee_kind == self.NomineeKind.PROJECT:
+            return self.project.department_id
+        return self.nominated_by.department_id
+
+    def involves(self, person: Person | None) -> bool:
+        """Whether the person has a stake in this nomination (see NominationQuerySet.involving).
+        One query."""
+        if person is None:
+            return False
+        return Nomination.objects.filter(pk=self.pk).involving(person).exists()
+
+    def can_be_changed_by(self, user) -> bool:
+        """A draft is its nominator's to edit, submit or delete."""
+        person = person_of(user)
+        return self.is_draft and person is not None and self.nominated_by_id == person.pk
+
+    def can_be_decided_by(self, user) -> bool:
+        """Admins, and champions of the nominee's department, record how a submitted
+        nomination fared, unless they have a stake in it. Drafts stay the nominator's."""
+        if self.is_draft or not is_champion_or_admin(user, self.nominee_department_id):
+            return False
+        return not self.involves(person_of(user))
+
+    def status_timeline(self) -> list[dict]:
+        """Each change of status since submission, oldest first, from the history (one query)."""
+        records = self.history.order_by("history_date", "history_id").select_related(
+            "status_changed_by", "nominated_by"
+        )
+        timeline, previous = [], self.Status.DRAFT
+        for record in records:
+            if record.status != previous and record.status != self.Status.DRAFT:
+                timeline.append(
+                    {
+                        "status": self.Status(record.status).label,
+                        "colour": self.STATUS_TAG_COLOURS[record.status],
+                        "at": record.status_changed_at or record.submitted_at,
+                        "by": record.status_changed_by or record.nominated_by,
+                    }
+                )
+            previous = record.status
+        return timeline
 
 
 # Appraisal notes and portfolio evidence.

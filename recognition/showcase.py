@@ -1,8 +1,9 @@
 """Showcase slots at clinical updates: sessions, booking, confirming, and the calendar feed.
 
-Champions and admins set up sessions; a project's lead or co-lead books a slot for the team;
-a champion confirms it. Everyone in the department sees the sessions, on these pages and in an
-iCalendar feed that Outlook can subscribe to through a personal secret link.
+Champions and admins set up (and cancel) sessions; a project's lead or co-lead books a slot
+for the team; a champion with no part in the project confirms it. Everyone in the department
+sees the sessions, on these pages and in an iCalendar feed that Outlook can subscribe to
+through a personal secret link.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -23,7 +23,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST
 
 from people.access import person_or_403
-from projects.models import Project
+from recognition.access import is_champion_or_admin, parse_id, person_of
 from recognition.forms.showcase import (
     ShowcaseProjectChoiceForm,
     ShowcaseSessionForm,
@@ -53,26 +53,6 @@ def get_session_for(user, pk: int, *, queryset=None) -> ShowcaseSession:
     return session
 
 
-def may_manage_sessions(user, department_id: int) -> bool:
-    """Admins, and the department's QI champions, set up sessions and confirm slots."""
-    if user.is_staff:
-        return True
-    person = getattr(user, "person", None)
-    return person is not None and person.department_id == department_id and person.is_champion
-
-
-def project_ids_led_by(person, project_ids) -> set[int]:
-    """Which of these projects `person` leads or co-leads (one query)."""
-    if person is None or not project_ids:
-        return set()
-    co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
-    return set(
-        Project.objects.filter(pk__in=project_ids)
-        .filter(Q(lead=person) | Q(pk__in=co_led))
-        .values_list("pk", flat=True)
-    )
-
-
 # Pages.
 
 
@@ -84,12 +64,12 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     upcoming = sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT]
     past = Paginator(
         sessions.filter(starts_at__lt=now).order_by("-starts_at", "-pk"), PAST_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    ).get_page(parse_id(request.GET.get("page")))
     context = {
         "upcoming": upcoming,
         "page": past,
         "query_string": "",
-        "can_manage": may_manage_sessions(request.user, person.department_id),
+        "can_manage": is_champion_or_admin(request.user, person.department_id),
         "can_book": services.bookable_projects(person, person.department_id).exists(),
         "calendar_link": CalendarFeed.objects.filter(person=person).first(),
     }
@@ -101,10 +81,11 @@ def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for(
         request.user, pk, queryset=services.with_slots(ShowcaseSession.objects.all())
     )
-    person = getattr(request.user, "person", None)
-    can_manage = may_manage_sessions(request.user, session.department_id)
+    person = person_of(request.user)
+    can_manage = is_champion_or_admin(request.user, session.department_id)
     upcoming = not session.is_past
-    led = project_ids_led_by(person, {slot.project_id for slot in session.booked_slots})
+    ties = services.project_ties(person, {slot.project_id for slot in session.booked_slots})
+    led = {project_id for project_id, leads in ties.items() if leads}
     context = {
         "session": session,
         "agenda": services.session_agenda(session),
@@ -113,13 +94,13 @@ def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
         and session.free_count > 0
         and person is not None
         and services.bookable_projects(person, session.department_id).exists(),
-        # Champions confirm other teams' slots, never their own project's.
+        # Champions confirm other teams' slots, never one they are on the team of or present.
         "confirmable": {
             slot.pk
             for slot in session.booked_slots
             if can_manage
             and slot.status == ShowcaseSlot.Status.BOOKED
-            and slot.project_id not in led
+            and not services.is_own_slot(slot, person, ties)
         },
         "cancellable": {
             slot.pk
@@ -132,7 +113,7 @@ def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 def showcase_session_create(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
-    if not may_manage_sessions(request.user, person.department_id):
+    if not is_champion_or_admin(request.user, person.department_id):
         raise PermissionDenied("Only QI champions and admins add showcase sessions")
     form = ShowcaseSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -144,7 +125,7 @@ def showcase_session_create(request: HttpRequest) -> HttpResponse:
 
 def showcase_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session_for(request.user, pk)
-    if not may_manage_sessions(request.user, session.department_id):
+    if not is_champion_or_admin(request.user, session.department_id):
         raise PermissionDenied("Only QI champions and admins change showcase sessions")
     form = ShowcaseSessionForm(request.POST if request.method == "POST" else None, instance=session)
     if request.method == "POST" and form.is_valid():
@@ -156,6 +137,37 @@ def showcase_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Session updated.")
             return redirect(session)
     return render(request, "recognition/showcase/form.html", {"form": form, "session": session})
+
+
+def showcase_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: are you sure, and which bookings go with it? POST: cancel the session.
+
+    Refused once the session has started. The leads of the booked projects are emailed.
+    """
+    queryset = (
+        None if request.method == "POST" else services.with_slots(ShowcaseSession.objects.all())
+    )
+    session = get_session_for(request.user, pk, queryset=queryset)
+    if not is_champion_or_admin(request.user, session.department_id):
+        raise PermissionDenied("Only QI champions and admins cancel showcase sessions")
+    if request.method == "POST":
+        try:
+            cancelled = services.session_cancel(
+                session_id=session.pk, cancelled_by=person_of(request.user)
+            )
+        except ShowcaseError as error:
+            messages.error(request, str(error))
+            gone = str(error) == services.SESSION_GONE  # another champion was quicker
+            return redirect("recognition:showcase" if gone else session)
+        told = (
+            f" The leads of its {len(cancelled)} booked project"
+            f"{'s have' if len(cancelled) > 1 else ' has'} been told by email."
+            if cancelled
+            else ""
+        )
+        messages.success(request, f"{session} cancelled.{told}")
+        return redirect("recognition:showcase")
+    return render(request, "recognition/showcase/session_cancel.html", {"session": session})
 
 
 def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
@@ -191,10 +203,9 @@ def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
         only = list(projects[:2])
         project = only[0] if len(only) == 1 else None
     if project is None:
-        context |= {"form": choice, "position": request.GET.get("position", "")}
+        context |= {"form": choice, "position": parse_id(request.GET.get("position"))}
         return render(request, "recognition/showcase/book.html", context)
 
-    preferred = request.GET.get("position")
     form = SlotBookingForm(
         request.POST if request.method == "POST" else None,
         session=session,
@@ -202,7 +213,7 @@ def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
         free_positions=free,
         initial={
             "presenters": [person.pk],
-            "position": int(preferred) if preferred and preferred.isdigit() else None,
+            "position": parse_id(request.GET.get("position")),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -242,11 +253,11 @@ def _slot_in(session: ShowcaseSession, slot_pk: int) -> ShowcaseSlot:
 def showcase_slot_confirm(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
     session = get_session_for(request.user, pk)
     slot = _slot_in(session, slot_pk)
-    if not may_manage_sessions(request.user, session.department_id):
+    if not is_champion_or_admin(request.user, session.department_id):
         raise PermissionDenied("Only the department's QI champions and admins confirm slots")
-    person = getattr(request.user, "person", None)
-    if project_ids_led_by(person, {slot.project_id}):
-        raise PermissionDenied("You cannot confirm your own project's slot; ask another champion")
+    person = person_of(request.user)
+    if services.is_own_slot(slot, person, services.project_ties(person, {slot.project_id})):
+        raise PermissionDenied(services.OWN_SLOT)
     try:
         services.slot_confirm(slot_id=slot.pk, champion=person)
     except ShowcaseError as error:
@@ -260,10 +271,9 @@ def showcase_slot_cancel(request: HttpRequest, pk: int, slot_pk: int) -> HttpRes
     """GET: are you sure? POST: cancel. The project's leads, champions and admins may."""
     session = get_session_for(request.user, pk)
     slot = _slot_in(session, slot_pk)
-    person = getattr(request.user, "person", None)
     if not (
-        may_manage_sessions(request.user, session.department_id)
-        or project_ids_led_by(person, {slot.project_id})
+        is_champion_or_admin(request.user, session.department_id)
+        or services.project_ties(person_of(request.user), {slot.project_id}).get(slot.project_id)
     ):
         raise PermissionDenied(
             "Only the project's lead and co-leads, QI champions and admins cancel a slot"
@@ -351,6 +361,7 @@ urlpatterns = [
     ),
     path("showcase/<int:pk>/", showcase_session, name="showcase_session"),
     path("showcase/<int:pk>/edit/", showcase_session_edit, name="showcase_session_edit"),
+    path("showcase/<int:pk>/cancel/", showcase_session_cancel, name="showcase_session_cancel"),
     path("showcase/<int:pk>/book/", showcase_book, name="showcase_book"),
     path(
         "showcase/<int:pk>/slots/<int:slot_pk>/confirm/",

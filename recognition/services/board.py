@@ -4,20 +4,19 @@ the secret display links that open it on a screen in the department."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import PurePath
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Greatest
+from django.urls import reverse
 from django.utils import timezone
-from PIL import Image, ImageOps
 
 from people.models import Department, Person
 from projects.models import Membership, ProgressUpdate, Project
 from recognition.models import DisplayLink, Poster, new_token, token_digest
+from recognition.posters import PosterFiles, poster_files
 
 # Projects at these stages have something to show; ideas and proposals are not yet approved,
 # and on-hold or closed projects are not what the department wants on its wall.
@@ -28,7 +27,6 @@ BOARD_STAGES = (
     Project.Stage.SUSTAINING,
     Project.Stage.COMPLETED,
 )
-THUMBNAIL_BOX = (600, 1200)  # about 600 px wide; a very tall poster stops at 1200 px high
 # How often a display link's "last used" time is written: a screen asks every few seconds.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
@@ -87,6 +85,27 @@ def poster_of(project: Project) -> Poster | None:
         return None
 
 
+def poster_url(poster: Poster, kind: str = "file") -> str:
+    """The poster's file or thumbnail URL for signed-in users. The upload time makes a replaced
+    poster a new URL, so browsers may cache each one."""
+    name = "recognition:poster_file" if kind == "file" else "recognition:poster_thumbnail"
+    return versioned_url(reverse(name, args=[poster.project_id]), poster)
+
+
+def versioned_url(url: str, poster: Poster) -> str:
+    return f"{url}?v={int(poster.uploaded_at.timestamp())}"
+
+
+def display_links_of(department: Department) -> models.QuerySet[DisplayLink]:
+    """The department's display links: the active ones first (newest first), then the revoked
+    ones, most recently revoked first; with who made each."""
+    return (
+        DisplayLink.objects.filter(department=department)
+        .select_related("created_by__person")
+        .order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-pk")
+    )
+
+
 # Posters
 
 
@@ -107,34 +126,24 @@ def _delete_files(names) -> None:
         storage.delete(name)
 
 
-def poster_thumbnail(upload: UploadedFile) -> ContentFile:
-    """A JPEG about 600 px wide of a PNG or JPEG poster (already checked by PosterForm)."""
-    upload.seek(0)
-    with Image.open(upload, formats=["PNG", "JPEG"]) as image:
-        image.draft("RGB", THUMBNAIL_BOX)  # JPEG decodes at a reduced scale: far less memory
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail(THUMBNAIL_BOX)
-        if image.mode != "RGB":
-            # Transparent areas of a PNG become white, as they look on the page.
-            background = Image.new("RGB", image.size, "white")
-            rgba = image.convert("RGBA")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            image = background
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=85, optimize=True)
-    upload.seek(0)
-    return ContentFile(buffer.getvalue())
-
-
 def poster_save(
-    *, project: Project, upload: UploadedFile, content_type: str, uploaded_by: Person
+    *,
+    project: Project,
+    upload: UploadedFile,
+    content_type: str,
+    uploaded_by: Person,
+    files: PosterFiles | None = None,
 ) -> Poster:
     """Store a checked upload as the project's poster, replacing any poster it had.
 
-    The replaced files are deleted only once the new poster is committed; if saving fails,
-    the files just written are deleted instead, so storage keeps exactly what the database
-    points at.
+    `files` is what PosterForm made of the upload (the file to keep, without metadata, and its
+    thumbnail); it is made here when not given, as for seed_demo. The replaced files are deleted
+    only once the new poster is committed; if saving fails, the files just written are deleted
+    instead, so storage keeps exactly what the database points at.
     """
+    # Outside the transaction: the decoding takes a while, and holds no row lock meanwhile.
+    if files is None:
+        files = poster_files(upload, content_type)
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -143,15 +152,16 @@ def poster_save(
             poster = Poster.objects.filter(project=project).first() or Poster(project=project)
             old_names = (poster.file.name, poster.thumbnail.name) if poster.pk else ()
             poster.content_type = content_type
-            poster.size = upload.size
+            poster.size = files.file.size
             poster.original_name = PurePath(upload.name).name[-255:]
             poster.uploaded_by = uploaded_by
             poster.uploaded_at = timezone.now()
-            upload.seek(0)
-            poster.file.save("poster", upload, save=False)
+            files.file.seek(0)
+            poster.file.save("poster", files.file, save=False)
             written.append(poster.file.name)
-            if poster.is_image:
-                poster.thumbnail.save("thumbnail", poster_thumbnail(upload), save=False)
+            if files.thumbnail is not None:
+                files.thumbnail.seek(0)
+                poster.thumbnail.save("thumbnail", files.thumbnail, save=False)
                 written.append(poster.thumbnail.name)
             else:
                 poster.thumbnail = ""

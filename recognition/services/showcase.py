@@ -8,19 +8,32 @@ on ShowcaseSlot back that up.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from people.models import Department, Person
-from projects.models import Project
+from projects import notifications
+from projects.models import Membership, Project
 from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot, new_token, token_digest
 
 
@@ -39,6 +52,14 @@ FULL = "This session is full"
 STARTED = "This session has already started; its slots can no longer be booked"
 PROJECT_TWICE = "This project already has a slot in this session"
 CANCELLED = "This booking has already been cancelled"
+OWN_SLOT = (
+    "You cannot confirm a slot for a project you lead, are on the team of or present; "
+    "ask another champion"
+)
+SESSION_GONE = "This session has already been cancelled"
+SESSION_STARTED = (
+    "This session has already started, so it stays on record. Ask an admin if it needs correcting"
+)
 
 # How far back the calendar feed goes: enough for "what did we hear last spring".
 FEED_HISTORY = dt.timedelta(days=365)
@@ -99,6 +120,29 @@ def bookable_projects(person: Person, department_id: int) -> QuerySet[Project]:
         .exclude(stage=Project.Stage.CLOSED)
         .order_by("title", "pk")
     )
+
+
+def project_ties(person: Person | None, project_ids: Collection[int]) -> dict[int, bool]:
+    """Which of these projects `person` is on the team of (lead, co-lead or current member),
+    each mapped to whether they lead or co-lead it. One query."""
+    if person is None or not project_ids:
+        return {}
+    co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
+    member_of = Membership.objects.filter(person=person, left_on__isnull=True).values("project_id")
+    leads = Q(lead=person) | Q(pk__in=co_led)
+    return dict(
+        Project.objects.filter(Q(pk__in=project_ids) & (leads | Q(pk__in=member_of)))
+        .annotate(leads=ExpressionWrapper(leads, output_field=BooleanField()))
+        .values_list("pk", "leads")
+    )
+
+
+def is_own_slot(slot: ShowcaseSlot, person: Person | None, ties: dict[int, bool]) -> bool:
+    """Whether `person` is on the slot's project team (`ties` from project_ties) or presents
+    it, so may not confirm it. Reads `slot.presenters`: one query unless prefetched."""
+    if person is None:
+        return False
+    return slot.project_id in ties or any(p.pk == person.pk for p in slot.presenters.all())
 
 
 def project_team(project: Project) -> QuerySet[Person]:
@@ -228,9 +272,12 @@ def slot_book(
 
 @transaction.atomic
 def slot_confirm(*, slot_id: int, champion: Person | None) -> ShowcaseSlot:
+    """Confirm a booked slot; nobody confirms a slot of their own project or that they present."""
     slot = ShowcaseSlot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None:
         raise ShowcaseError(CANCELLED)
+    if is_own_slot(slot, champion, project_ties(champion, {slot.project_id})):
+        raise ShowcaseError(OWN_SLOT)
     if slot.status == ShowcaseSlot.Status.CONFIRMED:
         raise ShowcaseError("This slot is already confirmed")
     slot.status = ShowcaseSlot.Status.CONFIRMED
@@ -255,6 +302,39 @@ def slot_cancel(*, slot_id: int) -> None:
             "Ask an admin if it needs correcting"
         )
     slot.delete()
+
+
+@transaction.atomic
+def session_cancel(*, session_id: int, cancelled_by: Person | None) -> list[ShowcaseSlot]:
+    """Cancel a session before it starts, with its bookings, and email the leads and co-leads
+    of each booked project (after commit). The history of the session and of its slots keeps
+    the record. Returns the cancelled bookings."""
+    # Bookings lock the session too, so none can slip in between the list and the delete.
+    session = ShowcaseSession.objects.select_for_update().filter(pk=session_id).first()
+    if session is None:
+        raise ShowcaseError(SESSION_GONE)
+    if session.starts_at <= timezone.now():
+        raise ShowcaseError(SESSION_STARTED)
+    slots = list(
+        session.slots.select_related("project__lead__user")
+        .prefetch_related(Prefetch("project__co_leads", Person.objects.select_related("user")))
+        .order_by("position")
+    )
+    session.delete()  # the slots go with it, each leaving a deletion in its history
+    when = timezone.localtime(session.starts_at)
+    for slot in slots:
+        notifications.notify(
+            to=notifications.project_team_leads(slot.project),
+            subject=f"{session.title} on {when.day} {when:%B %Y} is cancelled",
+            template="showcase_session_cancelled",
+            context={
+                "session": session,
+                "slot": slot,
+                "project": slot.project,
+                "cancelled_by": cancelled_by,
+            },
+        )
+    return slots
 
 
 # The calendar feed and its secret links.

@@ -7,25 +7,42 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from recognition.models import Award
-from recognition.services.awards import recognition_for_person, recognition_for_project
+from recognition.access import person_of
+from recognition.models import Award, Nomination
 
 register = template.Library()
 
 
 @register.inclusion_tag("recognition/awards/_person_recognition.html", takes_context=True)
 def person_recognition(context, person) -> dict:
-    user = context["request"].user
-    return {"person": person, "nominations": list(recognition_for_person(person, user=user))}
+    """Submitted nominations of the person, of their teams, and of the projects they lead,
+    co-lead or are a current member of; wins first."""
+    nominations = (
+        Nomination.objects.visible_to(context["request"].user)
+        .submitted()
+        .recognising(person)
+        .with_nominee()
+        .wins_first()
+    )
+    return {"person": person, "nominations": list(nominations)}
 
 
 @register.inclusion_tag("recognition/awards/_project_recognition.html", takes_context=True)
 def project_recognition(context, project) -> dict:
+    """Submitted nominations of the project itself, wins first. A team's nomination shows on
+    its members' profiles, not on the pages of projects they happen to lead."""
     user = context["request"].user
-    viewer = getattr(user, "person", None)
+    viewer = person_of(user)
+    nominations = (
+        Nomination.objects.visible_to(user)
+        .submitted()
+        .of_project(project)
+        .with_nominee()
+        .wins_first()
+    )
     return {
         "project": project,
-        "nominations": list(recognition_for_project(project, user=user)),
+        "nominations": list(nominations),
         # The nominate form offers the nominator's own department's submitted projects.
         "can_nominate": viewer is not None
         and not project.is_draft

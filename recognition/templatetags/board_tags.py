@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import template
 
 from projects.models import Project
-from recognition.board import poster_url
 from recognition.models import Poster
 from recognition.services import board as services
 
@@ -28,4 +27,4 @@ def project_board_panel(project: Project, user) -> dict:
 @register.simple_tag
 def poster_src(poster: Poster, kind: str = "file") -> str:
     """`{% poster_src poster "thumbnail" %}`: the poster's URL, new for each upload."""
-    return poster_url(poster, kind)
+    return services.poster_url(poster, kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from projects.models import Project
+from recognition.access import person_of
 from recognition.services import showcase as services
 
 register = template.Library()
@@ -18,7 +19,7 @@ def project_showcases(project: Project, user) -> dict:
     query, and one more for a lead (the next session with room); `project.co_leads` is
     expected to be prefetched, as the project page does.
     """
-    person = getattr(user, "person", None)
+    person = person_of(user)
     in_department = user.is_staff or (
         person is not None and person.department_id == project.department_id
     )

@@ -46,10 +46,15 @@ function initBoardDisplay(scope = document) {
       display.dataset.nextUrl = next.dataset.nextUrl;
       const position = display.querySelector("[data-qi-board-position]");
       position.textContent = next.querySelector("[data-qi-board-position]").textContent;
+      // Both pages always have Previous and Next (hidden with fewer than two projects), so a
+      // screen opened on a one-project board shows them once a second project arrives.
       for (const selector of ["[data-qi-board-next]", "[data-qi-board-previous]"]) {
         const mine = display.querySelector(selector);
         const theirs = next.querySelector(selector);
-        if (mine && theirs) mine.setAttribute("href", theirs.getAttribute("href"));
+        if (mine && theirs) {
+          mine.setAttribute("href", theirs.getAttribute("href"));
+          mine.hidden = theirs.hidden;
+        }
       }
       document.title = page.title;
       window.history.replaceState(null, "", url);

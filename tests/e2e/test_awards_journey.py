@@ -4,9 +4,10 @@ import json
 import pytest
 from django.utils import timezone
 
+from recognition.forms import awards as award_forms
 from recognition.models import Nomination
 from tests.e2e.conftest import AXE, WCAG_TAGS, assert_accessible, sign_in
-from tests.factories import PASSWORD, AwardFactory
+from tests.factories import PASSWORD, AwardFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,9 +80,9 @@ def test_staff_nominate_a_team_and_a_champion_records_the_win(
     staff_page.get_by_label("A team").check()
     assert team_name.is_visible()
     team_name.fill("Omitted doses team")
-    staff_page.get_by_label("Members of the team").select_option(
-        label=["Sam Taylor", "Chris Okoro"]
-    )
+    members = staff_page.get_by_role("group", name="Members of the team")
+    members.get_by_label("Sam Taylor").check()  # checkboxes, not a Ctrl-click list
+    members.get_by_label("Morgan Ellis").check()
     staff_page.get_by_label("Citation").fill("Halved omitted doses of critical medicines.")
     staff_page.get_by_role("button", name="Submit nomination").click()
     assert staff_page.locator("h1").inner_text() == "Omitted doses team"
@@ -99,14 +100,23 @@ def test_staff_nominate_a_team_and_a_champion_records_the_win(
         "button", name="Update status for Omitted doses team, Trust Quality Award"
     ).click()
     assert "won" in champion_page.locator(".nhsuk-inset-text").first.inner_text()
+    # Recording the status it already has: the error is by the field, with the summary.
+    champion_page.goto(f"/nominations/{nomination.pk}/")
+    champion_page.get_by_label("Status").select_option("won")
+    champion_page.get_by_role("button", name="Update status").click()
+    summary = champion_page.locator(".nhsuk-error-summary")
+    assert "This nomination is already won" in summary.inner_text()
+    assert "already won" in champion_page.locator("#id_status-error").inner_text()
+    assert_accessible(champion_page)
 
     staff_page.goto(f"/people/{staff.pk}/")
     recognition = staff_page.locator("#recognition + ul").inner_text()
     assert "Won" in recognition
     assert "Trust Quality Award" in recognition
     assert_accessible(staff_page)
-    staff_page.goto(f"/projects/{project.pk}/")  # staff leads it: the team's win shows there
-    assert "Omitted doses team" in staff_page.locator("#recognition + ul").inner_text()
+    # staff leads the project, but the team's win is the team's: not on the project's page.
+    staff_page.goto(f"/projects/{project.pk}/")
+    assert "No award nominations yet." in staff_page.locator("#recognition + p").inner_text()
     assert_accessible(staff_page)
     assert external_requests == []
     staff_context.close()
@@ -119,8 +129,9 @@ def test_nominating_works_without_javascript(browser, live_server, staff, manage
     sign_in(page, "manager", PASSWORD)
     page.goto(f"/awards/{award.pk}/nominate/")
     # Every nominee field shows, whatever the kind: only the chosen kind's are read.
-    for label in ("The person", "The team's name", "Members of the team", "The project"):
+    for label in ("The person", "The team's name", "The project"):
         assert page.get_by_label(label).is_visible()
+    assert page.get_by_role("group", name="Members of the team").is_visible()
     page.get_by_label("A person").check()
     page.get_by_label("The person").select_option(label="Sam Taylor")
     page.get_by_label("The team's name").fill("Ignored, as a person is nominated")
@@ -130,4 +141,36 @@ def test_nominating_works_without_javascript(browser, live_server, staff, manage
     nomination = Nomination.objects.get()
     assert (nomination.person, nomination.team_name) == (staff, "")
     assert nomination.status == Nomination.Status.DRAFT
+    context.close()
+
+
+def test_a_large_departments_team_is_built_by_adding_members(
+    browser, live_server, monkeypatch, pharmacy, surgery, staff, manager, champion, award
+):
+    # More people than the form lists as checkboxes (40 in production, 4 here): the nominator's
+    # Acute medicine colleagues are ticked from checkboxes, anyone else added from a list.
+    monkeypatch.setattr(award_forms, "TEAM_CHECKBOXES_MAX", 4)
+    for name in ("Priya Surgeon", "Tom Theatre", "Uma Recovery", "Vic Wards"):
+        PersonFactory(department=pharmacy, display_name=name, clinical_areas=[surgery])
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    sign_in(page, "manager", PASSWORD)
+    page.goto(f"/awards/{award.pk}/nominate/")
+    page.get_by_label("A team").check()
+    page.get_by_label("The team's name").fill("Theatres pharmacy team")
+    members = page.get_by_role("group", name="Members of the team")
+    assert members.get_by_label("Priya Surgeon").count() == 0
+    members.get_by_label("Sam Taylor").check()
+    page.get_by_label("Add someone else to the team").select_option(label="Priya Surgeon")
+    page.get_by_role("button", name="Add to the team").click()
+    members = page.get_by_role("group", name="Members of the team")
+    assert members.get_by_label("Priya Surgeon").is_checked()
+    assert members.get_by_label("Sam Taylor").is_checked()
+    assert page.locator(".nhsuk-error-summary").count() == 0
+    assert_accessible_with_conditional_radios(page)
+    page.get_by_label("Citation").fill("Safer theatre medicines.")
+    page.get_by_role("button", name="Submit nomination").click()
+    assert page.locator("h1").inner_text() == "Theatres pharmacy team"
+    names = {p.display_name for p in Nomination.objects.get().team_members.all()}
+    assert names == {"Sam Taylor", "Priya Surgeon"}
     context.close()

@@ -125,3 +125,42 @@ def test_screen_shows_the_board_through_a_link_until_it_is_revoked(
     screen.wait_for_function("window.stillTheSamePage !== true")
     assert "Not Found" in screen.content() or "not found" in screen.content().lower()
     screen.context.close()
+
+
+def test_screen_opened_on_a_one_project_board_gets_next_when_a_second_arrives(
+    page, champion, staff, acute_medicine, monkeypatch
+):
+    """The display's script swaps pages in place: Previous and Next, hidden while the board has
+    one project, must show once the board has two, without reloading the page."""
+    monkeypatch.setattr(board_views, "DISPLAY_SECONDS", 5)
+    ProjectFactory(
+        lead=staff,
+        title="Faster discharge medicines",
+        headline_impact="Waits down from 3 hours to 90 minutes",
+        clinical_areas=[acute_medicine],
+    )
+    sign_in(page, "champion", PASSWORD)
+    page.goto("/board/display/")
+    assert "Project 1 of 1" in page.locator("[data-qi-board-position]").inner_text()
+    next_link = page.get_by_role("link", name="Next project")
+    assert not next_link.is_visible()
+    page.evaluate("window.stillTheSamePage = true")
+
+    ProjectFactory(
+        lead=staff,
+        title="Fewer omitted doses",
+        headline_impact="Omitted doses halved",
+        clinical_areas=[acute_medicine],
+    )
+    page.wait_for_function(
+        "document.querySelector('[data-qi-board-position]').textContent.includes('of 2')",
+        timeout=9000,
+    )
+    assert next_link.is_visible()
+    assert page.get_by_role("link", name="Previous project").is_visible()
+    next_link.click()
+    page.wait_for_function(
+        "document.querySelector('[data-qi-board-position]').textContent.includes('2 of 2')"
+    )
+    assert page.evaluate("window.stillTheSamePage === true")
+    assert_accessible(page)

@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from recognition.models import ShowcaseSession, ShowcaseSlot
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, ShowcaseSessionFactory, ShowcaseSlotFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,3 +68,28 @@ def test_champion_adds_a_session_a_lead_books_it_and_outlook_gets_the_calendar(
     assert project.reference in str(event["DESCRIPTION"])
     staff_context.close()
     champion_context.close()
+
+
+def test_champion_cancels_a_booked_session_after_seeing_who_is_affected(
+    page, staff, champion, project, pharmacy
+):
+    starts_at = timezone.make_aware(
+        dt.datetime.combine(timezone.localdate() + dt.timedelta(days=10), dt.time(13, 0))
+    )
+    session = ShowcaseSessionFactory(
+        department=pharmacy, title="Spring clinical update", starts_at=starts_at, slot_count=3
+    )
+    ShowcaseSlotFactory(session=session, position=2, project=project, presenters=[staff])
+
+    sign_in(page, "champion", PASSWORD)
+    page.goto(f"/showcase/{session.pk}/")
+    page.get_by_role("link", name="Cancel session").click()
+    bookings = page.get_by_role("table", name="Bookings that will be cancelled").inner_text()
+    assert project.title in bookings
+    assert "Sam Taylor" in bookings
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, cancel the session").click()
+    assert page.url.endswith("/showcase/")
+    assert "told by email" in page.locator(".nhsuk-inset-text").inner_text()
+    assert not ShowcaseSession.objects.exists()
+    assert_accessible(page)

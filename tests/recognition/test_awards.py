@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.models import Membership
 from projects.services import WorkflowError
+from recognition.forms import awards as award_forms
 from recognition.forms.awards import AwardForm
 from recognition.models import Award, Nomination
 from recognition.services import awards as services
@@ -635,25 +637,67 @@ def test_champions_cannot_move_a_draft(client_for, champion, admin, draft_nomina
                 nomination_id=draft_nomination.pk, status="won", changed_by=person
             )
     response = client_for(admin).post(
-        reverse("recognition:nomination_status", args=[draft_nomination.pk]),
-        {"status": "won"},
-        follow=True,
+        reverse("recognition:nomination_status", args=[draft_nomination.pk]), {"status": "won"}
     )
-    assert "still a draft" in messages_of(response)[0]
+    assert response.status_code == 403
     draft_nomination.refresh_from_db()
     assert (draft_nomination.status, draft_nomination.status_changed_by) == (Status.DRAFT, None)
 
 
-@pytest.mark.parametrize("status", ["draft", "lost", ""])
-def test_status_must_be_one_a_champion_may_set(client_for, champion, submitted, status):
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        ("draft", "Choose submitted, shortlisted, won or not won"),
+        ("lost", "Choose submitted, shortlisted, won or not won"),
+        ("", "Choose the new status"),
+    ],
+)
+def test_a_refused_status_is_shown_by_the_field_and_in_the_error_summary(
+    client_for, champion, submitted, status, message
+):
     response = client_for(champion).post(
-        reverse("recognition:nomination_status", args=[submitted.pk]),
-        {"status": status},
-        follow=True,
+        reverse("recognition:nomination_status", args=[submitted.pk]), {"status": status}
     )
-    assert messages_of(response)[0].startswith("Choose")
+    assert response.status_code == 200
+    assert list(response.context["messages"]) == []  # not flashed
+    html = response.content.decode()
+    summary = html.split('class="nhsuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert "There is a problem" in summary
+    assert f'<a href="#id_status">{message}</a>' in summary
+    assert f'<span class="nhsuk-u-visually-hidden">Error: </span>{message}' in html  # the field
+    assert 'class="nhsuk-select nhsuk-select--error"' in html
+    assert CITATION in html  # the nomination's page, with the form where it always is
     submitted.refresh_from_db()
     assert submitted.status == Status.SUBMITTED
+
+
+def test_setting_the_status_it_already_has_is_shown_at_the_field_keeping_the_way_back(
+    client_for, champion, submitted
+):
+    back = f"{MANAGE}?status=submitted"
+    response = client_for(champion).post(
+        reverse("recognition:nomination_status", args=[submitted.pk]),
+        {"status": "submitted", "next": back},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<a href="#id_status">This nomination is already submitted</a>' in html
+    assert 'id="id_status-error"' in html
+    # Correcting it on this page still returns to the list it came from.
+    assert f'<input type="hidden" name="next" value="{MANAGE}?status=submitted">' in html
+
+
+def test_the_lists_quick_action_still_returns_to_the_list_with_a_message(
+    client_for, champion, submitted
+):
+    back = f"{MANAGE}?status=submitted"
+    response = client_for(champion).post(
+        reverse("recognition:nomination_status", args=[submitted.pk]),
+        {"status": "won", "next": back},
+        follow=True,
+    )
+    assert response.redirect_chain == [(back, 302)]
+    assert messages_of(response) == ["Sam Taylor for Trust Quality Award: won."]
 
 
 def test_status_change_returns_to_the_filtered_list_but_never_off_site(
@@ -728,7 +772,7 @@ def test_profile_recognition_stays_in_the_department(client_for, outsider, staff
     assert CITATION not in html
 
 
-def test_project_page_shows_the_projects_and_its_leads_team_wins_but_never_a_draft(
+def test_project_page_shows_only_its_own_nominations_never_a_team_or_draft(
     client_for, champion, manager, staff, project, award, outsider
 ):
     NominationFactory(
@@ -747,7 +791,16 @@ def test_project_page_shows_the_projects_and_its_leads_team_wins_but_never_a_dra
         team_name="Omitted doses team",
         nominated_by=manager,
     )
-    team.team_members.set([staff])  # staff leads `project`
+    team.team_members.set([staff])  # staff leads `project`: still not the project's
+    other_project = ProjectFactory(lead=staff, title="Insulin safety")
+    NominationFactory(
+        award=AwardFactory(name="Other Project Award"),
+        nominee_kind="project",
+        person=None,
+        project=other_project,
+        nominated_by=champion,
+        citation="The other project's nomination.",
+    )
     NominationFactory(
         award=AwardFactory(name="Draft Award"),
         nominee_kind="project",
@@ -761,7 +814,8 @@ def test_project_page_shows_the_projects_and_its_leads_team_wins_but_never_a_dra
     html = client_for(manager).get(url).content.decode()
     section = html.split('<h2 id="recognition">Recognition</h2>', 1)[1]
     assert "The project that halved omitted doses." in section
-    assert "Omitted doses team" in section
+    assert "Omitted doses team" not in html  # a team's nomination is its members'
+    assert "The other project's nomination." not in html
     assert "Secret draft about the project." not in html
     assert html.index('id="recognition"') < html.index("Nominate this project")
     outsider_html = client_for(outsider).get(url).content.decode()
@@ -777,6 +831,327 @@ def test_nominator_sees_the_draft_only_on_its_own_page_and_their_list(
     assert "Secret draft citation" not in profile
     detail = client.get(reverse("recognition:nomination", args=[draft_nomination.pk]))
     assert "Secret draft citation" in detail.content.decode()
+
+
+# Nobody records the outcome of a nomination they have a stake in.
+
+
+def _stake(kind, champion, staff, pharmacy):
+    """A submitted nomination in which `champion` has the stake `kind`."""
+    nominator = PersonFactory(department=pharmacy, display_name="Noor Nominator")
+    project = ProjectFactory(lead=staff, title="Discharge medicines project")
+    nomination = {
+        "nominee": lambda: NominationFactory(person=champion, nominated_by=nominator),
+        "nominator": lambda: NominationFactory(person=staff, nominated_by=champion),
+        "team member": lambda: NominationFactory(
+            nominee_kind="team", person=None, team_name="Ward team", nominated_by=nominator
+        ),
+        "project lead": lambda: NominationFactory(
+            nominee_kind="project",
+            person=None,
+            project=ProjectFactory(lead=champion),
+            nominated_by=nominator,
+        ),
+        "project co-lead": lambda: NominationFactory(
+            nominee_kind="project", person=None, project=project, nominated_by=nominator
+        ),
+        "project member": lambda: NominationFactory(
+            nominee_kind="project", person=None, project=project, nominated_by=nominator
+        ),
+        "former project member": lambda: NominationFactory(
+            nominee_kind="project", person=None, project=project, nominated_by=nominator
+        ),
+    }[kind]()
+    if kind == "team member":
+        nomination.team_members.set([staff, champion])
+    elif kind == "project co-lead":
+        project.co_leads.set([champion])
+    elif kind == "project member":
+        Membership.objects.create(project=project, person=champion, role_title="Data collector")
+    elif kind == "former project member":
+        Membership.objects.create(
+            project=project,
+            person=champion,
+            role_title="Data collector",
+            left_on=timezone.localdate() - dt.timedelta(days=30),
+        )
+    return nomination
+
+
+STAKES = [
+    "nominee",
+    "nominator",
+    "team member",
+    "project lead",
+    "project co-lead",
+    "project member",
+    "former project member",
+]
+
+
+@pytest.mark.parametrize("stake", STAKES)
+def test_a_champion_cannot_decide_a_nomination_they_have_a_stake_in(
+    client_for, champion, staff, pharmacy, stake
+):
+    nomination = _stake(stake, champion, staff, pharmacy)
+    client = client_for(champion)
+    response = client.post(
+        reverse("recognition:nomination_status", args=[nomination.pk]), {"status": "won"}
+    )
+    assert response.status_code == 403
+    nomination.refresh_from_db()
+    assert (nomination.status, nomination.status_changed_by) == (Status.SUBMITTED, None)
+    with pytest.raises(WorkflowError, match="You are part of this nomination"):
+        services.nomination_set_status(
+            nomination_id=nomination.pk, status="won", changed_by=champion
+        )
+    # The page offers no status form, and says why.
+    html = client.get(reverse("recognition:nomination", args=[nomination.pk])).content.decode()
+    assert reverse("recognition:nomination_status", args=[nomination.pk]) not in html
+    assert "You are part of this nomination" in html
+    # Nor does the list's quick action.
+    html = client.get(MANAGE).content.decode()
+    assert reverse("recognition:nomination_status", args=[nomination.pk]) not in html
+
+
+@pytest.mark.parametrize("stake", ["nominee", "team member", "project co-lead"])
+def test_an_admin_with_a_stake_cannot_decide_either(client_for, admin, staff, pharmacy, stake):
+    nomination = _stake(stake, admin, staff, pharmacy)
+    response = client_for(admin).post(
+        reverse("recognition:nomination_status", args=[nomination.pk]), {"status": "won"}
+    )
+    assert response.status_code == 403
+    nomination.refresh_from_db()
+    assert nomination.status == Status.SUBMITTED
+
+
+def test_another_champion_decides_and_the_list_offers_only_their_rows(
+    client_for, champion, staff, pharmacy, acute_medicine
+):
+    own = _stake("nominee", champion, staff, pharmacy)
+    other = NominationFactory(person=staff, nominated_by=PersonFactory(department=pharmacy))
+    html = client_for(champion).get(MANAGE).content.decode()
+    assert reverse("recognition:nomination_status", args=[other.pk]) in html
+    assert reverse("recognition:nomination_status", args=[own.pk]) not in html
+    colleague = PersonFactory(department=pharmacy, display_name="Cara Champion")
+    ChampionAssignmentFactory(person=colleague, clinical_area=acute_medicine)
+    response = client_for(colleague).post(
+        reverse("recognition:nomination_status", args=[own.pk]), {"status": "won"}
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.status, own.status_changed_by) == (Status.WON, colleague)
+
+
+# Recognition of a project reaches its people.
+
+
+def _project_nomination(project, *, status=Status.SUBMITTED, citation="Project citation."):
+    return NominationFactory(
+        award=AwardFactory(name=f"Award for {citation}"),
+        nominee_kind="project",
+        person=None,
+        project=project,
+        nominated_by=PersonFactory(department=project.department),
+        status=status,
+        citation=citation,
+    )
+
+
+def test_profile_lists_nominations_of_projects_the_person_leads_co_leads_or_works_on(
+    client_for, champion, staff, pharmacy
+):
+    colleague = PersonFactory(department=pharmacy)
+    led = ProjectFactory(lead=staff, title="Led project")
+    co_led = ProjectFactory(lead=colleague, co_leads=[staff], title="Co-led project")
+    member_of = ProjectFactory(lead=colleague, title="Member project")
+    Membership.objects.create(project=member_of, person=staff, role_title="Data collector")
+    left = ProjectFactory(lead=colleague, title="Left project")
+    Membership.objects.create(
+        project=left,
+        person=staff,
+        role_title="Data collector",
+        left_on=timezone.localdate() - dt.timedelta(days=1),
+    )
+    unrelated = ProjectFactory(lead=colleague, title="Unrelated project")
+    for project in (led, co_led, member_of, left, unrelated):
+        _project_nomination(project, citation=f"Citation for {project.title}.")
+    _project_nomination(led, status=Status.DRAFT, citation="Secret draft for the led project.")
+    html = client_for(champion).get(reverse("people:profile", args=[staff.pk])).content.decode()
+    section = html.split('<h2 id="recognition">Recognition</h2>', 1)[1].split("<h2", 1)[0]
+    for project in (led, co_led, member_of):
+        assert f"Citation for {project.title}." in section
+        detail = reverse("projects:detail", args=[project.pk])
+        assert f'Project nominated: <a href="{detail}">{project.title}</a>' in section
+    assert "Citation for Left project." not in section  # a former member
+    assert "Citation for Unrelated project." not in section
+    assert "Secret draft" not in html
+
+
+# Query strings never cause a 500.
+
+
+@pytest.mark.parametrize("value", ["²", "-1", "1.5", "abc", "", "９"])
+def test_a_malformed_project_in_the_query_string_is_ignored(client_for, champion, award, value):
+    client = client_for(champion)
+    response = client.get(AWARDS, {"project": value})
+    assert response.status_code == 200
+    assert response.context["nominee"] is None
+    response = client.get(reverse("recognition:nominate", args=[award.pk]), {"project": value})
+    assert response.status_code == 200
+    assert response.context["form"].initial == {}
+
+
+# Choosing a team's members: checkboxes, and a list to add from in a large department.
+
+
+def test_team_members_are_checkboxes_in_a_fieldset_with_a_legend(client_for, staff, award):
+    html = client_for(staff).get(reverse("recognition:nominate", args=[award.pk])).content.decode()
+    assert "Hold Ctrl" not in html
+    assert "multiple" not in html
+    group = html.split('id="id_team_members-group"', 1)[1].split("</fieldset>", 1)[0]
+    assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_team_members-hint">' in group
+    assert ">Members of the team</legend>" in group
+    assert f'type="checkbox" value="{staff.pk}"' in group
+    assert 'name="other_member"' not in html  # a small department is listed in full
+
+
+@pytest.fixture
+def large_department(monkeypatch, pharmacy, acute_medicine, surgery, staff, champion, manager):
+    """Pharmacy with more people than the form lists as checkboxes: staff, champion and
+    manager share Acute medicine; four more work in Surgery."""
+    monkeypatch.setattr(award_forms, "TEAM_CHECKBOXES_MAX", 4)
+    return [
+        PersonFactory(department=pharmacy, display_name=f"Surgery {n}", clinical_areas=[surgery])
+        for n in range(4)
+    ]
+
+
+def test_a_large_department_lists_area_colleagues_and_adds_others_from_a_list(
+    client_for, staff, champion, award, large_department
+):
+    far = large_department[0]
+    client = client_for(staff)
+    url = reverse("recognition:nominate", args=[award.pk])
+    form = client.get(url).context["form"]
+    assert {p.display_name for p in form.listed_members} == {
+        "Sam Taylor",
+        "Chris Okoro",
+        "Morgan Ellis",
+    }
+    assert far in form.fields["other_member"].queryset
+    # "Add to the team": the same page, unsaved and without errors, with the person ticked.
+    response = client.post(
+        url,
+        {
+            "nominee_kind": "team",
+            "team_name": "Omitted doses team",
+            "team_members": [staff.pk],
+            "other_member": far.pk,
+            "citation": "",
+            "add_member": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert not Nomination.objects.exists()
+    html = response.content.decode()
+    assert "There is a problem" not in html
+    assert f'type="checkbox" value="{far.pk}" checked' in html
+    assert f'type="checkbox" value="{staff.pk}" checked' in html
+    assert 'value="Omitted doses team"' in html
+    assert far not in response.context["form"].fields["other_member"].queryset
+
+
+def test_a_person_chosen_to_add_is_a_member_without_pressing_add(
+    client_for, staff, award, large_department
+):
+    far = large_department[0]
+    response = client_for(staff).post(
+        reverse("recognition:nominate", args=[award.pk]),
+        {
+            "nominee_kind": "team",
+            "team_name": "Omitted doses team",
+            "team_members": [staff.pk],
+            "other_member": far.pk,
+            "citation": CITATION,
+            "submit": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert set(Nomination.objects.get().team_members.all()) == {staff, far}
+
+
+def test_with_no_checkboxes_to_show_the_missing_members_error_is_by_the_list(
+    client_for, staff, award, large_department, monkeypatch
+):
+    monkeypatch.setattr(award_forms, "TEAM_CHECKBOXES_MAX", 2)  # Acute medicine is too many
+    url = reverse("recognition:nominate", args=[award.pk])
+    form = client_for(staff).get(url).context["form"]
+    assert form.listed_members == []
+    assert form.fields["other_member"].label == "Add a member of the team"
+    response = client_for(staff).post(
+        url, {"nominee_kind": "team", "team_name": "Team", "citation": CITATION, "submit": "1"}
+    )
+    html = response.content.decode()
+    assert '<a href="#id_other_member">Choose at least one member of the team</a>' in html
+    assert 'id="id_other_member-error"' in html
+    assert not Nomination.objects.exists()
+
+
+def test_an_outsider_cannot_be_added_to_a_team(
+    client_for, staff, outsider, award, large_department
+):
+    response = client_for(staff).post(
+        reverse("recognition:nominate", args=[award.pk]),
+        nominate_data(nominee_kind="team", team_name="Team", other_member=outsider.pk),
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["other_member"]
+    assert not Nomination.objects.exists()
+
+
+# The catalogue's past awards are capped; the rest have their own page.
+
+
+def test_catalogue_shows_the_latest_past_awards_and_links_to_all(client_for, staff, pharmacy):
+    today = timezone.localdate()
+    for n in range(12):
+        AwardFactory(name=f"Past award {n:02}", deadline=today - dt.timedelta(days=n + 1))
+    response = client_for(staff).get(AWARDS)
+    names = [award.name for award in response.context["closed_awards"]]
+    assert names == [f"Past award {n:02}" for n in range(10)]
+    html = response.content.decode()
+    assert reverse("recognition:past_awards") in html
+    assert "Past award 11" not in html
+    page = client_for(staff).get(reverse("recognition:past_awards"))
+    assert page.status_code == 200
+    assert "Past award 11" in page.content.decode()
+
+
+def test_catalogue_links_to_past_awards_only_when_there_are_more(client_for, staff, past_award):
+    html = client_for(staff).get(AWARDS).content.decode()
+    assert "Regional Pharmacy Award" in html
+    assert reverse("recognition:past_awards") not in html
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_past_awards_page_is_paginated_and_its_query_count_does_not_grow(
+    client_for, staff, count, django_assert_max_num_queries
+):
+    for n in range(count):
+        AwardFactory(name=f"Past {n}", deadline=timezone.localdate() - dt.timedelta(days=n + 1))
+    client = client_for(staff)
+    # session, user, person, champion areas; count; the page of awards.
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("recognition:past_awards"))
+    assert len(response.context["page"].object_list) == min(count, 25)
+
+
+def test_the_deadline_day_itself_still_takes_nominations(db):
+    today = timezone.localdate()
+    assert not AwardFactory(deadline=today).is_past_deadline
+    assert AwardFactory(deadline=today - dt.timedelta(days=1)).is_past_deadline
+    assert not AwardFactory(deadline=None).is_past_deadline
 
 
 # Query counts: the same bound with 1 row and with 30.
@@ -846,17 +1221,45 @@ def test_my_nominations_query_count_does_not_grow(
 def test_nomination_page_query_count_does_not_grow(
     client_for, champion, pharmacy, award, count, django_assert_max_num_queries
 ):
+    nominator = PersonFactory(department=pharmacy)
     team = NominationFactory(
-        award=award, nominee_kind="team", person=None, team_name="Big team", nominated_by=champion
+        award=award, nominee_kind="team", person=None, team_name="Big team", nominated_by=nominator
     )
     team.team_members.set([PersonFactory(department=pharmacy) for _ in range(count)])
     for status in ("shortlisted", "won"):
         services.nomination_set_status(nomination_id=team.pk, status=status, changed_by=champion)
     client = client_for(champion)
     # session, user, person, champion areas; the nomination with award, nominee and nominator;
-    # team members; its history with who changed it.
-    with django_assert_max_num_queries(7):
-        client.get(reverse("recognition:nomination", args=[team.pk]))
+    # whether the champion has a stake in it (for the status form); team members; its history
+    # with who changed it.
+    with django_assert_max_num_queries(8):
+        html = client.get(reverse("recognition:nomination", args=[team.pk])).content.decode()
+    assert "Update status" in html
+
+
+@pytest.mark.parametrize("count", [1, 30])
+@pytest.mark.parametrize("checkboxes_max", [40, 4])
+def test_nominate_page_query_count_does_not_grow(
+    client_for,
+    staff,
+    pharmacy,
+    acute_medicine,
+    award,
+    count,
+    checkboxes_max,
+    monkeypatch,
+    django_assert_max_num_queries,
+):
+    monkeypatch.setattr(award_forms, "TEAM_CHECKBOXES_MAX", checkboxes_max)
+    for _ in range(count):
+        PersonFactory(department=pharmacy, clinical_areas=[acute_medicine])
+    client = client_for(staff)
+    # session, user, person; the award; the people listed as checkboxes (at most the limit and
+    # one); champion areas; the person select; the projects. A department above the limit adds
+    # the nominator's area colleagues (at most the limit and one) and the "add someone" select.
+    with django_assert_max_num_queries(8 if checkboxes_max == 40 else 10):
+        response = client.get(reverse("recognition:nominate", args=[award.pk]))
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -876,19 +1279,27 @@ def test_recognition_costs_one_query_on_profile_and_project_pages(
         with CaptureQueriesContext(connection) as context:
             client.get(url)
         queries_without_nominations[url] = len(context)
+    colleague = PersonFactory(department=staff.department)
+    co_led = ProjectFactory(title="Co-led project", lead=colleague, co_leads=[staff])
+    member_of = ProjectFactory(title="Project staff works on", lead=colleague)
+    Membership.objects.create(project=member_of, person=staff, role_title="Data collector")
     for n in range(count):
         NominationFactory(person=staff, nominated_by=champion, status=Status.WON)
-        NominationFactory(
-            nominee_kind="project",
-            person=None,
-            project=project,
-            nominated_by=champion,
-            award=AwardFactory(name=f"Project award {n}"),
-        )
+        for nominated in (project, co_led, member_of):
+            NominationFactory(
+                nominee_kind="project",
+                person=None,
+                project=nominated,
+                nominated_by=champion,
+                award=AwardFactory(name=f"Award {n} for {nominated.title}"),
+            )
         team = NominationFactory(
             nominee_kind="team", person=None, team_name=f"Team {n}", nominated_by=champion
         )
         team.team_members.set([staff])
+    # The profile: staff's own, their teams', and those of the three projects staff is on; the
+    # project page: the project's own only.
+    listed = {pages[0]: 5 * count, pages[1]: count}
     for url in pages:
         with django_assert_max_num_queries(queries_without_nominations[url]) as context:
             html = client.get(url).content.decode()
@@ -896,8 +1307,7 @@ def test_recognition_costs_one_query_on_profile_and_project_pages(
             q for q in context.captured_queries if '"recognition_nomination"' in q["sql"]
         ]
         assert len(reading_nominations) == 1, url
-        # Every nomination is listed: the person's or project's own, and the teams'.
-        assert html.count(", nomination of ") == 2 * count, url
+        assert html.count(", nomination of ") == listed[url], url
 
 
 # Concurrency: real transactions racing on one nomination.

@@ -4,7 +4,10 @@ the department's board, its display mode, secret display links and the A4 projec
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.core.files.storage import default_storage
@@ -13,10 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
+from PIL import ExifTags, Image, ImageOps, PngImagePlugin
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from projects.models import Membership, Project
+from recognition.forms.board import PosterForm
 from recognition.models import DisplayLink, Poster
 from recognition.services import board as services
 from tests.factories import (
@@ -159,16 +164,17 @@ def test_anonymous_is_sent_to_login_for_every_poster_page(client, project):
 
 
 @pytest.mark.parametrize(
-    ("name", "content", "content_type", "has_thumbnail"),
+    ("name", "content", "content_type", "thumbnail_size"),
     [
-        ("Ward poster.png", image_bytes("PNG"), "image/png", True),
-        ("ward-poster.JPG", image_bytes("JPEG"), "image/jpeg", True),
-        ("ward-poster.jpeg", image_bytes("JPEG"), "image/jpeg", True),
-        ("ward-poster.pdf", PDF_BYTES, "application/pdf", False),
+        ("Ward poster.png", image_bytes("PNG"), "image/png", (600, 450)),
+        ("ward-poster.JPG", image_bytes("JPEG"), "image/jpeg", (600, 450)),
+        ("ward-poster.jpeg", image_bytes("JPEG"), "image/jpeg", (600, 450)),
+        # A4 (595 by 842 points): its first page, 600 px wide.
+        ("ward-poster.pdf", PDF_BYTES, "application/pdf", (600, 850)),
     ],
 )
 def test_lead_uploads_a_pdf_png_or_jpeg_poster(
-    client_for, staff, project, name, content, content_type, has_thumbnail
+    client_for, staff, project, name, content, content_type, thumbnail_size
 ):
     response = client_for(staff).post(
         reverse("recognition:poster_upload", args=[project.pk]),
@@ -178,24 +184,25 @@ def test_lead_uploads_a_pdf_png_or_jpeg_poster(
     assert response.status_code == 302
     assert response["Location"] == reverse("projects:detail", args=[project.pk]) + "#poster"
     poster = Poster.objects.get(project=project)
-    assert (poster.content_type, poster.size, poster.original_name) == (
-        content_type,
-        len(content),
-        name,
-    )
+    assert (poster.content_type, poster.original_name) == (content_type, name)
     assert poster.uploaded_by == staff
-    # Stored under a random name, through the storage API.
+    # Stored under a random name, through the storage API; the size is what is stored (an
+    # image is stored without its metadata: see the tests below).
     assert name not in poster.file.name
     with default_storage.open(poster.file.name, "rb") as stored:
-        assert stored.read() == content
-    assert bool(poster.thumbnail) == has_thumbnail
-    if has_thumbnail:
-        with (
-            default_storage.open(poster.thumbnail.name, "rb") as stored,
-            Image.open(stored) as thumb,
-        ):
-            assert thumb.format == "JPEG"
-            assert thumb.size == (600, 450)
+        kept = stored.read()
+    assert poster.size == len(kept)
+    if content_type == "application/pdf":
+        assert kept == content
+    else:
+        with Image.open(io.BytesIO(kept)) as image, Image.open(io.BytesIO(content)) as original:
+            assert (image.format, image.size) == (original.format, original.size)
+    with (
+        default_storage.open(poster.thumbnail.name, "rb") as stored,
+        Image.open(stored) as thumb,
+    ):
+        assert thumb.format == "JPEG"
+        assert thumb.size == thumbnail_size
 
 
 def test_transparent_png_gets_a_thumbnail(client_for, staff, project):
@@ -240,10 +247,11 @@ def test_file_over_the_size_limit_is_refused(client_for, staff, project, setting
     oversize = oversize[: MEGABYTE + 1]
     assert len(oversize) == MEGABYTE + 1
     html = _refused(client_for(staff), project, poster_upload("poster.png", oversize))
-    assert html.count("The file must be smaller than 1 MB") == 2
+    assert html.count("The file must be 1 MB or smaller") == 2
 
 
-def test_file_at_the_size_limit_is_accepted(client_for, staff, project, settings):
+def test_file_of_exactly_the_size_limit_is_accepted(client_for, staff, project, settings):
+    """The limit is inclusive, as the form and its message say ("1 MB or smaller")."""
     settings.QIREGISTER_POSTER_MAX_MB = 1
     at_limit = PDF_BYTES + b"%" * (MEGABYTE - len(PDF_BYTES))
     response = client_for(staff).post(
@@ -256,7 +264,8 @@ def test_file_at_the_size_limit_is_accepted(client_for, staff, project, settings
 
 def test_the_size_limit_defaults_to_10_mb_and_shows_on_the_form(client_for, staff, project):
     response = client_for(staff).get(reverse("recognition:poster_upload", args=[project.pk]))
-    assert "A PDF, PNG or JPEG, smaller than 10 MB" in response.content.decode()
+    assert "A PDF, PNG or JPEG, 10 MB or smaller." in response.content.decode()
+    assert "smaller than" not in response.content.decode()
 
 
 def test_png_renamed_pdf_is_refused(client_for, staff, project):
@@ -277,12 +286,182 @@ def test_damaged_image_is_refused(client_for, staff, project):
     assert "The image could not be read and may be damaged" in html
 
 
-def test_image_with_huge_dimensions_is_refused_before_decoding(client_for, staff, project):
-    # A few hundred bytes that would decode to 13,000 by 10,000 pixels.
-    bomb = image_bytes("PNG", size=(13_000, 10_000), mode="1")
+def test_image_with_huge_dimensions_is_refused_before_decoding(
+    client_for, staff, project, monkeypatch
+):
+    # A few hundred bytes that would decode to 13,000 by 1,000 pixels.
+    bomb = image_bytes("PNG", size=(13_000, 1_000), mode="1")
     assert len(bomb) < 100_000
+    decoded = _count_decodes(monkeypatch)
     html = _refused(client_for(staff), project, poster_upload("poster.png", bomb))
-    assert "The image must be at most 12,000 pixels wide and high" in html
+    assert "at most 12,000 pixels wide and high" in html
+    assert decoded == []
+
+
+def test_image_over_25_million_pixels_is_refused_with_a_clear_message(client_for, staff, project):
+    """30 million pixels (6,000 by 5,000), each side well within the limit: a small file that
+    would decode to 120 MB as RGBA."""
+    big = image_bytes("PNG", size=(6_000, 5_000), mode="1")
+    assert len(big) < 100_000
+    html = _refused(client_for(staff), project, poster_upload("poster.png", big))
+    assert html.count("The image must be at most 25 million pixels in all") == 2
+
+
+def _count_decodes(monkeypatch) -> list[tuple[str, tuple[int, int]]]:
+    """Record each image decoder Pillow starts (one per full read of an image's pixels)."""
+    decoded = []
+    real_getdecoder = Image._getdecoder
+
+    def counting_getdecoder(mode, decoder_name, args, extra=()):
+        decoded.append((decoder_name, mode))
+        return real_getdecoder(mode, decoder_name, args, extra)
+
+    monkeypatch.setattr(Image, "_getdecoder", counting_getdecoder)
+    return decoded
+
+
+def test_image_poster_is_decoded_once_and_turned_only_when_small(
+    client_for, staff, project, monkeypatch
+):
+    """A large transparent PNG's pixels are read once (checking it and making its thumbnail),
+    and nothing full-size is turned or copied whole: memory stays near one decoded image."""
+    png = image_bytes("PNG", size=(4_000, 3_000), mode="RGBA")
+    decoded = _count_decodes(monkeypatch)
+    converted = _record_sizes(monkeypatch, "convert")
+    response = client_for(staff).post(
+        reverse("recognition:poster_upload", args=[project.pk]),
+        {"file": poster_upload("poster.png", png)},
+    )
+    assert response.status_code == 302
+    assert decoded == [("zip", "RGBA")]
+    # Pillow converts a transparent image before shrinking it: here only bands of rows, and the
+    # image already shrunk by a whole factor, are converted.
+    assert converted
+    assert all(width * height <= 4_000 * 3_000 / 4 for width, height in converted)
+
+
+def _record_sizes(monkeypatch, method: str) -> list[tuple[int, int]]:
+    """Record the size of each image that Image.<method> is called on."""
+    sizes = []
+    real_method = getattr(Image.Image, method)
+
+    def recording(image, *args, **kwargs):
+        sizes.append(image.size)
+        return real_method(image, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, method, recording)
+    return sizes
+
+
+def jpeg_with_exif(orientation: int = 1, size=(1200, 900)) -> bytes:
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Canon"
+    exif[ExifTags.Base.Model] = "EOS 5D"
+    exif[ExifTags.Base.Orientation] = orientation
+    exif.get_ifd(ExifTags.IFD.GPSInfo).update(
+        {ExifTags.GPS.GPSLatitudeRef: "N", ExifTags.GPS.GPSLatitude: (51.0, 30.0, 0.0)}
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(
+        buffer, "JPEG", exif=exif, comment=b"Taken at home", quality=90
+    )
+    content = buffer.getvalue()
+    assert b"Canon" in content
+    assert b"Taken at home" in content
+    return content
+
+
+def _served_poster(client_for, staff, project, name, content) -> bytes:
+    client_for(staff).post(
+        reverse("recognition:poster_upload", args=[project.pk]),
+        {"file": poster_upload(name, content)},
+    )
+    response = client_for(staff).get(reverse("recognition:poster_file", args=[project.pk]))
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def test_jpeg_poster_is_kept_without_its_location_camera_or_comment(client_for, staff, project):
+    served = _served_poster(client_for, staff, project, "photo.jpg", jpeg_with_exif())
+    for secret in (b"Canon", b"EOS 5D", b"Taken at home"):
+        assert secret not in served
+    with Image.open(io.BytesIO(served)) as image:
+        assert image.format == "JPEG"
+        assert dict(image.getexif()) == {}
+        assert "comment" not in image.info
+
+
+def test_turned_jpeg_keeps_only_its_orientation_and_gets_an_upright_thumbnail(
+    client_for, staff, project, monkeypatch
+):
+    """A phone photo taken sideways (orientation 6: turn a quarter clockwise to show). Only the
+    thumbnail is turned, once it is small."""
+    turned = []
+    real_exif_transpose = ImageOps.exif_transpose
+
+    def recording_exif_transpose(image, **kwargs):
+        turned.append((image.size, kwargs))
+        return real_exif_transpose(image, **kwargs)
+
+    monkeypatch.setattr(ImageOps, "exif_transpose", recording_exif_transpose)
+    served = _served_poster(
+        client_for, staff, project, "photo.jpg", jpeg_with_exif(orientation=6, size=(1600, 900))
+    )
+    with Image.open(io.BytesIO(served)) as image:
+        assert dict(image.getexif()) == {ExifTags.Base.Orientation: 6}
+    thumbnail = Poster.objects.get(project=project).thumbnail
+    with default_storage.open(thumbnail.name, "rb") as stored, Image.open(stored) as thumb:
+        assert thumb.size == (600, 1067)  # upright, and 600 px wide once turned
+        assert dict(thumb.getexif()) == {}
+    assert turned == [((1067, 600), {"in_place": True})]
+
+
+def test_png_poster_is_kept_without_its_text_or_exif(client_for, staff, project):
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "Sam Taylor, 12 Home Street")
+    text.add_itxt("Comment", "Taken at home", zip=True)
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Canon"
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), "teal").save(buffer, "PNG", pnginfo=text, exif=exif)
+    served = _served_poster(client_for, staff, project, "poster.png", buffer.getvalue())
+    for secret in (b"tEXt", b"iTXt", b"eXIf", b"Home Street", b"Canon"):
+        assert secret not in served
+    with Image.open(io.BytesIO(served)) as image:
+        assert image.size == (1200, 900)
+        assert image.getpixel((10, 10)) == (0, 128, 128)
+
+
+def test_poster_form_file_check_sets_only_the_file():
+    """A field's clean_<field> returns its value; what reading the file makes (its type, the
+    file to keep and the thumbnail) is set in clean(), once every field is clean."""
+    upload = poster_upload("poster.png", image_bytes())
+    form = PosterForm(files={"file": upload})
+    form.cleaned_data = {"file": upload}
+    assert form.clean_file() is upload
+    assert form.cleaned_data == {"file": upload}
+    form = PosterForm(files={"file": poster_upload("poster.png", image_bytes())})
+    assert form.is_valid()
+    assert form.cleaned_data["content_type"] == "image/png"
+    assert form.cleaned_data["poster_files"].thumbnail is not None
+
+
+def test_board_template_tags_do_not_import_the_views(settings):
+    """The project page's poster section (board_tags) must not load the board's views."""
+    code = (
+        "import django, sys; django.setup(); import recognition.templatetags.board_tags; "
+        "print('recognition.board' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "qiregister.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "False"
 
 
 def test_missing_file_is_refused(client_for, staff, project):
@@ -308,12 +487,9 @@ def test_replacing_a_poster_deletes_the_old_files_after_commit(
     assert len(callbacks) == 1
     second = Poster.objects.get(project=project)
     assert second.pk == first.pk
-    assert (second.content_type, second.original_name, second.thumbnail.name) == (
-        "application/pdf",
-        "second.pdf",
-        "",
-    )
-    assert stored_files() == {second.file.name}
+    assert (second.content_type, second.original_name) == ("application/pdf", "second.pdf")
+    assert stored_files() == {second.file.name, second.thumbnail.name}
+    assert not stored_files() & old_files
     # The change is in the poster's history.
     assert second.history.count() == 2
 
@@ -408,15 +584,74 @@ def test_pdf_poster_is_always_downloaded(client_for, staff, project):
     assert b"".join(response.streaming_content) == PDF_BYTES
 
 
-def test_thumbnail_is_a_jpeg_and_a_pdf_has_none(client_for, staff, project, acute_medicine):
+def test_thumbnail_is_a_jpeg(client_for, staff, project):
     add_poster(project, "jpeg")
     response = client_for(staff).get(reverse("recognition:poster_thumbnail", args=[project.pk]))
     assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
     assert response["X-Content-Type-Options"] == "nosniff"
-    pdf_project = ProjectFactory(lead=staff, clinical_areas=[acute_medicine])
-    add_poster(pdf_project, "pdf")
-    url = reverse("recognition:poster_thumbnail", args=[pdf_project.pk])
+
+
+def test_pdf_poster_gets_a_thumbnail_of_its_first_page_on_the_board(client_for, staff, project):
+    project.headline_impact = "Waits halved"
+    project.save()
+    content = HTML(string="<h1 style='font-size: 120px'>Poster</h1>").write_pdf()
+    client_for(staff).post(
+        reverse("recognition:poster_upload", args=[project.pk]),
+        {"file": poster_upload("poster.pdf", content)},
+    )
+    poster = Poster.objects.get(project=project)
+    assert poster.content_type == "application/pdf"
+    with default_storage.open(poster.thumbnail.name, "rb") as stored, Image.open(stored) as thumb:
+        assert (thumb.format, thumb.width) == ("JPEG", 600)
+        # The heading is drawn: dark pixels near the top of a white page.
+        assert thumb.convert("L").crop((0, 0, 600, 200)).getextrema()[0] < 64
+    html = client_for(staff).get(reverse("recognition:board")).content.decode()
+    thumbnail = reverse("recognition:poster_thumbnail", args=[project.pk])
+    assert re.search(rf'<img [^>]*src="{thumbnail}\?v=\d+" alt="Poster for {project.title}"', html)
+    assert "Download the poster" in html
+    html = client_for(staff).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert thumbnail in html
+    assert "Download the poster" in html
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.4 garbage",
+        PDF_BYTES.replace(b"/Count 1", b"/Count 0").replace(b"Kids[3 0 R]", b"Kids[]"),
+    ],
+    ids=["garbage", "no-pages"],
+)
+def test_file_that_starts_like_a_pdf_but_cannot_be_read_is_refused(
+    client_for, staff, project, content
+):
+    html = _refused(client_for(staff), project, poster_upload("poster.pdf", content))
+    assert html.count("The PDF could not be read") == 2
+
+
+def test_pdf_whose_page_cannot_be_drawn_is_kept_with_a_link_instead(
+    client_for, staff, project, caplog
+):
+    """A page 1 point square is outside what a PDF page can be: no thumbnail, a warning in the
+    log, and the poster still offered as a labelled PDF download."""
+    tiny = PDF_BYTES.replace(b"MediaBox[0 0 595 842]", b"MediaBox[0 0 1 1]")
+    project.headline_impact = "Waits halved"
+    project.save()
+    with caplog.at_level("WARNING", logger="recognition.posters"):
+        response = client_for(staff).post(
+            reverse("recognition:poster_upload", args=[project.pk]),
+            {"file": poster_upload("poster.pdf", tiny)},
+        )
+    assert response.status_code == 302
+    poster = Poster.objects.get(project=project)
+    assert not poster.thumbnail
+    assert "No thumbnail for a PDF poster" in caplog.text
+    url = reverse("recognition:poster_thumbnail", args=[project.pk])
     assert client_for(staff).get(url).status_code == 404
+    html = client_for(staff).get(reverse("recognition:board")).content.decode()
+    assert "qi-board__thumbnail" not in html
+    assert "Download the poster" in html
+    assert "(PDF, " in html
 
 
 def test_project_without_poster_has_no_poster_file(client_for, staff, project):
@@ -645,6 +880,24 @@ def test_display_with_an_empty_board_says_so(client_for, staff):
     assert "Nothing on the QI board yet" in response.content.decode()
 
 
+def test_display_with_one_project_has_hidden_previous_and_next_for_the_script(
+    client_for, staff, team_project
+):
+    """static/js/app.js swaps the next page in and copies these links from it: they must be
+    there, hidden, so that they show once a second project joins the board."""
+    url = reverse("recognition:board_display")
+    html = client_for(staff).get(url).content.decode()
+    assert "Project 1 of 1" in html
+    assert f'href="{url}?item=1" data-qi-board-previous hidden>Previous' in html
+    assert f'href="{url}?item=1" data-qi-board-next hidden>Next' in html
+    ProjectFactory(
+        lead=staff, headline_impact="Second", clinical_areas=team_project.clinical_areas.all()
+    )
+    html = client_for(staff).get(url).content.decode()
+    assert "data-qi-board-previous>Previous" in html
+    assert "data-qi-board-next>Next" in html
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_display_query_count_is_bounded(
     client_for, staff, pharmacy, acute_medicine, count, django_assert_max_num_queries
@@ -749,11 +1002,34 @@ def test_display_links_query_count_is_bounded(
             created_by=(admin if number % 2 else champion).user,
         )
     client = client_for(champion)
-    # session, user, person, their champion areas, their department; the links with the
-    # people who made them.
-    with django_assert_max_num_queries(6):
+    # session, user, person, their champion areas, their department; count, one page of links
+    # with the people who made them.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("recognition:display_links"))
-    assert response.content.decode().count("Revoke<span") == count
+    assert response.content.decode().count("Revoke<span") == min(count, 25)
+
+
+def test_display_links_page_25_at_a_time_with_the_links_in_use_first(client_for, champion):
+    links = [
+        services.display_link_create(
+            department=champion.department, name=f"Screen {number}", created_by=champion.user
+        )[0]
+        for number in range(30)
+    ]
+    now = timezone.now()
+    # The five newest links are revoked: they go after the 25 still in use.
+    DisplayLink.objects.filter(pk__in=[link.pk for link in links[-5:]]).update(revoked_at=now)
+    DisplayLink.objects.filter(pk=links[0].pk).update(created_at=now - dt.timedelta(days=1))
+    client = client_for(champion)
+    html = client.get(reverse("recognition:display_links")).content.decode()
+    assert "30 links, the ones in use first: showing 1 to 25" in html
+    assert html.count("Revoke<span") == 25
+    assert "Revoked " not in html
+    assert html.index("Screen 24") < html.index("Screen 1<") < html.index("Screen 0<")
+    html = client.get(reverse("recognition:display_links") + "?page=2").content.decode()
+    assert html.count("Revoke<span") == 0
+    assert html.count("Revoked ") == 5
+    assert 'href="?page=1"' in html
 
 
 # Display links: what a screen sees without signing in
@@ -813,17 +1089,56 @@ def test_display_link_serves_poster_images_of_board_projects_only(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "sessionid" not in response.cookies
     # Posters of projects that are not on this board stay out of reach: a draft and an idea
-    # of the same department, another department's, and a project with no image poster.
+    # of the same department, another department's, and a PDF poster with no picture of its
+    # first page.
     pdf_project = ProjectFactory(
         lead=on_poster.lead, headline_impact="PDF only", clinical_areas=[acute_medicine]
     )
-    add_poster(pdf_project, "pdf")
+    services.poster_save(
+        project=pdf_project,
+        upload=poster_upload("poster.pdf", PDF_BYTES.replace(b"0 0 595 842", b"0 0 1 1")),
+        content_type="application/pdf",
+        uploaded_by=pdf_project.lead,
+    )
     for project in [
         *(board_mix["off"][key] for key in ("draft", "idea", "elsewhere")),
         pdf_project,
     ]:
         url = reverse("recognition:board_display_poster_by_link", args=[token, project.pk])
         assert client.get(url).status_code == 404
+
+
+def test_display_link_poster_is_never_cached_and_has_a_neutral_name(
+    client, display_link, board_mix
+):
+    """A revoked screen must not keep showing cached posters, and nothing of the uploader's
+    file name goes to a client that is not signed in."""
+    _link, token = display_link
+    project = board_mix["on"][0]
+    Poster.objects.filter(project=project).update(original_name="Sam's ward 7 photos.png")
+    response = client.get(
+        reverse("recognition:board_display_poster_by_link", args=[token, project.pk])
+    )
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Disposition"] == 'inline; filename="poster.png"'
+    assert "ward" not in response["Content-Disposition"]
+    assert project.reference not in response["Content-Disposition"]
+
+
+def test_display_shows_a_pdf_poster_by_its_first_page(client, display_link, board_mix):
+    _link, token = display_link
+    project = board_mix["on"][1]  # the project with a headline and no poster
+    add_poster(project, "pdf")
+    url = reverse("recognition:board_display_by_link", args=[token])
+    html = client.get(url + "?item=1").content.decode()
+    assert project.title in html
+    image = reverse("recognition:board_display_poster_by_link", args=[token, project.pk])
+    assert f'<img class="qi-display__poster" src="{image}?v=' in html
+    assert "The poster is a PDF" not in html
+    response = client.get(image)
+    assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+    assert response["Content-Disposition"] == 'inline; filename="poster.jpg"'
 
 
 def test_display_link_opens_nothing_else(client, display_link, board_mix):

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -107,6 +108,8 @@ def all_urls(session, slot) -> list[tuple[str, str]]:
         ("post", session_url("showcase_slot_confirm", session, slot.pk)),
         ("get", session_url("showcase_slot_cancel", session, slot.pk)),
         ("post", session_url("showcase_slot_cancel", session, slot.pk)),
+        ("get", session_url("showcase_session_cancel", session)),
+        ("post", session_url("showcase_session_cancel", session)),
         ("get", CALENDAR),
         ("post", NEW_LINK),
         ("post", STOP_LINK),
@@ -137,7 +140,7 @@ def test_outsider_cannot_see_or_act_on_another_departments_sessions(client_for, 
     )
     client = client_for(outsider)
     assert "Spring clinical update" not in html_of(client.get(LIST))
-    for method, url in all_urls(booked.session, booked)[2:8]:
+    for method, url in all_urls(booked.session, booked)[2:10]:
         assert getattr(client, method)(url).status_code == 404, url
     assert ShowcaseSlot.objects.get().status == "booked"
 
@@ -371,6 +374,46 @@ def test_booking_after_the_session_started_is_refused(client_for, staff, project
     assert not ShowcaseSlot.objects.exists()
 
 
+# '²' passes str.isdigit() but not int(); '٣' passes int() but is no id of ours.
+ODD_NUMBERS = ["²", "٣", "-1", "1.5", "x"]
+
+
+@pytest.mark.parametrize("position", ODD_NUMBERS)
+def test_an_odd_preferred_slot_in_the_booking_link_is_ignored(
+    client_for, staff, project, session, position
+):
+    url = session_url("showcase_book", session)
+    response = client_for(staff).get(url, {"project": project.pk, "position": position})
+    assert response.status_code == 200
+    html = html_of(response)
+    assert "Who will present?" in html
+    assert '<option value="" selected>The first free slot (13:00)</option>' in html
+
+
+@pytest.mark.parametrize("position", ODD_NUMBERS)
+def test_an_odd_preferred_slot_is_not_carried_through_choosing_the_project(
+    client_for, staff, project, session, acute_medicine, position
+):
+    ProjectFactory(lead=staff, title="Second project", clinical_areas=[acute_medicine])
+    response = client_for(staff).get(session_url("showcase_book", session), {"position": position})
+    assert response.status_code == 200
+    assert 'name="position"' not in html_of(response)
+
+
+def test_a_preferred_slot_in_the_booking_link_is_kept(client_for, staff, project, session):
+    url = session_url("showcase_book", session)
+    html = html_of(client_for(staff).get(url, {"project": project.pk, "position": "3"}))
+    assert '<option value="3" selected>' in html
+
+
+@pytest.mark.parametrize("page", ODD_NUMBERS)
+def test_an_odd_page_number_shows_the_first_page(client_for, staff, pharmacy, page):
+    ShowcaseSessionFactory(department=pharmacy, title="Last month", starts_at=local(-30))
+    response = client_for(staff).get(LIST, {"page": page})
+    assert response.status_code == 200
+    assert "Last month" in html_of(response)
+
+
 @pytest.mark.parametrize("persona", ["champion", "manager", "admin"])
 def test_only_leads_and_co_leads_book(db, request, client_for, project, session, persona):
     client = client_for(request.getfixturevalue(persona))
@@ -528,6 +571,55 @@ def test_a_champion_cannot_confirm_their_own_projects_slot(
     assert slot.status == "booked"
 
 
+@pytest.mark.parametrize("tie", ["co-lead", "member", "presenter"])
+def test_a_champion_on_the_team_or_presenting_cannot_confirm_the_slot(
+    client_for, champion, booked, tie
+):
+    if tie == "co-lead":
+        booked.project.co_leads.add(champion)
+    elif tie == "member":
+        Membership.objects.create(project=booked.project, person=champion, role_title="Analyst")
+    else:  # presenting without being on the team, e.g. having left it since the booking
+        booked.presenters.add(champion)
+    client = client_for(champion)
+    page = html_of(client.get(session_url("showcase_session", booked.session)))
+    assert "Confirm<span" not in page
+    assert (
+        client.post(session_url("showcase_slot_confirm", booked.session, booked.pk)).status_code
+        == 403
+    )
+    booked.refresh_from_db()
+    assert booked.status == "booked"
+
+
+def test_a_champion_who_has_left_the_team_and_does_not_present_may_confirm(
+    client_for, champion, booked
+):
+    Membership.objects.create(
+        project=booked.project,
+        person=champion,
+        role_title="Analyst",
+        left_on=timezone.localdate() - dt.timedelta(days=30),
+    )
+    url = session_url("showcase_slot_confirm", booked.session, booked.pk)
+    assert client_for(champion).post(url).status_code == 302
+    booked.refresh_from_db()
+    assert booked.status == "confirmed"
+
+
+@pytest.mark.parametrize("tie", ["lead", "member", "presenter"])
+def test_the_confirm_service_refuses_anyone_with_a_part_in_the_slot(staff, champion, booked, tie):
+    person = {"lead": staff, "member": champion, "presenter": champion}[tie]
+    if tie == "member":
+        Membership.objects.create(project=booked.project, person=champion, role_title="Analyst")
+    elif tie == "presenter":
+        booked.presenters.add(champion)
+    with pytest.raises(services.ShowcaseError, match="ask another champion"):
+        services.slot_confirm(slot_id=booked.pk, champion=person)
+    booked.refresh_from_db()
+    assert booked.status == "booked"
+
+
 def test_the_lead_cancels_after_a_confirmation_page_and_history_keeps_the_booking(
     client_for, staff, booked
 ):
@@ -576,6 +668,163 @@ def test_a_booking_stays_once_its_session_has_started(client_for, staff, champio
     response = client_for(champion).post(url, follow=True)
     assert "This session has already started, so the booking stays on record" in html_of(response)
     assert ShowcaseSlot.objects.exists()
+
+
+def draft_slot(session, staff, acute_medicine) -> ShowcaseSlot:
+    """A slot of a project that has gone back to draft, presented by `staff`."""
+    draft = ProjectFactory(
+        lead=staff, draft=True, title="Secret draft", clinical_areas=[acute_medicine]
+    )
+    return ShowcaseSlotFactory(session=session, position=1, project=draft, presenters=[staff])
+
+
+@pytest.mark.parametrize("page", ["showcase_slot_cancel", "showcase_session_cancel"])
+def test_cancel_pages_show_a_draft_projects_slot_as_reserved_like_the_others(
+    client_for, champion, staff, session, acute_medicine, page
+):
+    slot = draft_slot(session, staff, acute_medicine)
+    args = [slot.pk] if page == "showcase_slot_cancel" else []
+    html = html_of(client_for(champion).get(session_url(page, session, *args)))
+    assert "Reserved" in html
+    assert "Secret draft" not in html
+    assert "Sam Taylor" not in html  # the presenter
+
+
+# Cancelling a session.
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("staff", 403), ("manager", 403), ("outsider", 404), ("champion", 302), ("admin", 302)],
+)
+def test_only_the_departments_champions_and_admins_cancel_sessions(
+    db, request, client_for, booked, persona, status
+):
+    client = client_for(request.getfixturevalue(persona))
+    url = session_url("showcase_session_cancel", booked.session)
+    assert client.get(url).status_code == (200 if status == 302 else status)
+    assert client.post(url).status_code == status
+    assert ShowcaseSession.objects.exists() is (status != 302)
+    assert ShowcaseSlot.objects.exists() is (status != 302)
+
+
+def test_anonymous_users_are_sent_to_login_from_cancelling_a_session(client, session):
+    url = session_url("showcase_session_cancel", session)
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/?next=")
+    assert ShowcaseSession.objects.exists()
+
+
+def test_the_session_page_offers_cancelling_to_champions_only(client_for, champion, staff, session):
+    url = session_url("showcase_session_cancel", session)
+    assert url in html_of(client_for(champion).get(session_url("showcase_session", session)))
+    assert url not in html_of(client_for(staff).get(session_url("showcase_session", session)))
+
+
+def test_cancelling_a_session_lists_its_bookings_then_emails_each_projects_leads(
+    client_for,
+    champion,
+    staff,
+    co_lead,
+    booked,
+    pharmacy,
+    acute_medicine,
+    django_capture_on_commit_callbacks,
+):
+    falls = other_project(pharmacy, acute_medicine, title="Falls prevention")
+    ShowcaseSlotFactory(session=booked.session, position=3, project=falls)
+    url = session_url("showcase_session_cancel", booked.session)
+    client = client_for(champion)
+    page = html_of(client.get(url))
+    assert "Cancel this session?" in page
+    assert "2 slots are booked" in page
+    for text in [booked.project.title, "Sam Taylor", "13:10", "Falls prevention", "13:20"]:
+        assert text in page
+    assert not mail.outbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert response.redirect_chain == [(LIST, 302)]
+    assert "The leads of its 2 booked projects have been told by email" in html_of(response)
+    assert not ShowcaseSession.objects.exists()
+    assert not ShowcaseSlot.objects.exists()
+    emails = {frozenset(email.to): email for email in mail.outbox}
+    assert set(emails) == {frozenset({staff.email, co_lead.email}), frozenset({falls.lead.email})}
+    ours = emails[frozenset({staff.email, co_lead.email})]
+    assert ours.subject.startswith("QI Register: Spring clinical update on ")
+    assert ours.subject.endswith(" is cancelled")
+    for text in [booked.project.reference, "slot 2 at 13:10", "cancelled by Chris Okoro"]:
+        assert text in ours.body
+    assert f'href="{settings.QIREGISTER_BASE_URL}{LIST}"' in ours.alternatives[0][0]
+    assert "Falls prevention" in emails[frozenset({falls.lead.email})].body
+
+
+def test_cancelling_an_empty_session_emails_nobody(
+    client_for, champion, session, django_capture_on_commit_callbacks
+):
+    url = session_url("showcase_session_cancel", session)
+    assert "No slots are booked" in html_of(client_for(champion).get(url))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(champion).post(url, follow=True)
+    html = html_of(response)
+    assert "cancelled." in html
+    assert "told by email" not in html
+    assert not ShowcaseSession.objects.exists()
+    assert not mail.outbox
+
+
+def test_a_cancelled_session_and_its_bookings_stay_in_history(client_for, champion, booked):
+    client_for(champion).post(session_url("showcase_session_cancel", booked.session))
+    session = ShowcaseSession.history.get(history_type="-")
+    assert (session.id, session.title, session.history_user) == (
+        booked.session_id,
+        "Spring clinical update",
+        champion.user,
+    )
+    slot = ShowcaseSlot.history.get(history_type="-")
+    assert (slot.id, slot.project_id, slot.position, slot.history_user) == (
+        booked.pk,
+        booked.project_id,
+        2,
+        champion.user,
+    )
+
+
+def test_a_session_that_has_started_cannot_be_cancelled(
+    client_for, champion, booked, django_capture_on_commit_callbacks
+):
+    ShowcaseSession.objects.filter(pk=booked.session_id).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    url = session_url("showcase_session_cancel", booked.session)
+    client = client_for(champion)
+    page = html_of(client.get(url))
+    assert "This session cannot be cancelled" in page
+    assert "Yes, cancel the session" not in page
+    assert url not in html_of(client.get(session_url("showcase_session", booked.session)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert response.redirect_chain == [(session_url("showcase_session", booked.session), 302)]
+    assert "This session has already started, so it stays on record" in html_of(response)
+    assert ShowcaseSlot.objects.get() == booked
+    assert not mail.outbox
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_cancel_session_page_query_count_does_not_grow_with_slots(
+    client_for, champion, pharmacy, acute_medicine, count, django_assert_max_num_queries
+):
+    session = ShowcaseSessionFactory(department=pharmacy, slot_count=20)
+    for position in range(1, count + 1):
+        ShowcaseSlotFactory(
+            session=session, position=position, project=other_project(pharmacy, acute_medicine)
+        )
+    client = client_for(champion)
+    # session, user, person; the session, its slots with projects, presenters; champion areas.
+    with django_assert_max_num_queries(7):
+        assert client.get(session_url("showcase_session_cancel", session)).status_code == 200
 
 
 # The list and session pages.
