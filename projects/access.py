@@ -54,3 +54,27 @@ def get_task_for(user, pk: int):
     if not task.project.can_be_seen_by(user):
         raise Http404("No such task")
     return task
+
+
+def can_record_measurement(user, project: Project) -> bool:
+    """The team (lead, co-leads, current members) and admins record measures, data, PDSA cycles
+    and impact; champions see them and validate savings but do not edit the team's record."""
+    if user.is_staff:
+        return True
+    person = getattr(user, "person", None)
+    if person is None:
+        return False
+    return (
+        project.is_team_member(person)
+        or project.memberships.filter(person=person, left_on__isnull=True).exists()
+    )
+
+
+def can_validate_savings(user, project: Project) -> bool:
+    """Admins, and champions of the project's areas who are not on its team."""
+    if user.is_staff:
+        return True
+    person = getattr(user, "person", None)
+    if person is None or can_record_measurement(user, project):
+        return False
+    return person.is_champion_for(*(area.pk for area in project.clinical_areas.all()))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import governance, views
+from projects import governance, impact_views, measure_views, views
 
 app_name = "projects"
 
@@ -58,3 +58,5 @@ urlpatterns = [
         name="task_edit",
     ),
 ]
+
+urlpatterns += measure_views.urlpatterns + impact_views.urlpatterns

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("projects.governance_urls")),
     path("", include("recognition.urls")),
+    path("", include("projects.impact_report")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,5 @@
+"""The department impact page."""
+
+app_name = "impact"
+
+urlpatterns: list = []

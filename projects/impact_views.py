@@ -1,0 +1,3 @@
+"""impact_views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""measure_views."""
+
+urlpatterns: list = []

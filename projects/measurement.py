@@ -1,0 +1,171 @@
+"""Workflows for a project's measures, data, PDSA cycles, impact and savings."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from people.models import Person
+from projects.models import DataPoint, Measure, PDSACycle, Project, Saving
+from projects.services import WorkflowError
+
+MAX_ROWS = 1000
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class Row:
+    date: dt.date
+    value: Decimal
+    annotation: str = ""
+
+
+def _parse_date(text: str) -> dt.date | None:
+    for pattern in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _parse_value(text: str) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(",", "").replace("£", "").strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def parse_data(text: str) -> list[Row]:
+    """Rows of `date,value[,annotation]` pasted or uploaded as CSV.
+
+    A first row that does not start with a date is taken as a header. Every bad row is
+    reported (as a ValidationError listing them), so the whole paste can be fixed at once.
+    """
+    lines = [line for line in csv.reader(io.StringIO(text.strip())) if any(c.strip() for c in line)]
+    if lines and _parse_date(lines[0][0].strip()) is None:
+        lines = lines[1:]  # a header row
+    if not lines:
+        raise ValidationError("Paste or upload at least one row of date,value")
+    if len(lines) > MAX_ROWS:
+        raise ValidationError(f"At most {MAX_ROWS} rows at a time; this has {len(lines)}")
+    rows, errors, seen = [], [], {}
+    for number, cells in enumerate(lines, start=1):
+        cells = [cell.strip() for cell in cells]
+        if len(cells) < 2:
+            errors.append(f"Row {number}: needs a date and a value separated by a comma")
+            continue
+        day, value = _parse_date(cells[0]), _parse_value(cells[1])
+        if day is None:
+            errors.append(f"Row {number}: “{cells[0][:30]}” is not a date (use 2026-01-31)")
+        if value is None:
+            errors.append(f"Row {number}: “{cells[1][:30]}” is not a number")
+        if day is not None and day in seen:
+            errors.append(f"Row {number}: {day:%d/%m/%Y} is already in row {seen[day]}")
+        if day is None or value is None or day in seen:
+            continue
+        seen[day] = number
+        rows.append(Row(day, value, ",".join(cells[2:])[:200]))
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def data_import(*, measure: Measure, rows: list[Row], entered_by: Person) -> tuple[int, int]:
+    """Add the rows to the measure; a date it already has gets the new value. All or nothing.
+
+    Returns (added, updated).
+    """
+    with transaction.atomic():
+        Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        existing = {
+            point.date: point for point in measure.points.filter(date__in=[r.date for r in rows])
+        }
+        new, changed = [], []
+        for row in rows:
+            point = existing.get(row.date)
+            if point is None:
+                new.append(
+                    DataPoint(
+                        measure=measure,
+                        date=row.date,
+                        value=row.value,
+                        annotation=row.annotation,
+                        entered_by=entered_by,
+                    )
+                )
+                continue
+            annotation = row.annotation or point.annotation  # a blank one keeps the old note
+            if (point.value, point.annotation) != (row.value, annotation):
+                point.value, point.annotation, point.entered_by = row.value, annotation, entered_by
+                changed.append(point)
+        if new:
+            bulk_create_with_history(new, DataPoint, default_user=entered_by.user)
+        if changed:
+            bulk_update_with_history(
+                changed,
+                DataPoint,
+                ["value", "annotation", "entered_by"],
+                default_user=entered_by.user,
+            )
+    return len(new), len(changed)
+
+
+def pdsa_next_number(project: Project) -> int:
+    return (project.pdsa_cycles.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def pdsa_save(*, form, project: Project, author: Person) -> PDSACycle:
+    with transaction.atomic():
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        cycle = form.save(commit=False)
+        cycle.project = project
+        if cycle.pk is None:
+            cycle.number = pdsa_next_number(project)
+            cycle.created_by = author
+        cycle.save()
+        form.save_m2m()
+    return cycle
+
+
+def saving_save(*, form, project: Project, claimed_by: Person) -> Saving:
+    """Claim a saving or change a claim; changing the amount or kind needs validating again."""
+    with transaction.atomic():
+        saving = form.save(commit=False)
+        saving.project = project
+        if saving.pk is None:
+            saving.claimed_by = claimed_by
+        elif {"amount", "kind"} & set(form.changed_data) and saving.is_validated:
+            saving.validated_amount = saving.validated_by = saving.validated_at = None
+            saving.validation_note = ""
+        saving.save()
+    return saving
+
+
+def saving_validate(
+    *, saving_id: int, champion: Person, amount: Decimal | None, note: str
+) -> Saving:
+    """A champion or admin validates a claimed saving, for the claimed amount unless given less."""
+    with transaction.atomic():
+        saving = Saving.objects.select_for_update().get(pk=saving_id)
+        if saving.project.is_team_member(champion):
+            raise WorkflowError("Someone outside the project team validates its savings")
+        amount = saving.amount if amount is None else amount
+        if amount > saving.amount:
+            raise WorkflowError("A saving cannot be validated for more than was claimed")
+        saving.validated_amount = amount
+        saving.validated_by = champion
+        saving.validated_at = timezone.now()
+        saving.validation_note = note
+        saving.save()
+    return saving
