@@ -5,6 +5,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
+from projects.models import DataPoint, Measure, PDSACycle, ProjectImpact, Saving
+from projects.spc import xmr_chart
 from recognition.models import AppraisalNote, Nomination, PortfolioDomain, Poster, ShowcaseSlot
 
 
@@ -145,3 +147,21 @@ def test_seed_demo_adds_showcases_posters_awards_and_appraisal_notes(db):
     counts = (slots.count(), Poster.objects.count(), Nomination.objects.count())
     call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
     assert (slots.count(), Poster.objects.count(), Nomination.objects.count()) == counts
+
+
+def test_seed_demo_adds_measures_pdsa_cycles_and_impact(db):
+    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
+    outcome = Measure.objects.filter(kind="outcome").first()
+    values = [float(point.value) for point in outcome.points.order_by("date")]
+    assert len(values) == 30
+    chart = xmr_chart(values, improvement_direction=outcome.improvement_direction)
+    # The series shows the change after the PDSA cycle as special cause improvement.
+    assert chart.points[-1].point_type == "special_cause_improvement"
+    cycle = PDSACycle.objects.filter(measures=outcome).order_by("number").last()
+    assert cycle.start_date <= outcome.points.order_by("date").last().date
+    assert ProjectImpact.objects.filter(patients_affected__gt=0).exists()
+    assert Saving.objects.filter(validated_by__isnull=False).exists()
+    assert Saving.objects.filter(validated_by__isnull=True).exists()
+    counts = (Measure.objects.count(), DataPoint.objects.count(), Saving.objects.count())
+    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
+    assert (Measure.objects.count(), DataPoint.objects.count(), Saving.objects.count()) == counts

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from people.demo import DEMO_LOGINS, seed_people
 from projects.demo import seed_projects
+from projects.demo_impact import seed_impact
 from recognition.demo import seed_recognition
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             raise CommandError("--password must not be empty.")
         department = seed_people(password=password, people=people)
         added = seed_projects(department=department, count=projects)
+        seed_impact(department)
         seed_recognition(department)
         self.stdout.write(
             self.style.SUCCESS(
