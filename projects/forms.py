@@ -609,7 +609,6 @@ class DataPasteForm(forms.Form):
         elif not text.strip():
             self.add_error("data", "Paste some rows or choose a CSV file")
             return cleaned
-        text = text.replace("\t", ",")  # cells copied from a spreadsheet
         try:
             cleaned["rows"] = parse_data(text)
         except ValidationError as error:

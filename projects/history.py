@@ -17,10 +17,13 @@ from projects.models import (
     Interest,
     Membership,
     MentoringNote,
+    PDSACycle,
     ProgressUpdate,
     Project,
+    ProjectImpact,
     ReviewDecision,
     RoleOpening,
+    Saving,
     Task,
 )
 
@@ -40,6 +43,9 @@ def _sources(project: Project):
         (MentoringNote, "Mentoring note"),
         (Membership, "Team membership"),
         (Interest, "Request to join"),
+        (ProjectImpact, "Impact"),
+        (Saving, "Saving"),
+        (PDSACycle, "PDSA cycle"),
     ]:
         yield model, label, Q(project_id=project.pk)
 
@@ -57,6 +63,9 @@ def _value(field, value, people: set[int]):
         return None
     if field.choices:
         return dict(field.flatchoices).get(value, value)
+    if getattr(field, "base_field", None) is not None and field.base_field.choices:
+        labels = dict(field.base_field.flatchoices)  # a list of choices, e.g. patient benefits
+        return ", ".join(str(labels.get(item, item)) for item in value)
     if field.is_relation and field.related_model is Person:
         people.add(value)
         return PersonRef(value)  # named in one query at the end
@@ -69,9 +78,9 @@ class PersonRef(int):
 
 def _label(record) -> str:
     """The row's own name, without loading related rows (history_object's __str__ would)."""
-    for name in ("title", "role_title"):
+    for name in ("title", "role_title", "change_idea", "description"):
         if getattr(record, name, None):
-            return record.title if name == "title" else record.role_title
+            return getattr(record, name)
     return f"#{record.id}"
 
 

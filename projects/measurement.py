@@ -19,6 +19,8 @@ from projects.models import DataPoint, Measure, PDSACycle, Project, Saving
 from projects.services import WorkflowError
 
 MAX_ROWS = 1000
+# DataPoint.value is numeric(14, 4): anything this large or larger cannot be stored.
+VALUE_LIMIT = Decimal(10) ** 10
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -52,7 +54,14 @@ def parse_data(text: str) -> list[Row]:
     A first row that does not start with a date is taken as a header. Every bad row is
     reported (as a ValidationError listing them), so the whole paste can be fixed at once.
     """
-    lines = [line for line in csv.reader(io.StringIO(text.strip())) if any(c.strip() for c in line)]
+    text = text.strip()
+    # Cells copied from a spreadsheet come tab-separated, and may hold commas (1,250).
+    delimiter = "\t" if "\t" in text.partition("\n")[0] else ","
+    lines = [
+        line
+        for line in csv.reader(io.StringIO(text), delimiter=delimiter)
+        if any(cell.strip() for cell in line)
+    ]
     if lines and _parse_date(lines[0][0].strip()) is None:
         lines = lines[1:]  # a header row
     if not lines:
@@ -70,6 +79,9 @@ def parse_data(text: str) -> list[Row]:
             errors.append(f"Row {number}: “{cells[0][:30]}” is not a date (use 2026-01-31)")
         if value is None:
             errors.append(f"Row {number}: “{cells[1][:30]}” is not a number")
+        elif abs(value) >= VALUE_LIMIT:
+            errors.append(f"Row {number}: {cells[1][:30]} is too large to record")
+            value = None
         if day is not None and day in seen:
             errors.append(f"Row {number}: {day:%d/%m/%Y} is already in row {seen[day]}")
         if day is None or value is None or day in seen:

@@ -44,6 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "description": "Check for similar work, then save a draft or submit for review.",
         },
         {
+            "label": "Department impact",
+            "href": reverse("impact:report"),
+            "description": "Savings, time, patients and projects: what QI achieved, by area.",
+        },
+        {
             "label": "QI board",
             "href": reverse("recognition:board"),
             "description": "The department's posters and headline results, and a screen display.",

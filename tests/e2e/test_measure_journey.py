@@ -1,0 +1,69 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Measure
+from tests.e2e.conftest import assert_accessible, sign_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+START = dt.date(2026, 1, 5)
+BASELINE = [20, 21, 19, 20, 22, 18, 20, 21, 19, 20, 21, 20]  # twelve weeks around 20
+AFTER = [30, 31, 29, 30, 32, 28, 30, 31]  # then eight around 30
+
+
+def _rows(values):
+    return "\n".join(
+        f"{START + dt.timedelta(weeks=i):%d/%m/%Y},{value}" for i, value in enumerate(values)
+    )
+
+
+def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page, staff, project):
+    sign_in(page, "staff", PASSWORD)
+    page.goto(reverse("projects:detail", args=[project.pk]))
+    # The project page's "Add a measure" link comes with its Measures section; go straight there.
+    page.goto(reverse("projects:measure_create", args=[project.pk]))
+    assert_accessible(page)
+    page.get_by_role("button", name="Add the measure").click()
+    assert "Give the measure a name" in page.locator(".nhsuk-error-summary").inner_text()
+    assert_accessible(page)
+
+    page.get_by_label("Name").fill("Doses given on time")
+    page.get_by_role("group", name="Kind").get_by_label("Outcome").check()
+    page.get_by_label("Unit").fill("%")
+    page.get_by_label("Higher is better").check()
+    page.get_by_label("SPC chart (XmR)").check()
+    page.get_by_role("button", name="Add the measure").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Doses given on time"
+    assert "The chart appears once the measure has at least 2 values" in page.content()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Paste or upload values").click()
+    page.get_by_label("Paste rows of date,value").fill(
+        _rows(BASELINE) + "\nnext week,20\n12/01/2026,abc"
+    )
+    page.get_by_role("button", name="Add the values").click()
+    summary = page.locator(".nhsuk-error-summary").inner_text()
+    assert "Row 13: “next week” is not a date" in summary
+    assert "Row 14: “abc” is not a number" in summary
+    assert "Row 14: 12/01/2026 is already in row 2" in summary
+    assert "Row 13" in page.locator("#id_data-error").inner_text()
+    assert_accessible(page)
+    assert not Measure.objects.get().points.exists()
+
+    page.get_by_label("Paste rows of date,value").fill(_rows(BASELINE + AFTER))
+    page.get_by_role("button", name="Add the values").click()
+    assert "20 added, 0 updated." in page.locator(".nhsuk-inset-text").first.inner_text()
+
+    chart = page.get_by_role("img", name="SPC chart (XmR) of Doses given on time")
+    assert chart.is_visible()
+    badges = page.get_by_role("list", name="What the chart shows").inner_text()
+    assert "Special cause improvement (high)" in badges
+    last_row = page.locator("table tbody tr").last.inner_text()
+    assert "18 May 2026" in last_row
+    assert "Special cause improvement (outside the process limits)" in last_row
+    assert page.locator("table tbody tr").count() == 20
+    assert_accessible(page)
+    assert page.external_requests == []
