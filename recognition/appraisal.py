@@ -171,23 +171,33 @@ CSV_HEADERS = [
 ]
 
 
-def _period_or_redirect(request: HttpRequest):
-    """The period asked for, or a redirect to My team, which shows what is wrong with it."""
+@never_cache
+def appraisal_summary(request: HttpRequest, *, fmt: str) -> HttpResponse:
+    """The summary as CSV or PDF; a bad period goes back to My team, which says what is wrong."""
+    people = _summary_people(request)
     form = PeriodForm(request.GET)
     if not form.is_valid():
-        return None, redirect(f"{reverse('people:team')}?{request.GET.urlencode()}")
-    return form.period, None
-
-
-@never_cache
-def appraisal_summary_csv(request: HttpRequest) -> HttpResponse:
-    people = _summary_people(request)
-    period, invalid = _period_or_redirect(request)
-    if invalid:
-        return invalid
-    start, end = period
+        return redirect(f"{reverse('people:team')}?{request.GET.urlencode()}")
+    start, end = form.period
     summaries = _summaries(request, people, start, end)
-    _log(request, "appraisal_summary_csv", start, end, people)
+    _log(request, f"appraisal_summary_{fmt}", start, end, people)
+    if fmt == "csv":
+        return _summary_csv(summaries, start, end)
+    name = people[0].display_name if len(people) == 1 else "team"
+    return pdf_response(
+        "recognition/pdf/appraisal_summary.html",
+        {
+            "summaries": summaries,
+            "start": start,
+            "end": end,
+            "generated_at": timezone.now(),
+            "generated_by": person_of(request.user) or request.user,
+        },
+        f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf",
+    )
+
+
+def _summary_csv(summaries, start, end) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appraisal-summary-{start}-{end}.csv"'
     writer = csv.writer(response)
@@ -217,33 +227,20 @@ def appraisal_summary_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@never_cache
-def appraisal_summary_pdf(request: HttpRequest) -> HttpResponse:
-    people = _summary_people(request)
-    period, invalid = _period_or_redirect(request)
-    if invalid:
-        return invalid
-    start, end = period
-    summaries = _summaries(request, people, start, end)
-    _log(request, "appraisal_summary_pdf", start, end, people)
-    name = people[0].display_name if len(people) == 1 else "team"
-    return pdf_response(
-        "recognition/pdf/appraisal_summary.html",
-        {
-            "summaries": summaries,
-            "start": start,
-            "end": end,
-            "generated_at": timezone.now(),
-            "generated_by": person_of(request.user) or request.user,
-        },
-        f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf",
-    )
-
-
 urlpatterns = [
     path("people/<int:pk>/appraisal/", appraisal_notes, name="appraisal_notes"),
     path("appraisal-notes/<int:pk>/edit/", appraisal_note_edit, name="appraisal_note_edit"),
     path("appraisal-notes/<int:pk>/delete/", appraisal_note_delete, name="appraisal_note_delete"),
-    path("team/appraisal-summary.csv", appraisal_summary_csv, name="appraisal_summary_csv"),
-    path("team/appraisal-summary.pdf", appraisal_summary_pdf, name="appraisal_summary_pdf"),
+    path(
+        "team/appraisal-summary.csv",
+        appraisal_summary,
+        {"fmt": "csv"},
+        name="appraisal_summary_csv",
+    ),
+    path(
+        "team/appraisal-summary.pdf",
+        appraisal_summary,
+        {"fmt": "pdf"},
+        name="appraisal_summary_pdf",
+    ),
 ]
