@@ -62,6 +62,7 @@ class PeriodForm(forms.Form):
     """
 
     DEFAULT_DAYS = 365
+    MAX_DAYS = 3653  # ten years: reports stay quick to build and to read
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
@@ -73,11 +74,19 @@ class PeriodForm(forms.Form):
                 error_messages={"invalid": f"{label} must be a real date, for example 31/1/2026"},
             )
 
+    EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
     def clean(self):
         cleaned = super().clean()
+        for name in ("from", "to"):
+            day = cleaned.get(name)
+            if day and not self.EARLIEST <= day <= self.LATEST:
+                self.add_error(name, f"{self.fields[name].label} must be between 2000 and 2100")
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and end < start:
             self.add_error("to", "The end of the period must be on or after its start")
+        elif start and end and (end - start).days > self.MAX_DAYS:
+            self.add_error("to", "The period can be at most 10 years")
         return cleaned
 
     @property

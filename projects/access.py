@@ -71,10 +71,16 @@ def can_record_measurement(user, project: Project) -> bool:
 
 
 def can_validate_savings(user, project: Project) -> bool:
-    """Admins, and champions of the project's areas who are not on its team."""
+    """Admins and champions of the project's areas, if they are not on its team."""
+    person = getattr(user, "person", None)
+    on_team = person is not None and (
+        project.is_team_member(person)
+        or project.memberships.filter(person=person, left_on__isnull=True).exists()
+    )
+    if on_team:
+        return False
     if user.is_staff:
         return True
-    person = getattr(user, "person", None)
-    if person is None or can_record_measurement(user, project):
-        return False
-    return person.is_champion_for(*(area.pk for area in project.clinical_areas.all()))
+    return person is not None and person.is_champion_for(
+        *(area.pk for area in project.clinical_areas.all())
+    )

@@ -463,10 +463,13 @@ class SavingValidationForm(forms.Form):
     validation_note = forms.CharField(
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # The claim as the validator saw it, so a claim changed meanwhile is not validated unseen.
+    claimed_amount = forms.DecimalField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, saving: Saving, **kwargs):
         super().__init__(*args, **kwargs)
         self.saving = saving
+        self.fields["claimed_amount"].initial = saving.amount
 
     def clean_validated_amount(self):
         amount = self.cleaned_data["validated_amount"]

@@ -238,6 +238,7 @@ def saving_validate(request: HttpRequest, pk: int, saving_pk: int) -> HttpRespon
                 champion=person_or_403(request.user),
                 amount=form.cleaned_data["validated_amount"],
                 note=form.cleaned_data["validation_note"],
+                claimed_amount_seen=form.cleaned_data["claimed_amount"],
             )
         except WorkflowError as error:
             form.add_error(None, str(error))

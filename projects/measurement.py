@@ -21,6 +21,7 @@ from projects.services import WorkflowError
 MAX_ROWS = 1000
 # DataPoint.value is numeric(14, 4): anything this large or larger cannot be stored.
 VALUE_LIMIT = Decimal(10) ** 10
+DECIMAL_PLACES = 4
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -48,28 +49,35 @@ def _parse_value(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def _is_header(cells: list[str]) -> bool:
+    """A first row is a header only if neither its date nor its value reads as one."""
+    first = [cell.strip() for cell in cells] + ["", ""]
+    return _parse_date(first[0]) is None and _parse_value(first[1]) is None
+
+
 def parse_data(text: str) -> list[Row]:
     """Rows of `date,value[,annotation]` pasted or uploaded as CSV.
 
-    A first row that does not start with a date is taken as a header. Every bad row is
+    A first row with neither a date nor a number is taken as a header. Every bad row is
     reported (as a ValidationError listing them), so the whole paste can be fixed at once.
     """
     text = text.strip()
     # Cells copied from a spreadsheet come tab-separated, and may hold commas (1,250).
     delimiter = "\t" if "\t" in text.partition("\n")[0] else ","
+    # (line number as the user sees it, cells); blank lines are skipped but still counted.
     lines = [
-        line
-        for line in csv.reader(io.StringIO(text), delimiter=delimiter)
+        (number, line)
+        for number, line in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
         if any(cell.strip() for cell in line)
     ]
-    if lines and _parse_date(lines[0][0].strip()) is None:
-        lines = lines[1:]  # a header row
+    if lines and _is_header(lines[0][1]):
+        lines = lines[1:]
     if not lines:
         raise ValidationError("Paste or upload at least one row of date,value")
     if len(lines) > MAX_ROWS:
         raise ValidationError(f"At most {MAX_ROWS} rows at a time; this has {len(lines)}")
     rows, errors, seen = [], [], {}
-    for number, cells in enumerate(lines, start=1):
+    for number, cells in lines:
         cells = [cell.strip() for cell in cells]
         if len(cells) < 2:
             errors.append(f"Row {number}: needs a date and a value separated by a comma")
@@ -79,6 +87,9 @@ def parse_data(text: str) -> list[Row]:
             errors.append(f"Row {number}: “{cells[0][:30]}” is not a date (use 2026-01-31)")
         if value is None:
             errors.append(f"Row {number}: “{cells[1][:30]}” is not a number")
+        elif value.as_tuple().exponent < -DECIMAL_PLACES:
+            errors.append(f"Row {number}: {cells[1][:30]} has more than 4 decimal places")
+            value = None
         elif abs(value) >= VALUE_LIMIT:
             errors.append(f"Row {number}: {cells[1][:30]} is too large to record")
             value = None
@@ -145,6 +156,9 @@ def pdsa_save(*, form, project: Project, author: Person) -> PDSACycle:
         if cycle.pk is None:
             cycle.number = pdsa_next_number(project)
             cycle.created_by = author
+        else:
+            # The number may have moved since the form was read: keep the current one.
+            cycle.number = PDSACycle.objects.values_list("number", flat=True).get(pk=cycle.pk)
         cycle.save()
         form.save_m2m()
     return cycle
@@ -165,13 +179,32 @@ def saving_save(*, form, project: Project, claimed_by: Person) -> Saving:
 
 
 def saving_validate(
-    *, saving_id: int, champion: Person, amount: Decimal | None, note: str
+    *,
+    saving_id: int,
+    champion: Person,
+    amount: Decimal | None,
+    note: str,
+    claimed_amount_seen: Decimal | None = None,
 ) -> Saving:
-    """A champion or admin validates a claimed saving, for the claimed amount unless given less."""
+    """A champion or admin validates a claimed saving, for the claimed amount unless given less.
+
+    Nobody validates their own claim or their own team's, admins included; and a claim changed
+    since the validator read it is refused rather than validated unseen.
+    """
     with transaction.atomic():
-        saving = Saving.objects.select_for_update().get(pk=saving_id)
-        if saving.project.is_team_member(champion):
+        saving = Saving.objects.select_for_update().select_related("project").get(pk=saving_id)
+        project = saving.project
+        on_team = (
+            project.is_team_member(champion)
+            or project.memberships.filter(person=champion, left_on__isnull=True).exists()
+        )
+        if on_team or saving.claimed_by_id == champion.pk:
             raise WorkflowError("Someone outside the project team validates its savings")
+        if claimed_amount_seen is not None and claimed_amount_seen != saving.amount:
+            raise WorkflowError(
+                f"The claim has changed to £{saving.amount:,.2f} since you opened it: "
+                "check it and validate again"
+            )
         amount = saving.amount if amount is None else amount
         if amount > saving.amount:
             raise WorkflowError("A saving cannot be validated for more than was claimed")

@@ -181,3 +181,18 @@ def test_a_bad_period_is_shown_at_the_field_and_the_default_used(
 def test_a_reversed_period_is_refused_not_swapped(client_for, manager, staff):
     response = client_for(manager).get(TEAM, {"from": "2026-06-01", "to": "2026-01-01"})
     assert "The end of the period must be on or after its start" in response.text
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"to": "9999-12-31"}, "To must be between 2000 and 2100"),
+        ({"from": "2001-01-01", "to": "2026-01-01"}, "The period can be at most 10 years"),
+    ],
+)
+def test_periods_are_bounded_on_every_report(db, client_for, admin, period, message):
+    client = client_for(admin)
+    for url in (TEAM, "/engagement/", "/impact/", reverse("recognition:portfolio")):
+        response = client.get(url, period)
+        assert response.status_code == 200, url
+        assert message in response.text, url

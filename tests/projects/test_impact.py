@@ -9,8 +9,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.forms import ImpactForm
+from projects.forms import ImpactForm, PDSACycleForm
 from projects.impact_views import impact_record, pdsa_move
+from projects.measurement import pdsa_save
 from projects.models import DataPoint, Measure, Membership, PDSACycle, ProjectImpact, Saving
 from tests.factories import ChampionAssignmentFactory, PersonFactory, ProjectFactory
 from tests.helpers import race
@@ -77,7 +78,7 @@ def make_saving(project, *, amount="1200.00", validated=None, **fields) -> Savin
         project=project,
         description=fields.pop("description", "Switch to biosimilar adalimumab"),
         amount=Decimal(amount),
-        claimed_by=project.lead,
+        claimed_by=fields.pop("claimed_by", project.lead),
         **fields,
     )
     if validated is not None:
@@ -403,16 +404,58 @@ def test_validating_for_more_than_claimed_is_refused_at_the_field(client_for, ch
     assert not saving.is_validated
 
 
-def test_an_admin_on_the_team_is_told_why_they_cannot_validate(client_for, admin, project):
-    project.co_leads.add(admin)
+@pytest.mark.parametrize("part", ["co_lead", "member"])
+def test_an_admin_on_the_team_cannot_validate(client_for, admin, project, part):
+    if part == "co_lead":
+        project.co_leads.add(admin)
+    else:
+        Membership.objects.create(project=project, person=admin, role_title="Data collector")
     saving = make_saving(project)
     response = client_for(admin).post(
         reverse("projects:saving_validate", args=[project.pk, saving.pk]), {}
     )
-    assert response.status_code == 200
+    assert response.status_code == 403
+    saving.refresh_from_db()
+    assert not saving.is_validated
+
+
+def test_nobody_validates_their_own_claim(client_for, admin, project):
+    saving = make_saving(project, claimed_by=admin)
+    response = client_for(admin).post(
+        reverse("projects:saving_validate", args=[project.pk, saving.pk]), {}
+    )
     assert "Someone outside the project team validates its savings" in response.content.decode()
     saving.refresh_from_db()
     assert not saving.is_validated
+
+
+def test_a_claim_changed_since_it_was_opened_is_not_validated_unseen(client_for, champion, project):
+    saving = make_saving(project, amount="1200")
+    url = reverse("projects:saving_validate", args=[project.pk, saving.pk])
+    assert 'name="claimed_amount" value="1200' in client_for(champion).get(url).content.decode()
+    Saving.objects.filter(pk=saving.pk).update(amount=Decimal("5000"))
+    response = client_for(champion).post(url, {"claimed_amount": "1200.00"})
+    assert "The claim has changed to £5,000.00 since you opened it" in response.content.decode()
+    saving.refresh_from_db()
+    assert not saving.is_validated
+
+
+def test_editing_a_cycle_after_it_moved_keeps_its_new_place(staff, project):
+    first, second = make_cycle(project, 1), make_cycle(project, 2)
+    form = PDSACycleForm(
+        _cycle_data(change_idea="Renamed"),
+        instance=PDSACycle.objects.get(pk=second.pk),
+        project=project,
+    )
+    assert form.is_valid(), form.errors
+    # Another user moves it to the top between reading the form and saving it.
+    PDSACycle.objects.filter(pk=first.pk).update(number=0)
+    PDSACycle.objects.filter(pk=second.pk).update(number=1)
+    PDSACycle.objects.filter(pk=first.pk).update(number=2)
+    pdsa_save(form=form, project=project, author=staff)
+    numbers = dict(PDSACycle.objects.values_list("change_idea", "number"))
+    assert numbers["Renamed"] == 1
+    assert sorted(numbers.values()) == [1, 2]
 
 
 def test_changing_the_amount_clears_the_validation_and_says_so(

@@ -381,10 +381,11 @@ def test_pasting_twenty_rows_adds_twenty_values(client_for, staff, project, meas
 
 
 BAD_ROWS = "date,value\n2026-01-05,20\nsoon,21\n2026-01-19,lots\n05/01/2026,22\n2026-02-02,23"
+# Rows are numbered as lines of what was pasted, the header being row 1.
 BAD_ROW_MESSAGES = [
-    "Row 2: “soon” is not a date (use 2026-01-31)",
-    "Row 3: “lots” is not a number",
-    "Row 4: 05/01/2026 is already in row 1",
+    "Row 3: “soon” is not a date (use 2026-01-31)",
+    "Row 4: “lots” is not a number",
+    "Row 5: 05/01/2026 is already in row 2",
 ]
 
 
@@ -741,3 +742,22 @@ def test_data_import_saves_nothing_when_a_row_fails(staff, measure):
         data_import(measure=measure, rows=rows, entered_by=staff)
     assert measure.points.count() == 0
     assert DataPoint.history.filter(measure_id=measure.pk).count() == 0
+
+
+def test_a_bad_first_row_is_an_error_not_a_header():
+    with pytest.raises(ValidationError) as error:
+        parse_data("2026-13-01,5\n2026-02-01,6\n2026-03-01,7")
+    assert error.value.messages == ["Row 1: “2026-13-01” is not a date (use 2026-01-31)"]
+    # A real header is still skipped, and rows are numbered as the user sees them.
+    with pytest.raises(ValidationError) as error:
+        parse_data("date,value\n\n2026-01-01,abc")
+    assert error.value.messages == ["Row 3: “abc” is not a number"]
+
+
+def test_a_value_with_more_than_four_decimal_places_is_a_row_error():
+    with pytest.raises(ValidationError) as error:
+        parse_data("2026-01-01,1.23456\n2026-01-08,9999999999.99999")
+    assert error.value.messages == [
+        "Row 1: 1.23456 has more than 4 decimal places",
+        "Row 2: 9999999999.99999 has more than 4 decimal places",
+    ]
