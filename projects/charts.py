@@ -29,6 +29,7 @@ from decimal import Decimal
 from enum import Enum
 
 from projects.spc import (
+    ALL_RULES,
     Assurance,
     PointType,
     Rule,
@@ -149,6 +150,9 @@ def compute_chart(
     target: Decimal | float | None = None,
     rebase_dates: Sequence[dt.date] = (),
     baseline_points: int | None = None,
+    screen_outliers: bool = True,
+    rule_length: int = 7,
+    rules: Sequence[str] | None = None,
 ) -> Chart:
     """The measure's chart: an XmR chart for "spc", a run chart for "run".
 
@@ -163,6 +167,10 @@ def compute_chart(
         target=target,
         rebase=rebase_positions(dates, rebase_dates),
         fix_after_n_points=baseline_points,
+        screen_outliers=screen_outliers,
+        shift_length=rule_length,
+        trend_length=rule_length,
+        rules=tuple(rules) if rules is not None else ALL_RULES,
     )
 
 
@@ -456,6 +464,8 @@ def draw(
         style = POINT_STYLES[p.point_type]
         px, py = x_of(day), y(p.value)
         text = classification(p.point_type, p.rule)
+        if getattr(p, "trial_limits", False):  # XmR points in a phase of under 13 values
+            text += " – trial limits"
         note = notes[p.position] if p.position in note_numbers else ""
         points.append(
             PlottedPoint(

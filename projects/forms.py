@@ -12,6 +12,7 @@ from people.models import Person, Skill
 from projects import stages
 from projects.measurement import parse_data
 from projects.models import (
+    SPC_RULES,
     ClosureReport,
     DataPoint,
     Measure,
@@ -26,6 +27,7 @@ from projects.models import (
     StrategicPriority,
     Task,
     TaskNote,
+    all_spc_rules,
 )
 from projects.search import similar_projects
 
@@ -504,6 +506,13 @@ class RebaseDatesField(forms.CharField):
 
 
 class MeasureForm(forms.ModelForm):
+    rules = forms.MultipleChoiceField(
+        label="Special-cause rules (SPC charts)",
+        choices=SPC_RULES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=all_spc_rules,
+        error_messages={"required": "Choose at least one special-cause rule"},
+    )
     rebase_dates = RebaseDatesField(
         label="New phases start on (optional)",
         required=False,
@@ -523,11 +532,15 @@ class MeasureForm(forms.ModelForm):
             "chart_type",
             "baseline_points",
             "rebase_dates",
+            "screen_outliers",
+            "rule_length",
+            "rules",
         ]
         widgets = {
             "kind": forms.RadioSelect,
             "improvement_direction": forms.RadioSelect,
             "chart_type": forms.RadioSelect,
+            "rule_length": forms.RadioSelect,
             "definition": forms.Textarea(attrs={"rows": 3}),
         }
         labels = {"improvement_direction": "Which way is better?", "chart_type": "Chart"}
@@ -548,6 +561,16 @@ class MeasureForm(forms.ModelForm):
             "A baseline needs at least 12 points"
         )
         self.fields["target"].error_messages["invalid"] = "The target must be a number"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("chart_type") == Measure.ChartType.RUN:
+            message = "A run chart has one median for the whole series: choose an SPC chart for %s"
+            if cleaned.get("baseline_points"):
+                self.add_error("baseline_points", message % "a fixed baseline")
+            if cleaned.get("rebase_dates"):
+                self.add_error("rebase_dates", message % "new phases")
+        return cleaned
 
     def clean_name(self):
         name = self.cleaned_data["name"]

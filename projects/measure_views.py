@@ -60,6 +60,9 @@ def _chart_data(measure: Measure) -> dict:
             target=measure.target,
             rebase_dates=measure.rebase_dates,
             baseline_points=measure.baseline_points,
+            screen_outliers=measure.screen_outliers,
+            rule_length=measure.rule_length,
+            rules=measure.rules,
         )
     return {
         "points": points,
@@ -254,6 +257,9 @@ def measure_spc_json(request: HttpRequest, pk: int, measure_pk: int) -> JsonResp
             "chart_type": measure.chart_type,
             "baseline_points": measure.baseline_points,
             "rebase_dates": [day.isoformat() for day in measure.rebase_dates],
+            "screen_outliers": measure.screen_outliers,
+            "rule_length": measure.rule_length,
+            "rules": measure.rules,
         },
         "chart": None if chart is None else charts.chart_json(chart, data["dates"], data["notes"]),
     }

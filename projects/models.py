@@ -842,6 +842,18 @@ class Saving(models.Model):
         return self.validated_by_id is not None
 
 
+SPC_RULES = [
+    ("outside_limits", "A point outside the limits"),
+    ("trend", "A trend rising or falling"),
+    ("two_in_three", "Two of three points near a limit"),
+    ("shift", "A shift on one side of the mean"),
+]
+
+
+def all_spc_rules() -> list[str]:
+    return [rule for rule, _label in SPC_RULES]
+
+
 class Measure(models.Model):
     class Kind(models.TextChoices):
         OUTCOME = "outcome", "Outcome"
@@ -885,6 +897,24 @@ class Measure(models.Model):
         blank=True,
         help_text="Dates where a new phase starts (e.g. after a change was adopted).",
     )
+    # SPC options, recorded with the chart (NHSRplotthedots' defaults).
+    screen_outliers = models.BooleanField(
+        "screen out very large moving ranges",
+        default=True,
+        help_text="Moving ranges of 3.267 times the average or more are left out of the limits.",
+    )
+    rule_length = models.PositiveSmallIntegerField(
+        "points in a shift or trend",
+        choices=[(7, "7 (Making Data Count)"), (6, "6")],
+        default=7,
+    )
+    rules = ArrayField(
+        models.CharField(max_length=14, choices=SPC_RULES),
+        default=all_spc_rules,
+        blank=True,
+        verbose_name="special-cause rules",
+        help_text="The rules read on the chart; all four by default.",
+    )
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -902,6 +932,10 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_rules_display(self) -> list[str]:
+        labels = dict(SPC_RULES)
+        return [labels[rule] for rule in self.rules if rule in labels]
 
 
 class DataPoint(models.Model):

@@ -234,6 +234,9 @@ def measure_data(**changes):
         "chart_type": "spc",
         "baseline_points": "12",
         "rebase_dates": "2026-03-02",
+        "screen_outliers": "on",
+        "rule_length": "7",
+        "rules": ["outside_limits", "trend", "two_in_three", "shift"],
         **changes,
     }
 
@@ -281,7 +284,8 @@ def test_bad_measure_input_is_shown_and_nothing_saved(
 def test_team_edits_a_measure(client_for, staff, project, measure):
     url = reverse("projects:measure_edit", args=[project.pk, measure.pk])
     response = client_for(staff).post(
-        url, measure_data(name="Doses on time", chart_type="run", rebase_dates="")
+        url,
+        measure_data(name="Doses on time", chart_type="run", rebase_dates="", baseline_points=""),
     )
     assert response.status_code == 302
     measure.refresh_from_db()
@@ -761,3 +765,57 @@ def test_a_value_with_more_than_four_decimal_places_is_a_row_error():
         "Row 1: 1.23456 has more than 4 decimal places",
         "Row 2: 9999999999.99999 has more than 4 decimal places",
     ]
+
+
+def test_chart_options_are_set_per_measure_and_used(client_for, staff, project):
+    client = client_for(staff)
+    response = client.post(
+        reverse("projects:measure_create", args=[project.pk]),
+        measure_data(
+            baseline_points="", rebase_dates="", rule_length="6", rules=["shift"], target=""
+        ),
+    )
+    assert response.status_code == 302
+    measure = project.measures.get()
+    assert (measure.rule_length, measure.rules, measure.screen_outliers) == (6, ["shift"], True)
+    # 14 steady points then 6 higher: a shift of 6 counts with length 6; no other rule is read.
+    values = [10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 10, 11, 12, 12, 12, 12, 12, 12]
+    add_points(measure, values)
+    url = reverse("projects:measure_spc_json", args=[project.pk, measure.pk])
+    chart = client.get(url).json()["chart"]
+    assert chart["options"]["shift_length"] == 6
+    assert chart["points"][-1]["point_type"] == "special_cause_improvement"
+    assert chart["points"][-1]["rule"] == "shift"
+    page = client.get(reverse("projects:measure_detail", args=[project.pk, measure.pk])).text
+    assert "(shifts and trends of 6 points)" in page
+
+
+def test_a_measure_needs_at_least_one_rule(client_for, staff, project):
+    response = client_for(staff).post(
+        reverse("projects:measure_create", args=[project.pk]), measure_data(rules=[])
+    )
+    assert "Choose at least one special-cause rule" in response.text
+    assert not project.measures.exists()
+
+
+def test_every_phase_with_trial_limits_says_so_in_the_table(client_for, staff, project):
+    measure = Measure.objects.create(
+        project=project,
+        name="Phased",
+        kind="outcome",
+        rebase_dates=[START + dt.timedelta(weeks=8)],
+    )
+    add_points(measure, [10, 11, 10, 11, 10, 11, 10, 11] + [20, 21, 20, 21, 20, 21, 20, 21] * 2)
+    page = client_for(staff).get(reverse("projects:measure_detail", args=[project.pk, measure.pk]))
+    # The first phase has 8 values, the second 16: only the first phase's 8 points are trial,
+    # each said twice (its row in the table and its marker's title on the chart).
+    assert page.text.count("– trial limits") == 16
+
+
+def test_a_run_chart_refuses_a_baseline_and_phases(client_for, staff, project):
+    response = client_for(staff).post(
+        reverse("projects:measure_create", args=[project.pk]), measure_data(chart_type="run")
+    )
+    assert "choose an SPC chart for a fixed baseline" in response.text
+    assert "choose an SPC chart for new phases" in response.text
+    assert not project.measures.exists()
