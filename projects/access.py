@@ -61,23 +61,13 @@ def can_record_measurement(user, project: Project) -> bool:
     and impact; champions see them and validate savings but do not edit the team's record."""
     if user.is_staff:
         return True
-    person = getattr(user, "person", None)
-    if person is None:
-        return False
-    return (
-        project.is_team_member(person)
-        or project.memberships.filter(person=person, left_on__isnull=True).exists()
-    )
+    return project.is_working_on(getattr(user, "person", None))
 
 
 def can_validate_savings(user, project: Project) -> bool:
     """Admins and champions of the project's areas, if they are not on its team."""
     person = getattr(user, "person", None)
-    on_team = person is not None and (
-        project.is_team_member(person)
-        or project.memberships.filter(person=person, left_on__isnull=True).exists()
-    )
-    if on_team:
+    if project.is_working_on(person):
         return False
     if user.is_staff:
         return True

@@ -194,11 +194,7 @@ def saving_validate(
     with transaction.atomic():
         saving = Saving.objects.select_for_update().select_related("project").get(pk=saving_id)
         project = saving.project
-        on_team = (
-            project.is_team_member(champion)
-            or project.memberships.filter(person=champion, left_on__isnull=True).exists()
-        )
-        if on_team or saving.claimed_by_id == champion.pk:
+        if project.is_working_on(champion) or saving.claimed_by_id == champion.pk:
             raise WorkflowError("Someone outside the project team validates its savings")
         if claimed_amount_seen is not None and claimed_amount_seen != saving.amount:
             raise WorkflowError(

@@ -331,6 +331,13 @@ class Project(TimeCommitment):
     def is_team_member(self, person: Person | None) -> bool:
         return person is not None and person.pk in self.team_ids()
 
+    def is_working_on(self, person: Person | None) -> bool:
+        """Lead, co-lead or current member (a query for the membership when not a lead)."""
+        return self.is_team_member(person) or (
+            person is not None
+            and self.memberships.filter(person=person, left_on__isnull=True).exists()
+        )
+
     def can_be_edited_by(self, user) -> bool:
         """Lead, co-leads, champions of the project's areas and admins."""
         if user.is_staff:

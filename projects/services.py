@@ -166,10 +166,7 @@ def interest_express(
     Project.objects.select_for_update().filter(pk=project.pk).first()
     if project.is_draft or project.stage in CLOSED_STAGES:
         raise WorkflowError("This project is not taking new people")
-    if (
-        project.is_team_member(person)
-        or project.memberships.filter(person=person, left_on__isnull=True).exists()
-    ):
+    if project.is_working_on(person):
         raise WorkflowError("You are already on this project's team")
     if role_opening is not None and (
         role_opening.project_id != project.pk or not role_opening.is_open
