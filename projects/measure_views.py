@@ -7,7 +7,7 @@ current members) and admins add and change them (`can_record_measurement`).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,7 +17,7 @@ from people.access import person_or_403
 from projects import charts
 from projects.access import can_record_measurement, get_project_for
 from projects.forms import DataPasteForm, DataPointForm, MeasureForm
-from projects.measurement import data_import
+from projects.measurement import data_import, data_point_save
 from projects.models import Measure, PDSACycle, Project
 
 NOT_TEAM = "Only the project's team and admins record its measures and data"
@@ -184,10 +184,9 @@ def datapoint_add(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespons
     form = DataPointForm(request.POST, measure=measure)
     if not form.is_valid():
         return _detail(request, project, measure, form)
-    point = form.save(commit=False)
-    point.measure = measure
-    point.entered_by = person_or_403(request.user)
-    point.save()
+    point = data_point_save(form=form, measure=measure, entered_by=person_or_403(request.user))
+    if point is None:
+        return _detail(request, project, measure, form)
     messages.success(request, f"Value for {charts.format_date(point.date)} added.")
     return redirect("projects:measure_detail", project.pk, measure.pk)
 
@@ -199,11 +198,10 @@ def datapoint_edit(request: HttpRequest, pk: int, measure_pk: int, point_pk: int
         request.POST if request.method == "POST" else None, instance=point, measure=measure
     )
     if request.method == "POST" and form.is_valid():
-        point = form.save(commit=False)
-        point.entered_by = person_or_403(request.user)
-        point.save()
-        messages.success(request, f"Value for {charts.format_date(point.date)} updated.")
-        return redirect("projects:measure_detail", project.pk, measure.pk)
+        saved = data_point_save(form=form, measure=measure, entered_by=person_or_403(request.user))
+        if saved is not None:
+            messages.success(request, f"Value for {charts.format_date(saved.date)} updated.")
+            return redirect("projects:measure_detail", project.pk, measure.pk)
     return render(
         request,
         "projects/measures/point_form.html",
@@ -227,13 +225,17 @@ def data_paste(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
     )
     if request.method == "POST" and form.is_valid():
-        added, updated = data_import(
-            measure=measure,
-            rows=form.cleaned_data["rows"],
-            entered_by=person_or_403(request.user),
-        )
-        messages.success(request, f"{added} added, {updated} updated.")
-        return redirect("projects:measure_detail", project.pk, measure.pk)
+        try:
+            added, updated = data_import(
+                measure=measure,
+                rows=form.cleaned_data["rows"],
+                entered_by=person_or_403(request.user),
+            )
+        except ValidationError as error:
+            form.add_error("file" if form.cleaned_data.get("file") else "data", error)
+        else:
+            messages.success(request, f"{added} added, {updated} updated.")
+            return redirect("projects:measure_detail", project.pk, measure.pk)
     return render(
         request,
         "projects/measures/paste.html",

@@ -114,6 +114,12 @@ def data_import(*, measure: Measure, rows: list[Row], entered_by: Person) -> tup
         existing = {
             point.date: point for point in measure.points.filter(date__in=[r.date for r in rows])
         }
+        would_hold = measure.points.count() + len({r.date for r in rows} - existing.keys())
+        if would_hold > Measure.MAX_POINTS:
+            raise ValidationError(
+                f"A measure holds at most {Measure.MAX_POINTS:,} values; these rows would make "
+                f"it {would_hold:,}. Start a new measure or remove old values first."
+            )
         new, changed = [], []
         for row in rows:
             point = existing.get(row.date)
@@ -142,6 +148,34 @@ def data_import(*, measure: Measure, rows: list[Row], entered_by: Person) -> tup
                 default_user=entered_by.user,
             )
     return len(new), len(changed)
+
+
+def data_point_save(*, form, measure: Measure, entered_by: Person) -> DataPoint | None:
+    """Save one value from a valid DataPointForm, or put the reason on the form and return None.
+
+    The measure is locked so that two people adding the same date, or a paste at the same time,
+    get a message rather than a database error, and the cap on values holds.
+    """
+    with transaction.atomic():
+        Measure.objects.select_for_update().filter(pk=measure.pk).first()
+        point = form.save(commit=False)
+        others = measure.points.exclude(pk=point.pk) if point.pk else measure.points.all()
+        if others.filter(date=point.date).exists():
+            form.add_error(
+                "date", f"There is already a value for {point.date:%d/%m/%Y}: edit that one"
+            )
+            return None
+        if not point.pk and others.count() >= Measure.MAX_POINTS:
+            form.add_error(
+                None,
+                f"A measure holds at most {Measure.MAX_POINTS:,} values. Start a new measure "
+                "or remove old values first.",
+            )
+            return None
+        point.measure = measure
+        point.entered_by = entered_by
+        point.save()
+    return point
 
 
 def pdsa_next_number(project: Project) -> int:

@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -862,6 +863,10 @@ def all_spc_rules() -> list[str]:
 
 
 class Measure(models.Model):
+    # Far more than a run or XmR chart can usefully show (a daily series for almost three
+    # years), and it keeps the page and spc.json small.
+    MAX_POINTS = 1000
+
     class Kind(models.TextChoices):
         OUTCOME = "outcome", "Outcome"
         PROCESS = "process", "Process"
@@ -930,7 +935,9 @@ class Measure(models.Model):
     class Meta:
         ordering = ["project", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "name"], name="measure_unique_name"),
+            models.UniqueConstraint(
+                "project", Lower("name"), name="measure_unique_name_ignoring_case"
+            ),
             models.CheckConstraint(
                 condition=Q(baseline_points__isnull=True) | Q(baseline_points__gte=12),
                 name="measure_baseline_at_least_12",

@@ -462,8 +462,9 @@ def _limits(baseline: Sequence[float], *, screen_outliers: bool) -> _Limits:
     amr = statistics.fmean(moving_ranges)
     screened = 0
     if screen_outliers and amr > 0:
-        # At least one range is <= AMR < 3.267 x AMR, so something is always kept.
-        kept = [mr for mr in moving_ranges if mr < SCREEN_FACTOR * amr]
+        # At least one range is <= AMR < 3.267 x AMR, so something is always kept. A range
+        # equal to 3.267 x AMR but for floating-point noise is screened, as the rule says.
+        kept = [mr for mr in moving_ranges if _side(mr, SCREEN_FACTOR * amr) < 0]
         screened = len(moving_ranges) - len(kept)
         amr = statistics.fmean(kept)
     return _Limits(

@@ -161,6 +161,10 @@ def test_seed_demo_adds_measures_pdsa_cycles_and_impact(db):
     assert cycle.start_date <= outcome.points.order_by("date").last().date
     assert ProjectImpact.objects.filter(patients_affected__gt=0).exists()
     assert Saving.objects.filter(validated_by__isnull=False).exists()
+    for saving in Saving.objects.filter(validated_by__isnull=False).select_related("project"):
+        # The demo follows the app's rule: nobody validates a saving of their own project.
+        assert not saving.project.is_working_on(saving.validated_by)
+        assert saving.validated_by != saving.claimed_by
     assert Saving.objects.filter(validated_by__isnull=True).exists()
     counts = (Measure.objects.count(), DataPoint.objects.count(), Saving.objects.count())
     call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")

@@ -457,3 +457,12 @@ def test_query_count_is_bounded(
     assert f"{projects}, of which 0 completed" in response.content.decode()
     with django_assert_max_num_queries(13):
         client.get(EXPORT)
+
+
+def test_chart_series_differ_by_pattern_as_well_as_colour(client_for, staff, dataset):
+    html = client_for(staff).get(REPORT, PERIOD).content.decode()
+    savings = html[html.index('id="chart-savings-title"') :]
+    savings = savings[: savings.index("</svg>")]
+    # Claimed bars are solid; validated bars and their legend swatch use the chart's hatching.
+    assert '<pattern id="chart-savings-series-1"' in savings
+    assert savings.count('fill="url(#chart-savings-series-1)"') >= 2

@@ -819,3 +819,58 @@ def test_a_run_chart_refuses_a_baseline_and_phases(client_for, staff, project):
     assert "choose an SPC chart for a fixed baseline" in response.text
     assert "choose an SPC chart for new phases" in response.text
     assert not project.measures.exists()
+
+
+# --- Limits and races ----------------------------------------------------------------------
+
+
+def test_pasting_past_the_cap_on_values_is_refused_and_nothing_saved(
+    client_for, staff, project, measure, monkeypatch
+):
+    monkeypatch.setattr(Measure, "MAX_POINTS", 20)
+    add_points(measure, [10] * 15)
+    later = START + dt.timedelta(weeks=15)
+    response = _paste(client_for(staff), project, measure, data=rows_text([11] * 6, start=later))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A measure holds at most 20 values; these rows would make it 21." in html
+    assert 'href="#id_data"' in html
+    assert measure.points.count() == 15
+    # Rows that only update dates already there do not count against the cap.
+    response = _paste(client_for(staff), project, measure, data=rows_text([12] * 5))
+    assert response.status_code == 302
+    assert measure.points.count() == 15
+
+
+def test_adding_one_value_past_the_cap_is_refused(client_for, staff, project, measure, monkeypatch):
+    monkeypatch.setattr(Measure, "MAX_POINTS", 3)
+    add_points(measure, [10, 11, 12])
+    response = client_for(staff).post(
+        reverse("projects:datapoint_add", args=[project.pk, measure.pk]),
+        {"date": "2026-06-01", "value": "13"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A measure holds at most 3 values." in html
+    assert 'class="nhsuk-error-summary"' in html
+    assert measure.points.count() == 3
+
+
+def test_a_date_taken_between_checking_and_saving_is_a_message_not_an_error(staff, measure):
+    # The form checked the date while it was free; someone else's paste then took it.
+    from projects.forms import DataPointForm
+    from projects.measurement import data_point_save
+
+    form = DataPointForm({"date": START.isoformat(), "value": "90"}, measure=measure)
+    assert form.is_valid()
+    add_points(measure, [80])
+    assert data_point_save(form=form, measure=measure, entered_by=staff) is None
+    assert form.errors["date"] == ["There is already a value for 05/01/2026: edit that one"]
+    assert [p.value for p in measure.points.all()] == [Decimal("80")]
+
+
+def test_measure_names_are_unique_per_project_whatever_the_case(project, measure):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_measure(project, name=measure.name.upper())

@@ -615,3 +615,30 @@ def test_a_flat_series_keeps_zero_limits_and_flags_any_departure():
     # Every moving range is 0: AMR 0, so the limits sit on the mean (plotthedots: NaN).
     assert (chart.phases[0].average_moving_range, chart.phases[0].upl) == (0, 5)
     assert special(chart) == [12]
+
+
+def test_a_moving_range_exactly_at_the_screening_limit_is_screened():
+    # Twelve ranges of 0.9733 and one of 3.9204: AMR = 15.6 / 13 = 1.2 and 3.267 x 1.2 = 3.9204,
+    # so the last range is on the limit ("at or above" is screened). In floating point the
+    # range comes out a hair under 3.267 x AMR; the rule is read in decimal.
+    values = [0 if i % 2 == 0 else 0.9733 for i in range(13)]
+    values.append(values[-1] + 3.9204)
+    chart = spc.xmr_chart(values)
+    assert chart.phases[0].screened_moving_ranges == 1
+    assert chart.phases[0].average_moving_range == pytest.approx(0.9733)
+
+
+@pytest.mark.parametrize(
+    ("above", "below", "lowest_significant", "highest_significant"),
+    [
+        # Swed & Eisenhart (1943), 5% two-sided: a count of runs at or beyond these is a signal.
+        (5, 5, 2, 10),
+        (10, 10, 6, 16),
+        (15, 15, 10, 22),
+        (20, 20, 14, 28),
+    ],
+)
+def test_runs_limits_reproduce_the_swed_eisenhart_critical_values(
+    above, below, lowest_significant, highest_significant
+):
+    assert spc.runs_limits(above, below) == (lowest_significant + 1, highest_significant - 1)
