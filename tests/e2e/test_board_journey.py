@@ -96,7 +96,7 @@ def test_screen_shows_the_board_through_a_link_until_it_is_revoked(
 
     # It moves on by itself, in place (so full screen would be kept).
     screen.wait_for_function(
-        "document.querySelector('[data-qi-board-position]').textContent.includes('2 of 2')",
+        "() => document.querySelector('[data-qi-board-position]').textContent.includes('2 of 2')",
         timeout=9000,
     )
     assert screen.evaluate("window.stillTheSamePage === true")
@@ -110,7 +110,7 @@ def test_screen_shows_the_board_through_a_link_until_it_is_revoked(
     assert "2 of 2" in screen.locator("[data-qi-board-position]").inner_text()
     screen.get_by_role("link", name="Next project").click()
     screen.wait_for_function(
-        "document.querySelector('[data-qi-board-position]').textContent.includes('1 of 2')"
+        "() => document.querySelector('[data-qi-board-position]').textContent.includes('1 of 2')"
     )
     assert screen.evaluate("window.stillTheSamePage === true")
     assert_accessible(screen)
@@ -122,7 +122,7 @@ def test_screen_shows_the_board_through_a_link_until_it_is_revoked(
 
     # The screen's next step finds the link gone and shows the server's "not found".
     screen.get_by_role("link", name="Next project").click()
-    screen.wait_for_function("window.stillTheSamePage !== true")
+    screen.wait_for_function("() => window.stillTheSamePage !== true")
     assert "Not Found" in screen.content() or "not found" in screen.content().lower()
     screen.context.close()
 
@@ -153,14 +153,14 @@ def test_screen_opened_on_a_one_project_board_gets_next_when_a_second_arrives(
         clinical_areas=[acute_medicine],
     )
     page.wait_for_function(
-        "document.querySelector('[data-qi-board-position]').textContent.includes('of 2')",
+        "() => document.querySelector('[data-qi-board-position]').textContent.includes('of 2')",
         timeout=9000,
     )
     assert next_link.is_visible()
     assert page.get_by_role("link", name="Previous project").is_visible()
     next_link.click()
     page.wait_for_function(
-        "document.querySelector('[data-qi-board-position]').textContent.includes('2 of 2')"
+        "() => document.querySelector('[data-qi-board-position]').textContent.includes('2 of 2')"
     )
     assert page.evaluate("window.stillTheSamePage === true")
     assert_accessible(page)

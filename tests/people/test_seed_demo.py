@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.utils import timezone
 
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
@@ -15,7 +16,9 @@ def test_seed_demo_creates_the_department_and_the_four_logins(db):
     assert Person.objects.count() == 40
     assert ClinicalArea.objects.filter(department__slug="pharmacy").count() >= 4
     for username in ("staff", "champion", "manager", "admin"):
-        assert authenticate(username=username, password="demo-pass-1") is not None
+        # django-axes needs the request a sign-in comes with.
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password="demo-pass-1") is not None
     staff = Person.objects.get(user__username="staff")
     manager = Person.objects.get(user__username="manager")
     champion = Person.objects.get(user__username="champion")
@@ -31,7 +34,8 @@ def test_every_seeded_person_can_sign_in_with_the_demo_password(db):
     other = Person.objects.exclude(
         user__username__in=["staff", "champion", "manager", "admin"]
     ).first()
-    assert authenticate(username=other.user.username, password="demo-pass-1") is not None
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username=other.user.username, password="demo-pass-1") is not None
 
 
 def test_seed_demo_is_idempotent(db):

@@ -1,0 +1,160 @@
+"""Sessions that end, and a security log of every sign-in, failed sign-in and lockout.
+
+- Session timeouts: a session ends after `QIREGISTER_SESSION_IDLE_MINUTES` without a request
+  and `QIREGISTER_SESSION_ABSOLUTE_HOURS` after signing in, whatever the activity. The sign-in
+  time and the last activity are stamped in the session (seconds since the epoch); the
+  activity stamp moves at most once a minute, so an active session is written to the database
+  about once a minute rather than on every request (as SESSION_SAVE_EVERY_REQUEST would).
+- The client's address: `REMOTE_ADDR`, or behind the reverse proxy (`DJANGO_BEHIND_PROXY`) the
+  right-most `X-Forwarded-For` entry, which the proxy itself wrote. django-axes throttles
+  sign-ins by username and this address (`AXES_CLIENT_IP_CALLABLE`).
+- The `qiregister.security` logger records sign-ins, failures, lockouts and ended sessions
+  with the username and address, never a password. Usernames are logged with %r so that
+  whatever someone typed cannot forge a log line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import time
+from collections.abc import Callable
+
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+logger = logging.getLogger("qiregister.security")
+
+SIGNED_IN_AT = "qiregister_signed_in_at"
+ACTIVE_AT = "qiregister_active_at"
+# How stale the activity stamp may get before a request moves it (and saves the session).
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+IDLE = "idle"
+ABSOLUTE = "absolute"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from, as the server or its reverse proxy saw it."""
+    if request is None:
+        return None
+    remote_addr = request.META.get("REMOTE_ADDR") or None
+    if settings.QIREGISTER_BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            return remote_addr
+    return remote_addr
+
+
+def session_end_reason(session, now: float) -> str | None:
+    """Why a signed-in session must end now (IDLE or ABSOLUTE), or None while it may go on."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    active_at = session.get(ACTIVE_AT)
+    if signed_in_at is None or active_at is None:
+        # No stamps: a session from before the timeouts existed; treat it as too old.
+        return ABSOLUTE
+    if now - signed_in_at > settings.QIREGISTER_SESSION_ABSOLUTE_HOURS * 3600:
+        return ABSOLUTE
+    if now - active_at > settings.QIREGISTER_SESSION_IDLE_MINUTES * 60:
+        return IDLE
+    return None
+
+
+def session_end_message(reason: str) -> str:
+    if reason == IDLE:
+        return (
+            "You were signed out because QI Register was not used for "
+            f"{settings.QIREGISTER_SESSION_IDLE_MINUTES} minutes. Sign in again to carry on."
+        )
+    return (
+        "You were signed out because you signed in more than "
+        f"{settings.QIREGISTER_SESSION_ABSOLUTE_HOURS} hours ago. Sign in again to carry on."
+    )
+
+
+class SessionTimeoutMiddleware:
+    """Sign out a session that has been idle or signed in too long, saying why.
+
+    It only signs out: LoginRequiredMiddleware then sends the request to the sign-in page (with
+    `next`), where the message shows; pages open without a login simply carry on. It reads the
+    session, never the user, so it adds no query of its own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if SESSION_KEY in session:
+            now = time.time()
+            reason = session_end_reason(session, now)
+            if reason:
+                username = request.user.get_username()
+                logout(request)
+                messages.info(request, session_end_message(reason))
+                logger.info(
+                    "Session ended (%s): username=%r ip=%s", reason, username, client_ip(request)
+                )
+            elif now - session[ACTIVE_AT] >= ACTIVITY_RESOLUTION_SECONDS:
+                session[ACTIVE_AT] = int(now)
+        return self.get_response(request)
+
+
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """The page django-axes shows instead of signing in a locked-out username and address."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+@receiver(user_logged_in, dispatch_uid="qiregister_security_signed_in")
+def record_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    # Every way of signing in (the sign-in page, the admin's, the test client's force_login)
+    # sends this signal after the session key is cycled, so the stamps land in the new session.
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[SIGNED_IN_AT] = now
+        request.session[ACTIVE_AT] = now
+    logger.info("Signed in: username=%r ip=%s", user.get_username(), client_ip(request))
+
+
+@receiver(user_logged_out, dispatch_uid="qiregister_security_signed_out")
+def record_sign_out(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    if user is not None:
+        logger.info("Signed out: username=%r ip=%s", user.get_username(), client_ip(request))
+
+
+@receiver(user_login_failed, dispatch_uid="qiregister_security_sign_in_failed")
+def record_sign_in_failure(
+    sender, credentials: dict, request: HttpRequest | None = None, **kwargs
+) -> None:
+    # Django has already replaced the password in `credentials` with asterisks; only the
+    # username is read here all the same.
+    logger.warning(
+        "Sign-in failed: username=%r ip=%s", credentials.get("username"), client_ip(request)
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="qiregister_security_locked_out")
+def record_lockout(
+    sender, request: HttpRequest | None, username: str | None, ip_address: str | None, **kwargs
+) -> None:
+    logger.warning(
+        "Sign-in locked out: username=%r ip=%s (limit %d failures, cool-off %s)",
+        username,
+        ip_address,
+        settings.AXES_FAILURE_LIMIT,
+        settings.AXES_COOLOFF_TIME,
+    )
