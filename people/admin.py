@@ -1,8 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 
+from people import privacy
 from people.models import (
     Booking,
     ChampionAssignment,
@@ -98,6 +103,82 @@ class PersonAdmin(AuditedAdmin):
     filter_horizontal = ["clinical_areas", "skills", "preferred_areas"]
     list_select_related = ["department", "line_manager"]
     inlines = [ChampionAssignmentInline]
+    actions = ["export_personal_data", "anonymise_leavers"]
+
+    def has_export_personal_data_permission(self, request) -> bool:
+        return request.user.has_perm("people.export_personal_data")
+
+    def has_anonymise_person_permission(self, request) -> bool:
+        return request.user.has_perm("people.anonymise_person")
+
+    @admin.action(
+        description="Export personal data (subject access request)",
+        permissions=["export_personal_data"],
+    )
+    def export_personal_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, "Select one person to export their personal data.", messages.ERROR
+            )
+            return None
+        person = queryset.select_related("user").get()
+        archive = privacy.subject_access_export(person)
+        ExportLog.record(
+            request.user, "subject_access_export", f"Subject access export of {person}", [person]
+        )
+        response = HttpResponse(archive, content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="personal-data-{person.pk}-{timezone.localdate()}.zip"'
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Anonymise leavers…", permissions=["anonymise_person"])
+    def anonymise_leavers(self, request, queryset):
+        """Ask first (a page listing what is kept and deleted), then anonymise on "yes"."""
+        people = list(queryset.select_related("user"))
+        already = [person for person in people if privacy.is_anonymised(person)]
+        people = [person for person in people if person not in already]
+        if already:
+            self.message_user(
+                request, f"{len(already)} already anonymised, left as they are.", messages.WARNING
+            )
+        if not people:
+            return None
+        if request.POST.get("post") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Anonymise leavers",
+                "opts": self.model._meta,
+                "people": [
+                    {"person": person, "impact": privacy.anonymisation_impact(person)}
+                    for person in people
+                ],
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "media": self.media,
+            }
+            return TemplateResponse(
+                request, "admin/people/person/anonymise_confirmation.html", context
+            )
+        done = 0
+        for person in people:
+            try:
+                result = privacy.anonymise_leaver(person, by=request.user)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            done += 1
+            self.log_change(request, result.person, privacy.ANONYMISED_REASON)
+            if not result.name_swept:
+                self.message_user(
+                    request,
+                    f"Person {person.pk}: their name is short or shared with someone else, so "
+                    "free text that mentions it was left alone; check notes by hand.",
+                    messages.WARNING,
+                )
+        if done:
+            self.message_user(request, f"Anonymised {done} leaver{'s' if done != 1 else ''}.")
+        return None
 
 
 @admin.register(ChampionAssignment)

@@ -53,15 +53,15 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
     finished = Q(stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)) & Q(
         stage_changed_at__date__lt=start
     )
-    led = (
-        Project.objects.filter(Q(lead=OuterRef("pk")) | Q(co_leads=OuterRef("pk")))
-        .filter(submitted_at__date__lte=end)
-        .exclude(finished)
-        .order_by()
-        .annotate(group=Value(1))
-        .values("group")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
+    # Counted as "led" plus "co-led but not led", each found through its own index: one OR
+    # across the co-leads join made PostgreSQL read every project once for every person.
+    open_in_period = Project.objects.filter(submitted_at__date__lte=end).exclude(finished)
+    led, co_led = (
+        projects.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk"))
+        for projects in (
+            open_in_period.filter(lead=OuterRef("pk")),
+            open_in_period.filter(co_leads=OuterRef("pk")).exclude(lead=OuterRef("pk")),
+        )
     )
     trained = (
         Completion.objects.filter(
@@ -87,7 +87,8 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
             output_field=DecimalField(max_digits=7, decimal_places=1),
         ),
         roles_held=Coalesce(Subquery(roles), 0, output_field=IntegerField()),
-        projects_led=Coalesce(Subquery(led), 0, output_field=IntegerField()),
+        projects_led=Coalesce(Subquery(led.values("n")), 0, output_field=IntegerField())
+        + Coalesce(Subquery(co_led.values("n")), 0, output_field=IntegerField()),
         training_done=Coalesce(Subquery(trained), 0, output_field=IntegerField()),
         induction_done=Exists(inducted),
         last_conversation=Subquery(conversations.values("date")[:1]),

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,9 +14,9 @@ from people import services
 from people.access import person_or_403
 from people.filters import PersonFilter
 from people.forms import CapacityForm, PeriodForm, QIConversationForm
-from people.models import ClinicalArea, Course, Person, TrainingSession
+from people.models import ClinicalArea, Course, ExportLog, Person, TrainingSession
 from people.team import SORTS, took_part, with_engagement
-from projects.exports import neutralise
+from projects.exports import csv_writer
 from projects.models import Interest, Membership, Project, Task
 from projects.services import save_changed_fields
 
@@ -27,7 +25,7 @@ def me(request: HttpRequest) -> HttpResponse:
     """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
     person = person_or_403(request.user)
     year_start = timezone.localdate().replace(month=1, day=1)
-    led = Project.objects.filter(Q(lead=person) | Q(co_leads=person)).distinct()
+    led = Project.objects.led_by([person])
     context = {
         "person": person,
         "led_projects": led.order_by("-created_at"),
@@ -129,9 +127,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
     visible = Project.objects.visible_to(request.user)
     context = {
         "person": person,
-        "led_projects": visible.filter(Q(lead=person) | Q(co_leads=person))
-        .distinct()
-        .order_by("-created_at"),
+        "led_projects": visible.led_by([person]).order_by("-created_at"),
         "memberships": Membership.objects.filter(person=person, project__in=visible)
         .select_related("project")
         .order_by("-joined_on"),
@@ -292,6 +288,13 @@ def engagement(request: HttpRequest) -> HttpResponse:
         else Person.objects.none()  # no induction course set up: nobody is behind on it
     )
     if request.GET.get("format") == "csv" and period_form.is_valid():
+        # The CSV names everyone without QI induction: that makes it personal data.
+        ExportLog.record(
+            request.user,
+            "engagement_csv",
+            f"QI engagement report {start} to {end}",
+            not_inducted.values_list("pk", flat=True),
+        )
         return _engagement_csv(start, end, roles, by_area, not_inducted)
     return render(
         request,
@@ -313,12 +316,12 @@ def engagement(request: HttpRequest) -> HttpResponse:
 def _engagement_csv(start, end, roles, by_area, not_inducted) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="qi-engagement-{start}-{end}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["Section", "Name", "Staff", "Took part in QI"])
     for row in roles:
         writer.writerow(["Job role", row["label"], row["staff"], row["taking_part"]])
     for area in by_area:
-        writer.writerow(["Clinical area", neutralise(area.name), area.staff, area.taking_part])
+        writer.writerow(["Clinical area", area.name, area.staff, area.taking_part])
     for person in not_inducted:
-        writer.writerow(["No QI induction", neutralise(person.display_name), "", ""])
+        writer.writerow(["No QI induction", person.display_name, "", ""])
     return response

@@ -1,4 +1,5 @@
-"""The filtered register as CSV or Excel, safe to open in a spreadsheet."""
+"""Spreadsheet exports: the filtered register as CSV or Excel, and the one CSV writer every
+export uses, so that no cell can run as a formula in Excel, LibreOffice or Google Sheets."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from openpyxl import Workbook
 
+from people.models import ExportLog, Person
 from projects.models import Project, ReviewDecision
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
@@ -39,25 +43,55 @@ def neutralise(value):
     return value
 
 
+class SafeCSVWriter:
+    """A `csv.writer` that neutralises every cell it writes: callers cannot forget one."""
+
+    def __init__(self, file) -> None:
+        self._writer = csv.writer(file)
+
+    def writerow(self, row: Iterable) -> None:
+        self._writer.writerow([neutralise(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(file) -> SafeCSVWriter:
+    """The CSV writer for every export (pass the HttpResponse or any text file)."""
+    return SafeCSVWriter(file)
+
+
+def record_project_export(
+    request: HttpRequest, kind: str, projects: QuerySet[Project], *, named=("lead",)
+) -> ExportLog:
+    """Log a download of projects in the export log. Its rows name people (each project's lead,
+    and its mentor in the governance export): they are the log's subjects, found with one
+    query however many projects were exported."""
+    named_people = Q()
+    for field in named:
+        named_people |= Q(pk__in=projects.order_by().values(field))
+    subjects = Person.objects.filter(named_people).order_by().values_list("pk", flat=True)
+    filters = request.GET.urlencode() or "none"
+    return ExportLog.record(request.user, kind, f"Projects exported; filters: {filters}", subjects)
+
+
 def project_row(project: Project) -> list:
     return [
-        neutralise(value)
-        for value in (
-            project.reference or "Draft",
-            project.title,
-            project.get_kind_display(),
-            project.get_stage_display(),
-            project.department.name,
-            "; ".join(area.name for area in project.clinical_areas.all()),
-            project.lead.display_name,
-            project.start_date.isoformat() if project.start_date else "",
-            project.target_end_date.isoformat() if project.target_end_date else "",
-            project.commitment_display,
-            float(project.weekly_hours) if project.weekly_hours is not None else "",
-            project.open_tasks_count,
-            project.latest_update_date.isoformat() if project.latest_update_date else "",
-            project.aim,
-        )
+        project.reference or "Draft",
+        project.title,
+        project.get_kind_display(),
+        project.get_stage_display(),
+        project.department.name,
+        "; ".join(area.name for area in project.clinical_areas.all()),
+        project.lead.display_name,
+        project.start_date.isoformat() if project.start_date else "",
+        project.target_end_date.isoformat() if project.target_end_date else "",
+        project.commitment_display,
+        float(project.weekly_hours) if project.weekly_hours is not None else "",
+        project.open_tasks_count,
+        project.latest_update_date.isoformat() if project.latest_update_date else "",
+        project.aim,
     ]
 
 
@@ -76,19 +110,21 @@ def governance_row(project: Project) -> list:
     since_update = (today - project.last_update).days if project.last_update else ""
     decision = ReviewDecision.OUTCOMES.get(project.last_decision, "")
     mentor = project.mentor.display_name if project.mentor else ""
-    return [*project_row(project), neutralise(mentor), decision, in_stage, since_update]
+    return [*project_row(project), mentor, decision, in_stage, since_update]
 
 
 def _rows(projects: Iterable[Project], governance: bool):
     make_row = governance_row if governance else project_row
     yield GOVERNANCE_HEADERS if governance else HEADERS
     for project in projects:
-        yield make_row(project)
+        # Every cell, here for both formats: openpyxl would store a string starting with "="
+        # as a formula.
+        yield [neutralise(value) for value in make_row(project)]
 
 
 def csv_lines(projects: Iterable[Project], *, governance: bool = False) -> Iterator[str]:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     for row in _rows(projects, governance):
         buffer.seek(0)
         buffer.truncate()

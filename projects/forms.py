@@ -35,6 +35,38 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TOO_LONG = "%(field)s must be %(max)d characters or fewer"
 
 
+def carry_version(form: forms.ModelForm) -> None:
+    """Optimistic locking: an edit form carries, hidden, the version of the row it was opened
+    at; projects.services.save_changed_fields refuses it if the row was saved since."""
+    if form.instance.pk is None:
+        return
+    stale = "This form is out of date: open the edit page again"
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput,
+        initial=form.instance.version,
+        error_messages={"required": stale, "invalid": stale},
+    )
+
+
+def saved_values_replaced(form: forms.ModelForm) -> list[tuple[str, str]]:
+    """(label, value saved now) for each field where the form's input differs from what is
+    stored: what saving the form again would replace, after an edit conflict. The stored values
+    are the form's initial data (read when it was built), as validation has already copied the
+    input onto `form.instance`."""
+    rows = []
+    for name in form.changed_data:
+        if name == "version" or name not in form.fields:
+            continue
+        field = form._meta.model._meta.get_field(name)
+        value = form.initial.get(name)
+        if field.many_to_many:
+            value = ", ".join(str(item) for item in value or [])
+        elif field.choices:
+            value = dict(field.flatchoices).get(value, value)
+        rows.append((form[name].label, "" if value is None else str(value)))
+    return rows
+
+
 def _clear_length_messages(form: forms.ModelForm) -> None:
     """Say "Title must be 200 characters or fewer" rather than Django's generic wording."""
     for name, field in form.fields.items():
@@ -143,13 +175,18 @@ class ProjectProposeForm(ProjectForm):
 
 
 class ProjectEditForm(ProjectForm):
-    """Editing: the stage may move to wherever the lifecycle lets this user take it."""
+    """Editing: the stage may move to wherever the lifecycle lets this user take it.
+
+    It carries the project's version when it was opened (`carry_version`); the edit service
+    refuses the save if the project has been saved since (optimistic locking).
+    """
 
     class Meta(ProjectForm.Meta):
         fields = [*ProjectForm.Meta.fields, "headline_impact", "stage"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        carry_version(self)
         targets = stages.manual_targets(user, self.instance)
         if targets:
             allowed = {self.instance.stage, *targets}
@@ -184,6 +221,7 @@ class TaskForm(forms.ModelForm):
             "Estimated hours must be at least 0.5"
         )
         _clear_length_messages(self)
+        carry_version(self)
 
 
 class RoleOpeningForm(forms.ModelForm):
@@ -210,6 +248,7 @@ class RoleOpeningForm(forms.ModelForm):
         self.fields["places"].error_messages["min_value"] = "Places must be at least 1"
         self.fields["commitment_hours"].error_messages["min_value"] = "Hours must be at least 0.5"
         _clear_length_messages(self)
+        carry_version(self)
 
     def clean_places(self):
         places = self.cleaned_data["places"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, Max, OuterRef, Prefetch, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,6 +22,7 @@ from projects.models import ClosureReport, Project, ReviewDecision
 from projects.search import similar_projects
 
 REVIEW_PAGE_SIZE = 10
+MENTORED_SHOWN = 10  # projects listed per champion in the champions directory
 
 
 def _person(request: HttpRequest) -> Person | None:
@@ -39,9 +40,11 @@ def is_governor(user, project: Project) -> bool:
 
 
 def champions_directory(request: HttpRequest) -> HttpResponse:
+    # The newest few per champion, and one more to know there are others: listing every
+    # project a champion of a large register mentors made a page of tens of thousands of links.
     active_mentoring = Project.objects.exclude(
         stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)
-    ).only("pk", "title", "reference", "mentor_id")
+    ).only("pk", "title", "reference", "mentor_id")[: MENTORED_SHOWN + 1]
     areas = ClinicalArea.objects.select_related("department__qi_lead").prefetch_related(
         Prefetch(
             "champion_assignments__person__mentored_projects",
@@ -266,7 +269,9 @@ def _governance_rows(request: HttpRequest):
         .select_related("mentor")
         .annotate(
             last_decision=Subquery(latest_decision.values("decision")[:1]),
-            last_update=Max("progress_updates__date"),
+            # The register's own latest-update subquery, not Max() over a join: an aggregate
+            # made PostgreSQL group all projects before it could page (or count) them.
+            last_update=F("latest_update_date"),
         )
     )
     return GovernanceFilter(request.GET or None, queryset=projects, request=request)
@@ -303,7 +308,9 @@ def governance_report(request: HttpRequest) -> HttpResponse:
 
 def governance_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _require_governor(request)
-    rows = _governance_rows(request).qs.iterator(chunk_size=2000)
+    projects = _governance_rows(request).qs
+    exports.record_project_export(request, f"governance_{fmt}", projects, named=("lead", "mentor"))
+    rows = projects.iterator(chunk_size=2000)
     stamp = timezone.localdate().isoformat()
     filename = f"qi-governance-{stamp}.{fmt}"
     if fmt == "csv":

@@ -7,7 +7,6 @@ profile gets 403, as on My QI. The figures come from `projects.impact_stats`.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_safe
 from people.access import person_or_403
 from people.forms import PeriodForm
 from people.models import ClinicalArea, Department
-from projects.exports import neutralise
+from projects.exports import csv_writer
 from projects.impact_stats import DepartmentImpact, Figures, department_impact
 from projects.models import StrategicPriority
 
@@ -333,26 +332,25 @@ def impact_export(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = (
         f'attachment; filename="qi-impact-{impact.start}-{impact.end}.csv"'
     )
-    csv.writer(response).writerows(impact_rows(impact, filters))
+    csv_writer(response).writerows(impact_rows(impact, filters))
     return response
 
 
 def _figure_rows(section: str, name: str, figures: Figures) -> list[list]:
     return [
-        [section, neutralise(name), label, getattr(figures, field)]
-        for field, label in FIGURE_LABELS.items()
+        [section, name, label, getattr(figures, field)] for field, label in FIGURE_LABELS.items()
     ]
 
 
 def impact_rows(impact: DepartmentImpact, filters: ImpactFilterForm) -> list[list]:
     """The CSV: one figure a row, in sections like the page's."""
-    department = neutralise(impact.department.name)
+    department = impact.department.name
     rows = [
         ["Section", "Name", "Figure", "Value"],
         ["Period", department, "From", impact.start.isoformat()],
         ["Period", department, "To", impact.end.isoformat()],
-        ["Filter", "Clinical area", "", neutralise(filters.chosen_label("area"))],
-        ["Filter", "Strategic priority", "", neutralise(filters.chosen_label("priority"))],
+        ["Filter", "Clinical area", "", filters.chosen_label("area")],
+        ["Filter", "Strategic priority", "", filters.chosen_label("priority")],
         *_figure_rows("Department", impact.department.name, impact.totals),
         ["Department", department, "Staff in the department", impact.staff],
         ["Department", department, "Staff who took part", impact.staff_took_part],

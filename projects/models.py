@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -135,6 +136,17 @@ class ProjectQuerySet(models.QuerySet):
             Q(submitted_at__isnull=False) | Q(lead=person) | Q(pk__in=co_led) | Q(pk__in=championed)
         )
 
+    def led_by(self, people: Iterable) -> ProjectQuerySet:
+        """Projects that any of `people` (Person objects or ids) lead or co-lead.
+
+        The leads' and the co-leads' index scans joined by UNION: `Q(lead=...) |
+        Q(co_leads=...)` is an OR across a join, for which PostgreSQL reads every project.
+        """
+        ids = [getattr(person, "pk", person) for person in people]
+        co_led = Project.co_leads.through.objects.filter(person_id__in=ids).values("project_id")
+        led = Project.objects.filter(lead_id__in=ids).order_by().values("pk")
+        return self.filter(pk__in=led.union(co_led))
+
     def for_register(self) -> ProjectQuerySet:
         """Everything a register row shows, in a fixed number of queries."""
         open_tasks = (
@@ -176,6 +188,17 @@ class ProjectQuerySet(models.QuerySet):
             places__gt=models.functions.Coalesce(models.Subquery(filled), 0)
         )
         return self.filter(Exists(openings))
+
+
+def edit_version_field() -> models.PositiveIntegerField:
+    """Optimistic locking for rows that people edit through a form (projects/services.py
+    save_changed_fields): the form carries the version it was opened at."""
+    return models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one with each save of the edit form. A form opened at an older "
+        "version is refused, so nobody silently overwrites a change saved meanwhile.",
+    )
 
 
 class Project(TimeCommitment):
@@ -250,6 +273,7 @@ class Project(TimeCommitment):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = edit_version_field()
     mentor = models.ForeignKey(
         Person,
         on_delete=models.SET_NULL,
@@ -277,7 +301,7 @@ class Project(TimeCommitment):
     search_vector = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["search_vector", "updated_at"],
+        excluded_fields=["search_vector", "updated_at", "version"],
         m2m_fields=[clinical_areas, strategic_priorities, co_leads],
     )
     objects = ProjectQuerySet.as_manager()
@@ -364,8 +388,9 @@ class RoleOpening(TimeCommitment):
         default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
     is_open = models.BooleanField(default=True, help_text="Untick when no longer recruiting.")
+    version = edit_version_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["title", "pk"]
@@ -474,8 +499,9 @@ class Task(models.Model):
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("500"))],
         help_text="Hours it really took.",
     )
+    version = edit_version_field()
 
-    history = HistoricalRecords(m2m_fields=[skills_needed])
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[skills_needed])
     objects = TaskQuerySet.as_manager()
 
     class Meta:
@@ -483,6 +509,14 @@ class Task(models.Model):
         indexes = [
             # Open-task counts per project on the register and the task board.
             models.Index(fields=["project", "status"], name="task_project_status"),
+            # The task board's page of open tasks in due order, read in order and stopped at
+            # the page's end instead of sorting every open task (issue 9, load test).
+            models.Index(
+                F("due_date").asc(nulls_last=True),
+                F("id"),
+                condition=Q(status="open"),
+                name="task_open_due_order",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

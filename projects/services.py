@@ -23,8 +23,17 @@ from projects.search import refresh_search_vectors
 
 def save_changed_fields(form) -> models.Model:
     """Save an edit form's changed fields only, under a row lock, so that a concurrent
-    workflow change (a claim, a submission) on the same row is never overwritten."""
-    type(form.instance).objects.select_for_update().filter(pk=form.instance.pk).first()
+    workflow change (a claim, a submission) on the same row is never overwritten.
+
+    A form with a `version` field (optimistic locking) is refused if the row was saved since
+    the form was opened; saving raises the version by one.
+    """
+    stored = type(form.instance).objects.select_for_update().filter(pk=form.instance.pk).first()
+    if "version" in form.fields and stored is not None:
+        refuse_if_saved_since_opened(form, stored)
+        if form.changed_data:
+            form.instance.version = stored.version + 1
+            form.changed_data.append("version")
     instance = form.save(commit=False)  # writes nothing; readies save_m2m
     many_to_many = {field.name for field in instance._meta.many_to_many}
     changed = [name for name in form.changed_data if name not in many_to_many]
@@ -100,8 +109,14 @@ def project_submit(*, project: Project) -> Project:
 
 @transaction.atomic
 def project_update(*, form, user) -> Project:
-    """Save the edit form; a stage change must be one the lifecycle allows this user."""
+    """Save the edit form; a stage change must be one the lifecycle allows this user.
+
+    Optimistic locking: the form carries the version it was opened at. Under the row lock, a
+    different stored version means someone saved the project meanwhile, and saving this form
+    would overwrite their change unseen, so it is refused (EditConflict) and nothing is written.
+    """
     before = Project.objects.select_for_update().get(pk=form.instance.pk)
+    refuse_if_saved_since_opened(form, before)  # first: a stale stage is no stage change
     new_stage = form.cleaned_data.get("stage", before.stage)
     if new_stage != before.stage:
         if not stages.may_move(user, before, new_stage) or (before.stage, new_stage) in (
@@ -153,6 +168,26 @@ def progress_update_save(*, form, project: Project, author: Person) -> ProgressU
 
 class WorkflowError(Exception):
     """A request that cannot go ahead in the current state; the message is for the user."""
+
+
+class EditConflict(WorkflowError):
+    """The record was saved by someone else after this form was opened."""
+
+    def __init__(self, message: str, *, current_version: int):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def refuse_if_saved_since_opened(form, stored: models.Model) -> None:
+    """Raise EditConflict if `stored` (read under a row lock) is not the version `form` was
+    opened at."""
+    if form.cleaned_data["version"] != stored.version:
+        noun = stored._meta.verbose_name
+        raise EditConflict(
+            f"Someone else changed this {noun} since you opened it: your changes are below "
+            "but not saved. Review their changes and save again.",
+            current_version=stored.version,
+        )
 
 
 CLOSED_STAGES = (Project.Stage.COMPLETED, Project.Stage.CLOSED)

@@ -29,6 +29,7 @@ from projects.forms import (
     TaskForm,
     TaskNoteForm,
     TaskReassignForm,
+    saved_values_replaced,
 )
 from projects.models import Interest, Project, Task
 from projects.search import similar_projects
@@ -69,6 +70,7 @@ def _export_rows(request: HttpRequest):
 
 
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    exports.record_project_export(request, "register_csv", _register_filter(request).qs)
     response = StreamingHttpResponse(
         exports.csv_lines(_export_rows(request)), content_type="text/csv; charset=utf-8"
     )
@@ -78,6 +80,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 def export_xlsx(request: HttpRequest) -> HttpResponse:
+    exports.record_project_export(request, "register_xlsx", _register_filter(request).qs)
     response = HttpResponse(
         exports.xlsx_bytes(_export_rows(request)),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -177,24 +180,45 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/detail.html", context)
 
 
+def _stamped(data, conflict: services.EditConflict):
+    """After an edit conflict: the user's input again, stamped with the version saved now, so
+    that the form shows it against what is saved now and saving again after review is
+    accepted."""
+    data = data.copy()
+    data["version"] = conflict.current_version
+    return data
+
+
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
-    form = ProjectEditForm(
-        request.POST if request.method == "POST" else None,
-        instance=project,
-        department=project.department,
-        lead=project.lead,
-        user=request.user,
-    )
+
+    def edit_form(data, project: Project) -> ProjectEditForm:
+        return ProjectEditForm(
+            data,
+            instance=project,
+            department=project.department,
+            lead=project.lead,
+            user=request.user,
+        )
+
+    form = edit_form(request.POST if request.method == "POST" else None, project)
+    replaced = []
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(form=form, user=request.user)
+        except services.EditConflict as conflict:
+            project = get_project_for(request.user, pk, action="edit")
+            form = edit_form(_stamped(request.POST, conflict), project)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+            replaced = saved_values_replaced(form)
         except services.WorkflowError as error:
             form.add_error("stage", str(error))
         else:
             messages.success(request, "Project updated.")
             return redirect(project)
-    return render(request, "projects/edit.html", {"form": form, "project": project})
+    context = {"form": form, "project": project, "replaced": replaced}
+    return render(request, "projects/edit.html", context)
 
 
 @require_POST
@@ -247,16 +271,28 @@ def child_edit(request: HttpRequest, pk: int, kind: str, child_pk: int | None = 
         get_object_or_404(getattr(project, spec["related"]), pk=child_pk) if child_pk else None
     )
     form = spec["form"](request.POST if request.method == "POST" else None, instance=instance)
+    replaced = []
     if request.method == "POST" and form.is_valid():
-        _save_child(kind, form, project, request)
-        verb = "updated" if instance else "added"
-        messages.success(request, f"{spec['noun'].capitalize()} {verb}.")
-        return redirect(reverse("projects:detail", args=[project.pk]) + f"#{spec['anchor']}")
-    return render(
-        request,
-        "projects/child_form.html",
-        {"form": form, "project": project, "noun": spec["noun"], "instance": instance},
-    )
+        try:
+            _save_child(kind, form, project, request)
+        except services.EditConflict as conflict:
+            instance = get_object_or_404(getattr(project, spec["related"]), pk=child_pk)
+            form = spec["form"](_stamped(request.POST, conflict), instance=instance)
+            form.is_valid()
+            form.add_error(None, str(conflict))
+            replaced = saved_values_replaced(form)
+        else:
+            verb = "updated" if instance else "added"
+            messages.success(request, f"{spec['noun'].capitalize()} {verb}.")
+            return redirect(reverse("projects:detail", args=[project.pk]) + f"#{spec['anchor']}")
+    context = {
+        "form": form,
+        "project": project,
+        "noun": spec["noun"],
+        "instance": instance,
+        "replaced": replaced,
+    }
+    return render(request, "projects/child_form.html", context)
 
 
 # Joining a project.

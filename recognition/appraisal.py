@@ -7,8 +7,6 @@ wrote themselves, as the QI conversations do.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -22,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from people.forms import PeriodForm
 from people.models import ExportLog, Person
-from projects.exports import neutralise
+from projects.exports import csv_writer
 from recognition.access import parse_id, person_of
 from recognition.contributions import SECTIONS, contributions_for
 from recognition.forms.appraisal import AppraisalNoteForm
@@ -200,13 +198,12 @@ def appraisal_summary(request: HttpRequest, *, fmt: str) -> HttpResponse:
 def _summary_csv(summaries, start, end) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appraisal-summary-{start}-{end}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(CSV_HEADERS)
     for summary in summaries:
         person, found = summary["person"], summary["contributions"]
         writer.writerow(
-            neutralise(value)
-            for value in [
+            [
                 person.display_name,
                 person.get_job_role_display(),
                 person.get_band_display(),

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from people.access import person_or_403
-from people.models import Department, Person
+from people.models import Department, ExportLog, Person
 from projects.access import get_project_for
 from projects.models import Project
 from recognition import pdf
@@ -354,6 +354,14 @@ def project_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     context = _summary_context(project, for_pdf=True)
     context["stylesheet"] = _summary_stylesheet()
+    # The summary names the lead, co-leads and team: a document with personal data in it.
+    # (The template names the first 12 members only.)
+    named = {project.lead_id, project.mentor_id, *(m.person_id for m in context["members"][:12])}
+    named |= set(project.co_leads.values_list("pk", flat=True))
+    named.discard(None)
+    ExportLog.record(
+        request.user, "project_summary_pdf", f"Summary of {project.reference or 'a draft'}", named
+    )
     return pdf.pdf_response(
         "recognition/board/summary.html",
         context,

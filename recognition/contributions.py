@@ -89,11 +89,10 @@ def contributions_for(
 
     # Leading: a submitted project that was open at some point in the period.
     led = (
-        Project.objects.filter(Q(lead__in=ids) | Q(co_leads__in=ids))
+        Project.objects.led_by(ids)
         .filter(submitted_at__date__lte=end)
         .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
         .prefetch_related("co_leads")
-        .distinct()
     )
     for project in led:
         began = project.start_date or timezone.localdate(project.submitted_at)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -14,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from people.access import person_or_403
 from people.forms import PeriodForm
 from people.models import ExportLog
-from projects.exports import neutralise
+from projects.exports import csv_writer
 from recognition.contributions import contributions_for, projects_taken_part
 from recognition.models import PortfolioDomain
 from recognition.pdf import pdf_response
@@ -64,14 +62,13 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="qi-portfolio-{start}-{end}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         ["Date", "Contribution", "Description", "Project", "Role", "Hours", "Credentialing domains"]
     )
     for item in found.contributions:
         writer.writerow(
-            neutralise(value)
-            for value in [
+            [
                 item.date.isoformat(),
                 item.kind_label,
                 item.description,

@@ -19,6 +19,7 @@ def project_edit_data(project, **changes) -> dict:
         "commitment_period": "week",
         "headline_impact": project.headline_impact,
         "stage": project.stage,
+        "version": project.version,
         **changes,
     }
 
@@ -43,27 +44,10 @@ def race(*calls, expected=(Exception,)):
     """Run the calls at the same instant in threads with their own database connections.
 
     Returns (results, errors): the calls' return values, and the messages of the `expected`
-    exceptions they raised.
+    exceptions they raised; any other exception fails the test. For many rounds of many
+    attempts, use tests.concurrency.Contenders, which keeps its threads between rounds.
     """
-    import threading
+    from tests.concurrency import contend
 
-    from django.db import connections
-
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except expected as error:
-            errors.append(str(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
+    outcome = contend(*calls, expected=expected)
+    return outcome.winners, outcome.refused

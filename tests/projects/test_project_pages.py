@@ -128,6 +128,7 @@ def test_team_edits_a_role_opening(client_for, staff, project):
         "places": "3",
         "commitment_hours": "4",
         "commitment_period": "month",
+        "version": opening.version,
     }
     assert client_for(staff).post(url, data).status_code == 302
     opening.refresh_from_db()
