@@ -53,3 +53,25 @@ clean:
 # Latency of the register with 100,000 projects, as ratios to /healthz (seeds once).
 bench: install
 	$(BIN)/python bench/run.py
+
+# 50 users of the four roles for 5 minutes against gunicorn and the bench database (seeds once);
+# fails unless no request failed and the 95th percentile is under 500 ms. LOAD_USERS, LOAD_TIME.
+.PHONY: load
+load: install
+	$(BIN)/python load/run.py
+
+# Static security analysis: bandit's medium and high findings fail (settings in pyproject.toml).
+.PHONY: bandit
+bandit: install
+	$(BIN)/bandit -c pyproject.toml -r . -ll -q
+
+# Back up the database (pg_dump, custom format) and the uploaded files into a new folder under
+# BACKUP_DIR (default .data/backups); restore one with `make restore BACKUP=<folder>`. A database
+# or media folder that is not empty is replaced only with CONFIRM=yes (after backing it up).
+.PHONY: backup restore
+backup: install
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=.data/backups/qiregister-..."; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)" $(if $(filter yes,$(CONFIRM)),--yes)

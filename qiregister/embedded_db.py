@@ -39,8 +39,8 @@ def embedded_database_settings(data_dir: Path, *, conn_max_age: int = 0) -> dict
 
 
 def _ensure_database(server) -> None:
-    # DATABASE_NAME is a constant of this module, never user input.
-    query = f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';"  # noqa: S608
-    exists = server.psql(query)
-    if "(1 row)" not in exists:
+    # psql takes no parameters, so the query is a constant and the name is looked for in its
+    # output (one database name a line, padded) rather than built into the SQL.
+    listing = server.psql("SELECT datname FROM pg_database;")
+    if DATABASE_NAME not in {line.strip() for line in listing.splitlines()}:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")

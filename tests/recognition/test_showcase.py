@@ -24,7 +24,6 @@ from tests.factories import (
     ShowcaseSessionFactory,
     ShowcaseSlotFactory,
 )
-from tests.helpers import race
 
 LIST = reverse("recognition:showcase")
 CREATE = reverse("recognition:showcase_session_create")
@@ -493,40 +492,6 @@ def test_the_database_never_holds_a_position_or_a_project_twice(booked, pharmacy
     with pytest.raises(IntegrityError), transaction.atomic():
         ShowcaseSlotFactory(session=booked.session, position=3, project=booked.project)
     assert ShowcaseSlot.objects.count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_ten_leads_racing_for_the_last_free_slot_exactly_one_wins(pharmacy, acute_medicine):
-    for _ in range(5):
-        session = ShowcaseSessionFactory(department=pharmacy, slot_count=3)
-        for position in (1, 2):
-            ShowcaseSlotFactory(
-                session=session,
-                position=position,
-                project=other_project(pharmacy, acute_medicine),
-            )
-        projects = [other_project(pharmacy, acute_medicine) for _ in range(10)]
-        results, errors = race(
-            *[
-                lambda p=p, n=n, s=session: services.slot_book(
-                    session_id=s.pk,
-                    project=p,
-                    presenters=[p.lead],
-                    booked_by=p.lead,
-                    position=3 if n % 2 else None,
-                )
-                for n, p in enumerate(projects)
-            ],
-            expected=(services.ShowcaseError,),
-        )
-        assert len(results) == 1
-        assert errors == ["This session is full"] * 9
-        assert list(session.slots.order_by("position").values_list("position", flat=True)) == [
-            1,
-            2,
-            3,
-        ]
-        assert session.slots.get(position=3).project_id == results[0].project_id
 
 
 # Confirming and cancelling.
