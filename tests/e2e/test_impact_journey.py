@@ -31,7 +31,7 @@ def test_staff_claims_a_saving_and_the_champion_validates_it(
     staff_page.get_by_label("Amount claimed (£)").fill("12000")
     staff_page.get_by_label("Recurring, per year").check()
     staff_page.get_by_role("button", name="Claim saving").click()
-    savings = staff_page.locator("#savings + table")
+    savings = staff_page.locator("#savings + .nhsuk-scroll table")
     assert "Awaiting validation" in savings.inner_text()
     assert staff_page.get_by_role("link", name="Validate saving").count() == 0
 
@@ -49,13 +49,19 @@ def test_staff_claims_a_saving_and_the_champion_validates_it(
     champion_page.get_by_label("Amount validated (£)").fill("9000")
     champion_page.get_by_label("Note").fill("Nine months of the year at the new price.")
     champion_page.get_by_role("button", name="Validate saving").click()
-    assert "£9,000.00 by Chris Okoro" in champion_page.locator("#savings + table").inner_text()
+    assert (
+        "£9,000.00 by Chris Okoro"
+        in champion_page.locator("#savings + .nhsuk-scroll table").inner_text()
+    )
     assert_accessible(champion_page)
 
     saving = Saving.objects.get(project=project)
     assert (saving.validated_amount, saving.validated_by) == (Decimal("9000"), champion)
     staff_page.reload()
-    assert "£9,000.00 by Chris Okoro" in staff_page.locator("#savings + table").inner_text()
+    assert (
+        "£9,000.00 by Chris Okoro"
+        in staff_page.locator("#savings + .nhsuk-scroll table").inner_text()
+    )
 
     # The validated saving now counts in the department's impact.
     champion_page.goto("/impact/")

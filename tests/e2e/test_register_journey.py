@@ -78,7 +78,10 @@ def test_lead_adds_a_task_and_a_progress_update_from_the_project_page(page, staf
     page.get_by_label("Title").fill("Collect a week of baseline data")
     page.get_by_label("Estimated hours").fill("2")
     page.get_by_role("button", name="Save task").click()
-    assert "Collect a week of baseline data" in page.locator("#tasks ~ table").first.inner_text()
+    assert (
+        "Collect a week of baseline data"
+        in page.locator("#tasks ~ .nhsuk-scroll table").first.inner_text()
+    )
 
     page.get_by_role("link", name="Add a progress update").click()
     page.get_by_label("What was done").fill("Agreed the data sheet with the ward sister")

@@ -1,0 +1,355 @@
+"""Every page type, as the persona who sees it, checked with axe-core for WCAG 2.2 A and AA.
+
+Each test seeds `seed_demo`'s department (a couple of seconds) and walks a table of pages in one
+browser context, signing in as each persona in turn, so the run stays short. A page that fails
+does not stop the others: every violation is collected and reported together. The
+accessibility statement (templates/accessibility.html) describes what these tests check; change
+both together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+
+from people.demo import seed_people
+from people.models import MentoringPair, Person
+from projects.demo import seed_projects
+from projects.demo_impact import seed_impact
+from projects.models import Measure, Project, Task
+from recognition.demo import seed_recognition
+from recognition.models import Award, Nomination, ShowcaseSession
+from tests.e2e.conftest import AXE, WCAG_TAGS, sign_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE_SOURCE = AXE.read_text()
+ANONYMOUS = ""
+# The narrowest width WCAG 1.4.10 (Reflow) asks for: 320 CSS pixels, no scrolling sideways.
+NARROW = {"width": 320, "height": 640}
+WIDE = {"width": 1280, "height": 800}
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str
+    persona: str
+    path: str
+    status: int = 200
+    # Run after loading, e.g. submit the form empty to check the page with its errors.
+    then: Callable | None = None
+
+
+def _submit(button: str) -> Callable:
+    def submit(page):
+        page.get_by_role("button", name=button).first.click()
+        page.locator(".nhsuk-error-summary").wait_for()
+
+    return submit
+
+
+def _paste_bad_rows(page):
+    page.get_by_label("Paste rows of date,value").fill("next week,20\n01/02/2026,abc")
+    page.get_by_role("button", name="Add the values").click()
+    page.locator(".nhsuk-error-summary").wait_for()
+
+
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.2 A and AA findings on the page as it is now.
+
+    The one finding left out is the NHS.UK conditional radios' aria-expanded, exactly as in
+    tests/e2e/test_awards_journey.py: the design systems set it on purpose (screen readers
+    announce it usefully; alphagov/govuk-frontend#979, w3c/aria#1404) and axe-core is changing
+    to allow it (dequelabs/axe-core#5100). The accessibility statement says so.
+    """
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        # Evaluated, not added as a <script>: the site's CSP rightly refuses inline scripts.
+        page.evaluate(AXE_SOURCE)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    violations = []
+    for violation in result["violations"]:
+        nodes = [
+            node["target"]
+            for node in violation["nodes"]
+            if not (
+                violation["id"] == "aria-allowed-attr"
+                and node["html"].startswith('<input class="nhsuk-radios__input"')
+                and "aria-expanded" in node["failureSummary"]
+            )
+        ]
+        if nodes:
+            violations.append({"id": violation["id"], "help": violation["help"], "nodes": nodes})
+    return violations
+
+
+@pytest.fixture
+def department(db):
+    """The demo department `make run` shows, with the demo logins' password set to PASSWORD."""
+    department = seed_people(password=PASSWORD, people=40)
+    seed_projects(department=department, count=60)
+    seed_impact(department)
+    seed_recognition(department)
+    return department
+
+
+def _visits(department) -> list[Visit]:
+    people = {p.user.username: p for p in Person.objects.filter(user__username__in=LOGINS)}
+    staff, champion = people["staff"], people["champion"]
+    # `staff` leads a project in testing with an SPC chart, a run chart, PDSA cycles and impact.
+    led = Project.objects.filter(lead=staff, measures__isnull=False).distinct().get()
+    spc = led.measures.get(chart_type=Measure.ChartType.SPC)
+    run = led.measures.get(chart_type=Measure.ChartType.RUN)
+    pdsa = led.pdsa_cycles.first()
+    pair = MentoringPair.objects.filter(mentor=champion).first()
+    other = (
+        Project.objects.filter(department=department, stage__in=Project.ACTIVE_STAGES)
+        .exclude(lead=staff)
+        .exclude(memberships__person=staff)
+        .exclude(interests__person=staff)
+        .order_by("pk")
+        .first()
+    )
+    task = (
+        Task.objects.open()
+        .filter(project__department=department)
+        .exclude(project__lead=staff)
+        .order_by("pk")
+        .first()
+    )
+    proposed = (
+        Project.objects.filter(department=department, stage=Project.Stage.PROPOSED)
+        .exclude(lead=people["admin"])
+        .order_by("pk")
+        .first()
+    )
+    future = ShowcaseSession.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    session = future.first()
+    award = Award.objects.order_by("pk").first()
+    nomination = Nomination.objects.exclude(status=Nomination.Status.DRAFT).order_by("pk").first()
+    return [
+        Visit("login", ANONYMOUS, "/login/"),
+        Visit("login with errors", ANONYMOUS, "/login/", then=_submit("Sign in")),
+        Visit("admin login", ANONYMOUS, "/admin/login/"),
+        Visit("accessibility statement", ANONYMOUS, "/accessibility/"),
+        Visit("page not found", ANONYMOUS, "/no-such-page/", status=404),
+        Visit("home", "staff", "/"),
+        Visit("my QI", "staff", "/me/"),
+        Visit("capacity form", "staff", "/me/capacity/"),
+        Visit("register", "staff", "/projects/"),
+        Visit(
+            "register with filters",
+            "staff",
+            "/projects/?stage=testing&stage=implementing&open_tasks=true&sort=title",
+        ),
+        Visit("search results", "staff", "/projects/?q=discharge+medicines"),
+        Visit("search with no results", "staff", "/projects/?q=zzzzqqq"),
+        Visit("project page", "staff", f"/projects/{led.pk}/"),
+        Visit("project history", "staff", f"/projects/{led.pk}/history/"),
+        Visit("closure report form", "staff", f"/projects/{led.pk}/closure/"),
+        Visit("project summary", "staff", f"/projects/{led.pk}/summary/"),
+        Visit("propose form", "staff", "/projects/new/"),
+        Visit(
+            "propose form with errors", "staff", "/projects/new/", then=_submit("Submit for review")
+        ),
+        Visit("edit project", "staff", f"/projects/{led.pk}/edit/"),
+        Visit("add a task form", "staff", f"/projects/{led.pk}/tasks/new/"),
+        Visit("join form", "staff", f"/projects/{other.pk}/join/"),
+        Visit("task list", "staff", "/tasks/"),
+        Visit("task page", "staff", f"/tasks/{task.pk}/"),
+        Visit("task claim", "staff", f"/tasks/{task.pk}/claim/"),
+        Visit("SPC chart", "staff", f"/projects/{led.pk}/measures/{spc.pk}/"),
+        Visit("run chart", "staff", f"/projects/{led.pk}/measures/{run.pk}/"),
+        Visit(
+            "measure form with errors",
+            "staff",
+            f"/projects/{led.pk}/measures/new/",
+            then=_submit("Add the measure"),
+        ),
+        Visit(
+            "data paste with errors",
+            "staff",
+            f"/projects/{led.pk}/measures/{spc.pk}/paste/",
+            then=_paste_bad_rows,
+        ),
+        Visit("PDSA form", "staff", f"/projects/{led.pk}/pdsa/new/"),
+        Visit("PDSA cycle", "staff", f"/projects/{led.pk}/pdsa/{pdsa.pk}/"),
+        Visit("impact page", "staff", f"/projects/{led.pk}/impact/"),
+        Visit("saving form", "staff", f"/projects/{led.pk}/savings/new/"),
+        Visit("poster form", "staff", f"/projects/{led.pk}/poster/"),
+        Visit("people", "staff", "/people/"),
+        Visit("profile", "staff", f"/people/{champion.pk}/"),
+        Visit("champions", "staff", "/champions/"),
+        Visit("training", "staff", "/training/"),
+        Visit("mentoring", "staff", "/mentoring/"),
+        Visit("mentor request form", "staff", "/mentoring/request/"),
+        Visit("QI board", "staff", "/board/"),
+        Visit("board display", "staff", "/board/display/"),
+        Visit("showcases", "staff", "/showcase/"),
+        Visit("showcase session", "staff", f"/showcase/{session.pk}/"),
+        Visit("showcase booking", "staff", f"/showcase/{session.pk}/book/"),
+        Visit("awards", "staff", "/awards/"),
+        Visit("past awards", "staff", "/awards/past/"),
+        Visit("nominate form", "staff", f"/awards/{award.pk}/nominate/"),
+        Visit("my nominations", "staff", "/nominations/mine/"),
+        Visit("portfolio", "staff", "/me/portfolio/"),
+        Visit("password change", "staff", "/password/change/"),
+        Visit("permission denied", "staff", "/review/", status=403),
+        Visit("page not found, signed in", "staff", f"/projects/{led.pk + 100000}/", status=404),
+        Visit("review queue", "champion", "/review/"),
+        Visit("nominations", "champion", "/nominations/"),
+        Visit("nomination", "champion", f"/nominations/{nomination.pk}/"),
+        Visit("display links", "champion", "/board/links/"),
+        Visit("new showcase form", "champion", "/showcase/new/"),
+        Visit("mentoring pair", "champion", f"/mentoring/{pair.pk}/"),
+        Visit("team", "manager", "/team/"),
+        Visit("appraisal notes", "manager", f"/people/{staff.pk}/appraisal/"),
+        Visit("person capacity", "manager", f"/people/{staff.pk}/capacity/"),
+        Visit("review page", "admin", f"/review/{proposed.pk}/"),
+        Visit("governance report", "admin", "/governance/"),
+        Visit("impact report", "admin", "/impact/"),
+        Visit("engagement", "admin", "/engagement/"),
+        Visit("new award form", "admin", "/awards/new/"),
+    ]
+
+
+LOGINS = ["staff", "champion", "manager", "admin"]
+
+
+def _sign_in_as(page, persona: str) -> None:
+    page.context.clear_cookies()
+    if persona:
+        sign_in(page, persona, PASSWORD)
+        page.wait_for_url(lambda url: urlsplit(url).path == "/")  # home: signed in
+
+
+# How far the page scrolls sideways once the layout has settled at the new width (the header
+# script folds the menu into "More" on resize), and the elements that stick out.
+TOO_WIDE = """async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const width = document.documentElement.scrollWidth;
+  if (width <= innerWidth) return null;
+  const out = [...document.querySelectorAll('body *')].filter(el =>
+    el.getBoundingClientRect().right > innerWidth
+    && el.parentElement.getBoundingClientRect().right <= innerWidth
+    && !el.parentElement.closest('.nhsuk-scroll__content, .qi-chart__frame'));
+  return {scrollWidth: width, elements: out.slice(0, 3).map(el => el.outerHTML.slice(0, 80))};
+}"""
+
+
+def test_every_page_type_has_no_violations_and_reflows_at_320_pixels(page, department):
+    """axe-core at 1280px, then the same page at 320px must not scroll sideways."""
+    violations, too_wide = {}, {}
+    persona = None
+    for visit in _visits(department):
+        if visit.persona != persona:
+            persona = visit.persona
+            _sign_in_as(page, persona)
+        page.set_viewport_size(WIDE)
+        response = page.goto(visit.path)
+        assert response.status == visit.status, f"{visit.name}: {visit.path} -> {response.status}"
+        # Not redirected (to sign in, say): the page checked is the page named.
+        assert urlsplit(page.url).path == urlsplit(visit.path).path, f"{visit.name}: {page.url}"
+        if visit.then:
+            visit.then(page)
+        if found := axe_violations(page):
+            violations[visit.name] = found
+        page.set_viewport_size(NARROW)
+        if sideways := page.evaluate(TOO_WIDE):
+            too_wide[visit.name] = sideways
+    assert violations == {}, json.dumps(violations, indent=2)
+    assert too_wide == {}, json.dumps(too_wide, indent=2)
+
+
+# Pages people use on a phone, or at 400% zoom on a 1280px screen (the same 320 CSS pixels),
+# where the header folds its menu into "More" and wide tables and charts scroll in their box.
+NARROW_PAGES = [
+    "home",
+    "my QI",
+    "register with filters",
+    "project page",
+    "propose form with errors",
+    "task list",
+    "task claim",
+    "SPC chart",
+    "data paste with errors",
+    "QI board",
+    "showcase session",
+    "nominations",
+    "team",
+    "login",
+]
+
+
+def test_key_pages_at_320_pixels_have_no_violations(page, department):
+    visits = {visit.name: visit for visit in _visits(department)}
+    page.set_viewport_size(NARROW)
+    violations = {}
+    persona = None
+    for name in NARROW_PAGES:
+        visit = visits[name]
+        if visit.persona != persona:
+            persona = visit.persona
+            _sign_in_as(page, persona)
+        page.goto(visit.path)
+        if visit.then:
+            visit.then(page)
+        if found := axe_violations(page):
+            violations[name] = found
+    assert violations == {}, json.dumps(violations, indent=2)
+
+
+# Reads the focused control's own focus style, or for the NHS.UK radios and checkboxes (whose
+# input is invisible) its label's ::before box, where their focus ring is drawn.
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  if (el.dataset.qiTabbed) return 'again';
+  el.dataset.qiTabbed = 'yes';
+  const choice = el.matches('.nhsuk-radios__input, .nhsuk-checkboxes__input');
+  const target = choice ? el.labels[0] : el;
+  const style = getComputedStyle(target, choice ? '::before' : null);
+  const box = target.getBoundingClientRect();
+  return {
+    element: el.outerHTML.slice(0, 120),
+    outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+    shadow: style.boxShadow !== 'none',
+    background: style.backgroundColor,
+    onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight
+      && box.right > 0 && box.left < innerWidth,
+  };
+}"""
+NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"
+
+
+@pytest.mark.parametrize("width", [NARROW, WIDE], ids=["320px", "1280px"])
+def test_keyboard_focus_is_always_visible_and_on_screen(page, department, width):
+    visits = {visit.name: visit for visit in _visits(department)}
+    page.set_viewport_size(width)
+    hidden = []
+    _sign_in_as(page, "staff")
+    for name in ["home", "register with filters", "propose form with errors", "SPC chart"]:
+        visit = visits[name]
+        page.goto(visit.path)
+        if visit.then:
+            visit.then(page)
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        stops = 0
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS_STYLE)
+            if focus in (None, "again"):
+                break  # past the last tab stop, or round to the first again
+            stops += 1
+            visible = focus["outline"] or focus["shadow"] or focus["background"] == NHS_FOCUS_YELLOW
+            if not (visible and focus["onScreen"]):
+                hidden.append({"page": name, **focus})
+        assert stops > 10, f"{name}: only {stops} tab stops"
+    assert hidden == [], json.dumps(hidden, indent=2)
