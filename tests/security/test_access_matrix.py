@@ -1,0 +1,1133 @@
+"""Access control proven for every route (issue 9, item 1).
+
+Every named URL pattern has a row in EXPECTATIONS: for each of six roles, what a GET and what a
+POST must answer. A new view without a row fails `test_every_route_has_a_rule`, so nobody adds
+a page without deciding who may use it.
+
+Each route is requested with real ids from a small world built by `world`: one submitted
+project in Pharmacy led by `staff`, with everything that hangs off a project, plus the
+department's showcase, awards, training, mentoring and appraisal records. Each role's request
+runs in a savepoint that is rolled back, so a POST by one role (ending a mentoring pair,
+deleting a draft) cannot change what the next role sees.
+
+Outcomes:
+- "login": a redirect to the sign-in page (`/login/?next=...`);
+- "ok": allowed, 200 or a redirect somewhere other than the sign-in page (a POST with an
+  empty form re-renders it with errors, or its service refuses politely and redirects);
+- "403", "404", "405": refused.
+
+Below the matrix:
+- the same pages with ids swapped for another person's or department's objects, including a
+  child object under one's own project's id (`test_swapped_id_is_refused`);
+- every project route pointed at a draft the viewer may not see: 404 for every role and
+  method (`test_a_hidden_draft_is_not_found_on_every_project_route`);
+- mass assignment: fields a role may not set (stage, reference, lead, validated savings,
+  review decisions, sign-off, a note's author), posted anyway, change nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from PIL import Image
+
+from people.models import (
+    Course,
+    ExportLog,
+    MentoringPair,
+    MentorRequest,
+    Person,
+    TrainingSession,
+)
+from projects.models import (
+    ClosureReport,
+    DataPoint,
+    Interest,
+    Measure,
+    Membership,
+    PDSACycle,
+    Project,
+    Saving,
+)
+from recognition.models import Nomination
+from recognition.services import board as board_services
+from tests.factories import (
+    AppraisalNoteFactory,
+    AwardFactory,
+    ChampionAssignmentFactory,
+    NominationFactory,
+    PersonFactory,
+    ProgressUpdateFactory,
+    ProjectFactory,
+    RoleOpeningFactory,
+    ShowcaseSessionFactory,
+    ShowcaseSlotFactory,
+    TaskFactory,
+)
+from tests.helpers import project_edit_data
+
+ROLES = ("anonymous", "staff", "outsider", "champion", "manager", "admin")
+
+# Who is who (see tests/conftest.py): staff leads the project and is managed by manager;
+# champion is the QI champion of the project's area and the project's mentor; admin is a
+# superuser; outsider is staff in another department (Nursing).
+#
+# Words for the rows that recur. Roles in order: anonymous staff outsider champion manager admin.
+PUBLIC = "ok    ok    ok    ok    ok    ok"
+NEVER = "405   405   405   405   405   405"  # no role may use this method
+SIGNED_IN = "login ok    ok    ok    ok    ok"  # anyone signed in
+WRONG_METHOD = "login 405   405   405   405   405"  # signed in, then 405 for this method
+DEPARTMENT = "login ok    403   ok    ok    ok"  # Pharmacy's staff, not other departments'
+DEPARTMENT_ONLY = "login ok    404   ok    ok    ok"  # the same, hidden from other departments
+TEAM = "login ok    403   403   403   ok"  # the project's team (staff leads it) and admins
+EDITORS = "login ok    403   ok    403   ok"  # the team, the area's champion and admins
+CHAMPIONS = "login 403   403   ok    403   ok"  # QI champions and admins
+
+# route: (GET, POST)
+EXPECTATIONS: dict[str, tuple[str, str]] = {
+    # Site-wide pages.
+    "home": (SIGNED_IN, SIGNED_IN),
+    "healthz": (PUBLIC, NEVER),
+    "accessibility": (PUBLIC, PUBLIC),
+    "login": (PUBLIC, PUBLIC),
+    "logout": (WRONG_METHOD, SIGNED_IN),
+    "password_change": (SIGNED_IN, SIGNED_IN),
+    "password_change_done": (SIGNED_IN, WRONG_METHOD),
+    # The register. Submitted projects are visible to every signed-in person (drafts are not:
+    # see test_swapped_id_is_refused); changing one is for its team, champions and admins.
+    "projects:register": (SIGNED_IN, SIGNED_IN),
+    "projects:export_csv": (SIGNED_IN, SIGNED_IN),
+    "projects:export_xlsx": (SIGNED_IN, SIGNED_IN),
+    "projects:create": (SIGNED_IN, SIGNED_IN),
+    "projects:similar": (SIGNED_IN, SIGNED_IN),
+    "projects:detail": (SIGNED_IN, SIGNED_IN),
+    "projects:edit": (EDITORS, EDITORS),
+    "projects:submit": (WRONG_METHOD, TEAM),
+    "projects:history": (EDITORS, EDITORS),
+    "projects:closure": (EDITORS, TEAM),  # the lead writes it; governors read it
+    "projects:closure_sign_off": (WRONG_METHOD, CHAMPIONS),  # the mentor (champion), admins
+    "projects:mentoring_create": (CHAMPIONS, CHAMPIONS),  # the mentor (champion), admins
+    "projects:audit_to_qi": (WRONG_METHOD, EDITORS),
+    "projects:join": (DEPARTMENT, DEPARTMENT),
+    "projects:interest_accept": (WRONG_METHOD, TEAM),
+    "projects:interest_decline": (WRONG_METHOD, TEAM),
+    # Only the person who asked (manager) withdraws; to anyone else the request is not there.
+    "projects:interest_withdraw": (WRONG_METHOD, "login 404   404   404   ok    404"),
+    "projects:update_create": (EDITORS, EDITORS),
+    "projects:update_edit": (EDITORS, EDITORS),
+    "projects:opening_create": (EDITORS, EDITORS),
+    "projects:opening_edit": (EDITORS, EDITORS),
+    "projects:task_create": (EDITORS, EDITORS),
+    "projects:task_edit": (EDITORS, EDITORS),
+    # Measurement: everyone who sees the project sees it; the team records it.
+    "projects:measure_create": (TEAM, TEAM),
+    "projects:measure_detail": (SIGNED_IN, SIGNED_IN),
+    "projects:measure_edit": (TEAM, TEAM),
+    "projects:measure_delete": (TEAM, TEAM),
+    "projects:datapoint_add": (TEAM, TEAM),
+    "projects:datapoint_edit": (TEAM, TEAM),
+    "projects:datapoint_delete": (WRONG_METHOD, TEAM),
+    "projects:data_paste": (TEAM, TEAM),
+    "projects:measure_spc_json": (SIGNED_IN, SIGNED_IN),
+    "projects:impact_edit": (TEAM, TEAM),
+    "projects:saving_create": (TEAM, TEAM),
+    "projects:saving_edit": (TEAM, TEAM),
+    "projects:saving_delete": (TEAM, TEAM),
+    "projects:saving_validate": (CHAMPIONS, CHAMPIONS),  # never the team's own claim
+    "projects:pdsa_create": (TEAM, TEAM),
+    "projects:pdsa_detail": (SIGNED_IN, SIGNED_IN),
+    "projects:pdsa_edit": (TEAM, TEAM),
+    "projects:pdsa_move": (WRONG_METHOD, TEAM),
+    # Buddy tasks: anyone in the department claims; the claimant or the lead acts on it.
+    "tasks:board": (SIGNED_IN, SIGNED_IN),
+    "tasks:detail": (SIGNED_IN, SIGNED_IN),
+    "tasks:claim": (DEPARTMENT, DEPARTMENT),
+    "tasks:release": (WRONG_METHOD, TEAM),
+    "tasks:progress": (TEAM, TEAM),
+    "tasks:done": (TEAM, TEAM),
+    "tasks:reassign": (TEAM, TEAM),
+    "tasks:reopen": (WRONG_METHOD, TEAM),
+    # Governance.
+    "governance:champions": (SIGNED_IN, SIGNED_IN),
+    "governance:review_queue": (CHAMPIONS, CHAMPIONS),
+    "governance:review_project": (CHAMPIONS, CHAMPIONS),  # staff leads it: no self-review
+    "governance:report": (CHAMPIONS, CHAMPIONS),
+    "governance:export_csv": (CHAMPIONS, CHAMPIONS),
+    "governance:export_xlsx": (CHAMPIONS, CHAMPIONS),
+    "impact:report": (SIGNED_IN, WRONG_METHOD),
+    "impact:export": (SIGNED_IN, WRONG_METHOD),
+    # People. Profiles are public inside the trust; capacity and QI conversations are for the
+    # person, their line manager (who alone records a conversation) and admins.
+    "people:me": (SIGNED_IN, SIGNED_IN),
+    "people:capacity_edit": (SIGNED_IN, SIGNED_IN),
+    "people:directory": (SIGNED_IN, SIGNED_IN),
+    "people:profile": (SIGNED_IN, SIGNED_IN),
+    "people:capacity": ("login ok    403   403   ok    ok", "login 403   403   403   ok    403"),
+    "people:team": ("login 403   403   403   ok    ok", "login 403   403   403   ok    ok"),
+    "people:engagement": ("login 403   403   403   403   ok", "login 403   403   403   403   ok"),
+    # Training is trust-wide; the session's trainer (champion) and admins mark attendance.
+    "people:training": (SIGNED_IN, SIGNED_IN),
+    "people:book": (WRONG_METHOD, SIGNED_IN),
+    "people:cancel": (WRONG_METHOD, SIGNED_IN),
+    "people:attendance": (CHAMPIONS, CHAMPIONS),
+    # Mentoring: staff asked for a mentor and is mentored by champion; notes are private to
+    # the pair, the mentee's manager and admins, and only the pair writes them.
+    "people:mentoring": (SIGNED_IN, SIGNED_IN),
+    "people:mentor_request": (SIGNED_IN, SIGNED_IN),
+    "people:mentor_request_accept": (WRONG_METHOD, "login 403   403   ok    403   403"),
+    "people:mentor_request_withdraw": (WRONG_METHOD, "login ok    404   404   404   404"),
+    "people:mentoring_pair": (
+        "login ok    403   ok    ok    ok",
+        "login ok    403   ok    403   403",
+    ),
+    "people:mentoring_pair_end": (WRONG_METHOD, "login ok    403   ok    403   403"),
+    # Showcases: the department's sessions; champions and admins run them; the lead books.
+    "recognition:showcase": (SIGNED_IN, SIGNED_IN),
+    "recognition:showcase_session_create": (CHAMPIONS, CHAMPIONS),
+    "recognition:showcase_calendar": (SIGNED_IN, WRONG_METHOD),
+    "recognition:showcase_calendar_link": (WRONG_METHOD, SIGNED_IN),
+    "recognition:showcase_calendar_link_stop": (WRONG_METHOD, SIGNED_IN),
+    "recognition:showcase_session": (DEPARTMENT_ONLY, DEPARTMENT_ONLY),
+    "recognition:showcase_session_edit": (
+        "login 403   404   ok    403   ok",
+        "login 403   404   ok    403   ok",
+    ),
+    "recognition:showcase_session_cancel": (
+        "login 403   404   ok    403   ok",
+        "login 403   404   ok    403   ok",
+    ),
+    "recognition:showcase_book": (
+        "login ok    404   403   403   403",
+        "login ok    404   403   403   403",
+    ),
+    "recognition:showcase_slot_confirm": (WRONG_METHOD, "login 403   404   ok    403   ok"),
+    "recognition:showcase_slot_cancel": (
+        "login ok    404   ok    403   ok",
+        "login ok    404   ok    403   ok",
+    ),
+    # The board. A display link is the credential of a screen that cannot sign in.
+    "recognition:board": (SIGNED_IN, SIGNED_IN),
+    "recognition:board_display": (SIGNED_IN, SIGNED_IN),
+    "recognition:board_display_by_link": (PUBLIC, NEVER),
+    "recognition:board_display_poster_by_link": (PUBLIC, NEVER),
+    "recognition:display_links": (CHAMPIONS, CHAMPIONS),
+    "recognition:display_link_revoke": (WRONG_METHOD, CHAMPIONS),
+    "recognition:poster_upload": (EDITORS, EDITORS),
+    "recognition:poster_remove": (WRONG_METHOD, EDITORS),
+    "recognition:poster_file": (SIGNED_IN, WRONG_METHOD),
+    "recognition:poster_thumbnail": (SIGNED_IN, WRONG_METHOD),
+    "recognition:project_summary": (SIGNED_IN, SIGNED_IN),
+    "recognition:project_summary_pdf": (SIGNED_IN, SIGNED_IN),
+    # Awards: manager nominated staff (submitted); staff's own draft nominates a team member.
+    "recognition:awards": (SIGNED_IN, SIGNED_IN),
+    "recognition:past_awards": (SIGNED_IN, SIGNED_IN),
+    "recognition:award_create": (CHAMPIONS, CHAMPIONS),
+    "recognition:award_edit": (CHAMPIONS, CHAMPIONS),
+    "recognition:nominate": (SIGNED_IN, SIGNED_IN),
+    "recognition:nominations": (CHAMPIONS, CHAMPIONS),
+    "recognition:my_nominations": (SIGNED_IN, SIGNED_IN),
+    "recognition:nomination": (DEPARTMENT_ONLY, DEPARTMENT_ONLY),
+    # A draft is its nominator's: hidden from others, 403 for admins (who see every one).
+    "recognition:nomination_edit": (
+        "login ok    404   404   404   403",
+        "login ok    404   404   404   403",
+    ),
+    "recognition:nomination_submit": (WRONG_METHOD, "login ok    404   404   404   403"),
+    "recognition:nomination_delete": (WRONG_METHOD, "login ok    404   404   404   403"),
+    # Recording the outcome: champions and admins with no stake (staff is the nominee,
+    # manager the nominator).
+    "recognition:nomination_status": (WRONG_METHOD, "login 403   404   ok    403   ok"),
+    # Appraisal: manager wrote a note on staff. Summaries are for line managers (admins choose
+    # a person with ?person=, see test_swapped_id_is_refused).
+    "recognition:appraisal_notes": (
+        "login ok    403   403   ok    ok",
+        "login 403   403   403   ok    403",
+    ),
+    "recognition:appraisal_note_edit": (
+        "login 403   404   404   ok    403",
+        "login 403   404   404   ok    403",
+    ),
+    "recognition:appraisal_note_delete": (WRONG_METHOD, "login 403   404   404   ok    403"),
+    "recognition:appraisal_summary_csv": (
+        "login 403   403   403   ok    403",
+        "login 403   403   403   ok    403",
+    ),
+    "recognition:appraisal_summary_pdf": (
+        "login 403   403   403   ok    403",
+        "login 403   403   403   ok    403",
+    ),
+    # My portfolio is always my own; a certificate only for a project I took part in (staff
+    # led it, champion mentored it).
+    "recognition:portfolio": (SIGNED_IN, SIGNED_IN),
+    "recognition:portfolio_csv": (SIGNED_IN, SIGNED_IN),
+    "recognition:portfolio_pdf": (SIGNED_IN, SIGNED_IN),
+    "recognition:certificate": (
+        "login ok    404   ok    404   404",
+        "login ok    404   ok    404   404",
+    ),
+}
+
+
+# Finding every route.
+
+
+def _routes(resolvers, namespace: str = ""):
+    for entry in resolvers:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin":
+                continue  # the admin has its own login: see test_admin_is_for_admins_only
+            inner = entry.namespace or namespace
+            if entry.namespace and namespace:
+                inner = f"{namespace}:{entry.namespace}"
+            yield from _routes(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
+
+
+ROUTES: dict[str, URLPattern] = dict(_routes(get_resolver().url_patterns))
+
+
+# Filling in each route's ids from the world.
+
+# Which object each route's `pk` names; the other kwargs name the same object everywhere.
+WITH_PK = [name for name, pattern in ROUTES.items() if "pk" in pattern.pattern.converters]
+PK_OBJECT = {
+    **dict.fromkeys([name for name in WITH_PK if name.startswith("projects:")], "project"),
+    **dict.fromkeys([name for name in WITH_PK if name.startswith("tasks:")], "task"),
+    "people:mentor_request_accept": "mentor_request",
+    "people:mentor_request_withdraw": "mentor_request",
+    "people:mentoring_pair": "pair",
+    "people:mentoring_pair_end": "pair",
+    "people:book": "training_session",
+    "people:cancel": "training_session",
+    "people:attendance": "training_session",
+    "people:profile": "staff",
+    "people:capacity": "staff",
+    "governance:review_project": "proposal",
+    "recognition:showcase_session": "showcase_session",
+    "recognition:showcase_session_edit": "showcase_session",
+    "recognition:showcase_session_cancel": "showcase_session",
+    "recognition:showcase_book": "showcase_session",
+    "recognition:showcase_slot_confirm": "showcase_session",
+    "recognition:showcase_slot_cancel": "showcase_session",
+    "recognition:display_link_revoke": "display_link",
+    "recognition:board_display_poster_by_link": "project",
+    "recognition:poster_upload": "project",
+    "recognition:poster_remove": "project",
+    "recognition:poster_file": "project",
+    "recognition:poster_thumbnail": "project",
+    "recognition:project_summary": "project",
+    "recognition:project_summary_pdf": "project",
+    "recognition:award_edit": "award",
+    "recognition:nominate": "award",
+    "recognition:nomination": "nomination",
+    "recognition:nomination_status": "nomination",
+    "recognition:nomination_edit": "draft_nomination",
+    "recognition:nomination_submit": "draft_nomination",
+    "recognition:nomination_delete": "draft_nomination",
+    "recognition:appraisal_notes": "staff",
+    "recognition:appraisal_note_edit": "appraisal_note",
+    "recognition:appraisal_note_delete": "appraisal_note",
+}
+KWARG_OBJECT = {
+    "interest_pk": "interest",
+    "measure_pk": "measure",
+    "point_pk": "point",
+    "saving_pk": "saving",
+    "cycle_pk": "cycle",
+    "slot_pk": "slot",
+    "project_pk": "project",
+}
+CHILD_OBJECT = {"updates": "update", "openings": "opening", "tasks": "task"}
+
+
+def url_for(name: str, world: SimpleNamespace) -> str:
+    pattern = ROUTES[name]
+    kwargs = {}
+    for kwarg in pattern.pattern.converters:
+        if kwarg == "token":
+            kwargs[kwarg] = world.display_token
+            continue
+        if kwarg == "pk":
+            key = PK_OBJECT[name]
+        elif kwarg == "child_pk":
+            key = CHILD_OBJECT[pattern.default_args["kind"]]
+        else:
+            key = KWARG_OBJECT[kwarg]
+        kwargs[kwarg] = getattr(world, key).pk
+    return reverse(name, kwargs=kwargs)
+
+
+def outcome(response) -> str:
+    """The response as one of the matrix's words."""
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith(("/login/?next=", "/admin/login/?next=")):
+            return "login"
+        return "ok"
+    if response.status_code == 200:
+        return "ok"
+    return str(response.status_code)
+
+
+def request_as(client: Client, user, method: str, path: str, data=None):
+    """One request as `user` (None: anonymous) in a savepoint that is then rolled back, so it
+    leaves the world as it found it for the next role."""
+    with transaction.atomic():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = getattr(client, method)(path, data or {})
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)  # a streamed export runs its queries now
+        transaction.set_rollback(True)
+    return response
+
+
+# The world.
+
+
+def png_upload() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (160, 120), "teal").save(buffer, "PNG")
+    return SimpleUploadedFile("poster.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def world(staff, champion, manager, admin, outsider, pharmacy, acute_medicine, project):
+    """Everything the routes' ids can name, in Pharmacy, around `project` (led by `staff`)."""
+    now = timezone.now()
+    member = PersonFactory(department=pharmacy, display_name="Mina Member")
+    project.mentor = champion
+    project.headline_impact = "Omitted critical doses down from 12% to 4%"
+    project.save(update_fields=["mentor", "headline_impact"])
+    opening = RoleOpeningFactory(project=project)
+    Membership.objects.create(project=project, person=member, role_title="Data collector")
+    # The manager asks to join (and may withdraw); staff, as lead, decides.
+    interest = Interest.objects.create(project=project, person=manager, role_opening=opening)
+    measure = Measure.objects.create(
+        project=project, name="Omitted critical doses", kind=Measure.Kind.OUTCOME
+    )
+    point = DataPoint.objects.create(measure=measure, date=dt.date(2026, 1, 5), value=12)
+    cycle = PDSACycle.objects.create(
+        project=project,
+        number=1,
+        change_idea="Pharmacist check at the morning huddle",
+        start_date=dt.date(2026, 1, 4),
+        created_by=staff,
+    )
+    saving = Saving.objects.create(
+        project=project, description="Fewer wasted doses", amount=Decimal("800"), claimed_by=staff
+    )
+    task = TaskFactory(project=project, title="Audit 30 drug charts on ward 4")
+    update = ProgressUpdateFactory(project=project)
+    board_services.poster_save(
+        project=project, upload=png_upload(), content_type="image/png", uploaded_by=staff
+    )
+    proposal = ProjectFactory(
+        lead=staff, title="Insulin self-administration", clinical_areas=[acute_medicine]
+    )
+    proposal.stage = Project.Stage.PROPOSED
+    proposal.review_requested_at = now
+    proposal.save(update_fields=["stage", "review_requested_at"])
+    showcase_session = ShowcaseSessionFactory(department=pharmacy, created_by=champion)
+    slot = ShowcaseSlotFactory(session=showcase_session, position=1, project=project)
+    award = AwardFactory(name="Trust Quality Award")
+    nomination = NominationFactory(award=award, person=staff, nominated_by=manager)
+    draft_nomination = NominationFactory(
+        award=award, person=member, nominated_by=staff, status=Nomination.Status.DRAFT
+    )
+    course = Course.objects.create(name="QI foundations", level="foundation")
+    training_session = TrainingSession.objects.create(
+        course=course,
+        starts_at=now - dt.timedelta(hours=1),
+        place="Pharmacy seminar room",
+        capacity=10,
+        trainer=champion,
+    )
+    pair = MentoringPair.objects.create(mentor=champion, mentee=staff)
+    mentor_request = MentorRequest.objects.create(mentee=staff, clinical_area=acute_medicine)
+    appraisal_note = AppraisalNoteFactory(person=staff, manager=manager)
+    display_link, display_token = board_services.display_link_create(
+        department=pharmacy, name="Dispensary screen", created_by=admin.user
+    )
+    return SimpleNamespace(**locals())
+
+
+# The matrix.
+
+
+def test_every_route_has_a_rule():
+    assert set(EXPECTATIONS) == set(ROUTES)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTATIONS))
+def test_route_answers_each_role_as_expected(client, world, name):
+    path = url_for(name, world)
+    users = {role: None if role == "anonymous" else getattr(world, role).user for role in ROLES}
+    expected_get, expected_post = (codes.split() for codes in EXPECTATIONS[name])
+    got_get = [outcome(request_as(client, users[role], "get", path)) for role in ROLES]
+    got_post = [outcome(request_as(client, users[role], "post", path)) for role in ROLES]
+    assert dict(zip(ROLES, got_get, strict=True)) == dict(zip(ROLES, expected_get, strict=True)), (
+        f"GET {path}"
+    )
+    assert dict(zip(ROLES, got_post, strict=True)) == dict(
+        zip(ROLES, expected_post, strict=True)
+    ), f"POST {path}"
+
+
+def test_every_route_with_an_id_says_which_object_it_names():
+    # Guards the resolver itself: no route is missed, and no renamed one leaves a stale rule.
+    assert set(PK_OBJECT) == set(WITH_PK)
+
+
+def test_admin_is_for_admins_only(client, world):
+    for role in ROLES:
+        user = None if role == "anonymous" else getattr(world, role).user
+        response = request_as(client, user, "get", "/admin/")
+        if role == "admin":
+            assert response.status_code == 200, role
+        else:
+            assert response.status_code == 302, role
+            assert response["Location"].startswith("/admin/login/?next="), role
+    history = reverse("admin:projects_project_history", args=[world.project.pk])
+    assert outcome(request_as(client, world.champion.user, "get", history)) == "login"
+    assert request_as(client, world.admin.user, "get", history).status_code == 200
+
+
+# Object URLs with swapped ids: a role that may use its own object is refused another
+# person's or department's, with 404 where even its existence is private.
+
+
+@pytest.fixture
+def elsewhere(world, outsider, pharmacy, surgery, draft):
+    """The same kinds of objects, belonging to someone else: mostly Nursing (the outsider's
+    department), and a Pharmacy colleague's draft in another clinical area."""
+    nursing = outsider.department
+    ward = outsider.clinical_areas.get()
+    nursing_manager = PersonFactory(department=nursing, display_name="Nell Manager")
+    nursing_champion = PersonFactory(department=nursing, display_name="Nia Champion")
+    ChampionAssignmentFactory(person=nursing_champion, clinical_area=ward)
+    outsider.line_manager = nursing_manager
+    outsider.save(update_fields=["line_manager"])
+    their_project = ProjectFactory(
+        lead=outsider, clinical_areas=[ward], headline_impact="Falls down by a third"
+    )
+    their_draft = ProjectFactory(lead=outsider, draft=True, clinical_areas=[ward])
+    for with_poster in (their_project, their_draft):
+        board_services.poster_save(
+            project=with_poster, upload=png_upload(), content_type="image/png", uploaded_by=outsider
+        )
+    colleague = PersonFactory(department=pharmacy, display_name="Colin League")
+    colleague_draft = ProjectFactory(lead=colleague, draft=True, clinical_areas=[surgery])
+    their_measure = Measure.objects.create(
+        project=their_project, name="Falls", kind=Measure.Kind.OUTCOME
+    )
+    their_saving = Saving.objects.create(
+        project=their_project, description="Fewer bed days", amount=100, claimed_by=outsider
+    )
+    their_cycle = PDSACycle.objects.create(
+        project=their_project,
+        number=1,
+        change_idea="Falls huddle",
+        start_date=dt.date(2026, 1, 4),
+        created_by=outsider,
+    )
+    their_task = TaskFactory(project=their_project)
+    draft_task = TaskFactory(project=their_draft)
+    their_note = AppraisalNoteFactory(person=outsider, manager=nursing_manager)
+    their_pair = MentoringPair.objects.create(mentor=nursing_champion, mentee=outsider)
+    their_session = ShowcaseSessionFactory(department=nursing)
+    their_slot = ShowcaseSlotFactory(session=their_session, position=1, project=their_project)
+    their_nomination = NominationFactory(person=outsider, nominated_by=nursing_manager)
+    their_draft_nomination = NominationFactory(
+        person=outsider, nominated_by=outsider, status=Nomination.Status.DRAFT
+    )
+    their_display_link, _token = board_services.display_link_create(
+        department=nursing, name="Ward 7 screen", created_by=nursing_champion.user
+    )
+    their_training_session = TrainingSession.objects.create(
+        course=world.course,
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        place="Nursing school",
+        capacity=5,
+        trainer=nursing_champion,
+    )
+    return SimpleNamespace(**{**vars(world), **locals()})
+
+
+# (role, route, method, own kwargs, swapped kwargs, answer to the swapped one). Kwarg values
+# name objects of `world` or `elsewhere`.
+SWAPS = [
+    # Projects, including drafts: another's draft does not exist for you.
+    ("staff", "projects:detail", "get", {"pk": "draft"}, {"pk": "colleague_draft"}, 404),
+    ("staff", "projects:detail", "get", {"pk": "draft"}, {"pk": "their_draft"}, 404),
+    ("champion", "projects:detail", "get", {"pk": "draft"}, {"pk": "colleague_draft"}, 404),
+    ("staff", "projects:edit", "get", {"pk": "project"}, {"pk": "their_project"}, 403),
+    ("champion", "projects:edit", "get", {"pk": "project"}, {"pk": "their_project"}, 403),
+    ("staff", "projects:edit", "get", {"pk": "draft"}, {"pk": "colleague_draft"}, 404),
+    ("staff", "projects:submit", "post", {"pk": "draft"}, {"pk": "their_draft"}, 404),
+    ("staff", "tasks:detail", "get", {"pk": "task"}, {"pk": "draft_task"}, 404),
+    ("staff", "tasks:done", "get", {"pk": "task"}, {"pk": "their_task"}, 403),
+    # A child object of another project, under your own project's id.
+    (
+        "staff",
+        "projects:measure_detail",
+        "get",
+        {"pk": "project", "measure_pk": "measure"},
+        {"pk": "project", "measure_pk": "their_measure"},
+        404,
+    ),
+    (
+        "staff",
+        "projects:saving_edit",
+        "get",
+        {"pk": "project", "saving_pk": "saving"},
+        {"pk": "project", "saving_pk": "their_saving"},
+        404,
+    ),
+    (
+        "champion",
+        "projects:saving_validate",
+        "get",
+        {"pk": "project", "saving_pk": "saving"},
+        {"pk": "project", "saving_pk": "their_saving"},
+        404,
+    ),
+    (
+        "staff",
+        "projects:pdsa_edit",
+        "get",
+        {"pk": "project", "cycle_pk": "cycle"},
+        {"pk": "project", "cycle_pk": "their_cycle"},
+        404,
+    ),
+    (
+        "staff",
+        "projects:task_edit",
+        "get",
+        {"pk": "project", "child_pk": "task"},
+        {"pk": "project", "child_pk": "their_task"},
+        404,
+    ),
+    # History.
+    ("staff", "projects:history", "get", {"pk": "project"}, {"pk": "their_project"}, 403),
+    ("staff", "projects:history", "get", {"pk": "draft"}, {"pk": "their_draft"}, 404),
+    ("champion", "projects:history", "get", {"pk": "draft"}, {"pk": "colleague_draft"}, 404),
+    # Poster files and the summary export: a draft's are as private as the draft.
+    ("staff", "recognition:poster_file", "get", {"pk": "project"}, {"pk": "their_draft"}, 404),
+    (
+        "staff",
+        "recognition:poster_thumbnail",
+        "get",
+        {"pk": "project"},
+        {"pk": "their_draft"},
+        404,
+    ),
+    (
+        "staff",
+        "recognition:project_summary_pdf",
+        "get",
+        {"pk": "draft"},
+        {"pk": "their_draft"},
+        404,
+    ),
+    ("staff", "recognition:poster_upload", "get", {"pk": "project"}, {"pk": "their_project"}, 403),
+    # People: capacity and QI conversations, appraisal notes, mentoring notes.
+    ("staff", "people:capacity", "get", {"pk": "staff"}, {"pk": "outsider"}, 403),
+    ("manager", "people:capacity", "get", {"pk": "staff"}, {"pk": "champion"}, 403),
+    ("manager", "people:capacity", "get", {"pk": "staff"}, {"pk": "outsider"}, 403),
+    ("staff", "recognition:appraisal_notes", "get", {"pk": "staff"}, {"pk": "member"}, 403),
+    ("manager", "recognition:appraisal_notes", "get", {"pk": "staff"}, {"pk": "outsider"}, 403),
+    (
+        "manager",
+        "recognition:appraisal_note_edit",
+        "get",
+        {"pk": "appraisal_note"},
+        {"pk": "their_note"},
+        404,
+    ),
+    (
+        "manager",
+        "recognition:appraisal_note_delete",
+        "post",
+        {"pk": "appraisal_note"},
+        {"pk": "their_note"},
+        404,
+    ),
+    ("staff", "people:mentoring_pair", "get", {"pk": "pair"}, {"pk": "their_pair"}, 403),
+    ("manager", "people:mentoring_pair", "get", {"pk": "pair"}, {"pk": "their_pair"}, 403),
+    # Certificates: only for a project you took part in.
+    (
+        "staff",
+        "recognition:certificate",
+        "get",
+        {"project_pk": "project"},
+        {"project_pk": "their_project"},
+        404,
+    ),
+    (
+        "champion",
+        "recognition:certificate",
+        "get",
+        {"project_pk": "project"},
+        {"project_pk": "their_project"},
+        404,
+    ),
+    # Showcases, nominations, display links and training of another department.
+    (
+        "staff",
+        "recognition:showcase_session",
+        "get",
+        {"pk": "showcase_session"},
+        {"pk": "their_session"},
+        404,
+    ),
+    (
+        "champion",
+        "recognition:showcase_session_edit",
+        "get",
+        {"pk": "showcase_session"},
+        {"pk": "their_session"},
+        404,
+    ),
+    (
+        "champion",
+        "recognition:showcase_slot_cancel",
+        "get",
+        {"pk": "showcase_session", "slot_pk": "slot"},
+        {"pk": "showcase_session", "slot_pk": "their_slot"},
+        404,
+    ),
+    (
+        "staff",
+        "recognition:nomination_edit",
+        "get",
+        {"pk": "draft_nomination"},
+        {"pk": "their_draft_nomination"},
+        404,
+    ),
+    (
+        "champion",
+        "recognition:nomination_status",
+        "post",
+        {"pk": "nomination"},
+        {"pk": "their_nomination"},
+        404,
+    ),
+    (
+        "champion",
+        "recognition:display_link_revoke",
+        "post",
+        {"pk": "display_link"},
+        {"pk": "their_display_link"},
+        404,
+    ),
+    (
+        "champion",
+        "people:attendance",
+        "get",
+        {"pk": "training_session"},
+        {"pk": "their_training_session"},
+        403,
+    ),
+    # A champion's powers stop at their own department (and areas).
+    (
+        "nursing_champion",
+        "projects:edit",
+        "get",
+        {"pk": "their_project"},
+        {"pk": "project"},
+        403,
+    ),
+    ("nursing_champion", "projects:detail", "get", {"pk": "their_draft"}, {"pk": "draft"}, 404),
+    (
+        "nursing_champion",
+        "projects:saving_validate",
+        "get",
+        {"pk": "their_project", "saving_pk": "their_saving"},
+        {"pk": "project", "saving_pk": "saving"},
+        403,
+    ),
+    (
+        "nursing_champion",
+        "recognition:showcase_session_edit",
+        "get",
+        {"pk": "their_session"},
+        {"pk": "showcase_session"},
+        404,
+    ),
+    (
+        "nursing_champion",
+        "recognition:nomination_status",
+        "post",
+        {"pk": "their_nomination"},
+        {"pk": "nomination"},
+        404,
+    ),
+    (
+        "nursing_champion",
+        "recognition:display_link_revoke",
+        "post",
+        {"pk": "their_display_link"},
+        {"pk": "display_link"},
+        404,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "method", "own", "swapped", "expected"),
+    SWAPS,
+    ids=[f"{role}-{name}-{next(iter(swapped.values()))}" for role, name, _, _, swapped, _ in SWAPS],
+)
+def test_swapped_id_is_refused(client, elsewhere, role, name, method, own, swapped, expected):
+    user = getattr(elsewhere, role).user
+
+    def path(kwargs):
+        return reverse(name, kwargs={k: getattr(elsewhere, v).pk for k, v in kwargs.items()})
+
+    assert outcome(request_as(client, user, method, path(own))) == "ok"
+    assert request_as(client, user, method, path(swapped)).status_code == expected
+
+
+def test_display_link_shows_no_poster_of_another_department(client, elsewhere):
+    route = "recognition:board_display_poster_by_link"
+    token = elsewhere.display_token
+    own = reverse(route, args=[token, elsewhere.project.pk])
+    theirs = reverse(route, args=[token, elsewhere.their_project.pk])
+    assert request_as(client, None, "get", own).status_code == 200
+    assert request_as(client, None, "get", theirs).status_code == 404
+
+
+@pytest.mark.parametrize("route", ["appraisal_summary_csv", "appraisal_summary_pdf"])
+def test_manager_gets_no_appraisal_summary_of_someone_else_s_report(client, elsewhere, route):
+    path = reverse(f"recognition:{route}")
+    manager = elsewhere.manager.user
+    mine = request_as(client, manager, "get", path, {"person": elsewhere.staff.pk})
+    assert mine.status_code == 200
+    for other in ("outsider", "champion"):
+        response = request_as(
+            client, manager, "get", path, {"person": getattr(elsewhere, other).pk}
+        )
+        assert response.status_code == 404, other
+
+
+def test_portfolio_export_is_always_the_signed_in_person_s_own(client_for, elsewhere):
+    response = client_for(elsewhere.staff).get(
+        reverse("recognition:portfolio_csv"), {"person": elsewhere.outsider.pk}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert elsewhere.project.reference in content
+    assert elsewhere.their_project.reference not in content
+    log = ExportLog.objects.get()
+    assert list(log.subjects.all()) == [elsewhere.staff]
+
+
+# Mass assignment: fields a role may not set, posted anyway, change nothing.
+
+
+def test_lead_cannot_set_reference_lead_department_or_mentor_on_the_edit_form(
+    client_for, world, outsider
+):
+    project = world.project
+    before = Project.objects.get(pk=project.pk)
+    response = client_for(world.staff).post(
+        reverse("projects:edit", args=[project.pk]),
+        project_edit_data(
+            project,
+            title="Omitted critical medicines: phase two",
+            reference="QI-1999-001",
+            lead=outsider.pk,
+            department=outsider.department_id,
+            mentor=world.staff.pk,
+            submitted_at="",
+            review_requested_at="2020-01-01T00:00",
+            derived_from=world.proposal.pk,
+        ),
+    )
+    assert response.status_code == 302  # saved: the fields it may change did change
+    after = Project.objects.get(pk=project.pk)
+    assert after.title == "Omitted critical medicines: phase two"
+    assert (after.reference, after.lead_id, after.department_id, after.mentor_id) == (
+        before.reference,
+        before.lead_id,
+        before.department_id,
+        before.mentor_id,
+    )
+    assert after.submitted_at == before.submitted_at
+    assert after.review_requested_at == before.review_requested_at
+    assert after.derived_from_id is None
+
+
+@pytest.mark.parametrize("stage", [Project.Stage.COMPLETED, Project.Stage.CLOSED])
+def test_lead_cannot_complete_or_close_their_project_from_the_edit_form(client_for, world, stage):
+    project = world.project
+    response = client_for(world.staff).post(
+        reverse("projects:edit", args=[project.pk]), project_edit_data(project, stage=stage)
+    )
+    assert response.status_code == 200
+    assert Project.objects.get(pk=project.pk).stage == Project.Stage.PLANNING
+
+
+def test_lead_cannot_approve_their_draft_from_the_edit_form(client_for, draft):
+    response = client_for(draft.lead).post(
+        reverse("projects:edit", args=[draft.pk]),
+        project_edit_data(draft, stage=Project.Stage.PLANNING, reference="QI-2026-999"),
+    )
+    assert response.status_code == 302  # saved without a stage: a draft moves only by submission
+    draft.refresh_from_db()
+    assert (draft.stage, draft.reference, draft.submitted_at) == (Project.Stage.IDEA, None, None)
+
+
+VALIDATION = {
+    "validated_amount": "800.00",
+    "validated_at": "2026-01-01T09:00",
+    "validation_note": "Checked by finance",
+}
+
+
+def test_team_member_cannot_validate_a_saving_they_claim(client_for, world):
+    response = client_for(world.member).post(
+        reverse("projects:saving_create", args=[world.project.pk]),
+        {
+            "description": "Fewer agency hours",
+            "amount": "800",
+            "kind": Saving.Kind.ONE_OFF,
+            "validated_by": world.member.pk,
+            "claimed_by": world.champion.pk,
+            **VALIDATION,
+        },
+    )
+    assert response.status_code == 302
+    saving = Saving.objects.get(description="Fewer agency hours")
+    assert saving.claimed_by == world.member
+    assert saving.validated_amount is None
+    assert saving.validated_by is None
+    assert saving.validated_at is None
+    assert saving.validation_note == ""
+
+
+def test_lead_cannot_validate_the_team_s_saving_by_editing_it(client_for, world):
+    saving = world.saving
+    response = client_for(world.staff).post(
+        reverse("projects:saving_edit", args=[world.project.pk, saving.pk]),
+        {
+            "description": saving.description,
+            "amount": "900",
+            "kind": saving.kind,
+            "validated_by": world.staff.pk,
+            **VALIDATION,
+        },
+    )
+    assert response.status_code == 302
+    saving.refresh_from_db()
+    assert saving.amount == Decimal("900")
+    assert (saving.validated_amount, saving.validated_by, saving.validated_at) == (None, None, None)
+
+
+def test_team_cannot_validate_its_own_saving(client_for, world):
+    response = client_for(world.staff).post(
+        reverse("projects:saving_validate", args=[world.project.pk, world.saving.pk]),
+        {"validated_amount": "800", "claimed_amount": "800"},
+    )
+    assert response.status_code == 403
+    world.saving.refresh_from_db()
+    assert world.saving.validated_by is None
+
+
+@pytest.mark.parametrize("role", ["staff", "manager", "outsider"])
+def test_non_reviewer_cannot_record_a_review_decision(client_for, world, role):
+    proposal = world.proposal
+    response = client_for(getattr(world, role)).post(
+        reverse("governance:review_project", args=[proposal.pk]),
+        {"decision": "approved", "mentor": "", "comment": "Looks good"},
+    )
+    assert response.status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.stage == Project.Stage.PROPOSED
+    assert proposal.mentor is None
+    assert not proposal.decisions.exists()
+
+
+@pytest.mark.parametrize("role", ["staff", "manager"])
+def test_nominee_or_nominator_cannot_record_how_a_nomination_fared(client_for, world, role):
+    nomination = world.nomination
+    response = client_for(getattr(world, role)).post(
+        reverse("recognition:nomination_status", args=[nomination.pk]), {"status": "won"}
+    )
+    assert response.status_code == 403
+    nomination.refresh_from_db()
+    assert nomination.status == Nomination.Status.SUBMITTED
+    assert nomination.status_changed_by is None
+
+
+def test_nominator_cannot_set_status_or_nominator_when_nominating(client_for, world):
+    response = client_for(world.staff).post(
+        reverse("recognition:nominate", args=[world.award.pk]),
+        {
+            "nominee_kind": "person",
+            "person": world.member.pk,
+            "citation": "Collected every data point on time for six months.",
+            "submit": "Submit",
+            "status": "won",
+            "nominated_by": world.champion.pk,
+            "status_changed_by": world.champion.pk,
+        },
+    )
+    assert response.status_code == 302
+    nomination = Nomination.objects.filter(person=world.member).latest("pk")
+    assert nomination.status == Nomination.Status.SUBMITTED
+    assert nomination.nominated_by == world.staff
+    assert nomination.status_changed_by is None
+
+
+def test_person_cannot_change_their_manager_department_or_role_with_their_capacity(
+    client_for, world, outsider
+):
+    staff = world.staff
+    response = client_for(staff).post(
+        reverse("people:capacity_edit"),
+        {
+            "qi_hours_per_month": "6",
+            "interests": "Medicines safety",
+            "open_to_buddy_tasks": "on",
+            "line_manager": outsider.pk,
+            "department": outsider.department_id,
+            "job_role": "pharmacist",
+            "band": "9",
+            "display_name": "Someone else",
+        },
+    )
+    assert response.status_code == 302
+    after = Person.objects.get(pk=staff.pk)
+    assert after.qi_hours_per_month == 6
+    assert (after.line_manager, after.department_id) == (world.manager, staff.department_id)
+    assert (after.job_role, after.band, after.display_name) == ("technician", "5", "Sam Taylor")
+
+
+def test_manager_cannot_move_an_appraisal_note_to_another_person_or_author(client_for, world):
+    note = world.appraisal_note
+    response = client_for(world.manager).post(
+        reverse("recognition:appraisal_note_edit", args=[note.pk]),
+        {
+            "period_start": note.period_start.isoformat(),
+            "period_end": note.period_end.isoformat(),
+            "note": "Sam presented the work at the spring update.",
+            "person": world.outsider.pk,
+            "manager": world.champion.pk,
+        },
+    )
+    assert response.status_code == 302
+    note.refresh_from_db()
+    assert note.note == "Sam presented the work at the spring update."
+    assert (note.person, note.manager) == (world.staff, world.manager)
+
+
+def test_lead_cannot_sign_off_their_own_closure_report(client_for, world):
+    project = world.project
+    response = client_for(world.staff).post(
+        reverse("projects:closure", args=[project.pk]),
+        {
+            "outcomes": "Omitted doses halved.",
+            "impact": "Fewer missed doses on two wards.",
+            "lessons": "Start with the ward huddle.",
+            "sustainability": "Built into the ward round checklist.",
+            "signed_off_by": world.staff.pk,
+            "signed_off_at": "2026-01-01T09:00",
+            "written_by": world.champion.pk,
+        },
+    )
+    assert response.status_code == 302
+    report = ClosureReport.objects.get(project=project)
+    assert report.outcomes == "Omitted doses halved."
+    assert (report.signed_off_by, report.signed_off_at) == (None, None)
+    assert report.written_by == world.staff
+    assert (
+        client_for(world.staff)
+        .post(reverse("projects:closure_sign_off", args=[project.pk]))
+        .status_code
+        == 403
+    )
+    project.refresh_from_db()
+    assert project.stage == Project.Stage.PLANNING
+
+
+def test_lead_cannot_confirm_their_own_showcase_slot(client_for, world):
+    slot = world.slot
+    response = client_for(world.staff).post(
+        reverse("recognition:showcase_slot_confirm", args=[world.showcase_session.pk, slot.pk])
+    )
+    assert response.status_code == 403
+    slot.refresh_from_db()
+    assert (slot.status, slot.confirmed_by) == (slot.Status.BOOKED, None)
+
+
+# Drafts: on every project route, a draft its viewer may not see is 404 (never 403 or 200),
+# whatever the method, so its existence does not leak.
+
+PROJECT_ROUTES = sorted(
+    name
+    for name, pattern in ROUTES.items()
+    if (
+        PK_OBJECT.get(name) in ("project", "proposal") or "project_pk" in pattern.pattern.converters
+    )
+    and "token" not in pattern.pattern.converters
+)
+
+
+def test_a_hidden_draft_is_not_found_on_every_project_route(client, world, surgery):
+    colleague = PersonFactory(department=world.pharmacy, display_name="Colin League")
+    draft = ProjectFactory(lead=colleague, draft=True, clinical_areas=[surgery])
+    measure = Measure.objects.create(project=draft, name="Delays", kind=Measure.Kind.PROCESS)
+    hidden = SimpleNamespace(
+        project=draft,
+        measure=measure,
+        point=DataPoint.objects.create(measure=measure, date=dt.date(2026, 1, 5), value=3),
+        saving=Saving.objects.create(
+            project=draft, description="Less waste", amount=10, claimed_by=colleague
+        ),
+        cycle=PDSACycle.objects.create(
+            project=draft,
+            number=1,
+            change_idea="Huddle",
+            start_date=dt.date(2026, 1, 4),
+            created_by=colleague,
+        ),
+        task=TaskFactory(project=draft),
+        update=ProgressUpdateFactory(project=draft),
+        opening=RoleOpeningFactory(project=draft),
+        interest=Interest.objects.create(project=draft, person=world.manager),
+    )
+    hidden.proposal = draft
+    wrong = {}
+    for name in PROJECT_ROUTES:
+        path = url_for(name, hidden)
+        expected_get, expected_post = (
+            "405" if codes == WRONG_METHOD else "404" for codes in EXPECTATIONS[name]
+        )
+        for role in ("staff", "outsider", "champion", "manager"):
+            user = getattr(world, role).user
+            for method, expected in (("get", expected_get), ("post", expected_post)):
+                got = outcome(request_as(client, user, method, path))
+                if got != expected:
+                    wrong[f"{method.upper()} {name} as {role}"] = got
+    # Guards the sweep: it reaches every app's project pages.
+    assert {
+        "projects:detail",
+        "projects:measure_spc_json",
+        "governance:review_project",
+        "recognition:poster_file",
+        "recognition:certificate",
+    } <= set(PROJECT_ROUTES)
+    assert wrong == {}
