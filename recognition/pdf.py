@@ -17,7 +17,9 @@ from weasyprint.urls import URLFetcher
 def render_pdf(template_name: str, context: dict) -> bytes:
     html = render_to_string(template_name, context)
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    # Tagged PDF: headings, tables and reading order survive for screen readers, and the
+    # document's language and title come from the template's <html lang> and <title>.
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
 
 
 def pdf_response(template_name: str, context: dict, filename: str) -> HttpResponse:

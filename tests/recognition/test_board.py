@@ -1279,6 +1279,11 @@ def test_summary_pdf_has_title_reference_lead_and_impact_on_one_a4_page(
     ):
         assert expected in text
     assert len(page.images) == 1  # the poster thumbnail, embedded
+    # A tagged PDF, in English, for screen readers (the accessibility statement says so).
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
 
 
 def test_summary_pdf_of_a_long_project_still_fits_one_page(
