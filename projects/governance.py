@@ -19,7 +19,7 @@ from projects.filters import GovernanceFilter
 from projects.forms import ClosureReportForm, MentoringNoteForm, ReviewDecisionForm
 from projects.history import project_changes
 from projects.models import ClosureReport, Project, ReviewDecision
-from projects.search import similar_projects
+from projects.search import similar_projects, similar_projects_for_each
 
 REVIEW_PAGE_SIZE = 10
 MENTORED_SHOWN = 10  # projects listed per champion in the champions directory
@@ -85,16 +85,14 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(waiting.order_by("review_requested_at", "pk"), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    visible = Project.objects.visible_to(request.user)
-    # One duplicate search per proposal shown: bounded by the page size, not the data.
+    # The duplicate check for every proposal shown, in two queries.
+    similar = similar_projects_for_each(
+        Project.objects.visible_to(request.user), list(page.object_list), limit=4
+    )
     rows = [
         {
             "project": project,
-            "similar": [
-                p
-                for p in similar_projects(visible, title=project.title, aim=project.aim, limit=4)
-                if p.pk != project.pk
-            ][:3],
+            "similar": [p for p in similar[project.pk] if p.pk != project.pk][:3],
         }
         for project in page.object_list
     ]

@@ -318,6 +318,13 @@ class Project(TimeCommitment):
                 include=["id", "commitment_hours", "commitment_period"],
                 name="project_visibility",
             ),
+            # The impact report's counted projects (a department's, submitted by a date, not
+            # finished before another) and its stage counts, read by an index-only scan.
+            models.Index(
+                fields=["department", "submitted_at"],
+                include=["id", "stage", "stage_changed_at", "lead"],
+                name="project_impact_counted",
+            ),
             # The register's default order and stage filter.
             models.Index(fields=["stage", "-created_at"], name="project_stage_created"),
             models.Index(fields=["-created_at"], name="project_created"),
@@ -516,6 +523,14 @@ class Task(models.Model):
                 F("id"),
                 condition=Q(status="open"),
                 name="task_open_due_order",
+            ),
+            # The impact report's tasks done in a period (with their project, claimant and
+            # hours), read by an index-only range scan.
+            models.Index(
+                fields=["completed_at"],
+                include=["project", "claimed_by", "actual_hours"],
+                condition=Q(status="done"),
+                name="task_done_completed",
             ),
         ]
         constraints = [

@@ -7,10 +7,12 @@ that deliberately writes no history (history records what people changed, not in
 
 from __future__ import annotations
 
+import copy
 import re
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
 from django.db.models import Case, F, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 
@@ -61,13 +63,19 @@ def search(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
     )
 
 
+def _any_words(text: str) -> list[str]:
+    """The words an any-word query looks for: the first, then up to 23 more, each once."""
+    words = re.findall(r"[^\W_]{3,}", text.lower())
+    return [words[0], *dict.fromkeys(words[1:24])] if words else []
+
+
 def _any_word_query(text: str) -> SearchQuery | None:
     """A query matching any of the text's words (stemmed), so rewordings still match."""
-    words = re.findall(r"[^\W_]{3,}", text.lower())
+    words = _any_words(text)
     if not words:
         return None
     query = SearchQuery(words[0], config=CONFIG)
-    for word in dict.fromkeys(words[1:24]):
+    for word in words[1:]:
         query |= SearchQuery(word, config=CONFIG)
     return query
 
@@ -92,3 +100,64 @@ def similar_projects(
         .order_by("-similarity", "-pk")
     )
     return list(candidates[:limit])
+
+
+# One pass over the projects ranks them for every proposal on the review queue's page. An
+# any-word query of a proposal matches much of a large register (on 100,000 projects each
+# matched tens of thousands), and a search per proposal through the GIN index read and ranked
+# them again for each: about 0.12 s a proposal. COALESCE keeps the index out of the join on
+# purpose; the cost is a pass over the register whatever the words (about 0.5 s for 10
+# proposals on 100,000 projects), where a few rare words would have been cheaper one by one.
+# Each proposal's any-word query is built as `_any_word_query` builds it.
+_SIMILAR_SQL = """
+WITH searches (proposal_id, query) AS (VALUES {searches})
+SELECT proposal_id, project_id, similarity FROM (
+    SELECT proposal_id, project_id, similarity,
+        row_number() OVER (
+            PARTITION BY proposal_id ORDER BY similarity DESC, project_id DESC
+        ) AS place
+    FROM (
+        SELECT searches.proposal_id, project.id AS project_id,
+            ts_rank(project.search_vector, searches.query, 1) AS similarity
+        FROM ({projects}) AS project (id, search_vector)
+        JOIN searches ON COALESCE(project.search_vector, '') @@ searches.query
+    ) AS matched
+    WHERE similarity >= %s
+) AS ranked
+WHERE place <= %s
+ORDER BY proposal_id, place
+"""
+
+
+def similar_projects_for_each(
+    projects: ProjectQuerySet, proposals: list[Project], *, limit: int = 5
+) -> dict[int, list[Project]]:
+    """`similar_projects` of each proposal (by its pk), in two queries however many there are:
+    the same projects in the same order as one search per proposal would find."""
+    found: dict[int, list[Project]] = {proposal.pk: [] for proposal in proposals}
+    searches, params = [], []
+    for proposal in proposals:
+        words = _any_words(f"{proposal.title} {proposal.title} {proposal.aim}")
+        if not words or len(proposal.title.strip()) < 4:
+            continue
+        query = " || ".join(["plainto_tsquery(%s::regconfig, %s)"] * len(words))
+        searches.append(f"(%s::bigint, {query})")
+        params += [proposal.pk, *(value for word in words for value in (CONFIG, word))]
+    if not searches:
+        return found
+    candidates_sql, candidates_params = (
+        projects.order_by().values_list("pk", "search_vector").query.sql_with_params()
+    )
+    # Only SQL written here and by the ORM is joined; every value is a parameter.
+    sql = _SIMILAR_SQL.format(searches=", ".join(searches), projects=candidates_sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *candidates_params, MIN_SIMILARITY, limit])
+        rows = cursor.fetchall()
+    by_pk = projects.select_related("lead").in_bulk({project_id for _, project_id, _ in rows})
+    for proposal_id, project_id, similarity in rows:
+        if project_id not in by_pk:  # deleted between the two queries
+            continue
+        project = copy.copy(by_pk[project_id])  # one project can look like several proposals
+        project.similarity = similarity
+        found[proposal_id].append(project)
+    return found

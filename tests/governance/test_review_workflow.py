@@ -65,9 +65,9 @@ def test_queue_query_count_is_bounded(
         project.review_requested_at = timezone.now()
         project.save()
     client = client_for(champion)
-    # session, user, person, champion areas; count and page; one duplicate search per row
-    # on the page (at most 10); decisions per champion and overall.
-    with django_assert_max_num_queries(18):
+    # session, user, person, champion areas; count and page; the duplicate search for every
+    # row on the page at once, and the projects it found; decisions per champion and overall.
+    with django_assert_max_num_queries(10):
         client.get(QUEUE)
 
 
