@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from people.models import MentoringPair, MentoringSessionNote, MentorRequest, Person
@@ -96,6 +96,7 @@ def accept_request(*, request_id: int, mentor: Person) -> MentoringPair:
 # Views
 
 
+@require_safe
 def mentoring_home(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
     open_requests = MentorRequest.objects.none()

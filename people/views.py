@@ -8,7 +8,7 @@ from django.db.models import Count, F, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people import services
 from people.access import person_or_403
@@ -21,6 +21,7 @@ from projects.models import Interest, Membership, Project, Task
 from projects.services import save_changed_fields
 
 
+@require_safe
 def me(request: HttpRequest) -> HttpResponse:
     """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
     person = person_or_403(request.user)
@@ -99,6 +100,7 @@ def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
 PEOPLE_PAGE_SIZE = 25
 
 
+@require_safe
 def directory(request: HttpRequest) -> HttpResponse:
     people = Person.objects.for_directory().prefetch_related(
         "champion_assignments__clinical_area", "skills"
@@ -116,6 +118,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def profile(request: HttpRequest, pk: int) -> HttpResponse:
     """What a person has done and offers for QI. Nothing private: no notes of conversations."""
     person = get_object_or_404(
@@ -150,6 +153,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
 # Training.
 
 
+@require_safe
 def training(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
     sessions = (
@@ -221,6 +225,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 # The manager's team and the engagement report.
 
 
+@require_safe
 def team(request: HttpRequest) -> HttpResponse:
     viewer = getattr(request.user, "person", None)
     if request.user.is_staff:
@@ -253,6 +258,7 @@ def team(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def engagement(request: HttpRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied("The engagement report is for the department's QI lead (admins)")

@@ -9,7 +9,7 @@ from django.db.models import Avg, Count, F, OuterRef, Prefetch, Subquery
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from people.models import ClinicalArea, Person
@@ -39,6 +39,7 @@ def is_governor(user, project: Project) -> bool:
     return bool(stages.roles_of(user, project))
 
 
+@require_safe
 def champions_directory(request: HttpRequest) -> HttpResponse:
     # The newest few per champion, and one more to know there are others: listing every
     # project a champion of a large register mentors made a page of tens of thousands of links.
@@ -72,6 +73,7 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not _is_champion_or_admin(request):
         raise PermissionDenied("The review queue is for QI champions and admins")
@@ -243,6 +245,7 @@ def audit_to_qi(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("projects:edit", pk=project.pk)
 
 
+@require_safe
 def project_history(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     if not is_governor(request.user, project):
@@ -280,6 +283,7 @@ def _require_governor(request: HttpRequest) -> None:
         raise PermissionDenied("The governance report is for QI champions and admins")
 
 
+@require_safe
 def governance_report(request: HttpRequest) -> HttpResponse:
     _require_governor(request)
     project_filter = _governance_rows(request)
@@ -304,6 +308,7 @@ def governance_report(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def governance_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _require_governor(request)
     projects = _governance_rows(request).qs

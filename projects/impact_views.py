@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from people.models import Person
@@ -291,6 +291,7 @@ def _pdsa_form(request: HttpRequest, project: Project, cycle: PDSACycle | None) 
     )
 
 
+@require_safe
 def pdsa_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     cycle = get_object_or_404(

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from projects import charts
@@ -128,6 +128,7 @@ def _detail(
     return render(request, "projects/measures/detail.html", context)
 
 
+@require_safe
 def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk)
     return _detail(request, project, measure, None)
@@ -243,6 +244,7 @@ def data_paste(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def measure_spc_json(request: HttpRequest, pk: int, measure_pk: int) -> JsonResponse:
     project, measure = _measure_for(request, pk, measure_pk)
     data = _chart_data(measure)

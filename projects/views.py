@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from projects import exports, services, stages
@@ -42,6 +42,7 @@ def _register_filter(request: HttpRequest) -> ProjectFilter:
     return ProjectFilter(request.GET or None, queryset=projects, request=request)
 
 
+@require_safe
 def register(request: HttpRequest) -> HttpResponse:
     project_filter = _register_filter(request)
     page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -69,6 +70,7 @@ def _export_rows(request: HttpRequest):
     return _register_filter(request).qs.iterator(chunk_size=2000)
 
 
+@require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     exports.record_project_export(request, "register_csv", _register_filter(request).qs)
     response = StreamingHttpResponse(
@@ -79,6 +81,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
+@require_safe
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     exports.record_project_export(request, "register_xlsx", _register_filter(request).qs)
     response = HttpResponse(
@@ -112,6 +115,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/propose.html", {"form": form, "similar": form.similar})
 
 
+@require_safe
 def project_similar(request: HttpRequest) -> HttpResponse:
     """The live duplicate check on the propose page (an htmx fragment)."""
     similar = similar_projects(
@@ -122,6 +126,7 @@ def project_similar(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/_similar.html", {"similar": similar})
 
 
+@require_safe
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     person = getattr(request.user, "person", None)
@@ -357,6 +362,7 @@ def interest_withdraw(request: HttpRequest, pk: int, interest_pk: int):
 TASK_PAGE_SIZE = 25
 
 
+@require_safe
 def task_board(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     tasks = (
@@ -391,6 +397,7 @@ def _task_context(request: HttpRequest, task: Task) -> dict:
     }
 
 
+@require_safe
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)

@@ -4,11 +4,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitoring: 200 when the app can reach its database."""
@@ -21,6 +21,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     sections = [
         {
@@ -130,5 +131,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@require_safe
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")

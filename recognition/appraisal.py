@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.forms import PeriodForm
 from people.models import ExportLog, Person
@@ -169,6 +169,7 @@ CSV_HEADERS = [
 ]
 
 
+@require_safe
 @never_cache
 def appraisal_summary(request: HttpRequest, *, fmt: str) -> HttpResponse:
     """The summary as CSV or PDF; a bad period goes back to My team, which says what is wrong."""

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from projects.models import Project
@@ -34,6 +34,7 @@ Status = Nomination.Status
 # The catalogue.
 
 
+@require_safe
 def award_list(request: HttpRequest) -> HttpResponse:
     """Awards taking nominations, the latest past ones, and recent wins to celebrate.
 
@@ -57,6 +58,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/awards/award_list.html", context)
 
 
+@require_safe
 def past_awards(request: HttpRequest) -> HttpResponse:
     page = Paginator(Award.objects.closed(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query_string": "", "can_manage": is_champion_or_admin(request.user)}
@@ -158,6 +160,7 @@ def _nomination_form(request, form, award: Award, *, nomination: Nomination | No
     return render(request, "recognition/awards/nomination_form.html", context)
 
 
+@require_safe
 def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = services.get_nomination_for(request.user, pk)
     return _nomination_page(request, nomination, status_form=None)
@@ -244,6 +247,7 @@ def nomination_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("recognition:my_nominations")
 
 
+@require_safe
 def my_nominations(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
     nominations = Nomination.objects.filter(nominated_by=person).with_nominee()
@@ -260,6 +264,7 @@ def my_nominations(request: HttpRequest) -> HttpResponse:
 # Champions and admins: the department's nominations and how each fared.
 
 
+@require_safe
 def nomination_list(request: HttpRequest) -> HttpResponse:
     if not is_champion_or_admin(request.user):
         raise PermissionDenied("The nominations list is for QI champions and admins")

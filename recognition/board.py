@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from people.models import Department, ExportLog, Person
@@ -47,6 +47,7 @@ def _display_picture(poster: Poster | None) -> str:
 # The board
 
 
+@require_safe
 def board(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
     projects = services.board_projects(person.department)
@@ -102,6 +103,7 @@ def _render_display(
     )
 
 
+@require_safe
 def board_display(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
     return _render_display(
@@ -121,7 +123,7 @@ def _display_link_or_404(token: str) -> DisplayLink:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 def board_display_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The display for a screen that cannot sign in: the link is the credential, and it opens
@@ -140,7 +142,7 @@ def board_display_by_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 def board_display_poster_by_link(request: HttpRequest, token: str, pk: int) -> FileResponse:
     """The picture of a poster for the link's display (an image poster, or a PDF poster's first
     page), for projects on the link's board only.
@@ -289,7 +291,7 @@ def _visible_poster(request: HttpRequest, pk: int) -> Poster:
     return poster
 
 
-@require_GET
+@require_safe
 def poster_file(request: HttpRequest, pk: int) -> FileResponse:
     poster = _visible_poster(request, pk)
     # A PDF is always downloaded, never opened in the site's origin.
@@ -301,7 +303,7 @@ def poster_file(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-@require_GET
+@require_safe
 def poster_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     poster = _visible_poster(request, pk)
     if not poster.thumbnail:
@@ -334,6 +336,7 @@ def _summary_context(project: Project, *, for_pdf: bool) -> dict:
     }
 
 
+@require_safe
 def project_summary(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     return render(
@@ -350,6 +353,7 @@ def _summary_stylesheet() -> str:
         return stylesheet.read()
 
 
+@require_safe
 def project_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     context = _summary_context(project, for_pdf=True)

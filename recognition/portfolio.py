@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from people.access import person_or_403
 from people.forms import PeriodForm
@@ -32,6 +33,7 @@ def _back_to_the_portfolio(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('recognition:portfolio')}?{request.GET.urlencode()}")
 
 
+@require_safe
 @never_cache
 def portfolio(request: HttpRequest) -> HttpResponse:
     form, person, start, end, found, domains = _portfolio(request)
@@ -52,6 +54,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @never_cache
 def portfolio_csv(request: HttpRequest) -> HttpResponse:
     form, person, start, end, found, _domains = _portfolio(request)
@@ -81,6 +84,7 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_safe
 @never_cache
 def portfolio_pdf(request: HttpRequest) -> HttpResponse:
     form, person, start, end, found, domains = _portfolio(request)
@@ -103,6 +107,7 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 @never_cache
 def certificate(request: HttpRequest, project_pk: int) -> HttpResponse:
     """A certificate of contribution to one project, for interviews and portfolios."""

@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from recognition.access import is_champion_or_admin, parse_id, person_of
@@ -56,6 +56,7 @@ def get_session_for(user, pk: int, *, queryset=None) -> ShowcaseSession:
 # Pages.
 
 
+@require_safe
 def showcase_list(request: HttpRequest) -> HttpResponse:
     """The department's sessions: upcoming (soonest first), then past (latest first, paged)."""
     person = person_or_403(request.user)
@@ -76,6 +77,7 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/showcase/list.html", context)
 
 
+@require_safe
 def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
     """A session with every slot, free or taken; leads book here, champions confirm."""
     session = get_session_for(

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from recognition import board as board_views
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -20,8 +21,16 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
-def image_loaded(locator) -> bool:
-    return locator.evaluate("image => image.complete && image.naturalWidth > 0")
+def image_loaded(locator, timeout: float = 5000) -> bool:
+    """Whether the image loads (the browser fetches it after the page itself has loaded)."""
+    image = locator.element_handle()
+    try:
+        locator.page.wait_for_function(
+            "image => image.complete && image.naturalWidth > 0", arg=image, timeout=timeout
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def test_lead_uploads_a_poster_that_shows_on_the_board_and_the_summary(page, staff, project):

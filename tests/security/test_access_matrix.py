@@ -14,7 +14,9 @@ Outcomes:
 - "login": a redirect to the sign-in page (`/login/?next=...`);
 - "ok": allowed, 200 or a redirect somewhere other than the sign-in page (a POST with an
   empty form re-renders it with errors, or its service refuses politely and redirects);
-- "403", "404", "405": refused.
+- "403", "404", "405": refused. A page that only reads (`require_safe`) answers POST with 405
+  before it looks at the object or the user's rights, so the 405 says nothing about whether
+  the object exists or who may see it.
 
 Below the matrix:
 - the same pages with ids swapped for another person's or department's objects, including a
@@ -95,24 +97,24 @@ CHAMPIONS = "login 403   403   ok    403   ok"  # QI champions and admins
 # route: (GET, POST)
 EXPECTATIONS: dict[str, tuple[str, str]] = {
     # Site-wide pages.
-    "home": (SIGNED_IN, SIGNED_IN),
+    "home": (SIGNED_IN, WRONG_METHOD),
     "healthz": (PUBLIC, NEVER),
-    "accessibility": (PUBLIC, PUBLIC),
+    "accessibility": (PUBLIC, NEVER),
     "login": (PUBLIC, PUBLIC),
     "logout": (WRONG_METHOD, SIGNED_IN),
     "password_change": (SIGNED_IN, SIGNED_IN),
     "password_change_done": (SIGNED_IN, WRONG_METHOD),
     # The register. Submitted projects are visible to every signed-in person (drafts are not:
     # see test_swapped_id_is_refused); changing one is for its team, champions and admins.
-    "projects:register": (SIGNED_IN, SIGNED_IN),
-    "projects:export_csv": (SIGNED_IN, SIGNED_IN),
-    "projects:export_xlsx": (SIGNED_IN, SIGNED_IN),
+    "projects:register": (SIGNED_IN, WRONG_METHOD),
+    "projects:export_csv": (SIGNED_IN, WRONG_METHOD),
+    "projects:export_xlsx": (SIGNED_IN, WRONG_METHOD),
     "projects:create": (SIGNED_IN, SIGNED_IN),
-    "projects:similar": (SIGNED_IN, SIGNED_IN),
-    "projects:detail": (SIGNED_IN, SIGNED_IN),
+    "projects:similar": (SIGNED_IN, WRONG_METHOD),
+    "projects:detail": (SIGNED_IN, WRONG_METHOD),
     "projects:edit": (EDITORS, EDITORS),
     "projects:submit": (WRONG_METHOD, TEAM),
-    "projects:history": (EDITORS, EDITORS),
+    "projects:history": (EDITORS, WRONG_METHOD),
     "projects:closure": (EDITORS, TEAM),  # the lead writes it; governors read it
     "projects:closure_sign_off": (WRONG_METHOD, CHAMPIONS),  # the mentor (champion), admins
     "projects:mentoring_create": (CHAMPIONS, CHAMPIONS),  # the mentor (champion), admins
@@ -130,26 +132,26 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "projects:task_edit": (EDITORS, EDITORS),
     # Measurement: everyone who sees the project sees it; the team records it.
     "projects:measure_create": (TEAM, TEAM),
-    "projects:measure_detail": (SIGNED_IN, SIGNED_IN),
+    "projects:measure_detail": (SIGNED_IN, WRONG_METHOD),
     "projects:measure_edit": (TEAM, TEAM),
     "projects:measure_delete": (TEAM, TEAM),
     "projects:datapoint_add": (TEAM, TEAM),
     "projects:datapoint_edit": (TEAM, TEAM),
     "projects:datapoint_delete": (WRONG_METHOD, TEAM),
     "projects:data_paste": (TEAM, TEAM),
-    "projects:measure_spc_json": (SIGNED_IN, SIGNED_IN),
+    "projects:measure_spc_json": (SIGNED_IN, WRONG_METHOD),
     "projects:impact_edit": (TEAM, TEAM),
     "projects:saving_create": (TEAM, TEAM),
     "projects:saving_edit": (TEAM, TEAM),
     "projects:saving_delete": (TEAM, TEAM),
     "projects:saving_validate": (CHAMPIONS, CHAMPIONS),  # never the team's own claim
     "projects:pdsa_create": (TEAM, TEAM),
-    "projects:pdsa_detail": (SIGNED_IN, SIGNED_IN),
+    "projects:pdsa_detail": (SIGNED_IN, WRONG_METHOD),
     "projects:pdsa_edit": (TEAM, TEAM),
     "projects:pdsa_move": (WRONG_METHOD, TEAM),
     # Buddy tasks: anyone in the department claims; the claimant or the lead acts on it.
-    "tasks:board": (SIGNED_IN, SIGNED_IN),
-    "tasks:detail": (SIGNED_IN, SIGNED_IN),
+    "tasks:board": (SIGNED_IN, WRONG_METHOD),
+    "tasks:detail": (SIGNED_IN, WRONG_METHOD),
     "tasks:claim": (DEPARTMENT, DEPARTMENT),
     "tasks:release": (WRONG_METHOD, TEAM),
     "tasks:progress": (TEAM, TEAM),
@@ -157,31 +159,31 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "tasks:reassign": (TEAM, TEAM),
     "tasks:reopen": (WRONG_METHOD, TEAM),
     # Governance.
-    "governance:champions": (SIGNED_IN, SIGNED_IN),
-    "governance:review_queue": (CHAMPIONS, CHAMPIONS),
+    "governance:champions": (SIGNED_IN, WRONG_METHOD),
+    "governance:review_queue": (CHAMPIONS, WRONG_METHOD),
     "governance:review_project": (CHAMPIONS, CHAMPIONS),  # staff leads it: no self-review
-    "governance:report": (CHAMPIONS, CHAMPIONS),
-    "governance:export_csv": (CHAMPIONS, CHAMPIONS),
-    "governance:export_xlsx": (CHAMPIONS, CHAMPIONS),
+    "governance:report": (CHAMPIONS, WRONG_METHOD),
+    "governance:export_csv": (CHAMPIONS, WRONG_METHOD),
+    "governance:export_xlsx": (CHAMPIONS, WRONG_METHOD),
     "impact:report": (SIGNED_IN, WRONG_METHOD),
     "impact:export": (SIGNED_IN, WRONG_METHOD),
     # People. Profiles are public inside the trust; capacity and QI conversations are for the
     # person, their line manager (who alone records a conversation) and admins.
-    "people:me": (SIGNED_IN, SIGNED_IN),
+    "people:me": (SIGNED_IN, WRONG_METHOD),
     "people:capacity_edit": (SIGNED_IN, SIGNED_IN),
-    "people:directory": (SIGNED_IN, SIGNED_IN),
-    "people:profile": (SIGNED_IN, SIGNED_IN),
+    "people:directory": (SIGNED_IN, WRONG_METHOD),
+    "people:profile": (SIGNED_IN, WRONG_METHOD),
     "people:capacity": ("login ok    403   403   ok    ok", "login 403   403   403   ok    403"),
-    "people:team": ("login 403   403   403   ok    ok", "login 403   403   403   ok    ok"),
-    "people:engagement": ("login 403   403   403   403   ok", "login 403   403   403   403   ok"),
+    "people:team": ("login 403   403   403   ok    ok", WRONG_METHOD),
+    "people:engagement": ("login 403   403   403   403   ok", WRONG_METHOD),
     # Training is trust-wide; the session's trainer (champion) and admins mark attendance.
-    "people:training": (SIGNED_IN, SIGNED_IN),
+    "people:training": (SIGNED_IN, WRONG_METHOD),
     "people:book": (WRONG_METHOD, SIGNED_IN),
     "people:cancel": (WRONG_METHOD, SIGNED_IN),
     "people:attendance": (CHAMPIONS, CHAMPIONS),
     # Mentoring: staff asked for a mentor and is mentored by champion; notes are private to
     # the pair, the mentee's manager and admins, and only the pair writes them.
-    "people:mentoring": (SIGNED_IN, SIGNED_IN),
+    "people:mentoring": (SIGNED_IN, WRONG_METHOD),
     "people:mentor_request": (SIGNED_IN, SIGNED_IN),
     "people:mentor_request_accept": (WRONG_METHOD, "login 403   403   ok    403   403"),
     "people:mentor_request_withdraw": (WRONG_METHOD, "login ok    404   404   404   404"),
@@ -191,12 +193,12 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     ),
     "people:mentoring_pair_end": (WRONG_METHOD, "login ok    403   ok    403   403"),
     # Showcases: the department's sessions; champions and admins run them; the lead books.
-    "recognition:showcase": (SIGNED_IN, SIGNED_IN),
+    "recognition:showcase": (SIGNED_IN, WRONG_METHOD),
     "recognition:showcase_session_create": (CHAMPIONS, CHAMPIONS),
     "recognition:showcase_calendar": (SIGNED_IN, WRONG_METHOD),
     "recognition:showcase_calendar_link": (WRONG_METHOD, SIGNED_IN),
     "recognition:showcase_calendar_link_stop": (WRONG_METHOD, SIGNED_IN),
-    "recognition:showcase_session": (DEPARTMENT_ONLY, DEPARTMENT_ONLY),
+    "recognition:showcase_session": (DEPARTMENT_ONLY, WRONG_METHOD),
     "recognition:showcase_session_edit": (
         "login 403   404   ok    403   ok",
         "login 403   404   ok    403   ok",
@@ -215,8 +217,8 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
         "login ok    404   ok    403   ok",
     ),
     # The board. A display link is the credential of a screen that cannot sign in.
-    "recognition:board": (SIGNED_IN, SIGNED_IN),
-    "recognition:board_display": (SIGNED_IN, SIGNED_IN),
+    "recognition:board": (SIGNED_IN, WRONG_METHOD),
+    "recognition:board_display": (SIGNED_IN, WRONG_METHOD),
     "recognition:board_display_by_link": (PUBLIC, NEVER),
     "recognition:board_display_poster_by_link": (PUBLIC, NEVER),
     "recognition:display_links": (CHAMPIONS, CHAMPIONS),
@@ -225,17 +227,17 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "recognition:poster_remove": (WRONG_METHOD, EDITORS),
     "recognition:poster_file": (SIGNED_IN, WRONG_METHOD),
     "recognition:poster_thumbnail": (SIGNED_IN, WRONG_METHOD),
-    "recognition:project_summary": (SIGNED_IN, SIGNED_IN),
-    "recognition:project_summary_pdf": (SIGNED_IN, SIGNED_IN),
+    "recognition:project_summary": (SIGNED_IN, WRONG_METHOD),
+    "recognition:project_summary_pdf": (SIGNED_IN, WRONG_METHOD),
     # Awards: manager nominated staff (submitted); staff's own draft nominates a team member.
-    "recognition:awards": (SIGNED_IN, SIGNED_IN),
-    "recognition:past_awards": (SIGNED_IN, SIGNED_IN),
+    "recognition:awards": (SIGNED_IN, WRONG_METHOD),
+    "recognition:past_awards": (SIGNED_IN, WRONG_METHOD),
     "recognition:award_create": (CHAMPIONS, CHAMPIONS),
     "recognition:award_edit": (CHAMPIONS, CHAMPIONS),
     "recognition:nominate": (SIGNED_IN, SIGNED_IN),
-    "recognition:nominations": (CHAMPIONS, CHAMPIONS),
-    "recognition:my_nominations": (SIGNED_IN, SIGNED_IN),
-    "recognition:nomination": (DEPARTMENT_ONLY, DEPARTMENT_ONLY),
+    "recognition:nominations": (CHAMPIONS, WRONG_METHOD),
+    "recognition:my_nominations": (SIGNED_IN, WRONG_METHOD),
+    "recognition:nomination": (DEPARTMENT_ONLY, WRONG_METHOD),
     # A draft is its nominator's: hidden from others, 403 for admins (who see every one).
     "recognition:nomination_edit": (
         "login ok    404   404   404   403",
@@ -257,23 +259,14 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
         "login 403   404   404   ok    403",
     ),
     "recognition:appraisal_note_delete": (WRONG_METHOD, "login 403   404   404   ok    403"),
-    "recognition:appraisal_summary_csv": (
-        "login 403   403   403   ok    403",
-        "login 403   403   403   ok    403",
-    ),
-    "recognition:appraisal_summary_pdf": (
-        "login 403   403   403   ok    403",
-        "login 403   403   403   ok    403",
-    ),
+    "recognition:appraisal_summary_csv": ("login 403   403   403   ok    403", WRONG_METHOD),
+    "recognition:appraisal_summary_pdf": ("login 403   403   403   ok    403", WRONG_METHOD),
     # My portfolio is always my own; a certificate only for a project I took part in (staff
     # led it, champion mentored it).
-    "recognition:portfolio": (SIGNED_IN, SIGNED_IN),
-    "recognition:portfolio_csv": (SIGNED_IN, SIGNED_IN),
-    "recognition:portfolio_pdf": (SIGNED_IN, SIGNED_IN),
-    "recognition:certificate": (
-        "login ok    404   ok    404   404",
-        "login ok    404   ok    404   404",
-    ),
+    "recognition:portfolio": (SIGNED_IN, WRONG_METHOD),
+    "recognition:portfolio_csv": (SIGNED_IN, WRONG_METHOD),
+    "recognition:portfolio_pdf": (SIGNED_IN, WRONG_METHOD),
+    "recognition:certificate": ("login ok    404   ok    404   404", WRONG_METHOD),
 }
 
 
@@ -483,6 +476,27 @@ def test_route_answers_each_role_as_expected(client, world, name):
     assert dict(zip(ROLES, got_post, strict=True)) == dict(
         zip(ROLES, expected_post, strict=True)
     ), f"POST {path}"
+
+
+# Pages that only read: GET and HEAD (for link checkers and monitors), never POST.
+READ_ONLY = sorted(
+    name
+    for name, (get, post) in EXPECTATIONS.items()
+    if get.split()[1] == "ok" and post.split()[1] == "405"
+)
+
+
+def test_read_only_pages_answer_head_as_they_answer_get(client, world):
+    # Guards the list: the register, a project and a file download are among them.
+    assert {"projects:register", "projects:detail", "recognition:poster_file"} <= set(READ_ONLY)
+    wrong = {}
+    for name in READ_ONLY:
+        path = url_for(name, world)
+        head = request_as(client, world.staff.user, "head", path).status_code
+        get = request_as(client, world.staff.user, "get", path).status_code
+        if head != get:
+            wrong[name] = (head, get)
+    assert wrong == {}
 
 
 def test_every_route_with_an_id_says_which_object_it_names():
