@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, OuterRef, Prefetch, Subquery
@@ -73,6 +74,22 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Champions come back to the queue often, and ranking the register against every proposal is
+# the page's one heavy query; look-alikes change slowly, so each user's answer is kept a while.
+# An edited proposal (a new version) is looked up afresh.
+SIMILAR_CACHE_SECONDS = 300
+
+
+def _similar_for_queue(user, proposals: list[Project]) -> dict[int, list[Project]]:
+    """The duplicate check for every proposal shown (two queries, or none when cached)."""
+    key = "review-similar:{}:{}".format(user.pk, ",".join(f"{p.pk}.{p.version}" for p in proposals))
+    similar = cache.get(key)
+    if similar is None:
+        similar = similar_projects_for_each(Project.objects.visible_to(user), proposals, limit=4)
+        cache.set(key, similar, SIMILAR_CACHE_SECONDS)
+    return similar
+
+
 @require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
     if not _is_champion_or_admin(request):
@@ -87,10 +104,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(waiting.order_by("review_requested_at", "pk"), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    # The duplicate check for every proposal shown, in two queries.
-    similar = similar_projects_for_each(
-        Project.objects.visible_to(request.user), list(page.object_list), limit=4
-    )
+    similar = _similar_for_queue(request.user, list(page.object_list))
     rows = [
         {
             "project": project,

@@ -150,6 +150,14 @@ def draft(staff, acute_medicine):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the review queue keeps look-alikes in it)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     """Uploads go to a throwaway folder, never the developer's MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"

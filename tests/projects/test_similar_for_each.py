@@ -86,3 +86,28 @@ def test_queue_queries_do_not_grow_with_the_proposals_shown(
     assert len(rows) == 10
     assert all(row["similar"] for row in rows)
     assert all(row["project"] not in row["similar"] for row in rows)
+
+
+def test_the_queue_reuses_its_duplicate_check_until_a_proposal_changes(
+    client_for, champion, staff, acute_medicine, register, django_assert_num_queries
+):
+    from tests.helpers import project_edit_data
+
+    proposal = propose(staff, acute_medicine, "Insulin handover safety on the wards")
+    client = client_for(champion)
+    first = client.get(QUEUE)
+    titles = [p.title for p in first.context["rows"][0]["similar"]]
+    assert "Insulin handover safety" in titles
+    # The second visit answers from the cache: two queries fewer (the ranking and its projects).
+    with django_assert_num_queries(8):
+        again = client.get(QUEUE)
+    assert [p.title for p in again.context["rows"][0]["similar"]] == titles
+    # The lead rewords the proposal: its new version is checked afresh.
+    data = project_edit_data(proposal, title="Antimicrobial stewardship ward rounds review")
+    assert (
+        client_for(staff).post(reverse("projects:edit", args=[proposal.pk]), data).status_code
+        == 302
+    )
+    client = client_for(champion)
+    reworded = client.get(QUEUE).context["rows"][0]["similar"]
+    assert "Antimicrobial stewardship ward rounds" in [p.title for p in reworded]

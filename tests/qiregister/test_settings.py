@@ -57,3 +57,25 @@ def test_deploy_check_passes_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_passwords_are_hashed_with_argon2_and_old_hashes_upgrade_at_sign_in(
+    client, settings, staff
+):
+    from django.contrib.auth.hashers import make_password
+    from django.urls import reverse
+
+    from qiregister import settings as production
+
+    # The suite swaps in a fast hasher; the settings module itself puts Argon2 first.
+    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    user = staff.user
+    user.password = make_password("an old password 2019", hasher="pbkdf2_sha256")
+    user.save()
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "an old password 2019"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$")
