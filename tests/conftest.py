@@ -149,6 +149,17 @@ def draft(staff, acute_medicine):
     )
 
 
+@pytest.fixture(scope="session")
+def collected_static():
+    """Production settings serve static files from collectstatic's manifest: child processes
+    run with them need `staticfiles/` built, as a deployment does (once per test run)."""
+    from tests.helpers import environment_without, run_manage
+
+    env = {**environment_without("DJANGO_"), "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 60}
+    done = run_manage("collectstatic", "--no-input", "-v", "0", env=env)
+    assert done.returncode == 0, done.stderr
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache (the review queue keeps look-alikes in it)."""

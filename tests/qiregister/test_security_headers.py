@@ -135,7 +135,9 @@ def database_url() -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_production_settings_send_hsts_and_secure_httponly_samesite_cookies(settings, staff):
+def test_production_settings_send_hsts_and_secure_httponly_samesite_cookies(
+    settings, staff, collected_static
+):
     # The child process uses the default (slow, real) password hashers, not the tests' MD5.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     staff.user.set_password(PASSWORD)
