@@ -75,3 +75,8 @@ backup: install
 restore: install
 	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=.data/backups/qiregister-..."; exit 2; }
 	$(BIN)/python manage.py restore "$(BACKUP)" $(if $(filter yes,$(CONFIRM)),--yes)
+
+# Retake the user guide's screenshots (docs/images/) from the demo data; `make test` only checks them.
+.PHONY: screenshots
+screenshots: install
+	QIREGISTER_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/e2e/test_user_guide_screenshots.py

@@ -1,0 +1,199 @@
+"""The user guide's screenshots, taken from the demo department by walking the guide's journeys.
+
+Every run writes the pictures to a temporary folder, so a change that breaks a journey the guide
+describes fails here. Only with QIREGISTER_UPDATE_SCREENSHOTS=1 (`make screenshots`) are they
+copied into docs/images/, so `make test` never changes the checkout. The test also checks that
+the guide (docs/user-guide.md) shows exactly the pictures taken here and that each is in
+docs/images/.
+
+The pictures are 1280x800 viewport shots reduced to a 64-colour palette PNG (Pillow), which
+keeps each one tens of kilobytes: the pages are flat NHS.UK colours, so nothing visible is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from PIL import Image
+
+from people.demo import seed_people
+from people.models import Person
+from projects.demo import seed_projects
+from projects.demo_impact import seed_impact
+from projects.models import Measure, Project, Task
+from recognition.demo import seed_recognition
+from recognition.models import ShowcaseSession
+from tests.e2e.conftest import sign_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+GUIDE = DOCS / "user-guide.md"
+IMAGES = DOCS / "images"
+VIEWPORT = {"width": 1280, "height": 800}
+IMAGE_LINK = re.compile(r"!\[[^\]]*\]\((images/[^)\s]+)\)")
+
+
+def guide_images() -> set[str]:
+    """The file names of every picture docs/user-guide.md shows."""
+    return {Path(link).name for link in IMAGE_LINK.findall(GUIDE.read_text())}
+
+
+@dataclass(frozen=True)
+class Shot:
+    image: str
+    persona: str
+    path: str
+    # Run after loading: the step of the journey the picture shows (fill a form, say).
+    then: Callable | None = None
+
+
+def _type_a_title(page) -> None:
+    # The live duplicate check (htmx) answers after a pause in typing.
+    page.get_by_label("Title").fill("Discharge medicines reconciliation")
+    page.locator("#similar-projects .nhsuk-warning-callout").wait_for()
+
+
+def _scroll_to(selector: str) -> Callable:
+    """Scroll the part of the page the guide's step is about to the top of the window."""
+
+    def scroll(page) -> None:
+        page.locator(selector).first.evaluate("element => element.scrollIntoView()")
+
+    return scroll
+
+
+@pytest.fixture
+def department(db):
+    """The demo department `make run` shows, with the demo logins' password set to PASSWORD."""
+    department = seed_people(password=PASSWORD, people=40)
+    seed_projects(department=department, count=60)
+    seed_impact(department)
+    seed_recognition(department)
+    return department
+
+
+def _shots(department) -> list[Shot]:
+    people = {
+        p.user.username: p
+        for p in Person.objects.filter(user__username__in=["staff", "champion", "manager"])
+    }
+    staff, champion = people["staff"], people["champion"]
+    # `staff` leads a project in testing with measures and PDSA cycles (projects/demo_impact.py).
+    led = Project.objects.filter(lead=staff, measures__isnull=False).distinct().get()
+    spc = led.measures.get(chart_type=Measure.ChartType.SPC)
+    other = (
+        Project.objects.filter(department=department, stage__in=Project.ACTIVE_STAGES)
+        .exclude(lead=staff)
+        .exclude(memberships__person=staff)
+        .exclude(interests__person=staff)
+        .order_by("pk")
+        .first()
+    )
+    task = (
+        Task.objects.open()
+        .filter(project__department=department)
+        .exclude(project__lead=staff)
+        .order_by("pk")
+        .first()
+    )
+    # A proposal in one of the champion's areas that the champion has no part in.
+    proposal = (
+        Project.objects.filter(
+            department=department,
+            stage=Project.Stage.PROPOSED,
+            clinical_areas__champion_assignments__person=champion,
+        )
+        .exclude(lead=champion)
+        .exclude(memberships__person=champion)
+        .order_by("pk")
+        .first()
+    )
+    session = ShowcaseSession.objects.order_by("-starts_at").first()
+    return [
+        Shot("staff-home.png", "staff", "/"),
+        Shot("staff-register.png", "staff", "/projects/?stage=testing&open_tasks=true"),
+        Shot("staff-propose.png", "staff", "/projects/new/", then=_type_a_title),
+        Shot("staff-project.png", "staff", f"/projects/{other.pk}/"),
+        Shot("staff-join.png", "staff", f"/projects/{other.pk}/join/"),
+        Shot("staff-tasks.png", "staff", "/tasks/"),
+        Shot("staff-task-claim.png", "staff", f"/tasks/{task.pk}/claim/"),
+        Shot("staff-my-qi.png", "staff", "/me/"),
+        Shot("staff-spc-chart.png", "staff", f"/projects/{led.pk}/measures/{spc.pk}/"),
+        Shot("staff-pdsa-form.png", "staff", f"/projects/{led.pk}/pdsa/new/"),
+        Shot("staff-closure.png", "staff", f"/projects/{led.pk}/closure/"),
+        Shot("staff-mentoring.png", "staff", "/mentoring/"),
+        Shot("staff-showcase.png", "staff", f"/showcase/{session.pk}/"),
+        Shot("staff-awards.png", "staff", "/awards/"),
+        Shot("staff-portfolio.png", "staff", "/me/portfolio/"),
+        Shot("champion-review-queue.png", "champion", "/review/"),
+        Shot(
+            "champion-review.png",
+            "champion",
+            f"/review/{proposal.pk}/",
+            then=_scroll_to("h2:text-is('Your decision')"),
+        ),
+        Shot("champion-board.png", "champion", "/board/"),
+        Shot("champion-board-display.png", "champion", "/board/display/"),
+        Shot("champion-display-links.png", "champion", "/board/links/"),
+        Shot("champion-nominations.png", "champion", "/nominations/"),
+        Shot("champion-governance.png", "champion", "/governance/"),
+        Shot("manager-team.png", "manager", "/team/"),
+        Shot(
+            "manager-appraisal-summary.png",
+            "manager",
+            "/team/",
+            then=_scroll_to("#appraisal-summaries"),
+        ),
+        Shot("manager-appraisal.png", "manager", f"/people/{staff.pk}/appraisal/"),
+        Shot("manager-capacity.png", "manager", f"/people/{staff.pk}/capacity/"),
+        Shot("admin-site.png", "admin", "/admin/"),
+        Shot("admin-people.png", "admin", "/admin/people/person/"),
+        Shot("admin-history.png", "admin", f"/projects/{led.pk}/history/"),
+        Shot("admin-engagement.png", "admin", "/engagement/"),
+        Shot("admin-impact.png", "admin", "/impact/"),
+    ]
+
+
+def _save_small(page, path: Path) -> None:
+    page.screenshot(path=str(path), full_page=False)
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=64)
+    small.save(path, optimize=True)
+
+
+def test_the_guide_shows_exactly_the_screenshots_its_journeys_produce(page, department, tmp_path):
+    page.set_viewport_size(VIEWPORT)
+    taken = []
+    persona = None
+    for shot in _shots(department):
+        if shot.persona != persona:
+            persona = shot.persona
+            page.context.clear_cookies()
+            sign_in(page, persona, PASSWORD)
+            page.wait_for_url(lambda url: urlsplit(url).path == "/")
+        response = page.goto(shot.path)
+        assert response.status == 200, f"{shot.image}: {shot.path} -> {response.status}"
+        assert urlsplit(page.url).path == urlsplit(shot.path).path, f"{shot.image}: {page.url}"
+        if shot.then:
+            shot.then(page)
+        _save_small(page, tmp_path / shot.image)
+        taken.append(shot.image)
+
+    if os.environ.get("QIREGISTER_UPDATE_SCREENSHOTS") == "1":
+        IMAGES.mkdir(parents=True, exist_ok=True)
+        for image in taken:
+            shutil.copyfile(tmp_path / image, IMAGES / image)
+
+    assert len(taken) == len(set(taken))
+    assert guide_images() == set(taken), "docs/user-guide.md and the shots taken here differ"
+    missing = sorted(image for image in taken if not (IMAGES / image).exists())
+    assert missing == [], f"not in docs/images/ (run `make screenshots`): {missing}"
