@@ -1,17 +1,20 @@
 """Emails about joining and tasks, each with a plain-text and an HTML part.
 
-Sent only after the surrounding transaction commits, so nobody is told about something that
-was rolled back.
+Queued only after the surrounding transaction commits, so nobody is told about something that
+was rolled back, and sent by a background task (settings.TASKS): with the database backend
+`manage.py db_worker` sends them, so a slow mail server never holds up a page.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django_tasks import task
 
 from people.models import Person
 
@@ -26,17 +29,31 @@ def notify(*, to: Iterable[Person], subject: str, template: str, context: dict) 
     if not recipients:
         return
     context = {**context, "base_url": settings.QIREGISTER_BASE_URL}
+    # Rendered now, while the objects are at hand: the task's arguments are stored as JSON.
     text = render_to_string(f"emails/{template}.txt", context)
     html = render_to_string(f"emails/{template}.html", context)
-
-    def send() -> None:
-        message = EmailMultiAlternatives(
-            subject=f"QI Register: {subject}", body=text, to=recipients
+    transaction.on_commit(
+        partial(
+            send_email.enqueue,
+            subject=f"QI Register: {subject}",
+            text=text,
+            html=html,
+            to=recipients,
         )
-        message.attach_alternative(html, "text/html")
-        message.send()
+    )
 
-    transaction.on_commit(send)
+
+@task()
+def send_email(*, subject: str, text: str, html: str, to: list[str]) -> None:
+    """Send one email with a plain-text body and an HTML alternative.
+
+    Runs in the worker. An exception (the mail server refusing or unreachable) marks the task
+    failed with its traceback, kept in the database (admin: Tasks Database Backend), with the
+    message it was to send.
+    """
+    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def project_team_leads(project) -> list[Person]:

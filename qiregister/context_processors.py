@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -43,3 +44,10 @@ def navigation(request: HttpRequest) -> dict:
             {"label": "Admin", "href": reverse("admin:index"), "current": False},
         )
     return {"primary_navigation": items, "current_person": getattr(request.user, "person", None)}
+
+
+def single_sign_on(request: HttpRequest) -> dict:
+    """The sign-in page's single sign-on button, when OpenID Connect is configured."""
+    if not settings.QIREGISTER_OIDC_ENABLED:
+        return {}
+    return {"single_sign_on_label": settings.QIREGISTER_OIDC_BUTTON_LABEL}

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "qiregister",
     "people",
     "projects",
@@ -117,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qiregister.context_processors.navigation",
+                "qiregister.context_processors.single_sign_on",
             ],
         },
     },
@@ -179,8 +182,45 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
 # `make backup` writes one timestamped folder here: the database dump and the media files.
 BACKUP_DIR = Path(env_str("BACKUP_DIR", str(DATA_DIR / "backups"))).resolve()
+# Uploaded files (posters) go through Django's storage API only, never a local path: to the
+# folder MEDIA_ROOT by default, or, for several app servers, to an S3-compatible bucket (AWS S3,
+# MinIO, Ceph...) that every server shares. The bucket stays private: the app streams each file
+# after its permission check, so no URL of the bucket's is ever given out. Access keys come from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, read by django-storages and boto3 themselves (or,
+# unset, from boto3's other sources, such as an instance role): never kept in settings.
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+QIREGISTER_MEDIA_STORAGE = env_str(
+    "QIREGISTER_MEDIA_STORAGE", "s3" if AWS_STORAGE_BUCKET_NAME else "filesystem"
+)
+if QIREGISTER_MEDIA_STORAGE == "filesystem":
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif QIREGISTER_MEDIA_STORAGE == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME must be set when QIREGISTER_MEDIA_STORAGE is s3"
+        )
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Unset for AWS itself; the store's address for MinIO and other S3-compatible ones.
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
+            # "path" for stores without a host name per bucket (MinIO usually); unset: boto3's.
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "custom_domain": False,
+            # A name already taken gets a new one; the upload names are random anyway.
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"QIREGISTER_MEDIA_STORAGE must be filesystem or s3, not {QIREGISTER_MEDIA_STORAGE!r}"
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -208,6 +248,22 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "QI Register <qi-register@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (django-tasks, the backport of Django 6's tasks framework): emails are queued
+# and sent outside the request. "database" queues them in PostgreSQL for `manage.py db_worker`
+# to send (the production choice: a slow or failing mail server never holds up a page, and a
+# failed send is kept with its error); "immediate" sends them in the request after commit, so
+# `make run` needs no worker.
+QIREGISTER_TASKS_BACKEND = env_str("QIREGISTER_TASKS_BACKEND", "immediate" if DEBUG else "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if QIREGISTER_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"QIREGISTER_TASKS_BACKEND must be database or immediate, not {QIREGISTER_TASKS_BACKEND!r}"
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[QIREGISTER_TASKS_BACKEND]}}
 
 # Security: strict by default whenever debug is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -288,6 +344,9 @@ if QIREGISTER_SESSION_IDLE_MINUTES < 1 or QIREGISTER_SESSION_ABSOLUTE_HOURS < 1:
         "QIREGISTER_SESSION_IDLE_MINUTES and QIREGISTER_SESSION_ABSOLUTE_HOURS must be at least 1"
     )
 SESSION_COOKIE_AGE = QIREGISTER_SESSION_ABSOLUTE_HOURS * 60 * 60
+# Sessions live in the database (Django's default, stated because scale-out depends on it):
+# any app server behind the load balancer can answer any request, with no sticky sessions.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Workstations on the wards are shared: closing the browser ends the session too.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -308,6 +367,56 @@ AXES_LOCKOUT_CALLABLE = "qiregister.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "qiregister.security.client_ip"
 # No start-up banner: qiregister.security logs sign-ins, failures and lockouts (see LOGGING).
 AXES_VERBOSE = False
+
+# Single sign-on (OpenID Connect, e.g. Microsoft Entra ID) through mozilla-django-oidc: on when
+# OIDC_RP_CLIENT_ID is set, and then the secret and the provider's four endpoints are required.
+# Accounts are matched by email or created, with a department from a claim when it maps to one
+# (qiregister/oidc.py). The username and password form stays, for admins and the demo.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+# Seconds to wait for the provider's token, user and key endpoints: never hang a worker.
+OIDC_TIMEOUT = env_int("QIREGISTER_OIDC_TIMEOUT_SECONDS", 10)
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# When set, an ID token from any other issuer is refused (mozilla-django-oidc does not check).
+QIREGISTER_OIDC_ISSUER = env_str("QIREGISTER_OIDC_ISSUER")
+QIREGISTER_OIDC_BUTTON_LABEL = env_str(
+    "QIREGISTER_OIDC_BUTTON_LABEL", "Sign in with your NHS account"
+)
+QIREGISTER_OIDC_DEPARTMENT_CLAIM = env_str("QIREGISTER_OIDC_DEPARTMENT_CLAIM")
+# "claim value=department slug or name" pairs; a value not listed is looked up as it is.
+QIREGISTER_OIDC_DEPARTMENTS: dict[str, str] = {}
+for _pair in env_list("QIREGISTER_OIDC_DEPARTMENTS"):
+    _value, _equals, _department = (part.strip() for part in _pair.rpartition("="))
+    if not (_value and _equals and _department):
+        raise ImproperlyConfigured(
+            f"QIREGISTER_OIDC_DEPARTMENTS entries are 'claim value=department', not {_pair!r}"
+        )
+    QIREGISTER_OIDC_DEPARTMENTS[_value] = _department
+QIREGISTER_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if QIREGISTER_OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID is set, so single sign-on needs {', '.join(_missing)} too"
+        )
+    AUTHENTICATION_BACKENDS.append("qiregister.oidc.SingleSignOnBackend")
 
 # Links in emails are absolute: the address people reach the register at.
 QIREGISTER_BASE_URL = env_str("QIREGISTER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -28,3 +29,7 @@ urlpatterns = [
     path("", include("projects.impact_report")),
     path("admin/", admin.site.urls),
 ]
+
+# Single sign-on's start and callback, only when it is configured (qiregister/oidc.py).
+if settings.QIREGISTER_OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("qiregister.oidc")))

@@ -130,6 +130,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks (queued emails) run at once, whatever DJANGO_DEBUG says, so a test sees
+    their effects; tests/qiregister/test_tasks.py switches to the database queue and a worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def project(staff, acute_medicine):
     """A submitted project in Acute medicine led by `staff`."""
