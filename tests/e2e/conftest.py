@@ -62,18 +62,40 @@ def page(django_db_setup, browser, live_server):
     context.close()
 
 
-def assert_accessible(page) -> None:
-    """Run axe-core on the current page: no WCAG 2.x A/AA violations allowed."""
-    # Evaluated through the DevTools protocol: an injected <script> tag would be inline script,
-    # which the Content-Security-Policy blocks (as it should).
-    page.evaluate(AXE.read_text())
+def axe_violations(page) -> list[dict]:
+    """axe-core's WCAG 2.x A and AA findings on the page as it is now.
+
+    One finding is left out: the NHS.UK conditional radios' aria-expanded. The design systems
+    set it on purpose, as screen readers announce it usefully (alphagov/govuk-frontend#979,
+    w3c/aria#1404), and axe-core is changing to allow it (dequelabs/axe-core#5100); the
+    accessibility statement says so. Every other rule, and this rule elsewhere, still runs.
+    """
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol: an injected <script> tag would be inline
+        # script, which the Content-Security-Policy blocks (as it should).
+        page.evaluate(AXE.read_text())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
     )
-    violations = [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
-        for v in result["violations"]
-    ]
+    violations = []
+    for violation in result["violations"]:
+        nodes = [
+            node["target"]
+            for node in violation["nodes"]
+            if not (
+                violation["id"] == "aria-allowed-attr"
+                and node["html"].startswith('<input class="nhsuk-radios__input"')
+                and "aria-expanded" in node["failureSummary"]
+            )
+        ]
+        if nodes:
+            violations.append({"id": violation["id"], "help": violation["help"], "nodes": nodes})
+    return violations
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the current page: no WCAG 2.x A/AA violations allowed."""
+    violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=2)
 
 

@@ -24,12 +24,11 @@ from projects.demo_impact import seed_impact
 from projects.models import Measure, Project, Task
 from recognition.demo import seed_recognition
 from recognition.models import Award, Nomination, ShowcaseSession
-from tests.e2e.conftest import AXE, WCAG_TAGS, sign_in
+from tests.e2e.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE_SOURCE = AXE.read_text()
 ANONYMOUS = ""
 # The narrowest width WCAG 1.4.10 (Reflow) asks for: 320 CSS pixels, no scrolling sideways.
 NARROW = {"width": 320, "height": 640}
@@ -58,36 +57,6 @@ def _paste_bad_rows(page):
     page.get_by_label("Paste rows of date,value").fill("next week,20\n01/02/2026,abc")
     page.get_by_role("button", name="Add the values").click()
     page.locator(".nhsuk-error-summary").wait_for()
-
-
-def axe_violations(page) -> list[dict]:
-    """axe-core's WCAG 2.2 A and AA findings on the page as it is now.
-
-    The one finding left out is the NHS.UK conditional radios' aria-expanded, exactly as in
-    tests/e2e/test_awards_journey.py: the design systems set it on purpose (screen readers
-    announce it usefully; alphagov/govuk-frontend#979, w3c/aria#1404) and axe-core is changing
-    to allow it (dequelabs/axe-core#5100). The accessibility statement says so.
-    """
-    if not page.evaluate("typeof axe !== 'undefined'"):
-        # Evaluated, not added as a <script>: the site's CSP rightly refuses inline scripts.
-        page.evaluate(AXE_SOURCE)
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    violations = []
-    for violation in result["violations"]:
-        nodes = [
-            node["target"]
-            for node in violation["nodes"]
-            if not (
-                violation["id"] == "aria-allowed-attr"
-                and node["html"].startswith('<input class="nhsuk-radios__input"')
-                and "aria-expanded" in node["failureSummary"]
-            )
-        ]
-        if nodes:
-            violations.append({"id": violation["id"], "help": violation["help"], "nodes": nodes})
-    return violations
 
 
 @pytest.fixture

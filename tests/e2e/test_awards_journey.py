@@ -1,41 +1,14 @@
 import datetime as dt
-import json
 
 import pytest
 from django.utils import timezone
 
 from recognition.forms import awards as award_forms
 from recognition.models import Nomination
-from tests.e2e.conftest import AXE, WCAG_TAGS, assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD, AwardFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def assert_accessible_with_conditional_radios(page) -> None:
-    """axe-core, except for one known finding on the NHS.UK conditional radios: their script
-    sets aria-expanded on each radio, which ARIA 1.2 does not list for the radio role. The
-    design systems keep it on purpose, as screen readers announce it usefully (see
-    alphagov/govuk-frontend#979 and w3c/aria#1404); axe-core is changing to allow it
-    (dequelabs/axe-core#5100). Every other rule, and this rule everywhere else, still runs."""
-    page.evaluate(AXE.read_text())  # not a <script> tag: the CSP refuses inline script
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
-    )
-    violations = []
-    for violation in result["violations"]:
-        nodes = [
-            node["target"]
-            for node in violation["nodes"]
-            if not (
-                violation["id"] == "aria-allowed-attr"
-                and node["html"].startswith('<input class="nhsuk-radios__input"')
-                and "aria-expanded" in node["failureSummary"]
-            )
-        ]
-        if nodes:
-            violations.append({"id": violation["id"], "help": violation["help"], "nodes": nodes})
-    assert violations == [], json.dumps(violations, indent=2)
 
 
 @pytest.fixture
@@ -75,7 +48,7 @@ def test_staff_nominate_a_team_and_a_champion_records_the_win(
     summary = staff_page.locator(".nhsuk-error-summary").inner_text()
     assert "Choose who you are nominating" in summary
     assert "Write the citation" in summary
-    assert_accessible_with_conditional_radios(staff_page)
+    assert_accessible(staff_page)
 
     staff_page.get_by_label("A team").check()
     assert team_name.is_visible()
@@ -167,7 +140,7 @@ def test_a_large_departments_team_is_built_by_adding_members(
     assert members.get_by_label("Priya Surgeon").is_checked()
     assert members.get_by_label("Sam Taylor").is_checked()
     assert page.locator(".nhsuk-error-summary").count() == 0
-    assert_accessible_with_conditional_radios(page)
+    assert_accessible(page)
     page.get_by_label("Citation").fill("Safer theatre medicines.")
     page.get_by_role("button", name="Submit nomination").click()
     assert page.locator("h1").inner_text() == "Theatres pharmacy team"
