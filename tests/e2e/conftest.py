@@ -99,6 +99,22 @@ def assert_accessible(page) -> None:
     assert violations == [], json.dumps(violations, indent=2)
 
 
+@pytest.fixture
+def demo_department(db):
+    """`seed_demo`'s department, with the demo logins' password set to PASSWORD."""
+    from people.demo import seed_people
+    from projects.demo import seed_projects
+    from projects.demo_impact import seed_impact
+    from recognition.demo import seed_recognition
+    from tests.factories import PASSWORD
+
+    department = seed_people(password=PASSWORD, people=40)
+    seed_projects(department=department, count=60)
+    seed_impact(department)
+    seed_recognition(department)
+    return department
+
+
 def sign_in(page, username: str, password: str) -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill(username)

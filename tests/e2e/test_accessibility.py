@@ -17,14 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from people.demo import seed_people
-from people.models import MentoringPair, Person
-from projects.demo import seed_projects
-from projects.demo_impact import seed_impact
-from projects.models import Measure, Project, Task
-from recognition.demo import seed_recognition
+from people.models import MentoringPair
+from projects.models import Measure, Project
 from recognition.models import Award, Nomination, ShowcaseSession
 from tests.e2e.conftest import axe_violations, sign_in
+from tests.e2e.demo import demo_objects
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,40 +56,13 @@ def _paste_bad_rows(page):
     page.locator(".nhsuk-error-summary").wait_for()
 
 
-@pytest.fixture
-def department(db):
-    """The demo department `make run` shows, with the demo logins' password set to PASSWORD."""
-    department = seed_people(password=PASSWORD, people=40)
-    seed_projects(department=department, count=60)
-    seed_impact(department)
-    seed_recognition(department)
-    return department
-
-
 def _visits(department) -> list[Visit]:
-    people = {p.user.username: p for p in Person.objects.filter(user__username__in=LOGINS)}
+    demo = demo_objects(department, LOGINS)
+    people, led, spc, other, task = demo.people, demo.led, demo.spc, demo.other, demo.task
     staff, champion = people["staff"], people["champion"]
-    # `staff` leads a project in testing with an SPC chart, a run chart, PDSA cycles and impact.
-    led = Project.objects.filter(lead=staff, measures__isnull=False).distinct().get()
-    spc = led.measures.get(chart_type=Measure.ChartType.SPC)
     run = led.measures.get(chart_type=Measure.ChartType.RUN)
     pdsa = led.pdsa_cycles.first()
     pair = MentoringPair.objects.filter(mentor=champion).first()
-    other = (
-        Project.objects.filter(department=department, stage__in=Project.ACTIVE_STAGES)
-        .exclude(lead=staff)
-        .exclude(memberships__person=staff)
-        .exclude(interests__person=staff)
-        .order_by("pk")
-        .first()
-    )
-    task = (
-        Task.objects.open()
-        .filter(project__department=department)
-        .exclude(project__lead=staff)
-        .order_by("pk")
-        .first()
-    )
     proposed = (
         Project.objects.filter(department=department, stage=Project.Stage.PROPOSED)
         .exclude(lead=people["admin"])
@@ -213,11 +183,11 @@ TOO_WIDE = """async () => {
 }"""
 
 
-def test_every_page_type_has_no_violations_and_reflows_at_320_pixels(page, department):
+def test_every_page_type_has_no_violations_and_reflows_at_320_pixels(page, demo_department):
     """axe-core at 1280px, then the same page at 320px must not scroll sideways."""
     violations, too_wide = {}, {}
     persona = None
-    for visit in _visits(department):
+    for visit in _visits(demo_department):
         if visit.persona != persona:
             persona = visit.persona
             _sign_in_as(page, persona)
@@ -257,8 +227,8 @@ NARROW_PAGES = [
 ]
 
 
-def test_key_pages_at_320_pixels_have_no_violations(page, department):
-    visits = {visit.name: visit for visit in _visits(department)}
+def test_key_pages_at_320_pixels_have_no_violations(page, demo_department):
+    visits = {visit.name: visit for visit in _visits(demo_department)}
     page.set_viewport_size(NARROW)
     violations = {}
     persona = None
@@ -299,8 +269,8 @@ NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"
 
 
 @pytest.mark.parametrize("width", [NARROW, WIDE], ids=["320px", "1280px"])
-def test_keyboard_focus_is_always_visible_and_on_screen(page, department, width):
-    visits = {visit.name: visit for visit in _visits(department)}
+def test_keyboard_focus_is_always_visible_and_on_screen(page, demo_department, width):
+    visits = {visit.name: visit for visit in _visits(demo_department)}
     page.set_viewport_size(width)
     hidden = []
     _sign_in_as(page, "staff")

@@ -23,14 +23,10 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from people.demo import seed_people
-from people.models import Person
-from projects.demo import seed_projects
-from projects.demo_impact import seed_impact
-from projects.models import Measure, Project, Task
-from recognition.demo import seed_recognition
+from projects.models import Project
 from recognition.models import ShowcaseSession
 from tests.e2e.conftest import sign_in
+from tests.e2e.demo import demo_objects
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -71,40 +67,10 @@ def _scroll_to(selector: str) -> Callable:
     return scroll
 
 
-@pytest.fixture
-def department(db):
-    """The demo department `make run` shows, with the demo logins' password set to PASSWORD."""
-    department = seed_people(password=PASSWORD, people=40)
-    seed_projects(department=department, count=60)
-    seed_impact(department)
-    seed_recognition(department)
-    return department
-
-
 def _shots(department) -> list[Shot]:
-    people = {
-        p.user.username: p
-        for p in Person.objects.filter(user__username__in=["staff", "champion", "manager"])
-    }
+    demo = demo_objects(department, ["staff", "champion", "manager"])
+    people, led, spc, other, task = demo.people, demo.led, demo.spc, demo.other, demo.task
     staff, champion = people["staff"], people["champion"]
-    # `staff` leads a project in testing with measures and PDSA cycles (projects/demo_impact.py).
-    led = Project.objects.filter(lead=staff, measures__isnull=False).distinct().get()
-    spc = led.measures.get(chart_type=Measure.ChartType.SPC)
-    other = (
-        Project.objects.filter(department=department, stage__in=Project.ACTIVE_STAGES)
-        .exclude(lead=staff)
-        .exclude(memberships__person=staff)
-        .exclude(interests__person=staff)
-        .order_by("pk")
-        .first()
-    )
-    task = (
-        Task.objects.open()
-        .filter(project__department=department)
-        .exclude(project__lead=staff)
-        .order_by("pk")
-        .first()
-    )
     # A proposal in one of the champion's areas that the champion has no part in.
     proposal = (
         Project.objects.filter(
@@ -170,11 +136,13 @@ def _save_small(page, path: Path) -> None:
     small.save(path, optimize=True)
 
 
-def test_the_guide_shows_exactly_the_screenshots_its_journeys_produce(page, department, tmp_path):
+def test_the_guide_shows_exactly_the_screenshots_its_journeys_produce(
+    page, demo_department, tmp_path
+):
     page.set_viewport_size(VIEWPORT)
     taken = []
     persona = None
-    for shot in _shots(department):
+    for shot in _shots(demo_department):
         if shot.persona != persona:
             persona = shot.persona
             page.context.clear_cookies()
