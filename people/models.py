@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history import register
@@ -34,9 +35,19 @@ class Department(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Held by the "Trust QI team" group (people/migrations/0009) and by superusers.
+        permissions = [
+            (
+                "view_all_departments",
+                "Can see every department's QI pages and the trust-wide view",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("people:department", args=[self.slug])
 
 
 class ClinicalArea(models.Model):
@@ -93,6 +104,8 @@ class Person(models.Model):
         PHARMACIST = "pharmacist", "Pharmacist"
         TECHNICIAN = "technician", "Pharmacy technician"
         ASSISTANT = "assistant", "Pharmacy assistant"
+        NURSE = "nurse", "Nurse"
+        AHP = "ahp", "Allied health professional"
         OTHER = "other", "Other"
 
     class Band(models.TextChoices):

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from people import mentoring, views
+from people import department_views, mentoring, views
 
 app_name = "people"
 
 urlpatterns = [
     path("me/", views.me, name="me"),
+    path("departments/", department_views.department_list, name="departments"),
+    path("departments/<slug:slug>/", department_views.department_detail, name="department"),
+    path("trust/", department_views.trust_overview, name="trust"),
     path("me/capacity/", views.capacity_edit, name="capacity_edit"),
     path("people/", views.directory, name="directory"),
     path("team/", views.team, name="team"),

@@ -18,7 +18,7 @@ def get_project_for(user, pk: int, *, action: str = "view", queryset=None) -> Pr
     queryset = queryset if queryset is not None else Project.objects.all()
     project = get_object_or_404(
         queryset.select_related("lead", "department", "mentor", "derived_from").prefetch_related(
-            "clinical_areas", "co_leads"
+            "clinical_areas", "co_leads", "partner_departments"
         ),
         pk=pk,
     )
@@ -37,10 +37,13 @@ def can_lead(user, project: Project) -> bool:
 
 
 def person_in_department_or_403(user, project: Project):
-    """The acting person, who must belong to the project's department to join or take tasks."""
+    """The acting person, who must belong to a department the project involves (its leading
+    department or a partner) to join it or take its tasks."""
     person = getattr(user, "person", None)
-    if person is None or person.department_id != project.department_id:
-        raise PermissionDenied("Only staff in the project's department can join it or take tasks")
+    if person is None or not project.involves_department(person.department_id):
+        raise PermissionDenied(
+            "Only staff in the departments this project involves can join it or take its tasks"
+        )
     return person
 
 

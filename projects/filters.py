@@ -8,7 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from people.models import ClinicalArea, Department, Person, Skill
-from projects.models import Project, ReviewDecision, StrategicPriority, Task
+from projects.models import (
+    Project,
+    ReviewDecision,
+    StrategicPriority,
+    Task,
+    involving_department_q,
+)
 from projects.search import search
 
 SORT_CHOICES = [
@@ -42,7 +48,10 @@ class ProjectFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, empty_label="Any kind")
     department = django_filters.ModelChoiceFilter(
-        queryset=Department.objects.all(), empty_label="Any department"
+        queryset=Department.objects.all(),
+        method="filter_department",
+        empty_label="All departments",
+        help_text="The register opens on your own department's projects.",
     )
     area = django_filters.ModelChoiceFilter(
         field_name="clinical_areas",
@@ -77,6 +86,10 @@ class ProjectFilter(django_filters.FilterSet):
     class Meta:
         model = Project
         fields: list[str] = []
+
+    def filter_department(self, queryset, name, value):
+        """The projects the department leads or takes part in."""
+        return queryset.filter(involving_department_q(value))
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value) if value.strip() else queryset

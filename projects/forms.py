@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from people.models import Person, Skill
+from people.models import Department, Person, Skill
 from projects import stages
 from projects.measurement import parse_data
 from projects.models import (
@@ -88,6 +88,7 @@ class ProjectForm(forms.ModelForm):
             "problem",
             "clinical_areas",
             "strategic_priorities",
+            "partner_departments",
             "co_leads",
             "start_date",
             "target_end_date",
@@ -99,6 +100,7 @@ class ProjectForm(forms.ModelForm):
             "kind": forms.RadioSelect,
             "clinical_areas": forms.CheckboxSelectMultiple,
             "strategic_priorities": forms.CheckboxSelectMultiple,
+            "partner_departments": forms.CheckboxSelectMultiple,
             "commitment_period": forms.RadioSelect,
             "start_date": DATE_WIDGET,
             "target_end_date": DATE_WIDGET,
@@ -114,6 +116,8 @@ class ProjectForm(forms.ModelForm):
         }
         help_texts = {
             "co_leads": "People who share leading the project. They can edit it too.",
+            "partner_departments": "Only for a project that crosses departments: their staff "
+            "can then join it and take its tasks. Your department leads it.",
             "commitment_hours": "A number, e.g. 2. Leave blank if you do not know yet.",
         }
 
@@ -126,6 +130,11 @@ class ProjectForm(forms.ModelForm):
         self.fields["strategic_priorities"].queryset = StrategicPriority.objects.filter(
             department=department, is_active=True
         )
+        partners = Department.objects.exclude(pk=department.pk)
+        if partners.exists():
+            self.fields["partner_departments"].queryset = partners
+        else:  # an installation with one department
+            del self.fields["partner_departments"]
         self.fields["co_leads"].queryset = (
             Person.objects.filter(department=department)
             .exclude(pk=lead.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
+from people.departments import department_for
 from people.models import ClinicalArea, Person
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
@@ -47,17 +48,22 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
     active_mentoring = Project.objects.exclude(
         stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)
     ).only("pk", "title", "reference", "mentor_id")[: MENTORED_SHOWN + 1]
-    areas = ClinicalArea.objects.select_related("department__qi_lead").prefetch_related(
-        Prefetch(
-            "champion_assignments__person__mentored_projects",
-            queryset=active_mentoring,
-            to_attr="active_mentored",
-        ),
-        "champion_assignments__person__user",
+    choice = department_for(request, open_to_all=True)
+    areas = (
+        ClinicalArea.objects.filter(department=choice.department)
+        .select_related("department__qi_lead")
+        .prefetch_related(
+            Prefetch(
+                "champion_assignments__person__mentored_projects",
+                queryset=active_mentoring,
+                to_attr="active_mentored",
+            ),
+            "champion_assignments__person__user",
+        )
     )
     person = _person(request)
     uncovered, my_area_ids = [], set()
-    if person is not None:
+    if person is not None and person.department_id == choice.department.pk:
         my_area_ids = set(person.clinical_areas.values_list("pk", flat=True))
         uncovered = [
             area for area in areas if area.pk in my_area_ids and not area.champion_assignments.all()
@@ -68,8 +74,12 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
         {
             "areas": areas,
             "uncovered": uncovered,
-            "no_areas": person is not None and not my_area_ids,
-            "qi_lead": person.department.qi_lead if person is not None else None,
+            "no_areas": person is not None
+            and person.department_id == choice.department.pk
+            and not my_area_ids,
+            "qi_lead": choice.department.qi_lead,
+            "department": choice.department,
+            "department_choice": choice,
         },
     )
 

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
-from people.access import person_or_403
+from people.departments import DepartmentChoice, department_for
 from people.forms import PeriodForm
 from people.models import ClinicalArea, Department
 from projects.exports import csv_writer
@@ -265,9 +265,13 @@ def _charts(impact: DepartmentImpact) -> dict[str, BarChart]:
     }
 
 
-def _filters_for(request: HttpRequest) -> tuple[Department, PeriodForm, ImpactFilterForm]:
-    """The viewer's department and the period and filter forms (403 without a staff profile)."""
-    department = person_or_403(request.user).department
+def _filters_for(
+    request: HttpRequest,
+) -> tuple[DepartmentChoice, PeriodForm, ImpactFilterForm]:
+    """The department shown (the viewer's own; the trust QI team and admins may choose with
+    `?department=`) and the period and filter forms."""
+    choice = department_for(request)
+    department = choice.department
     filters = ImpactFilterForm(
         request.GET,
         areas=list(
@@ -281,7 +285,7 @@ def _filters_for(request: HttpRequest) -> tuple[Department, PeriodForm, ImpactFi
             .values_list("pk", "name")
         ),
     )
-    return department, PeriodForm(request.GET), filters
+    return choice, PeriodForm(request.GET), filters
 
 
 def _impact(
@@ -293,9 +297,11 @@ def _impact(
     )
 
 
-def _query(impact: DepartmentImpact, filters: ImpactFilterForm) -> str:
+def _query(impact: DepartmentImpact, filters: ImpactFilterForm, choice: DepartmentChoice) -> str:
     """The query string of the figures shown, for the CSV link."""
     values = {"from": impact.start.isoformat(), "to": impact.end.isoformat()}
+    if not choice.is_own:
+        values["department"] = choice.department.slug
     for name in ("area", "priority"):
         if filters.chosen(name) is not None:
             values[name] = filters.chosen(name)
@@ -304,8 +310,8 @@ def _query(impact: DepartmentImpact, filters: ImpactFilterForm) -> str:
 
 @require_safe
 def impact_report(request: HttpRequest) -> HttpResponse:
-    department, period_form, filters = _filters_for(request)
-    impact = _impact(department, period_form, filters)
+    choice, period_form, filters = _filters_for(request)
+    impact = _impact(choice.department, period_form, filters)
     return render(
         request,
         "projects/impact_report.html",
@@ -314,7 +320,8 @@ def impact_report(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "impact": impact,
             "charts": _charts(impact),
-            "export_query": _query(impact, filters),
+            "export_query": _query(impact, filters, choice),
+            "department_choice": choice,
             "chosen_area": filters.chosen("area") and filters.chosen_label("area"),
             "chosen_priority": filters.chosen("priority") and filters.chosen_label("priority"),
         },
@@ -324,13 +331,13 @@ def impact_report(request: HttpRequest) -> HttpResponse:
 @require_safe
 def impact_export(request: HttpRequest) -> HttpResponse:
     """Every figure of the page as CSV; with a bad period or filter, the page shows why."""
-    department, period_form, filters = _filters_for(request)
+    choice, period_form, filters = _filters_for(request)
     if not (period_form.is_valid() and filters.is_valid()):
         return redirect(f"{reverse('impact:report')}?{request.GET.urlencode()}")
-    impact = _impact(department, period_form, filters)
+    impact = _impact(choice.department, period_form, filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
-        f'attachment; filename="qi-impact-{impact.start}-{impact.end}.csv"'
+        f'attachment; filename="qi-impact-{choice.department.slug}-{impact.start}-{impact.end}.csv"'
     )
     csv_writer(response).writerows(impact_rows(impact, filters))
     return response

@@ -119,7 +119,25 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+def involving_department_q(department: Department | int, via: str = "") -> Q:
+    """Projects that `department` leads or takes part in, as a Q on Project (or, with `via`,
+    on a model whose foreign key `via` points at Project). The partner list is one hashed
+    IN (...), so this stays a single pass over the table."""
+    department_id = getattr(department, "pk", department)
+    partnered = Project.partner_departments.through.objects.filter(
+        department_id=department_id
+    ).values("project_id")
+    if via:
+        return Q(
+            **{f"{via}__department_id": department_id, f"{via}_id__in": partnered}, _connector=Q.OR
+        )
+    return Q(department_id=department_id) | Q(pk__in=partnered)
+
+
 class ProjectQuerySet(models.QuerySet):
+    def involving_department(self, department: Department | int) -> ProjectQuerySet:
+        return self.filter(involving_department_q(department))
+
     def visible_to(self, user) -> ProjectQuerySet:
         """Submitted projects for everyone; drafts for their team, area champions and admins."""
         if user.is_staff:
@@ -161,7 +179,7 @@ class ProjectQuerySet(models.QuerySet):
         )
         return (
             self.select_related("lead", "department")
-            .prefetch_related("clinical_areas")
+            .prefetch_related("clinical_areas", "partner_departments")
             .annotate(
                 open_tasks_count=models.functions.Coalesce(models.Subquery(open_tasks), 0),
                 latest_update_date=models.Subquery(latest_update.values("date")[:1]),
@@ -252,7 +270,21 @@ class Project(TimeCommitment):
         max_length=5000,
         help_text="What is wrong now and how you know: data, incidents, feedback.",
     )
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="projects")
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        help_text="The leading department: its champions review the project and its impact "
+        "counts in this department's figures.",
+    )
+    partner_departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="partner_projects",
+        verbose_name="other departments involved",
+        help_text="For a project that crosses departments: their staff can join it and take "
+        "its tasks, and it shows in their register and on their board.",
+    )
     clinical_areas = models.ManyToManyField(ClinicalArea, related_name="projects")
     strategic_priorities = models.ManyToManyField(
         StrategicPriority, blank=True, related_name="projects"
@@ -302,7 +334,7 @@ class Project(TimeCommitment):
 
     history = HistoricalRecords(
         excluded_fields=["search_vector", "updated_at", "version"],
-        m2m_fields=[clinical_areas, strategic_priorities, co_leads],
+        m2m_fields=[clinical_areas, strategic_priorities, co_leads, partner_departments],
     )
     objects = ProjectQuerySet.as_manager()
 
@@ -380,6 +412,15 @@ class Project(TimeCommitment):
         if self.is_team_member(person):
             return True
         return person.is_champion_for(*(area.pk for area in self.clinical_areas.all()))
+
+    def department_ids(self) -> set[int]:
+        """The leading department and every other department involved (uses a prefetch of
+        partner_departments when there is one)."""
+        return {self.department_id, *(d.pk for d in self.partner_departments.all())}
+
+    def involves_department(self, department: Department | int | None) -> bool:
+        department_id = getattr(department, "pk", department)
+        return department_id is not None and department_id in self.department_ids()
 
     def can_be_seen_by(self, user) -> bool:
         return not self.is_draft or self.can_be_edited_by(user)

@@ -31,15 +31,22 @@ from projects.forms import (
     TaskReassignForm,
     saved_values_replaced,
 )
-from projects.models import Interest, Project, Task
+from projects.models import Interest, Project, Task, involving_department_q
 from projects.search import similar_projects
 
 PAGE_SIZE = 25
 
 
 def _register_filter(request: HttpRequest) -> ProjectFilter:
+    """The register's filter; it opens on the viewer's own department (choosing "All
+    departments" sends an empty value, which shows every department's)."""
     projects = Project.objects.visible_to(request.user).for_register()
-    return ProjectFilter(request.GET or None, queryset=projects, request=request)
+    data = request.GET or None
+    person = getattr(request.user, "person", None)
+    if person is not None and "department" not in request.GET:
+        data = request.GET.copy()
+        data["department"] = str(person.department_id)
+    return ProjectFilter(data, queryset=projects, request=request)
 
 
 @require_safe
@@ -169,7 +176,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "my_request": my_request,
         "can_join": (
             person is not None
-            and person.department_id == project.department_id
+            and project.involves_department(person.department_id)
             and not project.is_team_member(person)
             and not any(m.person_id == person.pk for m in memberships)
             and my_request is None
@@ -372,7 +379,7 @@ def task_board(request: HttpRequest) -> HttpResponse:
         .for_board()
     )
     if person is not None:
-        tasks = tasks.filter(project__department_id=person.department_id)
+        tasks = tasks.filter(involving_department_q(person.department_id, "project"))
     task_filter = TaskFilter(request.GET or None, queryset=tasks, request=request)
     page = Paginator(task_filter.qs, TASK_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -387,7 +394,7 @@ def _task_context(request: HttpRequest, task: Task) -> dict:
     person = getattr(request.user, "person", None)
     is_claimant = person is not None and task.claimed_by_id == person.pk
     leads = can_lead(request.user, task.project)
-    in_department = person is not None and person.department_id == task.project.department_id
+    in_department = person is not None and task.project.involves_department(person.department_id)
     return {
         "task": task,
         "is_claimant": is_claimant,

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from people.departments import sees_all_departments
+
 
 @login_not_required
 @require_safe
@@ -85,6 +87,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "description": "Who to ask in each clinical area, and the projects they mentor.",
         },
         {
+            "label": "Departments",
+            "href": reverse("people:departments"),
+            "description": "Every department's QI lead, champions, priorities and projects, "
+            "including the projects that cross departments.",
+        },
+        {
             "label": "Change your password",
             "href": reverse("password_change"),
             "description": "Keep your account secure.",
@@ -112,6 +120,14 @@ def home(request: HttpRequest) -> HttpResponse:
                 "description": "Secret links that show the QI board on a screen in the department.",
             },
         ]
+    if sees_all_departments(request.user):
+        sections.append(
+            {
+                "label": "Trust-wide QI",
+                "href": reverse("people:trust"),
+                "description": "Every department's QI side by side, for the trust QI team.",
+            }
+        )
     if request.user.is_staff:
         sections.append(
             {

@@ -5,6 +5,7 @@ in, or through a secret display link), display links, and each project's printab
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -20,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
+from people.departments import DepartmentChoice, department_for
 from people.models import Department, ExportLog, Person
 from projects.access import get_project_for
 from projects.models import Project
@@ -47,20 +49,26 @@ def _display_picture(poster: Poster | None) -> str:
 # The board
 
 
+def _department_query(choice: DepartmentChoice) -> str:
+    """The query string that keeps a trust QI team member on the department they chose."""
+    return "" if choice.is_own else urlencode({"department": choice.department.slug})
+
+
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
-    projects = services.board_projects(person.department)
+    choice = department_for(request)
+    projects = services.board_projects(choice.department)
     page = Paginator(projects, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [{"project": project, "poster": services.poster_of(project)} for project in page]
     return render(
         request,
         "recognition/board/board.html",
         {
-            "department": person.department,
+            "department": choice.department,
+            "department_choice": choice,
             "page": page,
             "cards": cards,
-            "query_string": "",
+            "query_string": _department_query(choice),
             "board_stages": [Project.Stage(stage).label for stage in services.BOARD_STAGES],
             "can_manage_links": is_champion_or_admin(request.user),
         },
@@ -79,6 +87,7 @@ def _render_display(
     exit_url: str = "",
 ) -> HttpResponse:
     page = Paginator(services.board_projects(department), 1).get_page(request.GET.get("item"))
+    item_url = f"{url}{'&' if '?' in url else '?'}item="
     project = page.object_list[0] if page.object_list else None
     poster = services.poster_of(project) if project else None
     picture = _display_picture(poster)
@@ -95,8 +104,8 @@ def _render_display(
             "poster_src": picture_url(poster, picture) if picture else "",
             "number": number,
             "count": count,
-            "next_url": f"{url}?item={number % count + 1}" if count else url,
-            "previous_url": f"{url}?item={(number - 2) % count + 1}" if count else url,
+            "next_url": f"{item_url}{number % count + 1}" if count else url,
+            "previous_url": f"{item_url}{(number - 2) % count + 1}" if count else url,
             "seconds": DISPLAY_SECONDS,
             "exit_url": exit_url,
         },
@@ -105,13 +114,14 @@ def _render_display(
 
 @require_safe
 def board_display(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+    choice = department_for(request)
+    query = _department_query(choice)
     return _render_display(
         request,
-        department=person.department,
-        url=reverse("recognition:board_display"),
+        department=choice.department,
+        url=reverse("recognition:board_display") + (f"?{query}" if query else ""),
         picture_url=services.poster_url,
-        exit_url=reverse("recognition:board"),
+        exit_url=reverse("recognition:board") + (f"?{query}" if query else ""),
     )
 
 

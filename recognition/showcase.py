@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
+from people.departments import department_for, sees_all_departments
 from recognition.access import is_champion_or_admin, parse_id, person_of
 from recognition.forms.showcase import (
     ShowcaseProjectChoiceForm,
@@ -42,13 +43,16 @@ NOT_A_LEAD = "Only the lead or a co-lead of a submitted project in this departme
 
 
 def get_session_for(user, pk: int, *, queryset=None) -> ShowcaseSession:
-    """The session `pk` if `user` may see it: their own department's, or any for admins.
+    """The session `pk` if `user` may see it: their own department's, or any for admins and
+    the trust QI team.
 
-    Another department's session is a 404, so its existence does not leak.
+    Another department's session is a 404 for its other staff, so its existence does not leak.
     """
     queryset = queryset if queryset is not None else ShowcaseSession.objects.all()
     session = get_object_or_404(queryset.select_related("department"), pk=pk)
-    if not user.is_staff and person_or_403(user).department_id != session.department_id:
+    if sees_all_departments(user):
+        return session
+    if person_or_403(user).department_id != session.department_id:
         raise Http404("No such session")
     return session
 
@@ -59,8 +63,10 @@ def get_session_for(user, pk: int, *, queryset=None) -> ShowcaseSession:
 @require_safe
 def showcase_list(request: HttpRequest) -> HttpResponse:
     """The department's sessions: upcoming (soonest first), then past (latest first, paged)."""
-    person = person_or_403(request.user)
-    sessions = services.with_slots(ShowcaseSession.objects.filter(department=person.department_id))
+    choice = department_for(request)
+    department_id = choice.department.pk
+    person = person_of(request.user)
+    sessions = services.with_slots(ShowcaseSession.objects.filter(department=department_id))
     now = timezone.now()
     upcoming = sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT]
     past = Paginator(
@@ -69,10 +75,16 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     context = {
         "upcoming": upcoming,
         "page": past,
-        "query_string": "",
-        "can_manage": is_champion_or_admin(request.user, person.department_id),
-        "can_book": services.bookable_projects(person, person.department_id).exists(),
-        "calendar_link": CalendarFeed.objects.filter(person=person).first(),
+        "query_string": "" if choice.is_own else urlencode({"department": choice.department.slug}),
+        "department": choice.department,
+        "department_choice": choice,
+        # New sessions are added in one's own department.
+        "can_manage": person is not None
+        and person.department_id == department_id
+        and is_champion_or_admin(request.user, department_id),
+        "can_book": person is not None
+        and services.bookable_projects(person, department_id).exists(),
+        "calendar_link": CalendarFeed.objects.filter(person=person).first() if person else None,
     }
     return render(request, "recognition/showcase/list.html", context)
 

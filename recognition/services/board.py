@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import Department, Person
-from projects.models import Membership, ProgressUpdate, Project
+from projects.models import Membership, ProgressUpdate, Project, involving_department_q
 from recognition.models import DisplayLink, Poster, new_token, token_digest
 from recognition.posters import PosterFiles, poster_files
 
@@ -39,15 +39,18 @@ class BoardError(Exception):
 
 
 def board_projects(department: Department) -> models.QuerySet[Project]:
-    """The department's board: submitted projects past approval that have a poster or a
-    headline impact, newest activity first, with everything a card shows in fixed queries."""
+    """The department's board: submitted projects past approval that it leads or takes part
+    in, with a poster or a headline impact, newest activity first, with everything a card
+    shows in fixed queries."""
     latest_update = (
         ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-date").values("date")[:1]
     )
     current_members = Membership.objects.filter(left_on__isnull=True).select_related("person")
     return (
         Project.objects.filter(
-            department=department, submitted_at__isnull=False, stage__in=BOARD_STAGES
+            involving_department_q(department),
+            submitted_at__isnull=False,
+            stage__in=BOARD_STAGES,
         )
         .filter(Q(poster__isnull=False) | ~Q(headline_impact=""))
         .select_related("lead", "poster")

@@ -20,6 +20,7 @@ from projects.models import (
 )
 from tests.factories import (
     ClinicalAreaFactory,
+    DepartmentFactory,
     PersonFactory,
     ProgressUpdateFactory,
     ProjectFactory,
@@ -151,9 +152,20 @@ def test_every_member_of_staff_sees_the_page(client_for, request, project, perso
 
 
 def test_account_without_staff_profile_is_refused(client, db):
-    client.force_login(UserFactory(username="bare-admin", is_staff=True, is_superuser=True))
+    client.force_login(UserFactory(username="bare-account"))
     assert client.get(REPORT).status_code == 403
     assert client.get(EXPORT).status_code == 403
+
+
+def test_admin_without_staff_profile_sees_the_first_department_or_chooses(client, pharmacy):
+    nursing = DepartmentFactory(name="Nursing", slug="nursing")
+    client.force_login(UserFactory(username="bare-admin", is_staff=True, is_superuser=True))
+    response = client.get(REPORT)
+    assert response.status_code == 200
+    assert response.context["impact"].department == nursing  # the first by name
+    response = client.get(REPORT, {"department": "pharmacy"})
+    assert response.context["impact"].department == pharmacy
+    assert client.get(REPORT, {"department": "no-such"}).status_code == 404
 
 
 def test_page_refuses_post(client_for, staff):
@@ -365,7 +377,7 @@ def csv_rows(response) -> list[list[str]]:
 def test_csv_holds_the_same_numbers(client_for, staff, dataset, surgery):
     response = client_for(staff).get(EXPORT, PERIOD)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert f"qi-impact-{START}-{END}.csv" in response["Content-Disposition"]
+    assert f"qi-impact-pharmacy-{START}-{END}.csv" in response["Content-Disposition"]
     rows = csv_rows(response)
     assert rows[0] == ["Section", "Name", "Figure", "Value"]
     for row in [
@@ -453,10 +465,11 @@ def test_query_count_is_bounded(
     # area and priority choices; the totals, each area and each priority in one statement,
     # with benefits and staff share, stages; projects submitted, tasks done and progress
     # updates by month.
-    with django_assert_max_num_queries(12):
+    # +1: may the viewer see every department (the trust QI team's permission, issue 10).
+    with django_assert_max_num_queries(13):
         response = client.get(REPORT)
     assert f"{projects}, of which 0 completed" in response.content.decode()
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):  # the same +1
         client.get(EXPORT)
 
 

@@ -1,6 +1,6 @@
 """Access control proven for every route (issue 9, item 1).
 
-Every named URL pattern has a row in EXPECTATIONS: for each of six roles, what a GET and what a
+Every named URL pattern has a row in EXPECTATIONS: for each of seven roles, what a GET and what a
 POST must answer. A new view without a row fails `test_every_route_has_a_rule`, so nobody adds
 a page without deciding who may use it.
 
@@ -35,6 +35,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -42,6 +43,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from people.departments import TRUST_QI_TEAM
 from people.models import (
     Course,
     ExportLog,
@@ -66,6 +68,7 @@ from tests.factories import (
     AppraisalNoteFactory,
     AwardFactory,
     ChampionAssignmentFactory,
+    DepartmentFactory,
     NominationFactory,
     PersonFactory,
     ProgressUpdateFactory,
@@ -74,25 +77,31 @@ from tests.factories import (
     ShowcaseSessionFactory,
     ShowcaseSlotFactory,
     TaskFactory,
+    UserFactory,
 )
 from tests.helpers import project_edit_data
 
-ROLES = ("anonymous", "staff", "outsider", "champion", "manager", "admin")
+ROLES = ("anonymous", "staff", "outsider", "champion", "manager", "admin", "trust")
 
 # Who is who (see tests/conftest.py): staff leads the project and is managed by manager;
 # champion is the QI champion of the project's area and the project's mentor; admin is a
-# superuser; outsider is staff in another department (Nursing).
+# superuser; outsider is staff in another department (Nursing); trust is on the trust QI team
+# (the "Trust QI team" group, not an admin) and works in a third department (Quality): it sees
+# every department's pages but otherwise has an outsider's rights.
 #
-# Words for the rows that recur. Roles in order: anonymous staff outsider champion manager admin.
-PUBLIC = "ok    ok    ok    ok    ok    ok"
-NEVER = "405   405   405   405   405   405"  # no role may use this method
-SIGNED_IN = "login ok    ok    ok    ok    ok"  # anyone signed in
-WRONG_METHOD = "login 405   405   405   405   405"  # signed in, then 405 for this method
-DEPARTMENT = "login ok    403   ok    ok    ok"  # Pharmacy's staff, not other departments'
-DEPARTMENT_ONLY = "login ok    404   ok    ok    ok"  # the same, hidden from other departments
-TEAM = "login ok    403   403   403   ok"  # the project's team (staff leads it) and admins
-EDITORS = "login ok    403   ok    403   ok"  # the team, the area's champion and admins
-CHAMPIONS = "login 403   403   ok    403   ok"  # QI champions and admins
+# Words for the rows that recur. Roles in order:
+# anonymous staff outsider champion manager admin trust.
+PUBLIC = "ok    ok    ok    ok    ok    ok    ok"
+NEVER = "405   405   405   405   405   405   405"  # no role may use this method
+SIGNED_IN = "login ok    ok    ok    ok    ok    ok"  # anyone signed in
+WRONG_METHOD = "login 405   405   405   405   405   405"  # signed in, then 405 for this method
+DEPARTMENT = "login ok    403   ok    ok    ok    403"  # Pharmacy's staff, not other departments'
+DEPARTMENT_ONLY = (
+    "login ok    404   ok    ok    ok    404"  # the same, hidden from other departments
+)
+TEAM = "login ok    403   403   403   ok    403"  # the project's team (staff leads it) and admins
+EDITORS = "login ok    403   ok    403   ok    403"  # the team, the area's champion and admins
+CHAMPIONS = "login 403   403   ok    403   ok    403"  # QI champions and admins
 
 # route: (GET, POST)
 EXPECTATIONS: dict[str, tuple[str, str]] = {
@@ -123,7 +132,7 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "projects:interest_accept": (WRONG_METHOD, TEAM),
     "projects:interest_decline": (WRONG_METHOD, TEAM),
     # Only the person who asked (manager) withdraws; to anyone else the request is not there.
-    "projects:interest_withdraw": (WRONG_METHOD, "login 404   404   404   ok    404"),
+    "projects:interest_withdraw": (WRONG_METHOD, "login 404   404   404   ok    404   404"),
     "projects:update_create": (EDITORS, EDITORS),
     "projects:update_edit": (EDITORS, EDITORS),
     "projects:opening_create": (EDITORS, EDITORS),
@@ -170,12 +179,20 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     # People. Profiles are public inside the trust; capacity and QI conversations are for the
     # person, their line manager (who alone records a conversation) and admins.
     "people:me": (SIGNED_IN, WRONG_METHOD),
+    # Departments: the list and each department's home are open inside the trust; the
+    # trust-wide view is for the trust QI team and admins.
+    "people:departments": (SIGNED_IN, WRONG_METHOD),
+    "people:department": (SIGNED_IN, WRONG_METHOD),
+    "people:trust": ("login 403   403   403   403   ok    ok", WRONG_METHOD),
     "people:capacity_edit": (SIGNED_IN, SIGNED_IN),
     "people:directory": (SIGNED_IN, WRONG_METHOD),
     "people:profile": (SIGNED_IN, WRONG_METHOD),
-    "people:capacity": ("login ok    403   403   ok    ok", "login 403   403   403   ok    403"),
-    "people:team": ("login 403   403   403   ok    ok", WRONG_METHOD),
-    "people:engagement": ("login 403   403   403   403   ok", WRONG_METHOD),
+    "people:capacity": (
+        "login ok    403   403   ok    ok    403",
+        "login 403   403   403   ok    403   403",
+    ),
+    "people:team": ("login 403   403   403   ok    ok    403", WRONG_METHOD),
+    "people:engagement": ("login 403   403   403   403   ok    403", WRONG_METHOD),
     # Training is trust-wide; the session's trainer (champion) and admins mark attendance.
     "people:training": (SIGNED_IN, WRONG_METHOD),
     "people:book": (WRONG_METHOD, SIGNED_IN),
@@ -185,36 +202,38 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     # the pair, the mentee's manager and admins, and only the pair writes them.
     "people:mentoring": (SIGNED_IN, WRONG_METHOD),
     "people:mentor_request": (SIGNED_IN, SIGNED_IN),
-    "people:mentor_request_accept": (WRONG_METHOD, "login 403   403   ok    403   403"),
-    "people:mentor_request_withdraw": (WRONG_METHOD, "login ok    404   404   404   404"),
+    "people:mentor_request_accept": (WRONG_METHOD, "login 403   403   ok    403   403   403"),
+    "people:mentor_request_withdraw": (WRONG_METHOD, "login ok    404   404   404   404   404"),
     "people:mentoring_pair": (
-        "login ok    403   ok    ok    ok",
-        "login ok    403   ok    403   403",
+        "login ok    403   ok    ok    ok    403",
+        "login ok    403   ok    403   403   403",
     ),
-    "people:mentoring_pair_end": (WRONG_METHOD, "login ok    403   ok    403   403"),
+    "people:mentoring_pair_end": (WRONG_METHOD, "login ok    403   ok    403   403   403"),
     # Showcases: the department's sessions; champions and admins run them; the lead books.
     "recognition:showcase": (SIGNED_IN, WRONG_METHOD),
     "recognition:showcase_session_create": (CHAMPIONS, CHAMPIONS),
     "recognition:showcase_calendar": (SIGNED_IN, WRONG_METHOD),
     "recognition:showcase_calendar_link": (WRONG_METHOD, SIGNED_IN),
     "recognition:showcase_calendar_link_stop": (WRONG_METHOD, SIGNED_IN),
-    "recognition:showcase_session": (DEPARTMENT_ONLY, WRONG_METHOD),
+    # The trust QI team sees every department's sessions (so it is refused, not shown a 404,
+    # when it tries to run or book one).
+    "recognition:showcase_session": ("login ok    404   ok    ok    ok    ok", WRONG_METHOD),
     "recognition:showcase_session_edit": (
-        "login 403   404   ok    403   ok",
-        "login 403   404   ok    403   ok",
+        "login 403   404   ok    403   ok    403",
+        "login 403   404   ok    403   ok    403",
     ),
     "recognition:showcase_session_cancel": (
-        "login 403   404   ok    403   ok",
-        "login 403   404   ok    403   ok",
+        "login 403   404   ok    403   ok    403",
+        "login 403   404   ok    403   ok    403",
     ),
     "recognition:showcase_book": (
-        "login ok    404   403   403   403",
-        "login ok    404   403   403   403",
+        "login ok    404   403   403   403   403",
+        "login ok    404   403   403   403   403",
     ),
-    "recognition:showcase_slot_confirm": (WRONG_METHOD, "login 403   404   ok    403   ok"),
+    "recognition:showcase_slot_confirm": (WRONG_METHOD, "login 403   404   ok    403   ok    403"),
     "recognition:showcase_slot_cancel": (
-        "login ok    404   ok    403   ok",
-        "login ok    404   ok    403   ok",
+        "login ok    404   ok    403   ok    403",
+        "login ok    404   ok    403   ok    403",
     ),
     # The board. A display link is the credential of a screen that cannot sign in.
     "recognition:board": (SIGNED_IN, WRONG_METHOD),
@@ -240,33 +259,33 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "recognition:nomination": (DEPARTMENT_ONLY, WRONG_METHOD),
     # A draft is its nominator's: hidden from others, 403 for admins (who see every one).
     "recognition:nomination_edit": (
-        "login ok    404   404   404   403",
-        "login ok    404   404   404   403",
+        "login ok    404   404   404   403   404",
+        "login ok    404   404   404   403   404",
     ),
-    "recognition:nomination_submit": (WRONG_METHOD, "login ok    404   404   404   403"),
-    "recognition:nomination_delete": (WRONG_METHOD, "login ok    404   404   404   403"),
+    "recognition:nomination_submit": (WRONG_METHOD, "login ok    404   404   404   403   404"),
+    "recognition:nomination_delete": (WRONG_METHOD, "login ok    404   404   404   403   404"),
     # Recording the outcome: champions and admins with no stake (staff is the nominee,
     # manager the nominator).
-    "recognition:nomination_status": (WRONG_METHOD, "login 403   404   ok    403   ok"),
+    "recognition:nomination_status": (WRONG_METHOD, "login 403   404   ok    403   ok    404"),
     # Appraisal: manager wrote a note on staff. Summaries are for line managers (admins choose
     # a person with ?person=, see test_swapped_id_is_refused).
     "recognition:appraisal_notes": (
-        "login ok    403   403   ok    ok",
-        "login 403   403   403   ok    403",
+        "login ok    403   403   ok    ok    403",
+        "login 403   403   403   ok    403   403",
     ),
     "recognition:appraisal_note_edit": (
-        "login 403   404   404   ok    403",
-        "login 403   404   404   ok    403",
+        "login 403   404   404   ok    403   404",
+        "login 403   404   404   ok    403   404",
     ),
-    "recognition:appraisal_note_delete": (WRONG_METHOD, "login 403   404   404   ok    403"),
-    "recognition:appraisal_summary_csv": ("login 403   403   403   ok    403", WRONG_METHOD),
-    "recognition:appraisal_summary_pdf": ("login 403   403   403   ok    403", WRONG_METHOD),
+    "recognition:appraisal_note_delete": (WRONG_METHOD, "login 403   404   404   ok    403   404"),
+    "recognition:appraisal_summary_csv": ("login 403   403   403   ok    403   403", WRONG_METHOD),
+    "recognition:appraisal_summary_pdf": ("login 403   403   403   ok    403   403", WRONG_METHOD),
     # My portfolio is always my own; a certificate only for a project I took part in (staff
     # led it, champion mentored it).
     "recognition:portfolio": (SIGNED_IN, WRONG_METHOD),
     "recognition:portfolio_csv": (SIGNED_IN, WRONG_METHOD),
     "recognition:portfolio_pdf": (SIGNED_IN, WRONG_METHOD),
-    "recognition:certificate": ("login ok    404   ok    404   404", WRONG_METHOD),
+    "recognition:certificate": ("login ok    404   ok    404   404   404", WRONG_METHOD),
 }
 
 
@@ -350,6 +369,9 @@ def url_for(name: str, world: SimpleNamespace) -> str:
         if kwarg == "token":
             kwargs[kwarg] = world.display_token
             continue
+        if kwarg == "slug":  # a department's
+            kwargs[kwarg] = world.pharmacy.slug
+            continue
         if kwarg == "pk":
             key = PK_OBJECT[name]
         elif kwarg == "child_pk":
@@ -396,7 +418,18 @@ def png_upload() -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def world(staff, champion, manager, admin, outsider, pharmacy, acute_medicine, project):
+def trust(db):
+    """A member of the trust QI team, in a department of their own."""
+    person = PersonFactory(
+        department=DepartmentFactory(name="Quality and safety", slug="quality"),
+        user=UserFactory(username="trust-qi"),
+    )
+    person.user.groups.add(Group.objects.get(name=TRUST_QI_TEAM))
+    return person
+
+
+@pytest.fixture
+def world(staff, champion, manager, admin, outsider, trust, pharmacy, acute_medicine, project):
     """Everything the routes' ids can name, in Pharmacy, around `project` (led by `staff`)."""
     now = timezone.now()
     member = PersonFactory(department=pharmacy, display_name="Mina Member")
@@ -1130,7 +1163,7 @@ def test_a_hidden_draft_is_not_found_on_every_project_route(client, world, surge
         expected_get, expected_post = (
             "405" if codes == WRONG_METHOD else "404" for codes in EXPECTATIONS[name]
         )
-        for role in ("staff", "outsider", "champion", "manager"):
+        for role in ("staff", "outsider", "champion", "manager", "trust"):
             user = getattr(world, role).user
             for method, expected in (("get", expected_get), ("post", expected_post)):
                 got = outcome(request_as(client, user, method, path))
@@ -1145,3 +1178,97 @@ def test_a_hidden_draft_is_not_found_on_every_project_route(client, world, surge
         "recognition:certificate",
     } <= set(PROJECT_ROUTES)
     assert wrong == {}
+
+
+# Departments (issue 10). A department's own pages take `?department=<slug>`: the viewer's own
+# department is always allowed; another is for the trust QI team and admins only. The register
+# and the champions directory are trust-wide for everyone (without anyone's drafts).
+
+DEPARTMENT_PAGES = [
+    "recognition:board",
+    "recognition:board_display",
+    "recognition:showcase",
+    "impact:report",
+    "impact:export",
+]
+# Asking for Nursing's page (the outsider's department), by role in ROLES order.
+NURSING_PAGE = "login 403   ok    403   403   ok    ok"
+
+
+def _department_shown(response):
+    if response.get("Content-Type", "").startswith("text/csv"):
+        return response["Content-Disposition"].split("qi-impact-")[1].split("-")[0]
+    if "department_choice" in response.context:
+        return response.context["department_choice"].department.slug
+    return response.context["department"].slug  # the board's display mode
+
+
+@pytest.mark.parametrize("name", DEPARTMENT_PAGES)
+def test_another_department_s_pages_are_for_the_trust_qi_team_and_admins(
+    client, world, elsewhere, name
+):
+    nursing = world.outsider.department
+    path = f"{url_for(name, world)}?department={nursing.slug}"
+    users = {role: None if role == "anonymous" else getattr(world, role).user for role in ROLES}
+    got = {role: outcome(request_as(client, users[role], "get", path)) for role in ROLES}
+    assert got == dict(zip(ROLES, NURSING_PAGE.split(), strict=True)), path
+    # What they are shown is Nursing's; without the parameter, everyone sees their own.
+    for role in ("outsider", "trust", "admin"):
+        assert _department_shown(request_as(client, users[role], "get", path)) == nursing.slug
+    own = url_for(name, world)
+    assert _department_shown(request_as(client, users["staff"], "get", own)) == "pharmacy"
+    assert _department_shown(request_as(client, users["outsider"], "get", own)) == nursing.slug
+    assert _department_shown(request_as(client, users["trust"], "get", own)) == "quality"
+    # A department that does not exist is not found, for those who may choose at all.
+    missing = f"{own}?department=no-such-department"
+    assert outcome(request_as(client, users["trust"], "get", missing)) == "404"
+    assert outcome(request_as(client, users["staff"], "get", missing)) == "403"
+
+
+def test_the_board_of_another_department_shows_its_projects_to_the_trust_qi_team(
+    client, world, elsewhere
+):
+    path = f"{reverse('recognition:board')}?department={world.outsider.department.slug}"
+    html = request_as(client, world.trust.user, "get", path).content.decode()
+    assert elsewhere.their_project.title in html
+    assert elsewhere.their_draft.title not in html
+    assert world.project.title not in html  # Pharmacy's
+
+
+def test_champions_directory_and_register_are_trust_wide_but_never_show_drafts(
+    client, world, elsewhere
+):
+    nursing = world.outsider.department
+    champions = f"{reverse('governance:champions')}?department={nursing.slug}"
+    register = f"{reverse('projects:register')}?department={nursing.pk}"
+    for role in ("staff", "champion", "manager", "trust"):
+        user = getattr(world, role).user
+        response = request_as(client, user, "get", champions)
+        assert response.status_code == 200, role
+        assert "Nia Champion" in response.content.decode(), role
+        html = request_as(client, user, "get", register).content.decode()
+        assert elsewhere.their_project.title in html, role
+        assert elsewhere.their_draft.title not in html, role
+        assert world.project.title not in html, role  # Pharmacy's, not Nursing's
+
+
+def test_staff_see_their_own_department_s_register_by_default(client, world, elsewhere):
+    register = reverse("projects:register")
+    html = request_as(client, world.staff.user, "get", register).content.decode()
+    assert world.project.title in html
+    assert elsewhere.their_project.title not in html
+    everyone = request_as(client, world.staff.user, "get", f"{register}?department=")
+    assert elsewhere.their_project.title in everyone.content.decode()
+
+
+def test_the_trust_wide_view_lists_every_department_and_no_drafts(client, world, elsewhere):
+    response = request_as(client, world.trust.user, "get", reverse("people:trust"))
+    names = [department.name for department in response.context["departments"]]
+    assert names == sorted(names)
+    assert {"Pharmacy", world.outsider.department.name, "Quality and safety"} <= set(names)
+    by_name = {department.name: department for department in response.context["departments"]}
+    # Pharmacy's submitted projects in progress: the world's project (testing) counts, the
+    # proposal awaits review; drafts never count.
+    assert by_name["Pharmacy"].projects_active >= 1
+    assert by_name["Pharmacy"].projects_proposed == 1
+    assert response.context["totals"]["staff"] == sum(d.staff for d in by_name.values())

@@ -1,0 +1,84 @@
+"""Which department a department page shows, and who may see every department.
+
+One installation serves several departments. A department's own pages (its board, showcase
+sessions, impact page) show the viewer's department; `?department=<slug>` picks another, which
+only the trust QI team (the "Trust QI team" group's permission) and admins may do. The register
+and the champions directory are trust-wide for everyone: they only narrow to the viewer's
+department by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+
+from people.models import Department
+
+TRUST_QI_TEAM = "Trust QI team"  # the group people/migrations/0010 creates
+
+
+def sees_all_departments(user) -> bool:
+    """The trust QI team and admins see every department's pages and the trust-wide view.
+
+    One query, remembered on the user object for the request (`has_perm` would read all the
+    user's and their groups' permissions: two).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if not hasattr(user, "_sees_all_departments"):
+        user._sees_all_departments = (
+            Permission.objects.filter(
+                content_type__app_label="people", codename="view_all_departments"
+            )
+            .filter(Q(user=user) | Q(group__user=user))
+            .exists()
+        )
+    return user._sees_all_departments
+
+
+@dataclass(frozen=True)
+class DepartmentChoice:
+    """The department a page shows and, for those who may switch, every department."""
+
+    department: Department
+    choices: list[Department] | None  # None: the viewer sees their own department only
+
+    @property
+    def is_own(self) -> bool:
+        return self.choices is None
+
+
+def department_for(request: HttpRequest, *, open_to_all: bool = False) -> DepartmentChoice:
+    """The department a department page shows: `?department=<slug>`, or the viewer's own.
+
+    Another department's page is a 403 for staff outside the trust QI team, unless the page is
+    `open_to_all` (the champions directory: everyone may look up another department's). An
+    account with no staff profile (a bare admin) sees the first department unless it picks one.
+    """
+    user = request.user
+    person = getattr(user, "person", None)
+    slug = request.GET.get("department", "")
+    may_choose = open_to_all or sees_all_departments(user)
+    if person is not None and (not slug or slug == person.department.slug):
+        if may_choose:
+            return DepartmentChoice(person.department, list(Department.objects.all()))
+        return DepartmentChoice(person.department, None)
+    if not may_choose:
+        if person is None:
+            raise PermissionDenied("Your account has no staff profile; ask an admin to add one")
+        raise PermissionDenied("Only the trust QI team sees other departments' pages")
+    choices = list(Department.objects.all())
+    if not choices:
+        raise Http404("There are no departments yet")
+    if not slug:
+        return DepartmentChoice(choices[0], choices)
+    for department in choices:
+        if department.slug == slug:
+            return DepartmentChoice(department, choices)
+    raise Http404("No such department")
