@@ -92,12 +92,11 @@ def test_lead_names_other_departments_involved_when_proposing(
     html = client_for(staff).get(project.get_absolute_url()).content.decode()
     assert "Departments involved" in html
     assert "Pharmacy</a> (leading)" in html
-    assert "Nursing</a>" in html and "Therapies</a>" in html
+    assert "Nursing</a>" in html
+    assert "Therapies</a>" in html
 
 
-def test_partner_departments_are_not_offered_in_a_single_department_installation(
-    client_for, staff
-):
+def test_partner_departments_are_not_offered_in_a_single_department_installation(client_for, staff):
     form = client_for(staff).get(reverse("projects:create")).context["form"]
     assert "partner_departments" not in form.fields
 
