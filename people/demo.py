@@ -401,7 +401,11 @@ def _seed_generated_people(department, areas, password_hash, count: int) -> None
     Person.objects.bulk_update(seeded, ["line_manager"], batch_size=2000)
 
     # One champion for every area that needs one and has none yet.
-    championed = set(ChampionAssignment.objects.values_list("clinical_area__name", flat=True))
+    championed = set(
+        ChampionAssignment.objects.filter(clinical_area__department=department).values_list(
+            "clinical_area__name", flat=True
+        )
+    )
     # In a small department one senior person may champion several areas.
     senior = itertools.cycle([p for p in seeded if p.band in {"8a", "7"}] or seeded)
     for name, area in areas.items():
@@ -502,3 +506,267 @@ def _seed_mentoring(department) -> None:
             "message": "I would like help planning my first QI project.",
         },
     )
+
+
+# The trust's other departments (issue 10). Hand-written and small, so they cost a few dozen
+# queries whatever --people says. First names are not in FIRST_NAMES, so these usernames
+# never meet the generated pharmacy ones.
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    display_name: str
+    job_role: str
+    band: str
+    areas: tuple[str, ...]
+    manager: str = ""  # the line manager's username; empty for the head of the department
+    champions: tuple[str, ...] = ()  # the areas this person champions
+    open_to_buddy_tasks: bool = True
+
+
+@dataclass(frozen=True)
+class DemoDepartment:
+    name: str
+    slug: str
+    areas: tuple[str, ...]
+    qi_lead: str  # a username
+    interests: str
+    place: str  # where its showcases meet
+    people: tuple[DemoPerson, ...]
+
+
+N, A, OTH = Person.JobRole.NURSE, Person.JobRole.AHP, Person.JobRole.OTHER
+AMU, SURGICAL, CRITICAL, COMMUNITY = (
+    "Acute medical unit",
+    "Surgical wards",
+    "Critical care",
+    "Community nursing",
+)
+PHYSIO, OT, DIETETICS, SLT = (
+    "Physiotherapy",
+    "Occupational therapy",
+    "Dietetics",
+    "Speech and language therapy",
+)
+OTHER_DEPARTMENTS = [
+    DemoDepartment(
+        "Nursing",
+        "nursing",
+        (AMU, SURGICAL, CRITICAL, COMMUNITY),
+        qi_lead="helen.achebe",
+        interests="Harm-free care: fewer falls and pressure ulcers on our wards.",
+        place="Nurse education centre, room 3",
+        people=(
+            DemoPerson("helen.achebe", "Helen Achebe", N, "8b", (AMU,)),
+            DemoPerson("ruth.osei", "Ruth Osei", N, "8a", (AMU, SURGICAL), "helen.achebe"),
+            DemoPerson(
+                "nursing.champion",
+                "Ciara Byrne",
+                N,
+                "7",
+                (AMU, SURGICAL),
+                "ruth.osei",
+                champions=(AMU, SURGICAL),
+            ),
+            DemoPerson("nurse", "Jo Pritchard", N, "5", (AMU,), "ruth.osei"),
+            DemoPerson(
+                "declan.moore", "Declan Moore", N, "7", (CRITICAL,), "helen.achebe", (CRITICAL,)
+            ),
+            DemoPerson("ifeoma.eze", "Ifeoma Eze", N, "6", (CRITICAL,), "declan.moore"),
+            DemoPerson("gemma.doyle", "Gemma Doyle", N, "5", (CRITICAL,), "declan.moore"),
+            DemoPerson(
+                "lucy.fraser", "Lucy Fraser", N, "7", (COMMUNITY,), "helen.achebe", (COMMUNITY,)
+            ),
+            DemoPerson("tunde.bakare", "Tunde Bakare", N, "5", (COMMUNITY,), "lucy.fraser"),
+            DemoPerson("esther.boateng", "Esther Boateng", N, "6", (AMU,), "ruth.osei"),
+            DemoPerson("mei.lin", "Mei Lin", N, "6", (SURGICAL,), "ruth.osei"),
+            DemoPerson("nia.price", "Nia Price", N, "4", (SURGICAL,), "ruth.osei"),
+            DemoPerson(
+                "paul.reid",
+                "Paul Reid",
+                OTH,
+                "3",
+                (SURGICAL,),
+                "ruth.osei",
+                open_to_buddy_tasks=False,
+            ),
+        ),
+    ),
+    DemoDepartment(
+        "Therapies",
+        "therapies",
+        (PHYSIO, OT, DIETETICS, SLT),
+        qi_lead="aled.rees",
+        interests="Getting patients moving, eating and home sooner.",
+        place="Therapy gym, ground floor",
+        people=(
+            DemoPerson("aled.rees", "Aled Rees", A, "8b", (PHYSIO,)),
+            DemoPerson("fiona.grant", "Fiona Grant", A, "8a", (PHYSIO,), "aled.rees"),
+            DemoPerson("therapist", "Ravi Menon", A, "5", (PHYSIO,), "fiona.grant"),
+            DemoPerson("orla.kennedy", "Orla Kennedy", A, "7", (PHYSIO,), "fiona.grant", (PHYSIO,)),
+            DemoPerson("matt.lowe", "Matt Lowe", A, "5", (PHYSIO,), "fiona.grant"),
+            DemoPerson(
+                "joanne.bell",
+                "Joanne Bell",
+                OTH,
+                "3",
+                (PHYSIO,),
+                "fiona.grant",
+                open_to_buddy_tasks=False,
+            ),
+            DemoPerson("noor.haddad", "Noor Haddad", A, "7", (OT,), "aled.rees", (OT,)),
+            DemoPerson("colm.walsh", "Colm Walsh", A, "6", (OT,), "noor.haddad"),
+            DemoPerson("vera.sousa", "Vera Sousa", A, "5", (OT,), "noor.haddad"),
+            DemoPerson(
+                "erin.campbell", "Erin Campbell", A, "7", (DIETETICS,), "aled.rees", (DIETETICS,)
+            ),
+            DemoPerson("hamza.qureshi", "Hamza Qureshi", A, "6", (DIETETICS,), "erin.campbell"),
+            # Speech and language therapy has no champion: its staff ask the QI lead.
+            DemoPerson("ines.duarte", "Ines Duarte", A, "6", (SLT,), "aled.rees"),
+        ),
+    ),
+    DemoDepartment(
+        "Quality and safety",
+        "quality",
+        ("Patient safety and quality",),
+        qi_lead="trustqi",
+        interests="Spreading what works from one department to the rest of the trust.",
+        place="Trust boardroom",
+        people=(
+            DemoPerson("trustqi", "Dana Whitfield", OTH, "8a", ("Patient safety and quality",)),
+        ),
+    ),
+]
+# Demo logins outside Pharmacy; `trustqi` is in the "Trust QI team" group.
+OTHER_DEMO_LOGINS = ["nurse", "therapist", "nursing.champion", "trustqi"]
+TRUST_QI_TEAM_LOGINS = ["trustqi"]
+
+
+@transaction.atomic
+def seed_other_departments(*, password: str) -> list[Department]:
+    """Create (or complete) Nursing, Therapies and Quality and safety with their people."""
+    password_hash = make_password(password)
+    Skill.objects.bulk_create([Skill(name=name) for name in SKILLS], ignore_conflicts=True)
+    induction, _ = Course.objects.get_or_create(
+        name=COURSES[0][0], defaults={"level": COURSES[0][1], "is_induction": COURSES[0][2]}
+    )
+    departments = [_seed_department(spec, password_hash, induction) for spec in OTHER_DEPARTMENTS]
+    _seed_trust_qi_team()
+    return departments
+
+
+def _seed_department(spec: DemoDepartment, password_hash: str, induction: Course) -> Department:
+    department, _ = Department.objects.get_or_create(slug=spec.slug, defaults={"name": spec.name})
+    ClinicalArea.objects.bulk_create(
+        [ClinicalArea(department=department, name=name) for name in spec.areas],
+        ignore_conflicts=True,
+    )
+    areas = {a.name: a for a in department.clinical_areas.all()}
+
+    usernames = [p.username for p in spec.people]
+    existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
+    User.objects.bulk_create(
+        [
+            User(
+                username=p.username,
+                password=password_hash,
+                first_name=p.display_name.split()[0],
+                last_name=p.display_name.split()[-1],
+                email=f"{p.username}@qi-register.example",
+            )
+            for p in spec.people
+            if p.username not in existing
+        ]
+    )
+    users = User.objects.filter(username__in=usernames)
+    users.exclude(password=password_hash).update(password=password_hash)
+    user_ids = dict(users.values_list("username", "id"))
+    with_person = set(
+        Person.objects.filter(user_id__in=user_ids.values()).values_list("user_id", flat=True)
+    )
+    new = {
+        p.username: Person(
+            user_id=user_ids[p.username],
+            display_name=p.display_name,
+            job_role=p.job_role,
+            band=p.band,
+            department=department,
+            email=f"{p.username}@qi-register.example",
+            qi_hours_per_month=Decimal([4, 2, 6, 8, 3][n % 5]),
+            open_to_buddy_tasks=p.open_to_buddy_tasks,
+            interests=spec.interests,
+        )
+        for n, p in enumerate(spec.people)
+        if user_ids[p.username] not in with_person
+    }
+    Person.objects.bulk_create(new.values())
+    people = {
+        p.user.username: p
+        for p in Person.objects.filter(user_id__in=user_ids.values()).select_related("user")
+    }
+    if new:
+        _link_new_people(spec, department, areas, people, new, induction)
+    ChampionAssignment.objects.bulk_create(
+        [
+            ChampionAssignment(person=people[p.username], clinical_area=areas[name])
+            for p in spec.people
+            for name in p.champions
+        ],
+        ignore_conflicts=True,
+    )
+    if department.qi_lead_id is None:
+        department.qi_lead = people[spec.qi_lead]
+        department.save(update_fields=["qi_lead"])
+    return department
+
+
+def _link_new_people(spec, department, areas, people, new, induction) -> None:
+    """Areas, line managers, skills, preferred areas and induction for newly made people."""
+    skills = list(Skill.objects.order_by("pk"))
+    area_list = list(areas.values())
+    links, preferred, skilled, completions = [], [], [], []
+    for n, p in enumerate(spec.people):
+        person = new.get(p.username)
+        if person is None:
+            continue
+        links += [
+            Person.clinical_areas.through(person_id=person.pk, clinicalarea_id=areas[name].pk)
+            for name in p.areas
+        ]
+        preferred.append(
+            Person.preferred_areas.through(
+                person_id=person.pk, clinicalarea_id=area_list[n % len(area_list)].pk
+            )
+        )
+        skilled += [
+            Person.skills.through(person_id=person.pk, skill_id=skills[(n + k) % len(skills)].pk)
+            for k in range(2)
+        ]
+        if p.manager:
+            person.line_manager = people[p.manager]
+        if n % 3 and p.username not in OTHER_DEMO_LOGINS:
+            completions.append(
+                Completion(
+                    person=person,
+                    course=induction,
+                    completed_on=timezone.localdate() - timedelta(days=40 + 9 * n),
+                    evidence=f"Attended the {department.name.lower()} QI induction.",
+                )
+            )
+    Person.clinical_areas.through.objects.bulk_create(links, ignore_conflicts=True)
+    Person.preferred_areas.through.objects.bulk_create(preferred, ignore_conflicts=True)
+    Person.skills.through.objects.bulk_create(skilled, ignore_conflicts=True)
+    Person.objects.bulk_update([p for p in new.values() if p.line_manager_id], ["line_manager"])
+    Completion.objects.bulk_create(completions, ignore_conflicts=True)
+
+
+def _seed_trust_qi_team() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    from people.departments import TRUST_QI_TEAM
+
+    # people/migrations/0010 makes the group; this only repairs it if someone removed it.
+    group, _ = Group.objects.get_or_create(name=TRUST_QI_TEAM)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="people", codename="view_all_departments")
+    )
+    group.user_set.add(*User.objects.filter(username__in=TRUST_QI_TEAM_LOGINS))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Department, Person
+from projects.demo import CROSS_DEPARTMENT_TITLES
 from projects.models import (
     DataPoint,
     Measure,
@@ -91,7 +92,9 @@ def seed_impact(department: Department) -> None:
                 Project.Stage.SUSTAINING,
                 Project.Stage.COMPLETED,
             ],
-        ).order_by("pk")[: len(SERIES)]
+        )
+        .exclude(title__in=CROSS_DEPARTMENT_TITLES)  # Pharmacy's own demo only
+        .order_by("pk")[: len(SERIES)]
     )
     if not projects or Measure.objects.filter(project__department=department).exists():
         return
@@ -195,3 +198,62 @@ def _seed_project(project, index, first_week, rng, champion) -> None:
         validated_at=timezone.now() - dt.timedelta(days=10) if validated else None,
         validation_note="Checked against the pharmacy purchasing report." if validated else "",
     )
+
+
+# One completed project in each of the other departments (projects.demo.DEMO_PROJECTS) shows
+# its impact and a saving, validated by the department's QI lead. No measures: the SPC demo
+# stays Pharmacy's.
+# title: (hours a month, patients, benefits, narrative, saving, amount, kind)
+OTHER_IMPACTS = {
+    "Pressure ulcer prevention: SSKIN bundle on surgical wards": (
+        Decimal("20"),
+        310,
+        [B.SAFETY, B.EXPERIENCE],
+        "Six fewer patients a month with a hospital-acquired pressure ulcer.",
+        "Fewer dressings and shorter stays for pressure ulcer care",
+        Decimal("52000"),
+        Saving.Kind.RECURRING,
+    ),
+    "Malnutrition screening within 24 hours of admission": (
+        Decimal("6"),
+        1800,
+        [B.EFFECTIVENESS, B.SAFETY],
+        "Malnourished patients reach a dietitian two days sooner.",
+        "Fewer prescribed oral nutritional supplements started without a plan",
+        Decimal("7400"),
+        Saving.Kind.RECURRING,
+    ),
+}
+
+
+def seed_other_impact() -> None:
+    projects = Project.objects.filter(
+        title__in=OTHER_IMPACTS.keys(), stage=Project.Stage.COMPLETED, impact__isnull=True
+    ).select_related("lead", "department__qi_lead")
+    with transaction.atomic():
+        for project in projects:
+            hours, patients, benefits, narrative, saving, amount, kind = OTHER_IMPACTS[
+                project.title
+            ]
+            ProjectImpact.objects.create(
+                project=project,
+                staff_hours_saved_per_month=hours,
+                patients_affected=patients,
+                patient_benefits=list(benefits),
+                patient_benefit_narrative=narrative,
+                updated_by=project.lead,
+            )
+            # As in the app, nobody validates a saving of a project they work on.
+            validator = project.department.qi_lead
+            validated = validator is not None and not project.is_working_on(validator)
+            Saving.objects.create(
+                project=project,
+                description=saving,
+                amount=amount,
+                kind=kind,
+                claimed_by=project.lead,
+                validated_amount=amount if validated else None,
+                validated_by=validator if validated else None,
+                validated_at=timezone.now() - dt.timedelta(days=20) if validated else None,
+                validation_note="Checked with the finance business partner." if validated else "",
+            )

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from people.demo import OTHER_DEPARTMENTS
 from people.models import Department, Person
+from projects.demo import CROSS_DEPARTMENT_TITLES
 from projects.models import Project
 from recognition.models import (
     AppraisalNote,
@@ -69,7 +71,9 @@ def seed_recognition(department: Department) -> None:
                 Project.Stage.SUSTAINING,
                 Project.Stage.COMPLETED,
             ],
-        ).order_by("pk")[:8]
+        )
+        .exclude(title__in=CROSS_DEPARTMENT_TITLES)  # Pharmacy's own demo only
+        .order_by("pk")[:8]
     )
     with transaction.atomic():
         _seed_domains(department)
@@ -257,3 +261,78 @@ def _seed_posters(projects) -> None:
         poster_save(
             project=project, upload=upload, content_type="image/png", uploaded_by=project.lead
         )
+
+
+# The trust's other departments (people.demo.OTHER_DEPARTMENTS): their own credentialing
+# domains, and a past and a coming clinical update each, added when the department has none.
+OTHER_DOMAINS = {
+    # The four themes of the NMC Code.
+    "nursing": [
+        ("Prioritise people", [K.ROLE, K.TASK, K.SHOWCASE]),
+        ("Practise effectively", [K.LED, K.TASK, K.TRAINING]),
+        ("Preserve safety", [K.LED, K.ROLE, K.REVIEW]),
+        ("Promote professionalism and trust", [K.MENTOR, K.MENTEE, K.NOMINATION]),
+    ],
+    # The four pillars of the multi-professional framework for advanced clinical practice.
+    "therapies": [
+        ("Clinical practice", [K.ROLE, K.TASK]),
+        ("Leadership and management", [K.LED, K.REVIEW, K.MENTOR, K.NOMINATION]),
+        ("Education", [K.SHOWCASE, K.TRAINING, K.MENTOR, K.MENTEE]),
+        ("Research", [K.LED, K.SHOWCASE]),
+    ],
+}
+
+
+def seed_other_recognition() -> None:
+    places = {spec.slug: (spec.name, spec.place) for spec in OTHER_DEPARTMENTS}
+    departments = Department.objects.filter(slug__in=OTHER_DOMAINS.keys())
+    with transaction.atomic():
+        for department in departments:
+            for order, (name, kinds) in enumerate(OTHER_DOMAINS[department.slug]):
+                PortfolioDomain.objects.get_or_create(
+                    department=department,
+                    name=name,
+                    defaults={"contribution_kinds": list(kinds), "order": order},
+                )
+            if not ShowcaseSession.objects.filter(department=department).exists():
+                _seed_department_showcases(department, *places[department.slug])
+
+
+def _seed_department_showcases(department: Department, name: str, place: str) -> None:
+    """A past update where the completed project presented, and one to come with a booking."""
+    noon = timezone.localtime().replace(hour=12, minute=30, second=0, microsecond=0)
+    projects = Project.objects.filter(department=department).select_related("lead")
+    completed = projects.filter(stage=Project.Stage.COMPLETED).order_by("pk").first()
+    active = projects.filter(stage__in=Project.ACTIVE_STAGES).order_by("pk").first()
+    champion = (
+        Person.objects.filter(department=department, champion_assignments__isnull=False)
+        .exclude(pk__in=[p.lead_id for p in (completed, active) if p is not None])
+        .order_by("pk")
+        .first()
+    )
+    past, coming = (
+        ShowcaseSession.objects.create(
+            department=department,
+            title=f"{name} clinical update",
+            starts_at=noon + dt.timedelta(days=days),
+            place=place,
+            slot_count=3,
+            slot_minutes=15,
+            created_by=champion,
+        )
+        for days in (-35, 28)
+    )
+    for session, project in ((past, completed), (coming, active)):
+        if project is None:
+            continue
+        confirmed = session.is_past and champion is not None
+        slot = ShowcaseSlot.objects.create(
+            session=session,
+            position=1,
+            project=project,
+            booked_by=project.lead,
+            status=ShowcaseSlot.Status.CONFIRMED if confirmed else ShowcaseSlot.Status.BOOKED,
+            confirmed_by=champion if confirmed else None,
+            confirmed_at=session.starts_at - dt.timedelta(days=7) if confirmed else None,
+        )
+        slot.presenters.set([project.lead])

@@ -1,23 +1,33 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from people.demo import DEMO_LOGINS, seed_people
-from projects.demo import seed_projects
-from projects.demo_impact import seed_impact
-from recognition.demo import seed_recognition
+from people.demo import DEMO_LOGINS, OTHER_DEMO_LOGINS, seed_other_departments, seed_people
+from people.models import Department
+from projects.demo import seed_other_projects, seed_projects
+from projects.demo_impact import seed_impact, seed_other_impact
+from recognition.demo import seed_other_recognition, seed_recognition
 
 
 class Command(BaseCommand):
     help = (
-        "Create a plausible demo department with people, managers, champions, projects, showcases, "
-        "posters, awards and the demo logins "
-        "staff, champion, manager and admin. Safe to run again: it only adds what is missing."
+        "Create a plausible demo trust: a Pharmacy department of --people people and --projects "
+        "projects (with champions, managers, showcases, posters, awards and the demo logins "
+        "staff, champion, manager and admin), smaller Nursing and Therapies departments (logins "
+        "nurse, nursing.champion and therapist), a Quality and safety department with the trust "
+        "QI team's login trustqi, and projects that cross departments. Safe to run again: it "
+        "only adds what is missing."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", required=True, help="Password for every demo login.")
-        parser.add_argument("--people", type=int, default=40, help="People in all (default 40).")
         parser.add_argument(
-            "--projects", type=int, default=60, help="Projects in all (default 60)."
+            "--people", type=int, default=40, help="People in Pharmacy (default 40)."
+        )
+        parser.add_argument(
+            "--projects",
+            type=int,
+            default=60,
+            help="Pharmacy's generated projects (default 60); the other departments and the "
+            "cross-department projects come on top.",
         )
 
     def handle(self, *args, password: str, people: int, projects: int, **options):
@@ -27,15 +37,31 @@ class Command(BaseCommand):
             raise CommandError("--projects must not be negative.")
         if not password:
             raise CommandError("--password must not be empty.")
+        # Pharmacy first and whole, so its demo is the same with or without the others.
         department = seed_people(password=password, people=people)
         added = seed_projects(department=department, count=projects)
         seed_impact(department)
         seed_recognition(department)
+        seed_other_departments(password=password)
+        added += seed_other_projects()
+        seed_other_impact()
+        seed_other_recognition()
+
+        # A few counts per department: one query joining them all would multiply the rows.
+        for row in Department.objects.order_by("pk"):
+            counts = [
+                _count(row.people.count(), "person", "people"),
+                _count(row.clinical_areas.count(), "clinical area", "clinical areas"),
+                _count(row.projects.count(), "project led", "projects led"),
+                _count(row.partner_projects.count(), "as a partner", "as a partner"),
+            ]
+            self.stdout.write(f"{row.name}: {', '.join(counts)}.")
+        self.stdout.write(self.style.SUCCESS(f"{added} projects added."))
         self.stdout.write(
-            self.style.SUCCESS(
-                f"{department.name}: {department.people.count()} people, "
-                f"{department.clinical_areas.count()} clinical areas, "
-                f"{department.projects.count()} projects ({added} added)."
-            )
+            "Demo logins: "
+            + ", ".join([login.username for login in DEMO_LOGINS] + OTHER_DEMO_LOGINS)
         )
-        self.stdout.write("Demo logins: " + ", ".join(login.username for login in DEMO_LOGINS))
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
