@@ -126,6 +126,8 @@ def _visits(department) -> list[Visit]:
         Visit("people", "staff", "/people/"),
         Visit("profile", "staff", f"/people/{champion.pk}/"),
         Visit("champions", "staff", "/champions/"),
+        Visit("departments", "staff", "/departments/"),
+        Visit("department page", "staff", f"/departments/{department.slug}/"),
         Visit("training", "staff", "/training/"),
         Visit("mentoring", "staff", "/mentoring/"),
         Visit("mentor request form", "staff", "/mentoring/request/"),
@@ -154,6 +156,8 @@ def _visits(department) -> list[Visit]:
         Visit("review page", "admin", f"/review/{proposed.pk}/"),
         Visit("governance report", "admin", "/governance/"),
         Visit("impact report", "admin", "/impact/"),
+        Visit("trust-wide view", "admin", "/trust/"),
+        Visit("board with the department picker", "admin", f"/board/?department={department.slug}"),
         Visit("engagement", "admin", "/engagement/"),
         Visit("new award form", "admin", "/awards/new/"),
     ]
