@@ -28,6 +28,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from people.models import MentoringPair, MentoringSessionNote, MentorRequest, Person, QIConversation
 
@@ -280,25 +281,26 @@ def _word_pattern(text: str) -> str:
     return f"{start}{escaped}{end}"
 
 
-def _text_columns() -> dict[str, list[tuple[str, int | None]]]:
-    """Every text column of every table in the schema: {table: [(column, max length)]}."""
+def _text_columns() -> dict[str, list[tuple[str, int | None, str]]]:
+    """Every text and JSON column of every table in the schema:
+    {table: [(column, max length, data type)]}."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT c.table_name, c.column_name, c.character_maximum_length
+            SELECT c.table_name, c.column_name, c.character_maximum_length, c.data_type
             FROM information_schema.columns c
             JOIN information_schema.tables t
               ON t.table_schema = c.table_schema AND t.table_name = c.table_name
             WHERE c.table_schema = current_schema()
               AND t.table_type = 'BASE TABLE'
-              AND c.data_type IN ('text', 'character varying')
+              AND c.data_type IN ('text', 'character varying', 'json', 'jsonb')
             ORDER BY c.table_name, c.ordinal_position
             """
         )
-        columns: dict[str, list[tuple[str, int | None]]] = {}
-        for table, column, length in cursor.fetchall():
+        columns: dict[str, list[tuple[str, int | None, str]]] = {}
+        for table, column, length, data_type in cursor.fetchall():
             if table not in NOT_SWEPT:
-                columns.setdefault(table, []).append((column, length))
+                columns.setdefault(table, []).append((column, length, data_type))
     return columns
 
 
@@ -314,17 +316,23 @@ def _sweep(replacements: dict[str, str]) -> int:
     with connection.cursor() as cursor:
         for table, columns in _text_columns().items():
             assignments, conditions, params = [], [], []
-            for column, length in columns:
-                expression = quote(column)
+            for column, length, data_type in columns:
+                # A JSON value (a queued email's arguments) is rewritten as its text: the
+                # replacements hold no quote or backslash, so it stays valid JSON.
+                as_text = f"{quote(column)}::text" if "json" in data_type else quote(column)
+                expression = as_text
                 for pattern, new in patterns:
                     expression = f"regexp_replace({expression}, %s, %s, 'gi')"
                     params += [pattern, new]
                 if length:
                     expression = f"left({expression}, {int(length)})"
+                if "json" in data_type:
+                    expression = f"({expression})::{data_type}"
                 assignments.append(f"{quote(column)} = {expression}")
-            for column, _length in columns:
+            for column, _length, data_type in columns:
+                as_text = f"{quote(column)}::text" if "json" in data_type else quote(column)
                 for pattern, _new in patterns:
-                    conditions.append(f"{quote(column)} ~* %s")
+                    conditions.append(f"{as_text} ~* %s")
                     params.append(pattern)
             # Table and column names come from the catalogue, quoted; every value is a parameter.
             update = f"UPDATE {quote(table)} SET {', '.join(assignments)} "  # noqa: S608  # nosec B608
@@ -347,6 +355,7 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
     email. Recorded: a new history row of the person by `by`, with the reason, no old name.
     """
     from projects.models import Interest, Project, ReminderLog
+    from projects.notifications import send_email
     from projects.search import CONFIG, refresh_search_vectors
     from recognition.models import AppraisalNote, CalendarFeed
 
@@ -391,6 +400,12 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
             for email in old_emails:
                 email_match |= Q(recipient__iexact=email)
             ReminderLog.objects.filter(email_match).delete()
+            # Emails queued for them (and the worker's record of those sent) go: nobody reads
+            # that inbox now. Emails to others that name them are swept below like any text.
+            for email in old_emails:
+                DBTaskResult.objects.filter(
+                    task_path=send_email.module_path, args_kwargs__kwargs__to__icontains=email
+                ).delete()
         # Words the person wrote about themselves.
         _blank_with_history(Interest.objects.filter(person=person), message="")
         _blank_with_history(MentorRequest.objects.filter(mentee=person), message="")

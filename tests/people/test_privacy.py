@@ -10,10 +10,12 @@ from axes.models import AccessAttempt
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from people import privacy
 from people.models import ExportLog, Person, QIConversation
 from projects.models import Membership, Task
+from projects.notifications import send_email
 from recognition.models import AppraisalNote, Nomination
 from tests.factories import (
     AppraisalNoteFactory,
@@ -356,3 +358,27 @@ def test_anonymise_leaver_service_needs_no_request(leaver, admin):
     assert result.deleted["appraisal notes"] == 1
     assert result.deleted["QI conversations"] == 1
     assert Person.objects.get(pk=leaver.pk).display_name == "Former staff member"
+
+
+def test_queued_emails_to_the_leaver_go_and_emails_naming_them_are_swept(
+    settings, client_for, admin, leaver, champion
+):
+    # Queued, not sent: the database queue with no worker running.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    send_email.enqueue(
+        subject="Your request", text="Hello Sam Taylor", html="", to=["Sam.Taylor@example.nhs.uk"]
+    )
+    send_email.enqueue(
+        subject="A request to join",
+        text="Sam Taylor (sam.taylor@example.nhs.uk) asked to join.",
+        html="<p>Sam Taylor asked to join.</p>",
+        to=["champion@example.nhs.uk"],
+    )
+    assert DBTaskResult.objects.count() == 2
+    run_action(client_for(admin), "anonymise_leavers", leaver, post="yes")
+    kept = DBTaskResult.objects.get()  # the one to the leaver is gone
+    assert kept.args_kwargs["kwargs"]["to"] == ["champion@example.nhs.uk"]
+    assert kept.args_kwargs["kwargs"]["text"] == (
+        "Former staff member ([email removed]) asked to join."
+    )
+    assert text_columns_containing("Sam Taylor", "sam.taylor@example.nhs.uk") == []
