@@ -22,7 +22,8 @@ run: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo ""
 	@echo "QI Register is at http://$(HOST):$(PORT)/"
-	@echo "Demo logins (password: $(DEMO_PASSWORD)): staff, champion, manager, admin"
+	@echo "Demo logins (password: $(DEMO_PASSWORD)): staff, champion, manager, admin (Pharmacy);"
+	@echo "  nurse, nursing.champion, therapist (Nursing, Therapies); trustqi (the trust QI team)"
 	@echo ""
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
