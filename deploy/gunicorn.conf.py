@@ -1,0 +1,37 @@
+"""gunicorn settings for QI Register (docs/deployment.md).
+
+Used by deploy/systemd/qiregister-web.service:
+    gunicorn --config /srv/qiregister/deploy/gunicorn.conf.py qiregister.wsgi
+
+Every value can be changed from the environment file (/etc/qiregister/env) without editing
+this file. The defaults are the ones `make load` measured: gthread workers, one per core, with
+4 threads each for the time a request spends waiting on PostgreSQL.
+"""
+
+import os
+
+# Loopback only: nginx on the same server is the only client, so nobody can reach gunicorn
+# with forged X-Forwarded-* headers. With app servers behind a separate load balancer, bind to
+# the private address and let the firewall admit the load balancer only.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# Seconds a request may take before its worker is restarted. The slowest pages measured
+# (large appraisal summaries) take about 9 s; keep nginx's proxy_read_timeout above this.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# Seconds a worker gets to finish its requests on SIGTERM or a reload (systemctl reload).
+graceful_timeout = 30
+
+# Logs go to stdout/stderr, which systemd hands to the journal (journalctl -u qiregister-web).
+# The client address is the one nginx saw (X-Forwarded-For), not 127.0.0.1.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# Recycle a worker now and then, so a slow leak in a library never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
