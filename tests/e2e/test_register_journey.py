@@ -47,8 +47,11 @@ def test_staff_proposes_a_project_and_is_prompted_about_a_duplicate(page, staff,
 def test_register_filters_update_results_with_and_without_javascript(
     browser, live_server, staff, acute_medicine
 ):
+    # Led by staff: in their department, where the register opens.
     for title in ("Insulin safety", "Discharge letters"):
-        TaskFactory(project=ProjectFactory(title=title, clinical_areas=[acute_medicine]))
+        TaskFactory(
+            project=ProjectFactory(title=title, lead=staff, clinical_areas=[acute_medicine])
+        )
     for javascript in (True, False):
         context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
         page = context.new_page()
