@@ -48,10 +48,13 @@ class DepartmentChoice:
 
     department: Department
     choices: list[Department] | None  # None: the viewer sees their own department only
+    viewer_department_id: int | None = None
 
     @property
-    def is_own(self) -> bool:
-        return self.choices is None
+    def is_viewers_own(self) -> bool:
+        """The department shown is the viewer's own (their calendar, links without
+        `?department=`)."""
+        return self.department.pk == self.viewer_department_id
 
 
 def department_for(request: HttpRequest, *, open_to_all: bool = False) -> DepartmentChoice:
@@ -67,8 +70,10 @@ def department_for(request: HttpRequest, *, open_to_all: bool = False) -> Depart
     may_choose = open_to_all or sees_all_departments(user)
     if person is not None and (not slug or slug == person.department.slug):
         if may_choose:
-            return DepartmentChoice(person.department, list(Department.objects.all()))
-        return DepartmentChoice(person.department, None)
+            return DepartmentChoice(
+                person.department, list(Department.objects.all()), person.department_id
+            )
+        return DepartmentChoice(person.department, None, person.department_id)
     if not may_choose:
         if person is None:
             raise PermissionDenied("Your account has no staff profile; ask an admin to add one")
@@ -76,9 +81,10 @@ def department_for(request: HttpRequest, *, open_to_all: bool = False) -> Depart
     choices = list(Department.objects.all())
     if not choices:
         raise Http404("There are no departments yet")
+    own = person.department_id if person is not None else None
     if not slug:
-        return DepartmentChoice(choices[0], choices)
+        return DepartmentChoice(choices[0], choices, own)
     for department in choices:
         if department.slug == slug:
-            return DepartmentChoice(department, choices)
+            return DepartmentChoice(department, choices, own)
     raise Http404("No such department")

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from projects.models import (
@@ -37,8 +38,25 @@ class TaskInline(admin.TabularInline):
     fields = ["title", "estimated_hours", "due_date", "status"]
 
 
+class ProjectAdminForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = "__all__"  # noqa: DJ007  # the admin shows what ProjectAdmin lists
+
+    def clean(self):
+        cleaned = super().clean()
+        department, partners = cleaned.get("department"), cleaned.get("partner_departments")
+        if department is not None and partners and department in partners:
+            self.add_error(
+                "partner_departments",
+                f"{department} leads the project, so it is not another department involved",
+            )
+        return cleaned
+
+
 @admin.register(Project)
 class ProjectAdmin(AuditedAdmin):
+    form = ProjectAdminForm
     list_display = [
         "reference",
         "title",
@@ -49,11 +67,18 @@ class ProjectAdmin(AuditedAdmin):
         "mentor",
         "created_at",
     ]
-    list_filter = ["stage", "kind", "department", "clinical_areas", "strategic_priorities"]
+    list_filter = [
+        "stage",
+        "kind",
+        "department",
+        "partner_departments",
+        "clinical_areas",
+        "strategic_priorities",
+    ]
     search_fields = ["reference", "title", "aim", "lead__display_name"]
     list_select_related = ["department", "lead"]
     autocomplete_fields = ["lead", "co_leads", "mentor", "derived_from"]
-    filter_horizontal = ["clinical_areas", "strategic_priorities"]
+    filter_horizontal = ["clinical_areas", "strategic_priorities", "partner_departments"]
     readonly_fields = [
         "reference",
         "submitted_at",

@@ -162,9 +162,15 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         person = getattr(getattr(self.request, "user", None), "person", None)
         if person is not None:
-            # The board shows the person's department only; so do its area choices.
+            # The board shows the tasks of the projects the person's department leads or takes
+            # part in; its area choices are those projects' areas.
             self.filters["area"].queryset = ClinicalArea.objects.filter(
-                department_id=person.department_id
+                Q(department_id=person.department_id)
+                | Q(
+                    pk__in=Project.clinical_areas.through.objects.filter(
+                        project__partner_departments=person.department_id
+                    ).values("clinicalarea_id")
+                )
             )
 
 

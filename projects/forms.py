@@ -358,8 +358,9 @@ class TaskReassignForm(forms.Form):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        # Anyone who may claim it: staff of every department the project involves.
         self.fields["person"].queryset = Person.objects.filter(
-            department_id=project.department_id
+            department_id__in=project.department_ids()
         ).order_by("display_name")
 
 

@@ -121,17 +121,18 @@ class ReferenceCounter(models.Model):
 
 def involving_department_q(department: Department | int, via: str = "") -> Q:
     """Projects that `department` leads or takes part in, as a Q on Project (or, with `via`,
-    on a model whose foreign key `via` points at Project). The partner list is one hashed
-    IN (...), so this stays a single pass over the table."""
+    on a model whose foreign key `via` points at Project).
+
+    The led and the partnered ids joined by UNION, each an index scan: `department_id = X OR
+    id IN (...)` made PostgreSQL guess half the table matched and walk all of it (100 ms for
+    a small department's register of 100,000 projects, against about 1 ms).
+    """
     department_id = getattr(department, "pk", department)
+    led = Project.objects.filter(department_id=department_id).order_by().values("pk")
     partnered = Project.partner_departments.through.objects.filter(
         department_id=department_id
     ).values("project_id")
-    if via:
-        return Q(
-            **{f"{via}__department_id": department_id, f"{via}_id__in": partnered}, _connector=Q.OR
-        )
-    return Q(department_id=department_id) | Q(pk__in=partnered)
+    return Q(**{f"{via}_id__in" if via else "pk__in": led.union(partnered)})
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -474,7 +475,8 @@ class TaskQuerySet(models.QuerySet):
         tasks = (
             self.open()
             .filter(
-                project__department_id=person.department_id, project__submitted_at__isnull=False
+                involving_department_q(person.department_id, "project"),
+                project__submitted_at__isnull=False,
             )
             .exclude(project__stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED))
             .exclude(project__lead=person)

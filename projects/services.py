@@ -510,6 +510,7 @@ def audit_to_qi(*, audit: Project, lead: Person) -> Project:
     )
     project.clinical_areas.set(audit.clinical_areas.all())
     project.strategic_priorities.set(audit.strategic_priorities.all())
+    project.partner_departments.set(audit.partner_departments.all())
     project.co_leads.set([p for p in [audit.lead, *audit.co_leads.all()] if p.pk != lead.pk])
     refresh_search_vectors(Project.objects.filter(pk=project.pk))
     return project

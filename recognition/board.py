@@ -51,7 +51,7 @@ def _display_picture(poster: Poster | None) -> str:
 
 def _department_query(choice: DepartmentChoice) -> str:
     """The query string that keeps a trust QI team member on the department they chose."""
-    return "" if choice.is_own else urlencode({"department": choice.department.slug})
+    return "" if choice.is_viewers_own else urlencode({"department": choice.department.slug})
 
 
 @require_safe

@@ -75,7 +75,9 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     context = {
         "upcoming": upcoming,
         "page": past,
-        "query_string": "" if choice.is_own else urlencode({"department": choice.department.slug}),
+        "query_string": ""
+        if choice.is_viewers_own
+        else urlencode({"department": choice.department.slug}),
         "department": choice.department,
         "department_choice": choice,
         # New sessions are added in one's own department.

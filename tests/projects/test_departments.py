@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from people.departments import TRUST_QI_TEAM
+from projects.admin import ProjectAdminForm
 from projects.models import Interest, Project, Task
 from tests.factories import (
     ChampionAssignmentFactory,
@@ -260,3 +261,84 @@ def test_trust_and_department_pages_run_a_bounded_number_of_queries(
     with django_assert_max_num_queries(11):
         response = client.get(reverse("people:department", args=["pharmacy"]))
     assert len(response.context["cross_department"]) == departments
+
+
+# What the review of the first cut found.
+
+
+def test_trust_qi_team_and_admins_keep_their_own_calendar_on_their_own_showcase_page(
+    client_for, trust_member, admin, nursing
+):
+    for person in (trust_member, admin):
+        client = client_for(person)
+        own = client.get(reverse("recognition:showcase"))
+        assert own.context["department_choice"].is_viewers_own
+        assert 'id="calendar"' in own.content.decode()
+        other = client.get(reverse("recognition:showcase"), {"department": "nursing"})
+        assert not other.context["department_choice"].is_viewers_own
+        assert 'id="calendar"' not in other.content.decode()  # the calendar is one's own
+
+
+def test_lead_reassigns_a_task_to_staff_of_a_department_involved(
+    client_for, staff, outsider, cross_department, therapies
+):
+    task = cross_department.tasks.get()
+    url = reverse("tasks:reassign", args=[task.pk])
+    client = client_for(staff)
+    response = client.post(url, {"person": PersonFactory(department=therapies).pk})
+    assert response.status_code == 200  # not a department involved: the form says no
+    assert "Select a valid choice" in response.content.decode()
+    assert client.post(url, {"person": outsider.pk}).status_code == 302
+    task.refresh_from_db()
+    assert task.claimed_by == outsider
+
+
+def test_my_qi_suggests_tasks_of_projects_the_department_takes_part_in(outsider, cross_department):
+    outsider.qi_hours_per_month = 10
+    outsider.save()
+    assert list(Task.objects.suggested_for(outsider)) == [cross_department.tasks.get()]
+
+
+def test_task_board_area_filter_offers_the_areas_of_projects_taken_part_in(
+    client_for, outsider, cross_department, acute_medicine
+):
+    board = client_for(outsider).get(reverse("tasks:board"), {"area": acute_medicine.pk})
+    assert set(board.context["filter"].filters["area"].queryset) == {
+        acute_medicine,
+        *outsider.clinical_areas.all(),
+    }
+    assert [task.project for task in board.context["page"].object_list] == [cross_department]
+
+
+def test_admin_refuses_the_leading_department_as_another_department_involved(
+    client_for, admin, cross_department, pharmacy
+):
+    form = ProjectAdminForm(
+        data={
+            "department": pharmacy.pk,
+            "partner_departments": [pharmacy.pk],
+        },
+        instance=cross_department,
+    )
+    assert not form.is_valid()
+    assert "leads the project" in str(form.errors["partner_departments"])
+
+
+def test_department_picker_keeps_the_period(client_for, trust_member, nursing):
+    response = client_for(trust_member).get(
+        reverse("impact:report"), {"from": "2026-01-01", "to": "2026-03-31", "area": "1"}
+    )
+    picker = response.content.decode().split('class="qi-department-picker"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="from" value="2026-01-01">' in picker
+    assert '<input type="hidden" name="to" value="2026-03-31">' in picker
+    assert 'name="area"' not in picker  # an area belongs to one department
+
+
+def test_audit_to_qi_keeps_the_departments_involved(client_for, staff, cross_department, nursing):
+    cross_department.kind = Project.Kind.CLINICAL_AUDIT
+    cross_department.stage = Project.Stage.COMPLETED
+    cross_department.save()
+    response = client_for(staff).post(reverse("projects:audit_to_qi", args=[cross_department.pk]))
+    assert response.status_code == 302
+    follow_on = cross_department.follow_on_projects.get()
+    assert list(follow_on.partner_departments.all()) == [nursing]
