@@ -123,16 +123,23 @@ def involving_department_q(department: Department | int, via: str = "") -> Q:
     """Projects that `department` leads or takes part in, as a Q on Project (or, with `via`,
     on a model whose foreign key `via` points at Project).
 
-    The led and the partnered ids joined by UNION, each an index scan: `department_id = X OR
-    id IN (...)` made PostgreSQL guess half the table matched and walk all of it (100 ms for
-    a small department's register of 100,000 projects, against about 1 ms).
+    The partner projects are read first (one query; a department takes part in few), so the
+    filter is `department_id = X OR id IN (1, 2, ...)`, which PostgreSQL answers from its
+    indexes whatever the department's size. On 100,000 projects, a subquery in the OR made it
+    walk the whole table for a small department (136 ms, against 4 ms), and a UNION of the two
+    made it hash every project of a large one (283 ms, against 25 ms).
     """
     department_id = getattr(department, "pk", department)
-    led = Project.objects.filter(department_id=department_id).order_by().values("pk")
-    partnered = Project.partner_departments.through.objects.filter(
-        department_id=department_id
-    ).values("project_id")
-    return Q(**{f"{via}_id__in" if via else "pk__in": led.union(partnered)})
+    partnered = list(
+        Project.partner_departments.through.objects.filter(department_id=department_id).values_list(
+            "project_id", flat=True
+        )
+    )
+    prefix = f"{via}__" if via else ""
+    led = Q(**{f"{prefix}department_id": department_id})
+    if not partnered:
+        return led
+    return led | Q(**{f"{via}_id__in" if via else "pk__in": partnered})
 
 
 class ProjectQuerySet(models.QuerySet):

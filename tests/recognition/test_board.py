@@ -826,7 +826,8 @@ def test_board_query_count_is_bounded(
     # session, user, person, their department, their champion areas (navigation); count, one
     # page of projects with lead and poster, their co-leads, their current members with people.
     # +1: may the viewer see every department (the trust QI team's permission, issue 10).
-    with django_assert_max_num_queries(10):
+    # +1: the projects the department takes part in, read first (involving_department_q).
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("recognition:board"))
     assert response.content.decode().count('class="nhsuk-card qi-board__card"') == min(count, 24)
 
@@ -916,7 +917,8 @@ def test_display_query_count_is_bounded(
     # session, user, person, their department, their champion areas (navigation); count, the
     # one project with lead and poster, its co-leads, its current members with people.
     # +1: may the viewer see every department (the trust QI team's permission, issue 10).
-    with django_assert_max_num_queries(10):
+    # +1: the projects the department takes part in, read first (involving_department_q).
+    with django_assert_max_num_queries(11):
         client.get(reverse("recognition:board_display") + "?item=1")
 
 
@@ -1211,7 +1213,8 @@ def test_display_by_link_query_count_is_bounded(
     _board_projects(count, staff, pharmacy, acute_medicine)
     _link, token = display_link
     # the link; count, the one project with lead and poster, its co-leads and members.
-    with django_assert_max_num_queries(6):
+    # +1: the projects the department takes part in, read first (involving_department_q).
+    with django_assert_max_num_queries(7):
         client.get(reverse("recognition:board_display_by_link", args=[token]) + "?item=1")
 
 
