@@ -5,6 +5,7 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from people.models import ClinicalArea, Department, Person, Skill
@@ -30,6 +31,17 @@ SORT_ORDERS = {
     "title": ["title", "pk"],
     "end": ["target_end_date", "pk"],
 }
+
+
+def data_opening_on_own_department(request) -> QueryDict | None:
+    """A filter's data that opens on the viewer's own department; an empty `department` (what
+    "All departments" sends) shows every department's."""
+    person = getattr(request.user, "person", None)
+    if person is None or "department" in request.GET:
+        return request.GET or None
+    data = request.GET.copy()
+    data["department"] = str(person.department_id)
+    return data
 
 
 class ProjectFilter(django_filters.FilterSet):

@@ -17,7 +17,7 @@ from people.departments import department_for
 from people.models import ClinicalArea, Person
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
-from projects.filters import GovernanceFilter
+from projects.filters import GovernanceFilter, data_opening_on_own_department
 from projects.forms import ClosureReportForm, MentoringNoteForm, ReviewDecisionForm
 from projects.history import project_changes
 from projects.models import ClosureReport, Project, ReviewDecision
@@ -299,7 +299,9 @@ def _governance_rows(request: HttpRequest):
             last_update=F("latest_update_date"),
         )
     )
-    return GovernanceFilter(request.GET or None, queryset=projects, request=request)
+    return GovernanceFilter(
+        data_opening_on_own_department(request), queryset=projects, request=request
+    )
 
 
 def _require_governor(request: HttpRequest) -> None:

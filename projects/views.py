@@ -18,7 +18,7 @@ from projects.access import (
     get_task_for,
     person_in_department_or_403,
 )
-from projects.filters import ProjectFilter, TaskFilter
+from projects.filters import ProjectFilter, TaskFilter, data_opening_on_own_department
 from projects.forms import (
     InterestForm,
     ProgressUpdateForm,
@@ -41,12 +41,9 @@ def _register_filter(request: HttpRequest) -> ProjectFilter:
     """The register's filter; it opens on the viewer's own department (choosing "All
     departments" sends an empty value, which shows every department's)."""
     projects = Project.objects.visible_to(request.user).for_register()
-    data = request.GET or None
-    person = getattr(request.user, "person", None)
-    if person is not None and "department" not in request.GET:
-        data = request.GET.copy()
-        data["department"] = str(person.department_id)
-    return ProjectFilter(data, queryset=projects, request=request)
+    return ProjectFilter(
+        data_opening_on_own_department(request), queryset=projects, request=request
+    )
 
 
 @require_safe

@@ -343,3 +343,16 @@ def test_audit_to_qi_keeps_the_departments_involved(client_for, staff, cross_dep
     assert response.status_code == 302
     follow_on = cross_department.follow_on_projects.get()
     assert list(follow_on.partner_departments.all()) == [nursing]
+
+
+def test_governance_report_opens_on_the_champion_s_department(
+    client_for, champion, outsider, acute_medicine, staff
+):
+    ours = ProjectFactory(lead=staff, clinical_areas=[acute_medicine])
+    theirs = ProjectFactory(lead=outsider)
+    client = client_for(champion)
+    shown = client.get(reverse("governance:report")).context["page"].object_list
+    assert ours in shown
+    assert theirs not in shown
+    everyone = client.get(reverse("governance:report"), {"department": ""})
+    assert theirs in everyone.context["page"].object_list
