@@ -185,18 +185,31 @@ def _seed_project(project, index, first_week, rng, champion) -> None:
         updated_by=project.lead,
     )
     description, amount, saving_kind = SAVINGS[index]
-    # As in the app, nobody validates a saving of a project they work on.
-    validated = champion is not None and index % 2 == 0 and not project.is_working_on(champion)
+    _claim_saving(
+        project,
+        description,
+        amount,
+        saving_kind,
+        validator=champion if index % 2 == 0 else None,
+        days_ago=10,
+        note="Checked against the pharmacy purchasing report.",
+    )
+
+
+def _claim_saving(project, description, amount, kind, *, validator, days_ago, note) -> None:
+    """The lead's claim, validated by `validator` unless they work on the project (as in the
+    app, nobody validates a saving of a project they work on)."""
+    validated = validator is not None and not project.is_working_on(validator)
     Saving.objects.create(
         project=project,
         description=description,
         amount=amount,
-        kind=saving_kind,
+        kind=kind,
         claimed_by=project.lead,
         validated_amount=amount if validated else None,
-        validated_by=champion if validated else None,
-        validated_at=timezone.now() - dt.timedelta(days=10) if validated else None,
-        validation_note="Checked against the pharmacy purchasing report." if validated else "",
+        validated_by=validator if validated else None,
+        validated_at=timezone.now() - dt.timedelta(days=days_ago) if validated else None,
+        validation_note=note if validated else "",
     )
 
 
@@ -243,17 +256,12 @@ def seed_other_impact() -> None:
                 patient_benefit_narrative=narrative,
                 updated_by=project.lead,
             )
-            # As in the app, nobody validates a saving of a project they work on.
-            validator = project.department.qi_lead
-            validated = validator is not None and not project.is_working_on(validator)
-            Saving.objects.create(
-                project=project,
-                description=saving,
-                amount=amount,
-                kind=kind,
-                claimed_by=project.lead,
-                validated_amount=amount if validated else None,
-                validated_by=validator if validated else None,
-                validated_at=timezone.now() - dt.timedelta(days=20) if validated else None,
-                validation_note="Checked with the finance business partner." if validated else "",
+            _claim_saving(
+                project,
+                saving,
+                amount,
+                kind,
+                validator=project.department.qi_lead,
+                days_ago=20,
+                note="Checked with the finance business partner.",
             )
