@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from people.departments import sees_all_departments
 from projects.models import Project
 from recognition.access import person_of
 from recognition.services import showcase as services
@@ -15,14 +16,14 @@ register = template.Library()
 def project_showcases(project: Project, user) -> dict:
     """The project's slots, and a link to book one for its leads.
 
-    Shown to the project's department (and admins), who can see its sessions. Costs one
-    query, and one more for a lead (the next session with room); `project.co_leads` is
-    expected to be prefetched, as the project page does.
+    Shown to the project's department (and admins and the trust QI team), who can see its
+    sessions. Costs one query, and one more for a lead (the next session with room);
+    `project.co_leads` is expected to be prefetched, as the project page does.
     """
     person = person_of(user)
-    in_department = user.is_staff or (
+    in_department = (
         person is not None and person.department_id == project.department_id
-    )
+    ) or sees_all_departments(user)
     if project.is_draft or not in_department:
         return {"shown": False}
     can_book = project.stage != Project.Stage.CLOSED and project.is_team_member(person)

@@ -21,6 +21,8 @@ from tests.factories import (
     PersonFactory,
     ProjectFactory,
     RoleOpeningFactory,
+    ShowcaseSessionFactory,
+    ShowcaseSlotFactory,
     StrategicPriorityFactory,
     TaskFactory,
     UserFactory,
@@ -356,3 +358,14 @@ def test_governance_report_opens_on_the_champion_s_department(
     assert theirs not in shown
     everyone = client.get(reverse("governance:report"), {"department": ""})
     assert theirs in everyone.context["page"].object_list
+
+
+def test_trust_qi_team_sees_a_project_s_showcase_slots_and_other_staff_do_not(
+    client_for, trust_member, outsider, project, champion
+):
+    session = ShowcaseSessionFactory(department=project.department, created_by=champion)
+    ShowcaseSlotFactory(session=session, position=1, project=project)
+    shown = client_for(trust_member).get(project.get_absolute_url())
+    assert session.get_absolute_url() in shown.content.decode()
+    hidden = client_for(outsider).get(project.get_absolute_url())
+    assert session.get_absolute_url() not in hidden.content.decode()
