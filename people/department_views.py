@@ -129,37 +129,38 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = getattr(request.user, "person", None)
     is_own = person is not None and person.department_id == department.pk
     areas = ClinicalArea.objects.filter(department=department).prefetch_related(
-        _champions_prefetch()
+        Prefetch(
+            "champion_assignments",
+            queryset=ChampionAssignment.objects.select_related("person__user"),
+        )
     )
     priorities = StrategicPriority.objects.filter(department=department).annotate(
         projects_count=Count("projects", filter=Q(projects__submitted_at__isnull=False))
-    )
-    partnered = (
-        Project.objects.filter(involving_department_q(department), submitted_at__isnull=False)
-        .filter(partner_departments__isnull=False)
-        .distinct()
-        .select_related("department")
-        .prefetch_related("partner_departments")
-        .order_by("-created_at")[:CROSS_DEPARTMENT_SHOWN]
     )
     return render(
         request,
         "people/department.html",
         {
             "department": department,
-            "is_own": is_own,
             "sees_pages": is_own or sees_all_departments(request.user),
             "areas": areas,
             "priorities": priorities,
-            "cross_department": partnered,
+            "cross_department": _cross_department(
+                Project.objects.filter(involving_department_q(department))
+            ),
         },
     )
 
 
-def _champions_prefetch() -> Prefetch:
-    return Prefetch(
-        "champion_assignments",
-        queryset=ChampionAssignment.objects.select_related("person__user"),
+def _cross_department(projects):
+    """The newest submitted projects among `projects` that involve more than one department,
+    with their departments."""
+    return (
+        projects.filter(submitted_at__isnull=False, partner_departments__isnull=False)
+        .distinct()
+        .select_related("department", "lead")
+        .prefetch_related("partner_departments")
+        .order_by("-created_at")[:CROSS_DEPARTMENT_SHOWN]
     )
 
 
@@ -181,15 +182,12 @@ def trust_overview(request: HttpRequest) -> HttpResponse:
         "validated_recurring",
     )
     totals = {name: sum(getattr(d, name) for d in departments) for name in figures}
-    cross_department = (
-        Project.objects.filter(submitted_at__isnull=False, partner_departments__isnull=False)
-        .distinct()
-        .select_related("department", "lead")
-        .prefetch_related("partner_departments")
-        .order_by("-created_at")[:CROSS_DEPARTMENT_SHOWN]
-    )
     return render(
         request,
         "people/trust.html",
-        {"departments": departments, "totals": totals, "cross_department": cross_department},
+        {
+            "departments": departments,
+            "totals": totals,
+            "cross_department": _cross_department(Project.objects.all()),
+        },
     )

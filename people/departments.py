@@ -56,6 +56,12 @@ class DepartmentChoice:
         `?department=`)."""
         return self.department.pk == self.viewer_department_id
 
+    @property
+    def query_params(self) -> dict[str, str]:
+        """What links and forms carry to stay on the department shown: nothing for the
+        viewer's own, `department=<slug>` for another."""
+        return {} if self.is_viewers_own else {"department": self.department.slug}
+
 
 def department_for(request: HttpRequest, *, open_to_all: bool = False) -> DepartmentChoice:
     """The department a department page shows: `?department=<slug>`, or the viewer's own.

@@ -300,8 +300,7 @@ def _impact(
 def _query(impact: DepartmentImpact, filters: ImpactFilterForm, choice: DepartmentChoice) -> str:
     """The query string of the figures shown, for the CSV link."""
     values = {"from": impact.start.isoformat(), "to": impact.end.isoformat()}
-    if not choice.is_viewers_own:
-        values["department"] = choice.department.slug
+    values.update(choice.query_params)
     for name in ("area", "priority"):
         if filters.chosen(name) is not None:
             values[name] = filters.chosen(name)

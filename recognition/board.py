@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
-from people.departments import DepartmentChoice, department_for
+from people.departments import department_for
 from people.models import Department, ExportLog, Person
 from projects.access import get_project_for
 from projects.models import Project
@@ -49,11 +49,6 @@ def _display_picture(poster: Poster | None) -> str:
 # The board
 
 
-def _department_query(choice: DepartmentChoice) -> str:
-    """The query string that keeps a trust QI team member on the department they chose."""
-    return "" if choice.is_viewers_own else urlencode({"department": choice.department.slug})
-
-
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
     choice = department_for(request)
@@ -68,7 +63,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "department_choice": choice,
             "page": page,
             "cards": cards,
-            "query_string": _department_query(choice),
+            "query_string": urlencode(choice.query_params),
             "board_stages": [Project.Stage(stage).label for stage in services.BOARD_STAGES],
             "can_manage_links": is_champion_or_admin(request.user),
         },
@@ -115,7 +110,7 @@ def _render_display(
 @require_safe
 def board_display(request: HttpRequest) -> HttpResponse:
     choice = department_for(request)
-    query = _department_query(choice)
+    query = urlencode(choice.query_params)
     return _render_display(
         request,
         department=choice.department,

@@ -75,9 +75,7 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     context = {
         "upcoming": upcoming,
         "page": past,
-        "query_string": ""
-        if choice.is_viewers_own
-        else urlencode({"department": choice.department.slug}),
+        "query_string": urlencode(choice.query_params),
         "department": choice.department,
         "department_choice": choice,
         # New sessions are added in one's own department.
