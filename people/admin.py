@@ -21,6 +21,7 @@ from people.models import (
     MentorRequest,
     Person,
     QIConversation,
+    SingleSignOnIdentity,
     Skill,
     TrainingSession,
 )
@@ -273,6 +274,19 @@ class MentorRequestAdmin(AuditedAdmin):
     search_fields = ["mentee__display_name", "message"]
     list_select_related = ["mentee", "clinical_area"]
     autocomplete_fields = ["mentee"]
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(AuditedAdmin):
+    """Staff and superuser accounts are linked here, never by a sign-in: copy the issuer and
+    subject (and for Entra ID the tenant and object IDs) from the security log's line
+    "Single sign-on refused: ... is staff or superuser"."""
+
+    list_display = ["user", "issuer", "subject", "object_id", "linked_at"]
+    search_fields = ["user__username", "user__email", "subject", "object_id"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    date_hierarchy = "linked_at"
 
 
 admin.site.unregister(User)

@@ -489,3 +489,87 @@ class ExportLog(models.Model):
             log = cls.objects.create(user=user, kind=kind, description=description)
             log.subjects.set(subjects)
         return log
+
+
+class SingleSignOnIdentityQuerySet(models.QuerySet):
+    def matching(
+        self, *, issuer: str, subject: str, tenant_id: str = "", object_id: str = ""
+    ) -> SingleSignOnIdentityQuerySet:
+        """The identities a verified ID token names: by `iss` + `sub`, and for Microsoft Entra
+        ID also by `tid` + `oid` (the directory object, the same person whichever app
+        registration or endpoint version issued the token, whose `sub` differs)."""
+        condition = Q(issuer=issuer, subject=subject)
+        if tenant_id and object_id:
+            condition |= Q(tenant_id=tenant_id, object_id=object_id)
+        return self.filter(condition).select_related("user")
+
+
+class SingleSignOnIdentity(models.Model):
+    """The identity at the single sign-on provider that signs in as an account.
+
+    Stored when the account is first linked (by the first sign-in, or by an admin for staff
+    and superuser accounts, which are never linked automatically); from then on this identity
+    signs in as the account whatever email the provider sends, and no other identity does.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="single_sign_on_identity",
+        help_text="The QI Register account this identity signs in as (one identity each).",
+    )
+    issuer = models.CharField(
+        max_length=255,
+        help_text="The provider's `iss` claim, e.g. https://login.microsoftonline.com/"
+        "<tenant id>/v2.0. The security log's refusal line gives it.",
+    )
+    subject = models.CharField(
+        max_length=255,
+        help_text="The `sub` claim: the provider's identifier for this person, which never "
+        "changes. The security log's refusal line gives it.",
+    )
+    tenant_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Microsoft Entra ID only: the `tid` claim (the directory's ID). Leave empty "
+        "for other providers.",
+    )
+    object_id = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="Microsoft Entra ID only: the `oid` claim (the user's object ID in the "
+        "directory). Leave empty for other providers.",
+    )
+    linked_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    objects = SingleSignOnIdentityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        ordering = ["user__username"]
+        constraints = [
+            # Also the index each sign-in looks the identity up by.
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="sso_identity_unique_subject"
+            ),
+            # Entra ID's directory object: the sign-in's second look-up.
+            models.UniqueConstraint(
+                fields=["tenant_id", "object_id"],
+                condition=~Q(object_id=""),
+                name="sso_identity_unique_entra_object",
+            ),
+            models.CheckConstraint(
+                condition=Q(tenant_id="", object_id="") | (~Q(tenant_id="") & ~Q(object_id="")),
+                name="sso_identity_entra_ids_together",
+                violation_error_message="Give both the tenant ID and the object ID, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(issuer="") & ~Q(subject=""), name="sso_identity_issuer_and_subject"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

@@ -30,7 +30,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from people.models import MentoringPair, MentoringSessionNote, MentorRequest, Person, QIConversation
+from people.models import (
+    MentoringPair,
+    MentoringSessionNote,
+    MentorRequest,
+    Person,
+    QIConversation,
+    SingleSignOnIdentity,
+)
 
 FORMER_NAME = "Former staff member"
 ANONYMISED_REASON = "Anonymised as a leaver"
@@ -351,8 +358,8 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
     column of every table), their username, their capacity, interests and band; their user
     account is closed (inactive, no admin rights, no usable password).
     Deleted with their history: appraisal notes and QI conversations about them, the session
-    notes of mentoring they received, their calendar link and the reminders log of their
-    email. Recorded: a new history row of the person by `by`, with the reason, no old name.
+    notes of mentoring they received, their calendar link, their account's single sign-on
+    identity (the provider's identifiers for them) and the reminders log of their email. Recorded: a new history row of the person by `by`, with the reason, no old name.
     """
     from projects.models import Interest, Project, ReminderLog
     from projects.notifications import send_email
@@ -392,6 +399,9 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
             "QI conversations": _delete_with_history(QIConversation.objects.filter(person=person)),
             "mentoring session notes": _delete_with_history(
                 MentoringSessionNote.objects.filter(pair__mentee=person)
+            ),
+            "single sign-on identity": _delete_with_history(
+                SingleSignOnIdentity.objects.filter(user=user)
             ),
         }
         CalendarFeed.objects.filter(person=person).delete()

@@ -9,20 +9,32 @@ is set (see settings). The flow is the authorization code flow with PKCE and a n
   provider's JWKS, nonce, expiry, and here also audience and, when configured, issuer), reads
   the user's claims and signs them in.
 
-Accounts are matched by email, ignoring case; an unknown email gets a new account with an
-unusable password (it can only sign in through the provider) and, when the department claim
-maps to a Department, a staff profile (Person) in it. Otherwise the account has no profile
-until an admin adds one, and the home page says so. A department is only ever set here when
-the profile is first made: after that, admins own it.
+Accounts are linked to the provider's immutable identity, never found by email alone (an email
+is what the person, or another organisation's directory, says it is). The ID token's `iss` +
+`sub`, and for Microsoft Entra ID `tid` + `oid`, are stored as a SingleSignOnIdentity when an
+account is first linked:
 
-Every refusal (bad signature, wrong nonce or audience, the provider unreachable) ends on the
-sign-in page with a message, is logged by `qiregister.security`, and counts as a failed
-sign-in for django-axes like a wrong password does.
+- a known identity signs in as its account, whatever email it sends now;
+- an unknown identity whose email (ignoring case) is an existing account's is linked to it only
+  if the provider did not say the email is unverified (`email_verified: false` is refused; with
+  no `email_verified` claim, as from Entra ID, only when QIREGISTER_OIDC_ISSUER pins one issuer,
+  the trust's own directory), the account is neither staff nor superuser (an admin links those
+  in the admin, from the iss/sub the refusal logs), and it is not linked to another identity;
+- an unknown identity with an unknown email gets a new account, linked to it. The account has
+  an unusable password (it can only sign in through the provider) and, when the department
+  claim maps to a Department, a staff profile (Person) in it. Otherwise the account has no
+  profile until an admin adds one, and the home page says so. A department is only ever set
+  here when the profile is first made: after that, admins own it.
+
+Every refusal (bad signature, wrong nonce or audience, the provider unreachable, any of the
+linking rules) ends on the sign-in page with a message, is logged by `qiregister.security`
+with the identity, and counts as a failed sign-in for django-axes like a wrong password does.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import jwt
 import requests
@@ -31,14 +43,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse
 from django.urls import path, reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from people.models import Department, Person
+from people.models import Department, Person, SingleSignOnIdentity
 from qiregister.security import client_ip
 
 logger = logging.getLogger("qiregister.security")
@@ -80,11 +92,55 @@ def department_for_claims(claims: dict) -> Department | None:
     return None
 
 
+class SingleSignOnRefused(Exception):
+    """A verified sign-in that the linking rules refuse; the message goes to the security log."""
+
+
+@dataclass(frozen=True)
+class ProviderIdentity:
+    """Who the provider says signed in, read from the verified ID token only."""
+
+    issuer: str
+    subject: str
+    tenant_id: str = ""
+    object_id: str = ""
+
+    @classmethod
+    def from_id_token(cls, payload: dict) -> ProviderIdentity:
+        issuer, subject = str(payload.get("iss") or ""), str(payload.get("sub") or "")
+        if not issuer or not subject:
+            raise SingleSignOnRefused("the ID token has no iss or no sub")
+        tenant_id, object_id = str(payload.get("tid") or ""), str(payload.get("oid") or "")
+        if not (tenant_id and object_id):
+            tenant_id = object_id = ""
+        return cls(issuer, subject, tenant_id, object_id)
+
+    def __str__(self) -> str:
+        entra = f" tid={self.tenant_id!r} oid={self.object_id!r}" if self.object_id else ""
+        return f"iss={self.issuer!r} sub={self.subject!r}{entra}"
+
+
+def email_verified(claims: dict) -> bool | None:
+    """The provider's `email_verified` claim: True, False, or None when it says nothing.
+
+    Some providers send the strings "true" and "false".
+    """
+    value = claims.get("email_verified")
+    if isinstance(value, str):
+        value = {"true": True, "false": False}.get(value.strip().lower(), False)
+    return None if value is None else bool(value)
+
+
 class SingleSignOnBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
         try:
             return super().authenticate(request, **kwargs)
-        except (SuspiciousOperation, jwt.InvalidTokenError, requests.RequestException) as exc:
+        except (
+            SingleSignOnRefused,
+            SuspiciousOperation,
+            jwt.InvalidTokenError,
+            requests.RequestException,
+        ) as exc:
             # Django then sends user_login_failed: the failure is logged and counted by axes.
             logger.warning("Single sign-on refused: %s ip=%s", exc, client_ip(request))
             return None
@@ -111,8 +167,88 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims: dict) -> bool:
         return bool(str(claims.get("email") or "").strip())
 
-    @transaction.atomic
-    def create_user(self, claims: dict):
+    def get_or_create_user(self, access_token: str, id_token: str, payload: dict):
+        """The account the verified ID token's identity signs in as, linked by the rules above."""
+        claims = self.get_userinfo(access_token, id_token, payload)
+        identity = ProviderIdentity.from_id_token(payload)
+        # OpenID Connect Core 5.3.2: a userinfo answer about someone else must not be used.
+        if claims.get("sub") != payload.get("sub"):
+            raise SingleSignOnRefused(f"the userinfo answer is for another subject ({identity})")
+        if not self.verify_claims(claims):
+            raise SingleSignOnRefused(f"the provider sent no email ({identity})")
+        try:
+            with transaction.atomic():
+                return self._account_for(identity, claims)
+        except IntegrityError as exc:
+            # Two first sign-ins of one identity at once: the other one linked it.
+            raise SingleSignOnRefused(f"the identity was just linked ({identity})") from exc
+
+    def _account_for(self, identity: ProviderIdentity, claims: dict):
+        known = list(
+            SingleSignOnIdentity.objects.matching(
+                issuer=identity.issuer,
+                subject=identity.subject,
+                tenant_id=identity.tenant_id,
+                object_id=identity.object_id,
+            )[:2]
+        )
+        if len(known) > 1:
+            raise SingleSignOnRefused(f"the identity matches two linked accounts ({identity})")
+        if known:
+            return self._active(known[0].user, identity, claims)
+        email = claims["email"].strip()
+        users = list(get_user_model().objects.filter(email__iexact=email)[:2])
+        if not users:
+            return self.create_user(claims, identity)
+        if len(users) > 1:
+            raise SingleSignOnRefused(f"two accounts have the email {email!r} ({identity})")
+        user = users[0]
+        self._check_linkable(user, email, claims, identity)
+        self._link(user, identity)
+        return self._active(user, identity, claims)
+
+    def _check_linkable(self, user, email: str, claims: dict, identity) -> None:
+        username = user.get_username()
+        verified = email_verified(claims)
+        if verified is False:
+            raise SingleSignOnRefused(
+                f"the provider says the email {email!r} is not verified, so it is not linked "
+                f"to the account {username!r} ({identity})"
+            )
+        if verified is None and not settings.QIREGISTER_OIDC_ISSUER:
+            raise SingleSignOnRefused(
+                f"the provider did not say the email {email!r} is verified and "
+                f"QIREGISTER_OIDC_ISSUER does not pin the issuer, so it is not linked to the "
+                f"account {username!r} ({identity})"
+            )
+        if user.is_staff or user.is_superuser:
+            raise SingleSignOnRefused(
+                f"the account {username!r} is staff or superuser, so an admin must link it in "
+                f"the admin ({identity})"
+            )
+        if hasattr(user, "single_sign_on_identity"):
+            raise SingleSignOnRefused(
+                f"the account {username!r} is already linked to another identity ({identity})"
+            )
+
+    def _link(self, user, identity: ProviderIdentity) -> None:
+        SingleSignOnIdentity.objects.create(
+            user=user,
+            issuer=identity.issuer,
+            subject=identity.subject,
+            tenant_id=identity.tenant_id,
+            object_id=identity.object_id,
+        )
+        logger.info("Single sign-on identity linked: username=%r %s", user.get_username(), identity)
+
+    def _active(self, user, identity: ProviderIdentity, claims: dict):
+        if not user.is_active:
+            raise SingleSignOnRefused(
+                f"the account {user.get_username()!r} is deactivated ({identity})"
+            )
+        return self.update_user(user, claims)
+
+    def create_user(self, claims: dict, identity: ProviderIdentity):
         email = claims["email"].strip()
         user = get_user_model().objects.create_user(
             self._free_username(email),
@@ -121,10 +257,10 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
             last_name=str(claims.get("family_name") or "")[:150],
         )
         logger.info("Account created by single sign-on: username=%r", user.get_username())
+        self._link(user, identity)
         self._add_profile(user, claims)
         return user
 
-    @transaction.atomic
     def update_user(self, user, claims: dict):
         if getattr(user, "person", None) is None:
             self._add_profile(user, claims)

@@ -65,6 +65,7 @@ class StubProvider:
             "family_name": "Bloggs",
         }
         self.id_token_claims: dict = {}  # claims only the ID token carries (Entra's groups)
+        self.userinfo_claims: dict = {}  # claims only the userinfo endpoint answers
         self.tamper_signing_key = None  # sign with this key instead (same kid)
         self.tamper_nonce = None  # put this nonce in the ID token instead
         self.tamper_audience = None  # put this audience in the ID token instead
@@ -127,7 +128,7 @@ class StubProvider:
                 elif url.path == "/userinfo":
                     if self.headers.get("Authorization") != "Bearer stub-access-token":
                         return self._json({"error": "invalid_token"}, 401)
-                    self._json(provider.claims)
+                    self._json({**provider.claims, **provider.userinfo_claims})
                 elif url.path == "/jwks":
                     self._json({"keys": [_public_jwk(provider.key, provider.kid)]})
                 else:

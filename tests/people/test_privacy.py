@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from people import privacy
-from people.models import ExportLog, Person, QIConversation
+from people.models import ExportLog, Person, QIConversation, SingleSignOnIdentity
 from projects.models import Membership, Task
 from projects.notifications import send_email
 from recognition.models import AppraisalNote, Nomination
@@ -330,6 +330,15 @@ def test_the_account_is_closed_and_the_anonymisation_recorded_without_the_old_na
     )
     assert response.status_code == 200  # the form again, with its error
     assert "_auth_user_id" not in client.session
+
+
+def test_the_leavers_single_sign_on_identity_is_deleted_with_its_history(client_for, admin, leaver):
+    SingleSignOnIdentity.objects.create(
+        user=leaver.user, issuer="https://login.example/v2.0", subject="sam-at-the-provider"
+    )
+    run_action(client_for(admin), "anonymise_leavers", leaver, post="yes")
+    assert not SingleSignOnIdentity.objects.exists()
+    assert not SingleSignOnIdentity.history.exists()
 
 
 def test_a_namesake_keeps_their_name(client_for, admin, leaver, pharmacy):

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from people.models import Person
+from people.models import Person, SingleSignOnIdentity
 from tests.factories import PersonFactory, UserFactory
 from tests.helpers import environment_without
 from tests.oidc_provider import StubProvider, configure
@@ -69,7 +69,7 @@ def test_first_sign_in_creates_an_account_and_a_profile_in_the_mapped_department
     assert user.person.email == "Jo.Bloggs@trust.nhs.uk"
 
 
-def test_second_sign_in_finds_the_same_account_by_email_whatever_its_case(client, sso, pharmacy):
+def test_second_sign_in_finds_the_same_account_by_its_identity(client, sso, pharmacy):
     sso.claims["department"] = "pharmacy"  # a slug needs no mapping
     sign_in_with_provider(client)
     client.logout()
@@ -98,6 +98,8 @@ def test_an_existing_local_account_is_matched_by_email_and_keeps_its_department(
     assert signed_in_user(client) == staff.user
     staff.refresh_from_db()
     assert staff.department.slug == "pharmacy"  # admins own it once the profile exists
+    identity = SingleSignOnIdentity.objects.get()
+    assert (identity.user, identity.subject) == (staff.user, "entra-object-id-1")
 
 
 def test_an_unmapped_department_leaves_the_account_for_an_admin_to_assign(client, sso, pharmacy):
@@ -294,3 +296,213 @@ def test_without_the_variables_there_are_no_single_sign_on_urls():
     result = _python(CHECK_URLS, DJANGO_SETTINGS_MODULE="qiregister.settings")
     assert result.returncode != 0
     assert "NoReverseMatch" in result.stderr
+
+
+# --- Accounts linked to the provider's identity (issue 16, item 2) ----------------------------
+
+
+def refused(client, caplog) -> str:
+    """Assert the sign-in was refused as every refusal is, and return the security log."""
+    assert not signed_in_user(client).is_authenticated
+    assert "did not work" in client.get(reverse("login")).content.decode()
+    return "\n".join(
+        r.getMessage() for r in caplog.records if r.getMessage().startswith("Single sign-on")
+    )
+
+
+def test_another_identity_with_an_unverified_admin_email_is_refused(client, sso, admin, caplog):
+    # The reproduction: a different sub, email_verified false, the admin's email in capitals.
+    admin.user.email = "admin@trust.nhs.uk"
+    admin.user.save()
+    sso.claims.update(sub="attacker-sub", email="ADMIN@TRUST.NHS.UK", email_verified=False)
+    response = sign_in_with_provider(client)
+    assert response["Location"] == reverse("login")
+    log = refused(client, caplog)
+    assert "the provider says the email 'ADMIN@TRUST.NHS.UK' is not verified" in log
+    assert f"iss='{sso.issuer}' sub='attacker-sub'" in log
+    assert not SingleSignOnIdentity.objects.exists()
+    assert AccessAttempt.objects.get().failures_since_start == 1  # counted for axes
+
+
+def test_a_staff_account_is_never_linked_automatically(client, sso, admin, caplog):
+    # Even with the email verified: an admin links staff and superuser accounts.
+    admin.user.email = "admin@trust.nhs.uk"
+    admin.user.save()
+    sso.claims.update(email="Admin@trust.nhs.uk", email_verified=True)
+    sign_in_with_provider(client)
+    log = refused(client, caplog)
+    assert (
+        "Single sign-on refused: the account 'admin' is staff or superuser, so an admin must "
+        f"link it in the admin (iss='{sso.issuer}' sub='entra-object-id-1')"
+    ) in log
+    assert not SingleSignOnIdentity.objects.exists()
+    assert AccessAttempt.objects.get().failures_since_start == 1
+
+
+def test_an_admin_links_a_staff_account_in_the_admin_and_it_then_signs_in(
+    client, sso, admin, manager
+):
+    manager.user.is_staff = True
+    manager.user.email = "mo.manager@trust.nhs.uk"
+    manager.user.save()
+    admin_client = Client()
+    admin_client.force_login(admin.user)
+    add = reverse("admin:people_singlesignonidentity_add")
+    assert admin_client.get(add).status_code == 200
+    form = {"user": manager.user.pk, "issuer": sso.issuer, "subject": "manager-sub"}
+    form |= {"tenant_id": "", "object_id": "", "linked_at_0": "2026-12-07", "linked_at_1": "09:00"}
+    assert admin_client.post(add, form).status_code == 302
+    identity = SingleSignOnIdentity.objects.get()
+    assert identity.history.get().history_user == admin.user  # audited
+    sso.claims.update(sub="manager-sub", email="someone.else@trust.nhs.uk")
+    sign_in_with_provider(client)
+    assert signed_in_user(client) == manager.user
+    listing = admin_client.get(reverse("admin:people_singlesignonidentity_changelist"))
+    assert "manager-sub" in listing.content.decode()
+
+
+def test_the_admin_refuses_half_an_entra_identity(client, sso, admin, staff):
+    admin_client = Client()
+    admin_client.force_login(admin.user)
+    form = {"user": staff.user.pk, "issuer": sso.issuer, "subject": "s", "tenant_id": "t"}
+    form |= {"object_id": "", "linked_at_0": "2026-12-07", "linked_at_1": "09:00"}
+    response = admin_client.post(reverse("admin:people_singlesignonidentity_add"), form)
+    assert response.status_code == 200
+    assert "Give both the tenant ID and the object ID, or neither." in response.content.decode()
+    assert not SingleSignOnIdentity.objects.exists()
+
+
+def test_an_unverified_email_is_not_linked_to_an_existing_account(client, sso, staff, caplog):
+    staff.user.email = "sam.taylor@trust.nhs.uk"
+    staff.user.save()
+    sso.claims.update(email="sam.taylor@trust.nhs.uk", email_verified="false")  # as a string
+    sign_in_with_provider(client)
+    assert "is not verified" in refused(client, caplog)
+    assert not SingleSignOnIdentity.objects.exists()
+
+
+def test_a_verified_email_links_an_existing_account(client, sso, staff):
+    staff.user.email = "sam.taylor@trust.nhs.uk"
+    staff.user.save()
+    sso.claims.update(email="SAM.TAYLOR@trust.nhs.uk", email_verified=True)
+    sign_in_with_provider(client)
+    assert signed_in_user(client) == staff.user
+    assert SingleSignOnIdentity.objects.get().user == staff.user
+
+
+def test_without_a_pinned_issuer_an_email_the_provider_did_not_verify_is_not_linked(
+    client, sso, staff, settings, caplog
+):
+    # No email_verified claim (as from Entra ID) and any issuer accepted: not trusted.
+    settings.QIREGISTER_OIDC_ISSUER = ""
+    staff.user.email = "sam.taylor@trust.nhs.uk"
+    staff.user.save()
+    sso.claims["email"] = "sam.taylor@trust.nhs.uk"
+    sign_in_with_provider(client)
+    log = refused(client, caplog)
+    assert "did not say the email 'sam.taylor@trust.nhs.uk' is verified" in log
+    assert "QIREGISTER_OIDC_ISSUER" in log
+
+
+def test_an_account_linked_to_another_identity_is_refused(client, sso, staff, caplog):
+    staff.user.email = "sam.taylor@trust.nhs.uk"
+    staff.user.save()
+    SingleSignOnIdentity.objects.create(user=staff.user, issuer=sso.issuer, subject="sam-sub")
+    sso.claims.update(sub="someone-else", email="sam.taylor@trust.nhs.uk", email_verified=True)
+    sign_in_with_provider(client)
+    log = refused(client, caplog)
+    assert (
+        "Single sign-on refused: the account 'staff' is already linked to another identity "
+        f"(iss='{sso.issuer}' sub='someone-else')"
+    ) in log
+    assert SingleSignOnIdentity.objects.get().subject == "sam-sub"
+    assert AccessAttempt.objects.get().failures_since_start == 1
+
+
+def test_a_known_identity_signs_in_as_itself_whatever_its_email_now(client, sso, staff, champion):
+    staff.user.email = "sam.taylor@trust.nhs.uk"
+    staff.user.save()
+    sso.claims.update(email="sam.taylor@trust.nhs.uk", email_verified=True)
+    sign_in_with_provider(client)
+    assert signed_in_user(client) == staff.user
+    client.logout()
+    # The provider now sends another account's email, verified or not: still Sam's account.
+    sso.claims.update(email=champion.user.email.upper(), email_verified=False)
+    sign_in_with_provider(client)
+    assert signed_in_user(client) == staff.user
+    assert SingleSignOnIdentity.objects.count() == 1
+
+
+def test_the_first_link_is_stored_with_its_history(client, sso, pharmacy, caplog):
+    caplog.set_level(logging.INFO, logger="qiregister.security")
+    sign_in_with_provider(client)
+    user = signed_in_user(client)
+    identity = SingleSignOnIdentity.objects.get()
+    assert (identity.user, identity.issuer, identity.subject) == (
+        user,
+        sso.issuer,
+        "entra-object-id-1",
+    )
+    assert (identity.tenant_id, identity.object_id) == ("", "")
+    assert identity.history.count() == 1
+    assert (
+        f"Single sign-on identity linked: username='jo.bloggs@trust.nhs.uk' iss='{sso.issuer}' "
+        "sub='entra-object-id-1'"
+    ) in caplog.text
+
+
+def test_entra_tenant_and_object_ids_are_stored_and_recognised(client, sso, pharmacy):
+    tid, oid = "72f988bf-0000-0000-0000-2d7cd011db47", "00000000-0000-0000-66f3-3332eca7ea81"
+    sso.id_token_claims.update(tid=tid, oid=oid)
+    sign_in_with_provider(client)
+    user = signed_in_user(client)
+    identity = SingleSignOnIdentity.objects.get()
+    assert (identity.tenant_id, identity.object_id) == (tid, oid)
+    client.logout()
+    # A new app registration gives the same person another (pairwise) sub: the directory
+    # object still names them.
+    sso.claims.update(sub="pairwise-sub-for-the-new-app", email="jo.b@trust.nhs.uk")
+    sign_in_with_provider(client)
+    assert signed_in_user(client) == user
+    assert SingleSignOnIdentity.objects.count() == 1
+
+
+def test_entra_ids_sent_only_by_userinfo_are_not_trusted(client, sso, pharmacy, caplog):
+    tid, oid = "72f988bf-0000-0000-0000-2d7cd011db47", "00000000-0000-0000-66f3-3332eca7ea81"
+    sso.id_token_claims.update(tid=tid, oid=oid)
+    sign_in_with_provider(client)
+    jo = signed_in_user(client)
+    client.logout()
+    # Another person whose userinfo answer claims Jo's object ID is a new account, not Jo.
+    sso.claims.update(sub="other-sub", email="alex@trust.nhs.uk")
+    sso.id_token_claims.clear()
+    sso.userinfo_claims.update(tid=tid, oid=oid)
+    sign_in_with_provider(client)
+    assert signed_in_user(client) not in (jo, None)
+    assert SingleSignOnIdentity.objects.count() == 2
+
+
+def test_a_userinfo_answer_for_another_subject_is_refused(client, sso, pharmacy, caplog):
+    sso.userinfo_claims["sub"] = "someone-else"
+    sign_in_with_provider(client)
+    assert "userinfo answer is for another subject" in refused(client, caplog)
+    assert not get_user_model().objects.exists()
+
+
+def test_a_new_identity_with_a_new_email_makes_and_links_an_account(client, sso, pharmacy):
+    sso.claims["email_verified"] = False  # nobody's account is at stake
+    sign_in_with_provider(client)
+    user = signed_in_user(client)
+    assert user.username == "jo.bloggs@trust.nhs.uk"
+    assert SingleSignOnIdentity.objects.get().user == user
+
+
+def test_a_linked_but_deactivated_account_is_refused_and_counted(client, sso, staff, caplog):
+    SingleSignOnIdentity.objects.create(
+        user=staff.user, issuer=sso.issuer, subject="entra-object-id-1"
+    )
+    staff.user.is_active = False
+    staff.user.save()
+    sign_in_with_provider(client)
+    assert "the account 'staff' is deactivated" in refused(client, caplog)
+    assert AccessAttempt.objects.get().failures_since_start == 1
