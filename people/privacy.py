@@ -359,7 +359,8 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
     account is closed (inactive, no admin rights, no usable password).
     Deleted with their history: appraisal notes and QI conversations about them, the session
     notes of mentoring they received, their calendar link, their account's single sign-on
-    identity (the provider's identifiers for them) and the reminders log of their email. Recorded: a new history row of the person by `by`, with the reason, no old name.
+    identity (the provider's identifiers for them) and the reminders log of their email.
+    Recorded: a new history row of the person by `by`, with the reason, no old name.
     """
     from projects.models import Interest, Project, ReminderLog
     from projects.notifications import send_email
