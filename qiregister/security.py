@@ -6,9 +6,11 @@
   activity stamp moves at most once a minute, so an active session is written to the database
   about once a minute rather than on every request (as SESSION_SAVE_EVERY_REQUEST would).
 - The client's address: `REMOTE_ADDR`, or behind the reverse proxy (`DJANGO_BEHIND_PROXY`) the
-  right-most `X-Forwarded-For` entry, which the proxy itself wrote. django-axes throttles
-  sign-ins by username and this address (`AXES_CLIENT_IP_CALLABLE`).
-- The `qiregister.security` logger records sign-ins, failures, lockouts and ended sessions
+  right-most `X-Forwarded-For` entry, which the proxy itself wrote. django-axes counts failed
+  sign-ins by username, this address and kind of browser (`AXES_CLIENT_IP_CALLABLE`; the
+  pauses are qiregister.lockout's).
+- The `qiregister.security` logger records sign-ins, failures, lockouts (qiregister.lockout)
+  and ended sessions
   with the username and address, never a password. Usernames are logged with %r so that
   whatever someone typed cannot forge a log line.
 """
@@ -20,14 +22,12 @@ import logging
 import time
 from collections.abc import Callable
 
-from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 
 logger = logging.getLogger("qiregister.security")
 
@@ -108,17 +108,6 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-def lockout_response(
-    request: HttpRequest, original_response=None, credentials=None
-) -> HttpResponse:
-    """The page django-axes shows instead of signing in a locked-out username and address."""
-    context = {
-        "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-    }
-    return render(request, "registration/locked_out.html", context, status=429)
-
-
 @receiver(user_logged_in, dispatch_uid="qiregister_security_signed_in")
 def record_sign_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     # Every way of signing in (the sign-in page, the admin's, the test client's force_login)
@@ -144,17 +133,4 @@ def record_sign_in_failure(
     # username is read here all the same.
     logger.warning(
         "Sign-in failed: username=%r ip=%s", credentials.get("username"), client_ip(request)
-    )
-
-
-@receiver(user_locked_out, dispatch_uid="qiregister_security_locked_out")
-def record_lockout(
-    sender, request: HttpRequest | None, username: str | None, ip_address: str | None, **kwargs
-) -> None:
-    logger.warning(
-        "Sign-in locked out: username=%r ip=%s (limit %d failures, cool-off %s)",
-        username,
-        ip_address,
-        settings.AXES_FAILURE_LIMIT,
-        settings.AXES_COOLOFF_TIME,
     )

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Gives a browser that has just signed in its device cookie (qiregister.lockout).
+    "qiregister.lockout.DeviceCookieMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -352,20 +354,42 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Workstations on the wards are shared: closing the browser ends the session too.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Sign-in throttling (django-axes): QIREGISTER_LOGIN_FAILURE_LIMIT wrong passwords for one
-# username from one address lock that pair out for QIREGISTER_LOGIN_COOLOFF_MINUTES (each
-# further try restarts it); a successful sign-in clears the count. The lockout page
-# (templates/registration/locked_out.html) answers 429 Too Many Requests.
+# Sign-in lockout (django-axes with qiregister.lockout, which explains the policy): failures are
+# counted per username, address and kind of browser (any browser, or one holding a device
+# cookie for that username). From the QIREGISTER_LOGIN_FAILURE_LIMIT-th failure on, each one
+# pauses signing in for QIREGISTER_LOGIN_COOLOFF_MINUTES, doubling up to
+# QIREGISTER_LOGIN_COOLOFF_MAX_MINUTES; tries during a pause neither count nor extend it; the
+# count is forgotten QIREGISTER_LOGIN_FORGET_HOURS after the last failure, and a successful
+# sign-in clears it. The lockout page (templates/registration/locked_out.html) answers 429.
 AXES_FAILURE_LIMIT = env_int("QIREGISTER_LOGIN_FAILURE_LIMIT", 5)
 QIREGISTER_LOGIN_COOLOFF_MINUTES = env_int("QIREGISTER_LOGIN_COOLOFF_MINUTES", 15)
+QIREGISTER_LOGIN_COOLOFF_MAX_MINUTES = env_int("QIREGISTER_LOGIN_COOLOFF_MAX_MINUTES", 240)
+QIREGISTER_LOGIN_FORGET_HOURS = env_int("QIREGISTER_LOGIN_FORGET_HOURS", 24)
+QIREGISTER_LOGIN_DEVICE_DAYS = env_int("QIREGISTER_LOGIN_DEVICE_DAYS", 90)
 if AXES_FAILURE_LIMIT < 1 or QIREGISTER_LOGIN_COOLOFF_MINUTES < 1:
     raise ImproperlyConfigured(
         "QIREGISTER_LOGIN_FAILURE_LIMIT and QIREGISTER_LOGIN_COOLOFF_MINUTES must be at least 1"
     )
-AXES_COOLOFF_TIME = timedelta(minutes=QIREGISTER_LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+if not (
+    QIREGISTER_LOGIN_COOLOFF_MINUTES
+    <= QIREGISTER_LOGIN_COOLOFF_MAX_MINUTES
+    <= QIREGISTER_LOGIN_FORGET_HOURS * 60
+):
+    raise ImproperlyConfigured(
+        "QIREGISTER_LOGIN_COOLOFF_MAX_MINUTES must be at least QIREGISTER_LOGIN_COOLOFF_MINUTES "
+        "and at most QIREGISTER_LOGIN_FORGET_HOURS"
+    )
+if QIREGISTER_LOGIN_DEVICE_DAYS < 1:
+    raise ImproperlyConfigured("QIREGISTER_LOGIN_DEVICE_DAYS must be at least 1")
+AXES_HANDLER = "qiregister.lockout.LockoutHandler"
+# How long failures are remembered; each pause's length is LockoutHandler's.
+AXES_COOLOFF_TIME = timedelta(hours=QIREGISTER_LOGIN_FORGET_HOURS)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# "user_agent" holds the kind of browser (qiregister.lockout), not the browser's User-Agent, so
+# that changing it does not give a fresh count.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "qiregister.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "qiregister.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "qiregister.security.client_ip"
 # No start-up banner: qiregister.security logs sign-ins, failures and lockouts (see LOGGING).
 AXES_VERBOSE = False

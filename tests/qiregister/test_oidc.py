@@ -506,3 +506,14 @@ def test_a_linked_but_deactivated_account_is_refused_and_counted(client, sso, st
     sign_in_with_provider(client)
     assert "the account 'staff' is deactivated" in refused(client, caplog)
     assert AccessAttempt.objects.get().failures_since_start == 1
+
+
+def test_failed_single_sign_ons_are_counted_but_never_pause_single_sign_on(client, sso, pharmacy):
+    # Nothing can be guessed through the provider, and one address is the whole trust's.
+    sso.tamper_nonce = "wrong"
+    for _ in range(6):
+        assert sign_in_with_provider(client)["Location"] == reverse("login")
+    assert AccessAttempt.objects.get().failures_since_start == 6
+    sso.tamper_nonce = None
+    assert sign_in_with_provider(client).status_code == 302
+    assert signed_in_user(client).is_authenticated
