@@ -17,6 +17,9 @@ in the admin, and `manage.py axes_reset_username` clears); `LockoutHandler` deci
   pause ends when the page says. The count is forgotten `QIREGISTER_LOGIN_FORGET_HOURS` after
   the last counted failure (`AXES_COOLOFF_TIME`), and a successful sign-in clears the count
   of the kind of browser it was made from.
+- A try is counted when it is let through, before its password is checked (with the row
+  locked), not after: guesses sent at the same moment as a pause ends get one through, not
+  as many as the server can check at once.
 - The device cookie: every successful sign-in gives the browser a signed, HttpOnly cookie
   (`qiregister_device`, `QIREGISTER_LOGIN_DEVICE_DAYS`) holding, for each of the last ten
   usernames signed in there, a keyed hash of the username (so a shared ward PC does not show
@@ -39,10 +42,12 @@ from dataclasses import dataclass
 
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username, get_credentials
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.core import signing
+from django.db import router, transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -189,6 +194,43 @@ class LockoutHandler(AxesDatabaseHandler):
     def is_locked(self, request, credentials: dict | None = None) -> bool:
         return self.pause(request, credentials) is not None
 
+    def is_allowed(self, request, credentials: dict | None = None) -> bool:
+        """Checked before the password: a try that is let through is counted at once, as a
+        failure until it succeeds (a success clears the count), with the row locked, so tries
+        sent at the same moment cannot all pass before the first is counted."""
+        if is_single_sign_on(credentials):
+            return True
+        self._classify(request, credentials)
+        self.clean_expired_user_attempts(request, credentials)
+        username = get_client_username(request, credentials)
+        with transaction.atomic(using=router.db_for_write(AccessAttempt)):
+            attempt, _ = AccessAttempt.objects.select_for_update().get_or_create(
+                username=username,
+                ip_address=request.axes_ip_address,
+                user_agent=request.axes_user_agent,
+                defaults={
+                    "get_data": "",
+                    "post_data": "",
+                    "http_accept": request.axes_http_accept,
+                    "path_info": request.axes_path_info,
+                    "failures_since_start": 0,
+                    "attempt_time": request.axes_attempt_time,
+                },
+            )
+            failures = attempt.failures_since_start
+            pause = pause_length(failures)
+            if pause and attempt.attempt_time + pause > request.axes_attempt_time:
+                return False
+            attempt.failures_since_start = failures + 1
+            attempt.attempt_time = request.axes_attempt_time
+            attempt.http_accept = request.axes_http_accept
+            attempt.path_info = request.axes_path_info
+            attempt.save(
+                update_fields=["failures_since_start", "attempt_time", "http_accept", "path_info"]
+            )
+        request.qiregister_counted_failures = failures + 1
+        return True
+
     def get_failures(self, request, credentials: dict | None = None) -> int:
         # After a failure is counted, axes pauses when this reaches the limit: from then on
         # every counted failure starts a pause (tries during one are not counted).
@@ -198,9 +240,24 @@ class LockoutHandler(AxesDatabaseHandler):
         return super().get_failures(request, credentials)
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
-        if request is not None:
-            self._classify(request, credentials)
-        return super().user_login_failed(sender, credentials, request, **kwargs)
+        failures = getattr(request, "qiregister_counted_failures", None)
+        if failures is None:
+            # Single sign-on, or a try refused during a pause (axes records nothing then).
+            if request is not None:
+                self._classify(request, credentials)
+            return super().user_login_failed(sender, credentials, request, **kwargs)
+        # Counted already by is_allowed: a failure from the limit on starts a pause.
+        request.axes_failures_since_start = failures
+        if failures >= settings.AXES_FAILURE_LIMIT:
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            user_locked_out.send(
+                "axes",
+                request=request,
+                username=get_client_username(request, credentials),
+                ip_address=request.axes_ip_address,
+            )
+        return None
 
     def user_logged_in(self, sender, request, user, **kwargs):
         if request is not None:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from axes.models import AccessAttempt
 from django.core.management import call_command
+from django.db import connections
 from django.db.models import F
 from django.test import Client
 from django.urls import reverse
@@ -149,3 +152,23 @@ def test_an_admin_can_still_end_a_pause_early(client, staff):
     pause_staff(client)
     call_command("axes_reset_username", "staff")
     assert sign_in(client, "staff", PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_simultaneous_guesses_gets_one_guess_through(staff):
+    # Each try is counted before its password is checked, so guesses sent at the same moment
+    # (as a pause ends) cannot all slip past the check.
+    for _ in range(4):
+        assert sign_in(Client(), "staff", WRONG).status_code == 200
+    start = threading.Barrier(8)
+
+    def guess(_) -> int:
+        browser = Client()
+        start.wait()
+        return sign_in(browser, "staff", WRONG).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(guess, range(8)))
+    connections.close_all()
+    assert statuses == [429] * 8
+    assert AccessAttempt.objects.get().failures_since_start == 5
