@@ -113,6 +113,9 @@ class ProviderIdentity:
         tenant_id, object_id = str(payload.get("tid") or ""), str(payload.get("oid") or "")
         if not (tenant_id and object_id):
             tenant_id = object_id = ""
+        # OpenID Connect limits sub to 255 characters; Entra's IDs are GUIDs (36).
+        if len(issuer) > 255 or len(subject) > 255 or len(tenant_id) > 64 or len(object_id) > 64:
+            raise SingleSignOnRefused("the ID token's iss, sub, tid or oid is too long")
         return cls(issuer, subject, tenant_id, object_id)
 
     def __str__(self) -> str:

@@ -517,3 +517,9 @@ def test_failed_single_sign_ons_are_counted_but_never_pause_single_sign_on(clien
     sso.tamper_nonce = None
     assert sign_in_with_provider(client).status_code == 302
     assert signed_in_user(client).is_authenticated
+
+
+def test_a_subject_longer_than_the_standard_allows_is_refused_not_a_500(client, sso, caplog):
+    sso.claims["sub"] = "x" * 256
+    assert sign_in_with_provider(client)["Location"] == reverse("login")
+    assert "iss, sub, tid or oid is too long" in refused(client, caplog)
