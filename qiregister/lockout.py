@@ -182,7 +182,7 @@ class LockoutHandler(AxesDatabaseHandler):
             return None
         length = pause_length(attempt.failures_since_start)
         ends_at = attempt.attempt_time + length
-        if ends_at <= request.axes_attempt_time:
+        if not length or ends_at <= request.axes_attempt_time:
             return None
         return Pause(
             attempt.failures_since_start,
@@ -198,6 +198,7 @@ class LockoutHandler(AxesDatabaseHandler):
         """Checked before the password: a try that is let through is counted at once, as a
         failure until it succeeds (a success clears the count), with the row locked, so tries
         sent at the same moment cannot all pass before the first is counted."""
+        # (Axes' address allow and block lists, which this project does not use, are skipped.)
         if is_single_sign_on(credentials):
             return True
         self._classify(request, credentials)
