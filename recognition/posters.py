@@ -15,6 +15,7 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +36,9 @@ POSTER_KINDS = {
 NOT_A_POSTER = "The file must be a PDF, PNG or JPEG"
 READER = Path(__file__).with_name("poster_reader.py")
 MEGABYTE = 1024 * 1024
+# One child at a time in each server process (gunicorn's threads wait their turn), so reading
+# posters adds at most one memory bound per process however many are uploaded at once.
+_one_at_a_time = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,10 @@ def poster_files(upload, content_type: str) -> PosterFiles:
         str(settings.QIREGISTER_POSTER_MEMORY_MB * MEGABYTE),
         str(settings.QIREGISTER_POSTER_CPU_SECONDS),
     ]
+    if not _one_at_a_time.acquire(timeout=2 * wall_seconds):
+        raise ValidationError(
+            "The server is busy reading other posters: try again in a minute", code="busy"
+        )
     try:
         # No environment: the child needs no settings, and gets no secrets. At the wall time
         # run() kills the child (SIGKILL) and reaps it.
@@ -83,6 +91,8 @@ def poster_files(upload, content_type: str) -> PosterFiles:
     except subprocess.TimeoutExpired:
         logger.warning("Poster refused: still being read after %s s (wall time)", wall_seconds)
         raise _over_the_limits(content_type) from None
+    finally:
+        _one_at_a_time.release()
     if child.returncode < 0:
         # SIGXCPU or SIGKILL at the CPU time; SIGABRT when PDFium ran out of address space.
         logger.warning("Poster refused: reading it ended with %s", _signal_name(child.returncode))

@@ -17,6 +17,7 @@ from django.urls import reverse
 from PIL import Image
 from weasyprint import HTML
 
+from recognition import posters
 from recognition.models import Poster
 from tests.recognition.test_board import _refused, image_bytes, poster_upload
 
@@ -222,3 +223,15 @@ def test_the_bounds_default_to_512_mib_10_cpu_seconds_and_15_seconds(settings):
     assert settings.QIREGISTER_POSTER_MEMORY_MB == 512
     assert settings.QIREGISTER_POSTER_CPU_SECONDS == 10
     assert settings.QIREGISTER_POSTER_WALL_SECONDS == 15
+
+
+def test_one_poster_is_read_at_a_time_in_each_server_process(client_for, staff, draft, settings):
+    """While another upload's child runs (its turn held here), the next waits for twice the
+    wall time, then is told to try again: concurrent uploads never add a second memory bound."""
+    settings.QIREGISTER_POSTER_WALL_SECONDS = 1
+    assert posters._one_at_a_time.acquire(timeout=5)
+    try:
+        html = _refused(client_for(staff), draft, poster_upload("poster.png", image_bytes()))
+    finally:
+        posters._one_at_a_time.release()
+    assert html.count("The server is busy reading other posters: try again in a minute") == 2
