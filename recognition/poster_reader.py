@@ -45,10 +45,16 @@ PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
 # What a PDF loses wherever it appears: the XMP metadata of the document or of any part of it;
 # actions run on opening, closing, printing or on any event; JavaScript, named or in an
 # action; embedded files and the files inside file attachments; XFA forms (which carry
-# scripts).
+# scripts). The document information dictionary (author, producer, title...) goes too.
 PDF_KEYS_REMOVED = frozenset(
     {"/Metadata", "/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA"}
+    # An application's private data (Illustrator keeps a whole copy of its own file there).
+    | {"/PieceInfo"}
 )
+# The segments of a JPEG that hold metadata: APP1 (EXIF, with the camera and GPS position, and
+# XMP), APP13 (Photoshop's IPTC: author, captions) and comments. The colour profile (APP2) and
+# Adobe's colour marker (APP14), which the picture needs, stay.
+JPEG_METADATA_SEGMENTS = frozenset({0xE1, 0xED, 0xFE})
 
 
 class Refused(Exception):
@@ -287,7 +293,7 @@ def _pdf_without_metadata(data: bytes) -> bytes:
 def _strip(obj) -> None:
     """Take PDF_KEYS_REMOVED and actions out of a dictionary and of the dictionaries and arrays
     written inside it (not those it refers to: each is an object of its own, stripped in turn)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
     if isinstance(obj, DictionaryObject):
         for key in PDF_KEYS_REMOVED & obj.keys():
@@ -295,6 +301,8 @@ def _strip(obj) -> None:
         # An action (its type in /S): of a link or other annotation, an outline item, a field.
         if "/A" in obj and isinstance(obj["/A"], DictionaryObject) and "/S" in obj["/A"]:
             del obj["/A"]
+        if isinstance(obj, StreamObject) and obj.get("/Filter") in ("/DCTDecode", ["/DCTDecode"]):
+            obj._data = _jpeg_segments_without_metadata(obj._data)  # pypdf sets /Length anew
         children = obj.values()
     elif isinstance(obj, ArrayObject):
         children = obj
@@ -303,6 +311,26 @@ def _strip(obj) -> None:
     for child in children:
         if not isinstance(child, IndirectObject):
             _strip(child)
+
+
+def _jpeg_segments_without_metadata(data: bytes) -> bytes:
+    """A JPEG picture placed in a PDF (a photo on the poster) without the segments before its
+    image data that hold metadata (JPEG_METADATA_SEGMENTS): its bytes are copied, not decoded.
+    A picture whose segments cannot be followed is kept as it is."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    kept = [data[:2]]
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xDA:  # start of scan: the image data follows, to the end
+            kept.append(data[position:])
+            return b"".join(kept)
+        end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if marker not in JPEG_METADATA_SEGMENTS:
+            kept.append(data[position:end])
+        position = end
+    return data
 
 
 def _pdf_thumbnail(page) -> tuple[bytes | None, str]:

@@ -19,6 +19,7 @@ from pypdf.generic import (
     DictionaryObject,
     NameObject,
     NumberObject,
+    StreamObject,
     TextStringObject,
 )
 from pypdf.xmp import XmpInformation
@@ -27,7 +28,13 @@ from weasyprint import HTML
 from recognition.models import Poster
 from recognition.services import board as services
 from tests.factories import ProjectFactory
-from tests.recognition.test_board import _refused, add_poster, image_bytes, poster_upload
+from tests.recognition.test_board import (
+    _refused,
+    add_poster,
+    image_bytes,
+    jpeg_with_exif,
+    poster_upload,
+)
 
 SCRIPT = b"<script>alert(document.cookie)</script>"
 HTML_PAGE = b"<!DOCTYPE html><html><body>" + SCRIPT + b"</body></html>"
@@ -116,11 +123,12 @@ def test_every_poster_response_is_a_safe_image_or_a_download_and_never_sniffed(
 
 
 def pdf_with_metadata_and_scripts() -> bytes:
-    """A real poster (WeasyPrint) that a PDF editor has signed with its author and producer,
-    given XMP metadata, a script run on opening, on leaving the page and from a link, a named
-    script and an attached file."""
+    """A real poster (WeasyPrint) with a photo still carrying its camera's details, that a PDF
+    editor has signed with its author and producer, given XMP metadata, a script run on
+    opening, on leaving the page and from a link, a named script and an attached file."""
     poster = HTML(string="<h1 style='font-size: 120px'>Poster</h1>").write_pdf()
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(poster)))
+    _place_photo(writer, jpeg_with_exif(size=(300, 200)))
     writer.add_metadata({"/Author": "Sam Taylor", "/Producer": "Home Laptop PDF 9"})
     writer.xmp_metadata = XmpInformation.create()
     writer.xmp_metadata.dc_creator = ["Sam Taylor (XMP)"]
@@ -149,7 +157,37 @@ def pdf_with_metadata_and_scripts() -> bytes:
     content = buffer.getvalue()
     for secret in (b"Sam Taylor", b"/JavaScript", b"/OpenAction", b"/AA", b"/EmbeddedFiles"):
         assert secret in content
+    assert b"Canon" in content
+    assert b"Taken at home" in content
     return content
+
+
+def _place_photo(writer: PdfWriter, jpeg: bytes) -> None:
+    """Draw the JPEG at the foot of page 1 as it came from the camera (a PDF may hold a JPEG's
+    own bytes, /DCTDecode, as design programs do with photos)."""
+    photo = StreamObject()
+    photo._data = jpeg
+    photo.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(300),
+            NameObject("/Height"): NumberObject(200),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
+    drawing = StreamObject()
+    drawing._data = b"q 300 0 0 200 50 50 cm /Photo Do Q"
+    page = writer.pages[0]
+    resources = page["/Resources"]
+    if "/XObject" not in resources:
+        resources[NameObject("/XObject")] = DictionaryObject()
+    resources["/XObject"][NameObject("/Photo")] = writer._add_object(photo)
+    page[NameObject("/Contents")] = ArrayObject(
+        [page.raw_get("/Contents"), writer._add_object(drawing)]
+    )
 
 
 def _javascript(code: str) -> DictionaryObject:
@@ -184,6 +222,11 @@ def test_pdf_poster_is_kept_without_its_metadata_scripts_or_attachments(client_f
     # Nor anywhere in the file, even in an object nothing refers to any more.
     for secret in (b"Sam Taylor", b"Home Laptop", b"app.alert", b"Private notes", b"JavaScript"):
         assert secret not in content
+    # The photo on the poster is kept without its camera, position and comment.
+    for secret in (b"Canon", b"EOS 5D", b"Taken at home", b"Exif"):
+        assert secret not in content
+    (photo,) = reader.pages[0].images
+    assert photo.image.size == (300, 200)
     # What is kept still draws the poster: its heading, dark near the top of a white page.
     thumbnail = Poster.objects.get(project=project).thumbnail
     with default_storage.open(thumbnail.name, "rb") as stored, Image.open(stored) as thumb:
