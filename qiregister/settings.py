@@ -437,14 +437,13 @@ QIREGISTER_POSTER_MAX_MB = env_int("QIREGISTER_POSTER_MAX_MB", 10)
 QIREGISTER_POSTER_MEMORY_MB = env_int("QIREGISTER_POSTER_MEMORY_MB", 512)
 QIREGISTER_POSTER_CPU_SECONDS = env_int("QIREGISTER_POSTER_CPU_SECONDS", 10)
 QIREGISTER_POSTER_WALL_SECONDS = env_int("QIREGISTER_POSTER_WALL_SECONDS", 15)
-if (
-    QIREGISTER_POSTER_MEMORY_MB < 128
-    or min(QIREGISTER_POSTER_CPU_SECONDS, QIREGISTER_POSTER_WALL_SECONDS) < 1
-):
-    raise ImproperlyConfigured(
-        "QIREGISTER_POSTER_MEMORY_MB must be at least 128, and QIREGISTER_POSTER_CPU_SECONDS "
-        "and QIREGISTER_POSTER_WALL_SECONDS at least 1"
-    )
+for _name, _minimum in [
+    ("QIREGISTER_POSTER_MEMORY_MB", 128),
+    ("QIREGISTER_POSTER_CPU_SECONDS", 1),
+    ("QIREGISTER_POSTER_WALL_SECONDS", 1),
+]:
+    if globals()[_name] < _minimum:
+        raise ImproperlyConfigured(f"{_name} must be at least {_minimum}")
 # History is the governance record: nobody reverts it from the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

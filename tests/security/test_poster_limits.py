@@ -8,10 +8,14 @@ times: 4^24 drawings of one page), a PDF with one Flate stream of 600 MiB of zer
 uploaded), and images that declare or need more pixels than the bounds allow."""
 
 import resource
+import runpy
 import time
 import zlib
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
@@ -223,6 +227,38 @@ def test_the_bounds_default_to_512_mib_10_cpu_seconds_and_15_seconds(settings):
     assert settings.QIREGISTER_POSTER_MEMORY_MB == 512
     assert settings.QIREGISTER_POSTER_CPU_SECONDS == 10
     assert settings.QIREGISTER_POSTER_WALL_SECONDS == 15
+
+
+def _settings_with(monkeypatch, **variables: str) -> dict:
+    monkeypatch.setenv("DATABASE_URL", "postgres://qi@127.0.0.1:5432/qi")
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(django_settings.BASE_DIR) / "qiregister" / "settings.py"))
+
+
+def test_the_bounds_are_set_by_environment_variables(monkeypatch):
+    loaded = _settings_with(
+        monkeypatch,
+        QIREGISTER_POSTER_MEMORY_MB="1024",
+        QIREGISTER_POSTER_CPU_SECONDS="5",
+        QIREGISTER_POSTER_WALL_SECONDS="30",
+    )
+    assert loaded["QIREGISTER_POSTER_MEMORY_MB"] == 1024
+    assert loaded["QIREGISTER_POSTER_CPU_SECONDS"] == 5
+    assert loaded["QIREGISTER_POSTER_WALL_SECONDS"] == 30
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("QIREGISTER_POSTER_MEMORY_MB", "64"),
+        ("QIREGISTER_POSTER_CPU_SECONDS", "0"),
+        ("QIREGISTER_POSTER_WALL_SECONDS", "-1"),
+    ],
+)
+def test_a_bound_too_small_to_read_any_poster_refuses_to_start(monkeypatch, name, value):
+    with pytest.raises(ImproperlyConfigured, match=name):
+        _settings_with(monkeypatch, **{name: value})
 
 
 def test_one_poster_is_read_at_a_time_in_each_server_process(client_for, staff, draft, settings):
