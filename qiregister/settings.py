@@ -454,6 +454,20 @@ QIREGISTER_REMINDER_NO_UPDATE_DAYS = env_int("QIREGISTER_REMINDER_NO_UPDATE_DAYS
 QIREGISTER_REMINDER_REVIEW_WAIT_DAYS = env_int("QIREGISTER_REMINDER_REVIEW_WAIT_DAYS", 7)
 # The largest poster (PDF, PNG or JPEG) a project may upload for the QI board, in megabytes.
 QIREGISTER_POSTER_MAX_MB = env_int("QIREGISTER_POSTER_MAX_MB", 10)
+# An uploaded poster is read (checked, its metadata taken out, its preview drawn) in a child
+# process with these bounds: its address space in MiB, its CPU time and the wall time the
+# request waits for it, in seconds. A 25-million-pixel PNG, the largest accepted, takes about
+# 130 MiB and under 1 s of CPU; a file that needs more is refused (recognition/posters.py).
+QIREGISTER_POSTER_MEMORY_MB = env_int("QIREGISTER_POSTER_MEMORY_MB", 512)
+QIREGISTER_POSTER_CPU_SECONDS = env_int("QIREGISTER_POSTER_CPU_SECONDS", 10)
+QIREGISTER_POSTER_WALL_SECONDS = env_int("QIREGISTER_POSTER_WALL_SECONDS", 15)
+for _name, _minimum in [
+    ("QIREGISTER_POSTER_MEMORY_MB", 128),
+    ("QIREGISTER_POSTER_CPU_SECONDS", 1),
+    ("QIREGISTER_POSTER_WALL_SECONDS", 1),
+]:
+    if globals()[_name] < _minimum:
+        raise ImproperlyConfigured(f"{_name} must be at least {_minimum}")
 # History is the governance record: nobody reverts it from the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

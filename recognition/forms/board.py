@@ -36,7 +36,8 @@ class PosterForm(forms.Form):
         self.fields["file"].help_text = (
             f"A PDF, PNG or JPEG, {poster_max_mb()} MB or smaller. It shows on the QI board and "
             "its display screens (a PDF as a picture of its first page). Camera details in an "
-            "image, such as where a photo was taken, are removed."
+            "image, such as where a photo was taken, are removed, and so are a PDF's details "
+            "(such as its author), scripts and attached files."
         )
 
     def clean_file(self):
