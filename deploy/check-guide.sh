@@ -249,12 +249,13 @@ nginx_config() {
     -e "s|qi.example.nhs.uk|$HOST|g" \
     -e "s|server 127.0.0.1:8000;|server 127.0.0.1:$APP_PORT;|" \
     -e "s|/etc/ssl/qiregister/|$ETC/tls/|g" \
+    -e "s|/var/log/nginx/|$NGINX/|g" \
     "$APP/deploy/nginx/qiregister.conf" >"$site"
   # Every substitution must have happened, or this would test something else than the guide.
   local directives
   directives=$(grep -v '^[[:space:]]*#' "$site")
   # shellcheck disable=SC2016 # nginx's variables, literally
-  for gone in 'listen 80' 'listen 443' 'qi.example.nhs.uk' ':8000;' '/etc/ssl/qiregister' 'https://$host$request_uri'; do
+  for gone in 'listen 80' 'listen 443' 'qi.example.nhs.uk' ':8000;' '/etc/ssl/qiregister' 'https://$host$request_uri' '/var/log/nginx'; do
     ! grep -qF "$gone" <<<"$directives" || fail "deploy/nginx/qiregister.conf changed: '$gone' not substituted"
   done
   local user_line=""
@@ -361,6 +362,34 @@ sign_in() {
     fail "no sign-in line in the security log"
 }
 
+secret_links_unlogged() {
+  # A display link opens the board (its token is the credential); a calendar feed's key is
+  # sent the same way. Neither nginx's access log nor gunicorn's may hold them.
+  local token key code
+  token=$(manage shell --no-imports -c "
+from django.contrib.auth.models import User
+from people.models import Department
+from recognition.services.board import display_link_create
+department, _ = Department.objects.get_or_create(slug='guide-check', defaults={'name': 'Guide check'})
+admin = User.objects.get(username='guide-admin')
+print(display_link_create(department=department, name='Guide screen', created_by=admin)[1])" | tail -n 1)
+  [[ ${#token} -ge 40 ]] || fail "no display link token: $token"
+  code=$("${CURL[@]}" -o /dev/null -w '%{http_code}' "$BASE/board/display/$token/")
+  [[ $code == 200 ]] || fail "the display link answered $code"
+  key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
+  "${CURL[@]}" -o /dev/null "$BASE/showcase/calendar.ics?key=$key"
+  local log=$NGINX/qiregister.access.log
+  wait_for 10 grep -q 'GET /showcase/calendar.ics?\[redacted\] ' "$log" ||
+    fail "no redacted calendar request in $log"
+  grep -q 'GET /board/display/\[redacted\]/ HTTP/2.0" 200 ' "$log" ||
+    fail "no redacted display request in $log: $(tail -n 3 "$log")"
+  grep -q 'GET /board/display/\[redacted\]/ HTTP/1.1" 200 ' "$LOGS/gunicorn.log" ||
+    fail "no redacted display request in gunicorn's access log"
+  for file in "$log" "$NGINX/access.log" "$LOGS/gunicorn.log"; do
+    ! grep -qF -e "$token" -e "$key" "$file" 2>/dev/null || fail "$file holds a secret link"
+  done
+}
+
 worker_unit() {
   manage shell --no-imports -c "
 from projects.notifications import send_email
@@ -450,6 +479,7 @@ step "sign-in page: HSTS, CSP, Secure cookies" login_page
 step "static file served by whitenoise" static_file
 step "request bodies over 11 MB refused by nginx" upload_cap
 step "sign in over HTTPS" sign_in
+step "display link and calendar key kept out of the access logs" secret_links_unlogged
 step "worker unit sends a queued email" worker_unit
 step "every cron job runs (backup included)" cron_jobs
 step "restore drill into a second database" restore_drill

@@ -9,6 +9,9 @@ this file. The defaults are the ones `make load` measured: gthread workers, one 
 """
 
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 # Loopback only: nginx on the same server is the only client, so nobody can reach gunicorn
 # with forged X-Forwarded-* headers. With app servers behind a separate load balancer, bind to
@@ -31,6 +34,27 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# Two kinds of link carry their credential in the URL, because the client cannot sign in: a QI
+# board display link (/board/display/<token>/, and its posters) and a showcase calendar feed
+# (/showcase/calendar.ics?key=...). Whoever reads a log line holding one could open the board
+# or the feed, so every value a log line can show (request line, path, query, Referer and any
+# other header or environ variable) has the secret replaced by "[redacted]". nginx does the
+# same (deploy/nginx/qiregister.conf, the map to $qiregister_uri).
+SECRET_IN_URL = re.compile(r"(/board/display/)[^/?#\s\"]+|([?&]key=)[^&#\s\"]*", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    return SECRET_IN_URL.sub(lambda match: (match[1] or match[2]) + "[redacted]", text)
+
+
+class RedactingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {name: redact(v) if isinstance(v, str) else v for name, v in atoms.items()}
+
+
+logger_class = RedactingLogger
 
 # Recycle a worker now and then, so a slow leak in a library never grows without bound.
 max_requests = 2000

@@ -147,6 +147,9 @@ else:
 # common table expressions carry no statistics) and PostgreSQL then spent seconds compiling
 # them; a web application's short queries gain nothing from it.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# The app's sessions name themselves in pg_stat_activity, so that `manage.py restore` can say
+# which are still connected when it refuses to run (qiregister/backups.py).
+DATABASES["default"]["OPTIONS"].setdefault("application_name", "qiregister")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -116,13 +116,6 @@ def _storage():
     return Poster._meta.get_field("file").storage
 
 
-def _delete_files_after_commit(*names: str) -> None:
-    names = tuple(name for name in names if name)
-    if names:
-        # robust: a storage error is logged, and never undoes a poster already committed.
-        transaction.on_commit(lambda: _delete_files(names), robust=True)
-
-
 def _delete_files(names) -> None:
     storage = _storage()
     for name in names:
@@ -140,9 +133,9 @@ def poster_save(
     """Store a checked upload as the project's poster, replacing any poster it had.
 
     `files` is what PosterForm made of the upload (the file to keep, without metadata, and its
-    thumbnail); it is made here when not given, as for seed_demo. The replaced files are deleted
-    only once the new poster is committed; if saving fails, the files just written are deleted
-    instead, so storage keeps exactly what the database points at.
+    thumbnail); it is made here when not given, as for seed_demo. The replaced files stay in
+    storage (see poster_remove); if saving fails, the files just written are
+    deleted, as no row ever pointed to them.
     """
     # Outside the transaction: the decoding takes a while, and holds no row lock meanwhile.
     if files is None:
@@ -153,7 +146,6 @@ def poster_save(
             # Two uploads at once take turns: the second replaces the first, never both half.
             Project.objects.select_for_update().filter(pk=project.pk).first()
             poster = Poster.objects.filter(project=project).first() or Poster(project=project)
-            old_names = (poster.file.name, poster.thumbnail.name) if poster.pk else ()
             poster.content_type = content_type
             poster.size = files.file.size
             poster.original_name = PurePath(upload.name).name[-255:]
@@ -169,7 +161,6 @@ def poster_save(
             else:
                 poster.thumbnail = ""
             poster.save()
-            _delete_files_after_commit(*old_names)
     except BaseException:
         _delete_files(written)
         raise
@@ -178,13 +169,14 @@ def poster_save(
 
 @transaction.atomic
 def poster_remove(*, project: Project) -> None:
+    """Remove the project's poster. Its files, like a replaced poster's, stay in storage until
+    `manage.py sweep_media` finds no row referencing them: a backup running now may have dumped
+    the poster's row and be about to archive its files (qiregister/backups.py)."""
     Project.objects.select_for_update().filter(pk=project.pk).first()
     poster = Poster.objects.filter(project=project).first()
     if poster is None:
         raise BoardError("This project has no poster to remove")
-    names = (poster.file.name, poster.thumbnail.name)
     poster.delete()
-    _delete_files_after_commit(*names)
 
 
 # Display links

@@ -91,7 +91,7 @@ def test_every_management_command_the_guide_names_exists():
 
 def test_every_management_command_cron_runs_exists():
     text = "\n".join(line for line in CRON.read_text().splitlines() if not line.startswith("#"))
-    assert len(COMMAND.findall(text)) == 4
+    assert len(COMMAND.findall(text)) == 5
     assert unknown_commands(text) == []
 
 
@@ -200,7 +200,7 @@ def test_every_cron_job_runs_as_qiregister_through_manage_sh_or_find():
     jobs = [
         line.split(None, 6) for line in CRON.read_text().splitlines() if re.match(r"^[0-9*]", line)
     ]
-    assert len(jobs) == 5
+    assert len(jobs) == 6
     assert {job[5] for job in jobs} == {"qiregister"}
     assert {job[6].split()[0] for job in jobs} == {"/srv/qiregister/deploy/manage.sh", "find"}
 

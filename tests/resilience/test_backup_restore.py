@@ -10,8 +10,12 @@ same bytes. The make targets run as a user runs them (`-o` only skips the venv c
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import shutil
+import stat
 import subprocess
+import tarfile
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -19,8 +23,14 @@ from urllib.parse import quote
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
 from psycopg import sql
 
+from qiregister import backups
+from recognition.models import Poster
 from tests.helpers import ROOT, environment_without, run_manage
 
 SEED_PEOPLE = "30"
@@ -156,8 +166,9 @@ def target(seeded_backup, tmp_path):
     create_database(name)
     yield {
         "name": name,
-        "media": tmp_path / "media",
-        "env": environment(name, tmp_path / "media", tmp_path / "backups"),
+        # Not tmp_path / "media": that is this test's own MEDIA_ROOT (tests/conftest.py).
+        "media": tmp_path / "restored-media",
+        "env": environment(name, tmp_path / "restored-media", tmp_path / "backups"),
         "backups": tmp_path / "backups",
     }
     drop_database(name)
@@ -232,3 +243,162 @@ def test_a_damaged_backup_is_refused_before_anything_changes(seeded_backup, targ
     assert "database.dump is missing or damaged" in refused.stderr
     assert fingerprint(target["name"]) == {}
     assert not target["media"].exists()
+
+
+def test_backup_files_and_folders_are_readable_by_their_owner_only(seeded_backup):
+    backup = seeded_backup["backup"]
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700  # BACKUP_DIR, made by backup
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o700
+    for name in ("database.dump", "manifest.json", "media.tar.gz"):
+        assert stat.S_IMODE((backup / name).stat().st_mode) == 0o600, name
+
+
+def test_the_manifest_lists_every_file_the_dump_references(seeded_backup):
+    manifest = json.loads((seeded_backup["backup"] / "manifest.json").read_text())
+    with psycopg.connect(dbname=seeded_backup["source"], **server_params()) as conn:
+        referenced = {
+            name
+            for row in conn.execute("SELECT file, thumbnail FROM recognition_poster")
+            for name in row
+            if name
+        }
+    assert len(referenced) > 2
+    assert set(manifest["media_files"]) == referenced
+
+
+def poster_rows(database: str) -> list[tuple[str, str]]:
+    with psycopg.connect(dbname=database, **server_params()) as conn:
+        return conn.execute("SELECT file, thumbnail FROM recognition_poster ORDER BY id").fetchall()
+
+
+def without_member(backup: Path, copy: Path, gone: str, *, keep_in_manifest: bool) -> None:
+    """A copy of `backup` whose media archive lacks `gone`, its digest updated to match."""
+    shutil.copytree(backup, copy)
+    with (
+        tarfile.open(backup / "media.tar.gz") as old,
+        tarfile.open(copy / "media.tar.gz", "w:gz") as new,
+    ):
+        for member in old.getmembers():
+            if member.name != gone:
+                new.addfile(member, old.extractfile(member) if member.isfile() else None)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["sha256"]["media.tar.gz"] = hashlib.sha256(
+        (copy / "media.tar.gz").read_bytes()
+    ).hexdigest()
+    if not keep_in_manifest:
+        manifest["media_files"].remove(gone)
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_restore_refuses_an_archive_without_a_file_the_manifest_lists(
+    seeded_backup, target, tmp_path
+):
+    gone = poster_rows(seeded_backup["source"])[0][0]
+    damaged = tmp_path / "damaged"
+    without_member(seeded_backup["backup"], damaged, gone, keep_in_manifest=True)
+
+    refused = make("restore", env=target["env"], BACKUP=str(damaged))
+    assert refused.returncode != 0
+    assert gone in refused.stderr
+    assert fingerprint(target["name"]) == {}  # refused before anything changed
+    assert not target["media"].exists()
+
+
+def test_restore_reports_files_the_restored_database_references_but_are_missing(
+    seeded_backup, target, tmp_path
+):
+    # A backup whose manifest agrees with its archive, but whose database still points to a
+    # file that is in neither (as a backup made before this check could be).
+    gone = poster_rows(seeded_backup["source"])[0][0]
+    damaged = tmp_path / "damaged"
+    without_member(seeded_backup["backup"], damaged, gone, keep_in_manifest=False)
+
+    restored = make("restore", env=target["env"], BACKUP=str(damaged))
+    assert restored.returncode != 0
+    assert "missing" in restored.stderr
+    assert gone in restored.stderr
+
+
+def test_restore_refuses_while_the_app_is_connected(seeded_backup, target):
+    with psycopg.connect(
+        dbname=target["name"], application_name="qiregister", **server_params()
+    ) as app:
+        app.execute("SELECT 1")
+        refused = make("restore", env=target["env"], BACKUP=str(seeded_backup["backup"]))
+    assert refused.returncode != 0
+    assert "qiregister" in refused.stderr
+    assert "systemctl stop qiregister-web qiregister-worker" in refused.stderr
+    assert fingerprint(target["name"]) == {}
+    assert not target["media"].exists()
+
+
+# A poster replaced while a backup runs: the dump holds the old poster row, so the media archive
+# made a moment later must still hold the old files. These back up the test database itself
+# (committed rows: transaction=True) and restore into a fresh one.
+
+
+def png_bytes(colour: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def replace_poster(client) -> None:
+    poster = Poster.objects.get()
+    response = client.post(
+        reverse("recognition:poster_upload", args=[poster.project_id]),
+        {"file": SimpleUploadedFile("replacement.png", png_bytes("navy"))},
+    )
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def poster_on_board(client_for, staff, project):
+    response = client_for(staff).post(
+        reverse("recognition:poster_upload", args=[project.pk]),
+        {"file": SimpleUploadedFile("first.png", png_bytes("teal"))},
+    )
+    assert response.status_code == 302
+    return Poster.objects.get(project=project)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_poster_replaced_between_the_dump_and_the_media_archive_restores_whole(
+    poster_on_board, client_for, staff, monkeypatch, tmp_path, target
+):
+    tar_media = backups._tar_media
+
+    def replaced_first(*args, **kwargs):
+        replace_poster(client_for(staff))
+        return tar_media(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "_tar_media", replaced_first)
+    folder = backups.backup_create(root=tmp_path / "backups")
+    assert Poster.objects.get().file.name != poster_on_board.file.name  # it was replaced
+
+    restored = make("restore", env=target["env"], BACKUP=str(folder))
+    assert restored.returncode == 0, restored.stderr
+    # The restored poster is the one the dump holds (the first), and its files are there.
+    assert poster_rows(target["name"]) == [
+        (poster_on_board.file.name, poster_on_board.thumbnail.name)
+    ]
+    for name in poster_rows(target["name"])[0]:
+        assert (target["media"] / name).is_file(), name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_missing_a_file_the_dump_references_fails_and_names_it(
+    poster_on_board, monkeypatch, tmp_path
+):
+    tar_media = backups._tar_media
+
+    def deleted_first(*args, **kwargs):
+        default_storage.delete(poster_on_board.file.name)  # as the old replacement code did
+        return tar_media(*args, **kwargs)
+
+    monkeypatch.setattr(backups, "_tar_media", deleted_first)
+    with pytest.raises(backups.BackupError) as error:
+        backups.backup_create(root=tmp_path / "backups")
+    assert poster_on_board.file.name in str(error.value)
+    assert poster_on_board.thumbnail.name not in str(error.value)  # only what is missing
+    assert list((tmp_path / "backups").iterdir()) == []  # no backup left that looks whole
