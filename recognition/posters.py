@@ -10,6 +10,7 @@ the requests it serves, never notice.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import signal
@@ -22,8 +23,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from PIL import Image
 
-from recognition.poster_reader import MAX_POSTER_PIXELS, MAX_POSTER_SIDE
+from recognition.poster_reader import MAX_POSTER_PIXELS, MAX_POSTER_SIDE, THUMBNAIL_BOX
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +118,26 @@ def poster_files(upload, content_type: str) -> PosterFiles:
     file_size, thumbnail_size = header["file"], header["thumbnail"]
     if len(rest) != file_size + (thumbnail_size or 0):
         raise RuntimeError("The poster reader's answer is not the length it says")
-    thumbnail = None if thumbnail_size is None else ContentFile(rest[file_size:])
+    thumbnail = None if thumbnail_size is None else _checked_thumbnail(rest[file_size:])
     return PosterFiles(file=ContentFile(rest[:file_size]), thumbnail=thumbnail)
+
+
+def _checked_thumbnail(data: bytes) -> ContentFile:
+    """The child's thumbnail, if it is what the reader makes: a JPEG within the thumbnail box.
+
+    The server decodes thumbnails later (WeasyPrint's A4 summary), so a child taken over by a
+    hostile file must not be able to hand back an image bomb. Image.open reads the header only.
+    """
+    longest, shortest = max(THUMBNAIL_BOX), min(THUMBNAIL_BOX)
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            is_jpeg = image.format == "JPEG"
+    except (OSError, Image.DecompressionBombError, ValueError):
+        is_jpeg, width, height = False, 0, 0
+    if not is_jpeg or max(width, height) > longest or min(width, height) > shortest:
+        raise RuntimeError("The poster reader's thumbnail is not a JPEG within the thumbnail box")
+    return ContentFile(data)
 
 
 def _signal_name(returncode: int) -> str:

@@ -271,3 +271,22 @@ def test_one_poster_is_read_at_a_time_in_each_server_process(client_for, staff, 
     finally:
         posters._one_at_a_time.release()
     assert html.count("The server is busy reading other posters: try again in a minute") == 2
+
+
+def test_a_thumbnail_that_is_not_a_small_jpeg_is_never_stored(tmp_path, monkeypatch):
+    """Should a hostile file take over the child, what it hands back as the thumbnail is still
+    checked (header only) before the server keeps it: here a PNG declaring 100,000 px a side."""
+    bomb = png_declaring(100_000, 100_000)
+    fake_reader = tmp_path / "taken_over_reader.py"
+    fake_reader.write_text(
+        "import json, sys\n"
+        "sys.stdin.buffer.read()\n"
+        f"thumbnail = {bomb!r}\n"
+        "header = {'file': 3, 'thumbnail': len(thumbnail), 'warning': None,\n"
+        "          'cpu_seconds': 0.0, 'peak_memory': 0}\n"
+        "sys.stdout.buffer.write(json.dumps(header).encode() + b'\\n' + b'PNG' + thumbnail)\n"
+    )
+    monkeypatch.setattr(posters, "READER", fake_reader)
+    upload = poster_upload("poster.png", image_bytes())
+    with pytest.raises(RuntimeError, match="thumbnail is not a JPEG within the thumbnail box"):
+        posters.poster_files(upload, "image/png")
