@@ -1117,8 +1117,7 @@ def test_a_member_who_is_a_champion_cannot_review_mentor_or_sign_off(client_for,
     member, proposal, project = world.member, world.proposal, world.project
     ChampionAssignmentFactory(person=member, clinical_area=world.acute_medicine)
     Membership.objects.create(project=proposal, person=member, role_title="Data collector")
-    client = client_for(member)
-    response = client.post(
+    response = client_for(member).post(
         reverse("governance:review_project", args=[proposal.pk]),
         {"decision": "approved", "mentor": member.pk},
     )
@@ -1143,7 +1142,7 @@ def test_a_member_who_is_a_champion_cannot_review_mentor_or_sign_off(client_for,
         lessons="Start small.",
         sustainability="In the ward audit.",
     )
-    response = client.post(
+    response = client_for(member).post(
         reverse("projects:closure_sign_off", args=[project.pk]),
         {"signed_off_by": member.pk, "signed_off_at": "2026-01-01T09:00"},
     )
