@@ -393,11 +393,12 @@ class ReviewDecisionForm(forms.Form):
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        # The area's champions, less anyone working on the project (lead, co-leads, members).
         self.fields["mentor"].queryset = (
             Person.objects.filter(
                 champion_assignments__clinical_area__in=project.clinical_areas.all()
             )
-            .exclude(pk__in=project.team_ids())
+            .exclude(pk__in=project.people_working_on().values("pk"))
             .distinct()
             .order_by("display_name")
         )

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
-from people.departments import department_for
-from people.models import ClinicalArea, Person
+from people.departments import department_for, sees_all_departments
+from people.models import ClinicalArea, Department, Person
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
 from projects.filters import GovernanceFilter, data_opening_on_own_department
@@ -100,17 +115,75 @@ def _similar_for_queue(user, proposals: list[Project]) -> dict[int, list[Project
     return similar
 
 
+def _may_open_review_queue(request: HttpRequest) -> bool:
+    """Champions, admins, the trust QI team (for the figures) and a department's QI lead (who
+    reviews where no champion of the area is free)."""
+    person = _person(request)
+    if _is_champion_or_admin(request) or sees_all_departments(request.user):
+        return True
+    return person is not None and Department.objects.filter(qi_lead=person).exists()
+
+
+def _waiting_for(request: HttpRequest, department: Department):
+    """The proposals waiting for review that the queue lists, each annotated with what its row
+    says (all in the page's one query): `viewer_works_on`, `viewer_champions` (an area of it,
+    or its mentor) and `has_free_area_champion`.
+
+    Admins and the trust QI team: every proposal waiting in the department shown. Champions
+    and QI leads: those in their areas, and their department's where no champion of the area
+    is free to review (`stages.may_review`).
+    """
+    person = _person(request)
+    waiting = (
+        Project.objects.filter(stage=Project.Stage.PROPOSED, review_requested_at__isnull=False)
+        .select_related("lead", "department__qi_lead")
+        .with_free_area_champion()
+    )
+    if person is None:
+        return waiting.annotate(viewer_works_on=Value(False), viewer_champions=Value(False)).filter(
+            department=department
+        )
+    in_my_areas = Project.clinical_areas.through.objects.filter(
+        project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
+    )
+    waiting = waiting.annotate(
+        viewer_works_on=ExpressionWrapper(
+            Q(pk__in=Project.objects.worked_on_by(person).values("pk")),
+            output_field=BooleanField(),
+        ),
+        viewer_champions=ExpressionWrapper(
+            Q(Exists(in_my_areas)) | Q(mentor=person), output_field=BooleanField()
+        ),
+    )
+    if request.user.is_staff or sees_all_departments(request.user):
+        return waiting.filter(department=department)
+    stands_in = Q(department__qi_lead=person)
+    if person.is_champion:
+        stands_in |= Q(department_id=person.department_id)
+    return waiting.filter(Q(viewer_champions=True) | (stands_in & Q(has_free_area_champion=False)))
+
+
+def _review_times(department: Department) -> tuple[list[dict], dict]:
+    """Decisions and the average time to one, per champion and overall, on the department's
+    projects (one query: the overall figures are added up from the champions')."""
+    by_champion = list(
+        ReviewDecision.objects.filter(project__department=department)
+        .values("champion_id", "champion__display_name")
+        .annotate(decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at")))
+        .order_by("champion__display_name", "champion_id")
+    )
+    decisions = sum(row["decisions"] for row in by_champion)
+    total = sum((row["average"] * row["decisions"] for row in by_champion), dt.timedelta())
+    overall = {"decisions": decisions, "average": total / decisions if decisions else None}
+    return by_champion, overall
+
+
 @require_safe
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not _is_champion_or_admin(request):
+    if not _may_open_review_queue(request):
         raise PermissionDenied("The review queue is for QI champions and admins")
-    waiting = Project.objects.filter(
-        stage=Project.Stage.PROPOSED, review_requested_at__isnull=False
-    ).select_related("lead", "department")
-    if not request.user.is_staff:
-        waiting = waiting.filter(
-            clinical_areas__champion_assignments__person=_person(request)
-        ).distinct()
+    choice = department_for(request)
+    waiting = _waiting_for(request, choice.department)
     page = Paginator(waiting.order_by("review_requested_at", "pk"), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -119,17 +192,17 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "project": project,
             "similar": [p for p in similar[project.pk] if p.pk != project.pk][:3],
+            "may_review": stages.may_review_given(
+                request.user,
+                project,
+                works_on=project.viewer_works_on,
+                champions_it=project.viewer_champions,
+                free_area_champion=lambda project=project: project.has_free_area_champion,
+            ),
         }
         for project in page.object_list
     ]
-    by_champion = (
-        ReviewDecision.objects.values("champion_id", "champion__display_name")
-        .annotate(decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at")))
-        .order_by("champion__display_name", "champion_id")
-    )
-    overall = ReviewDecision.objects.aggregate(
-        decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at"))
-    )
+    by_champion, overall = _review_times(choice.department)
     return render(
         request,
         "governance/review_queue.html",
@@ -138,7 +211,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "by_champion": by_champion,
             "overall": overall,
-            "query_string": "",
+            "department": choice.department,
+            "department_choice": choice,
+            "query_string": urlencode(choice.query_params),
         },
     )
 
@@ -146,9 +221,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 def review_project(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     reviewer = person_or_403(request.user)
+    if project.is_working_on(reviewer):
+        raise PermissionDenied("You work on this project, so another champion must review it")
     if not stages.may_review(request.user, project):
         raise PermissionDenied(
-            "Only a champion for the project's area or an admin, not on its team, can review it"
+            "Only a champion for the project's area or an admin, who does not work on it, can "
+            "review it"
         )
     form = ReviewDecisionForm(request.POST if request.method == "POST" else None, project=project)
     if request.method == "POST" and form.is_valid():
@@ -202,10 +280,19 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, "Closure report saved. The mentor can now sign it off.")
                 return redirect(project)
-    may_sign = (
-        report is not None
-        and not report.signed_off_at
-        and stages.may_sign_off(request.user, project)
+    waiting = report is not None and not report.signed_off_at
+    may_sign = waiting and stages.may_sign_off(request.user, project)
+    person = _person(request)
+    # The mentor or a champion who would sign it off but works on the project is told why not.
+    mentor_works_on_it = (
+        waiting and project.mentor is not None and project.is_working_on(project.mentor)
+    )
+    works_on_it = (
+        waiting
+        and not may_sign
+        and person is not None
+        and (stages.CHAMPION in stages.roles_of(request.user, project) or request.user.is_staff)
+        and project.is_working_on(person)
     )
     return render(
         request,
@@ -216,6 +303,8 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "editable": editable,
             "may_sign": may_sign,
+            "works_on_it": works_on_it,
+            "mentor_works_on_it": mentor_works_on_it,
         },
     )
 
@@ -224,6 +313,10 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
 def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     person = person_or_403(request.user)
+    if project.is_working_on(person):
+        raise PermissionDenied(
+            "You work on this project, so another champion must sign off its closure"
+        )
     if not stages.may_sign_off(request.user, project):
         raise PermissionDenied("Only the project's mentor (or an admin) signs off the report")
     try:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from people.models import ClinicalArea, Department, Person, Skill
+from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 
@@ -162,6 +162,32 @@ class ProjectQuerySet(models.QuerySet):
             Q(submitted_at__isnull=False) | Q(lead=person) | Q(pk__in=co_led) | Q(pk__in=championed)
         )
 
+    def worked_on_by(
+        self, person: Person | int, *, former_members: bool = False
+    ) -> ProjectQuerySet:
+        """Projects `person` works on: as lead, co-lead or current member (see `working_on_q`).
+
+        With `former_members`, also those they have left: a stake in an award outlasts the
+        membership. Each IN (...) is computed once and hashed, not run per row.
+        """
+        person_id = getattr(person, "pk", person)
+        co_led = Project.co_leads.through.objects.filter(person_id=person_id).values("project_id")
+        memberships = Membership.objects.filter(person_id=person_id)
+        if not former_members:
+            memberships = memberships.filter(left_on__isnull=True)
+        return self.filter(
+            Q(lead_id=person_id) | Q(pk__in=co_led) | Q(pk__in=memberships.values("project_id"))
+        )
+
+    def with_free_area_champion(self) -> ProjectQuerySet:
+        """Annotates `has_free_area_champion`: a champion of one of the project's areas who does
+        not work on it, so may review it and sign off its closure. One correlated subquery per
+        row: meant for short lists (proposals waiting for review), not the whole register."""
+        free = ChampionAssignment.objects.filter(clinical_area__projects=OuterRef("pk")).exclude(
+            working_on_q(project=OuterRef(OuterRef("pk")), person=OuterRef("person_id"))
+        )
+        return self.annotate(has_free_area_champion=Exists(free))
+
     def led_by(self, people: Iterable) -> ProjectQuerySet:
         """Projects that any of `people` (Person objects or ids) lead or co-lead.
 
@@ -214,6 +240,30 @@ class ProjectQuerySet(models.QuerySet):
             places__gt=models.functions.Coalesce(models.Subquery(filled), 0)
         )
         return self.filter(Exists(openings))
+
+
+def working_on_q(*, project, person) -> Q:
+    """Who works on a project, the conflict-of-interest rule: its lead, its co-leads and its
+    current members. Nobody who works on a project reviews it, mentors it, signs off its
+    closure, validates its savings, confirms its showcase slot or records its award's outcome.
+
+    The rule as one SQL condition, for a query that pairs projects with people: `project` and
+    `person` are ids or references into that query (e.g. `OuterRef`). Its other forms, which
+    read the same three things: `Project.is_working_on` (one project, one person),
+    `Project.objects.worked_on_by` (one person's projects) and `Project.people_working_on`
+    (one project's people).
+    """
+    return (
+        Q(Exists(Project.objects.filter(pk=project, lead_id=person)))
+        | Q(Exists(Project.co_leads.through.objects.filter(project_id=project, person_id=person)))
+        | Q(
+            Exists(
+                Membership.objects.filter(
+                    project_id=project, person_id=person, left_on__isnull=True
+                )
+            )
+        )
+    )
 
 
 def edit_version_field() -> models.PositiveIntegerField:
@@ -396,18 +446,39 @@ class Project(TimeCommitment):
     def stage_colour(self) -> str:
         return self.STAGE_TAG_COLOURS[self.stage]
 
-    def team_ids(self) -> set[int]:
-        """Lead and co-leads (one query for the co-leads unless prefetched)."""
-        return {self.lead_id, *(p.pk for p in self.co_leads.all())}
-
     def is_team_member(self, person: Person | None) -> bool:
-        return person is not None and person.pk in self.team_ids()
+        """Lead or co-lead: who leads the project, edits it and decides who joins (one query
+        for the co-leads unless prefetched). For conflicts of interest, use `is_working_on`."""
+        return person is not None and (
+            person.pk == self.lead_id or any(p.pk == person.pk for p in self.co_leads.all())
+        )
 
     def is_working_on(self, person: Person | None) -> bool:
-        """Lead, co-lead or current member (a query for the membership when not a lead)."""
+        """Lead, co-lead or current member: whoever may not review, mentor, sign off or
+        validate the project (`working_on_q`). A query for the membership when not a lead."""
         return self.is_team_member(person) or (
             person is not None
-            and self.memberships.filter(person=person, left_on__isnull=True).exists()
+            and Membership.objects.filter(
+                project=self, person=person, left_on__isnull=True
+            ).exists()
+        )
+
+    def people_working_on(self) -> models.QuerySet[Person]:
+        """The lead, the co-leads and the current members (`working_on_q`), as one query."""
+        co_leads = Project.co_leads.through.objects.filter(project=self).values("person_id")
+        members = Membership.objects.filter(project=self, left_on__isnull=True).values("person_id")
+        return Person.objects.filter(Q(pk=self.lead_id) | Q(pk__in=co_leads) | Q(pk__in=members))
+
+    def has_free_area_champion(self) -> bool:
+        """A champion of one of the project's areas does not work on it, so may review it and
+        sign off its closure (one query; reads `clinical_areas`, prefetched by
+        `get_project_for`). `with_free_area_champion` is the same for a list."""
+        return (
+            ChampionAssignment.objects.filter(
+                clinical_area__in=[area.pk for area in self.clinical_areas.all()]
+            )
+            .exclude(person__in=self.people_working_on())
+            .exists()
         )
 
     def can_be_edited_by(self, user) -> bool:

@@ -77,13 +77,18 @@ def send_reminders() -> Counter:
         .prefetch_related("clinical_areas__champion_assignments__person__user")
     )
     for project in waiting:
+        # Nobody is asked to review a project they work on (one query per proposal waiting,
+        # in a daily job).
+        working = set(project.people_working_on().values_list("pk", flat=True))
         champions = {
             assignment.person
             for area in project.clinical_areas.all()
             for assignment in area.champion_assignments.all()
+            if assignment.person_id not in working
         }
-        if not champions and project.department.qi_lead is not None:
-            champions = {project.department.qi_lead}  # no champion: the QI lead decides
+        qi_lead = project.department.qi_lead
+        if not champions and qi_lead is not None and qi_lead.pk not in working:
+            champions = {qi_lead}  # no champion of the area is free: the QI lead decides
         for champion in champions:
             sent["proposal waiting"] += _send_once(
                 "review-wait",

@@ -409,8 +409,10 @@ def review_decide(
     project = Project.objects.select_for_update().get(pk=project.pk)
     if project.stage != Project.Stage.PROPOSED or project.review_requested_at is None:
         raise WorkflowError("This proposal is not waiting for review")
-    if mentor is not None and project.is_team_member(mentor):
-        raise WorkflowError("The mentor cannot be on the project's own team")
+    if project.is_working_on(champion):
+        raise WorkflowError(f"{champion} works on this project, so another champion must review it")
+    if mentor is not None and project.is_working_on(mentor):
+        raise WorkflowError(f"{mentor} works on this project, so cannot be its mentor")
     Decision = ReviewDecision.Decision
     record = ReviewDecision.objects.create(
         project=project,
@@ -471,6 +473,10 @@ def closure_sign_off(*, project: Project, champion: Person) -> Project:
         raise WorkflowError("A project needs a closure report before it can be completed")
     if report.signed_off_at:
         raise WorkflowError("The closure report is already signed off")
+    if project.is_working_on(champion):
+        raise WorkflowError(
+            f"{champion} works on this project, so another champion must sign off its closure"
+        )
     if (project.stage, Project.Stage.COMPLETED) not in stages.RULES:
         raise WorkflowError("Only a project that is implementing or sustaining can complete")
     report.signed_off_by, report.signed_off_at = champion, timezone.now()

@@ -74,19 +74,50 @@ def manual_targets(user, project: Project) -> list[str]:
 
 
 def may_review(user, project: Project) -> bool:
-    """A champion for the area (or an admin) who is not on the project's own team."""
+    """Nobody who works on the project (lead, co-lead or member: `Project.is_working_on`)
+    reviews it. Otherwise: admins, the champions of its areas and its mentor; and, when no
+    champion of its areas is free (all work on it, or it has none), any other champion of its
+    department and the department's QI lead."""
     person = getattr(user, "person", None)
-    if person is not None and project.is_team_member(person):
+    return may_review_given(
+        user,
+        project,
+        works_on=person is not None and project.is_working_on(person),
+        champions_it=CHAMPION in roles_of(user, project),
+        free_area_champion=project.has_free_area_champion,
+    )
+
+
+def may_review_given(
+    user, project: Project, *, works_on: bool, champions_it: bool, free_area_champion
+) -> bool:
+    """`may_review` on facts already read: whether the user works on the project, champions
+    one of its areas (or mentors it), and a callable saying whether a champion of its areas
+    is free (asked only when it matters). The review queue reads them for a page in SQL."""
+    if works_on:
         return False
-    return user.is_staff or CHAMPION in roles_of(user, project)
+    if user.is_staff or champions_it:
+        return True
+    person = getattr(user, "person", None)
+    if person is None:
+        return False
+    stands_in = (
+        person.is_champion and person.department_id == project.department_id
+    ) or project.department.qi_lead_id == person.pk
+    return stands_in and not free_area_champion()
 
 
 def may_sign_off(user, project: Project) -> bool:
-    """The mentor (or an admin), never a member of the project's own team."""
+    """The mentor (or an admin), never someone who works on the project. A mentor who has
+    joined the project since cannot; then whoever may review it signs it off."""
     person = getattr(user, "person", None)
-    if person is None or project.is_team_member(person):
+    if person is None or project.is_working_on(person):
         return False
-    return user.is_staff or project.mentor_id == person.pk
+    if user.is_staff or project.mentor_id == person.pk:
+        return True
+    if project.mentor is None or project.is_working_on(project.mentor):
+        return may_review(user, project)
+    return False
 
 
 def check_move(project: Project, to: str) -> None:

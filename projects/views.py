@@ -143,11 +143,24 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     roles = stages.roles_of(request.user, project)
     is_governor = bool(roles)
+    # The membership rows are read here once; the template lists them.
+    works_on_it = person is not None and (
+        project.is_team_member(person) or any(m.person_id == person.pk for m in memberships)
+    )
     context = {
         "project": project,
         "can_lead": leads,
         "is_governor": is_governor,
-        "is_reviewer": stages.may_review(request.user, project),
+        "is_reviewer": stages.may_review_given(
+            request.user,
+            project,
+            works_on=works_on_it,
+            champions_it=stages.CHAMPION in roles,
+            free_area_champion=project.has_free_area_champion,
+        ),
+        # A champion (or admin) who would review it but works on it: told why they may not.
+        "works_on_it_as_reviewer": works_on_it
+        and (request.user.is_staff or stages.CHAMPION in roles),
         "can_write_mentoring": person is not None
         and (project.mentor_id == person.pk or request.user.is_staff),
         "latest_decision": (
@@ -174,8 +187,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_join": (
             person is not None
             and project.involves_department(person.department_id)
-            and not project.is_team_member(person)
-            and not any(m.person_id == person.pk for m in memberships)
+            and not works_on_it
             and my_request is None
             and not project.is_draft
             and project.stage not in services.CLOSED_STAGES

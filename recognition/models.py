@@ -354,15 +354,9 @@ class NominationQuerySet(models.QuerySet):
 
     @staticmethod
     def _projects_of(person: Person, *, former_members: bool) -> models.QuerySet:
-        """Ids of the projects the person leads, co-leads or is a member of. Each IN (...) is
-        computed once and hashed by PostgreSQL, not run per row."""
-        co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
-        memberships = person.memberships.all()
-        if not former_members:
-            memberships = memberships.filter(left_on__isnull=True)
-        return Project.objects.filter(
-            Q(lead=person) | Q(pk__in=co_led) | Q(pk__in=memberships.values("project_id"))
-        ).values("pk")
+        """Ids of the projects the person works on (`Project.objects.worked_on_by`), and with
+        `former_members` those they have left too."""
+        return Project.objects.worked_on_by(person, former_members=former_members).values("pk")
 
     @classmethod
     def _involving(cls, person: Person) -> Q:

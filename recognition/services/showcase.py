@@ -33,7 +33,7 @@ from icalendar import Calendar, Event
 
 from people.models import Department, Person
 from projects import notifications
-from projects.models import Membership, Project
+from projects.models import Project
 from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot, new_token, token_digest
 
 
@@ -123,15 +123,15 @@ def bookable_projects(person: Person, department_id: int) -> QuerySet[Project]:
 
 
 def project_ties(person: Person | None, project_ids: Collection[int]) -> dict[int, bool]:
-    """Which of these projects `person` is on the team of (lead, co-lead or current member),
-    each mapped to whether they lead or co-lead it. One query."""
+    """Which of these projects `person` works on (`Project.objects.worked_on_by`: lead,
+    co-lead or current member), each mapped to whether they lead or co-lead it. One query."""
     if person is None or not project_ids:
         return {}
     co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
-    member_of = Membership.objects.filter(person=person, left_on__isnull=True).values("project_id")
     leads = Q(lead=person) | Q(pk__in=co_led)
     return dict(
-        Project.objects.filter(Q(pk__in=project_ids) & (leads | Q(pk__in=member_of)))
+        Project.objects.filter(pk__in=project_ids)
+        .worked_on_by(person)
         .annotate(leads=ExpressionWrapper(leads, output_field=BooleanField()))
         .values_list("pk", "leads")
     )
@@ -146,12 +146,8 @@ def is_own_slot(slot: ShowcaseSlot, person: Person | None, ties: dict[int, bool]
 
 
 def project_team(project: Project) -> QuerySet[Person]:
-    """Who may present a project: its lead, co-leads and current members."""
-    co_leads = Project.co_leads.through.objects.filter(project=project).values("person_id")
-    members = project.memberships.filter(left_on__isnull=True).values("person_id")
-    return Person.objects.filter(
-        Q(pk=project.lead_id) | Q(pk__in=co_leads) | Q(pk__in=members)
-    ).order_by("display_name", "pk")
+    """Who may present a project: whoever works on it (`Project.people_working_on`)."""
+    return project.people_working_on().order_by("display_name", "pk")
 
 
 def next_session_with_room(project: Project) -> ShowcaseSession | None:

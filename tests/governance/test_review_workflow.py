@@ -1,12 +1,20 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from people.departments import TRUST_QI_TEAM
 from projects.models import Project, ReviewDecision
-from tests.factories import ChampionAssignmentFactory, PersonFactory, ProjectFactory
+from tests.factories import (
+    ChampionAssignmentFactory,
+    DepartmentFactory,
+    PersonFactory,
+    ProjectFactory,
+    UserFactory,
+)
 
 QUEUE = reverse("governance:review_queue")
 
@@ -37,6 +45,9 @@ def test_queue_lists_proposals_in_the_champions_areas_oldest_first(
     elsewhere = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[surgery])
     elsewhere.review_requested_at = timezone.now()
     elsewhere.save()
+    # Surgery's own champion reviews it (with none, any champion of the department could).
+    surgeon = PersonFactory(department=staff.department)
+    ChampionAssignmentFactory(person=surgeon, clinical_area=surgery)
     response = client_for(champion).get(QUEUE)
     assert [row["project"] for row in response.context["rows"]] == [proposal, newer]
 
@@ -173,7 +184,8 @@ def test_the_mentor_list_leaves_out_the_team(client_for, champion, proposal, acu
     assert list(form.fields["mentor"].queryset) == [champion]
 
 
-def test_champion_of_another_area_cannot_decide(client_for, proposal, pharmacy, surgery):
+def test_champion_of_another_area_cannot_decide(client_for, champion, proposal, pharmacy, surgery):
+    # Acute medicine's champion is free to review it, so no other champion stands in.
     other = PersonFactory(department=pharmacy)
     ChampionAssignmentFactory(person=other, clinical_area=surgery)
     assert client_for(other).post(review_url(proposal), {"decision": "approved"}).status_code == 403
@@ -194,3 +206,85 @@ def test_turnaround_is_shown_per_champion_and_overall(client_for, champion, prop
     html = client_for(champion).get(QUEUE).content.decode()
     assert "Chris Okoro" in html
     assert "3 days" in html
+
+
+# Review times by department (issue 16, item 14).
+
+
+@pytest.fixture
+def nursing_decision(outsider):
+    """A decision by a Nursing champion on a Nursing project."""
+    nursing_champion = PersonFactory(department=outsider.department, display_name="Nia Nursing")
+    project = ProjectFactory(lead=outsider, department=outsider.department)
+    now = timezone.now()
+    return ReviewDecision.objects.create(
+        project=project,
+        champion=nursing_champion,
+        decision="approved",
+        submitted_at=now - dt.timedelta(days=9),
+        decided_at=now,
+    )
+
+
+@pytest.fixture
+def trust_member(db):
+    person = PersonFactory(
+        department=DepartmentFactory(name="Quality and safety", slug="quality"),
+        user=UserFactory(username="trust-qi"),
+    )
+    person.user.groups.add(Group.objects.get(name=TRUST_QI_TEAM))
+    return person
+
+
+def test_a_champion_sees_only_their_own_department_s_review_times(
+    client_for, champion, proposal, nursing_decision
+):
+    client = client_for(champion)
+    client.post(review_url(proposal), {"decision": "approved"})
+    response = client.get(QUEUE)
+    html = response.content.decode()
+    assert [row["champion__display_name"] for row in response.context["by_champion"]] == [
+        "Chris Okoro"
+    ]
+    assert response.context["overall"]["decisions"] == 1
+    assert "Nia Nursing" not in html
+    assert "9 days" not in html
+    assert client.get(QUEUE, {"department": "nursing"}).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["trust_member", "admin"])
+def test_the_trust_qi_team_and_admins_see_every_department_s_review_times(
+    request, client_for, champion, proposal, nursing_decision, persona
+):
+    client_for(champion).post(review_url(proposal), {"decision": "approved"})
+    client = client_for(request.getfixturevalue(persona))
+    pharmacy = client.get(QUEUE, {"department": "pharmacy"})
+    assert "Chris Okoro" in pharmacy.content.decode()
+    assert "Nia Nursing" not in pharmacy.content.decode()
+    nursing = client.get(QUEUE, {"department": "nursing"}).content.decode()
+    assert "Nia Nursing" in nursing
+    assert "9 days" in nursing
+    assert "Chris Okoro" not in nursing
+    assert 'name="department"' in nursing  # the department picker
+
+
+def test_the_trust_wide_view_links_each_department_s_review_times(
+    client_for, trust_member, pharmacy
+):
+    html = client_for(trust_member).get(reverse("people:trust")).content.decode()
+    assert f"{QUEUE}?department=pharmacy" in html
+
+
+def test_queue_query_count_for_the_trust_qi_team_is_bounded(
+    client_for, trust_member, staff, acute_medicine, django_assert_max_num_queries
+):
+    for _ in range(12):
+        project = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[acute_medicine])
+        project.review_requested_at = timezone.now()
+        project.save()
+    client = client_for(trust_member)
+    # session, user, person, champion areas, the trust QI team's permission, the departments
+    # to pick from; count and page; the duplicate search and the projects it found; the
+    # decisions per champion (the overall figures are added up from them).
+    with django_assert_max_num_queries(11):
+        client.get(QUEUE, {"department": "pharmacy"})

@@ -24,7 +24,8 @@ Below the matrix:
 - every project route pointed at a draft the viewer may not see: 404 for every role and
   method (`test_a_hidden_draft_is_not_found_on_every_project_route`);
 - mass assignment: fields a role may not set (stage, reference, lead, validated savings,
-  review decisions, sign-off, a note's author), posted anyway, change nothing.
+  review decisions, sign-off, a note's author), posted anyway, change nothing; nor does a
+  review, mentor or sign-off by a champion who works on the project as a member.
 """
 
 from __future__ import annotations
@@ -169,7 +170,8 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "tasks:reopen": (WRONG_METHOD, TEAM),
     # Governance.
     "governance:champions": (SIGNED_IN, WRONG_METHOD),
-    "governance:review_queue": (CHAMPIONS, WRONG_METHOD),
+    # The trust QI team reads every department's review times there (issue 16).
+    "governance:review_queue": ("login 403   403   ok    403   ok    ok", WRONG_METHOD),
     "governance:review_project": (CHAMPIONS, CHAMPIONS),  # staff leads it: no self-review
     "governance:report": (CHAMPIONS, WRONG_METHOD),
     "governance:export_csv": (CHAMPIONS, WRONG_METHOD),
@@ -1108,6 +1110,46 @@ def test_lead_cannot_sign_off_their_own_closure_report(client_for, world):
     )
     project.refresh_from_db()
     assert project.stage == Project.Stage.PLANNING
+
+
+def test_a_member_who_is_a_champion_cannot_review_mentor_or_sign_off(client_for, world):
+    """Issue 16: joining a project as a member rules a champion out of deciding on it."""
+    member, proposal, project = world.member, world.proposal, world.project
+    ChampionAssignmentFactory(person=member, clinical_area=world.acute_medicine)
+    Membership.objects.create(project=proposal, person=member, role_title="Data collector")
+    response = client_for(member).post(
+        reverse("governance:review_project", args=[proposal.pk]),
+        {"decision": "approved", "mentor": member.pk},
+    )
+    assert response.status_code == 403
+    # The area's other champion may not name the member as mentor either.
+    response = client_for(world.champion).post(
+        reverse("governance:review_project", args=[proposal.pk]),
+        {"decision": "approved", "mentor": member.pk},
+    )
+    assert response.status_code == 200
+    proposal.refresh_from_db()
+    assert (proposal.stage, proposal.mentor) == (Project.Stage.PROPOSED, None)
+    assert not proposal.decisions.exists()
+    project.stage = Project.Stage.SUSTAINING
+    project.mentor = member
+    project.save(update_fields=["stage", "mentor"])
+    ClosureReport.objects.create(
+        project=project,
+        written_by=world.staff,
+        outcomes="Omitted doses halved.",
+        impact="Fewer missed doses.",
+        lessons="Start small.",
+        sustainability="In the ward audit.",
+    )
+    response = client_for(member).post(
+        reverse("projects:closure_sign_off", args=[project.pk]),
+        {"signed_off_by": member.pk, "signed_off_at": "2026-01-01T09:00"},
+    )
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.stage == Project.Stage.SUSTAINING
+    assert ClosureReport.objects.get(project=project).signed_off_by is None
 
 
 def test_lead_cannot_confirm_their_own_showcase_slot(client_for, world):
