@@ -553,3 +553,15 @@ def test_two_first_impact_records_at_the_same_instant_one_wins(staff, admin, pro
         n for n, (_, response) in enumerate(results, start=1) if response.status_code == 302
     ]
     assert (impact.patients_affected, impact.version) == (winner, 1)
+
+
+def test_the_history_linked_from_a_measure_conflict_shows_the_change(staff, admin, project):
+    """The panel links to the project's history, which holds its measures' changes too."""
+    edit = measure_editors(staff=staff, admin=admin, project=project)
+    edit.first.post(edit.url, {**edit.data, **edit.first_change, "version": 1})
+    refused = edit.second.post(edit.url, {**edit.data, **edit.second_change, "version": 1})
+    history_url = reverse("projects:history", args=[project.pk])
+    assert f'href="{history_url}"' in refused.content.decode()
+    html = edit.second.get(history_url).content.decode()
+    assert "Changed measure: Omitted doses" in html
+    assert "% → doses" in html
