@@ -65,7 +65,7 @@ def impact_record(
             ProjectImpact.objects.filter(project=project).values_list("pk", flat=True).first()
         )
         if stored_pk is not None:
-            impact.pk, impact._state.adding = stored_pk, False
+            impact.pk = stored_pk  # a form opened before the first save had none
             return save_changed_fields(form, also=["updated_by"])
         impact = form.save(commit=False)
         impact.project = project
