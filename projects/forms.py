@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from people.models import Department, Person, Skill
 from projects import stages
@@ -30,22 +32,48 @@ from projects.models import (
     all_spc_rules,
 )
 from projects.search import similar_projects
+from projects.services import EditConflict
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TOO_LONG = "%(field)s must be %(max)d characters or fewer"
 
 
-def carry_version(form: forms.ModelForm) -> None:
+def carry_version(form: forms.ModelForm, *, before_first_save: bool = False) -> None:
     """Optimistic locking: an edit form carries, hidden, the version of the row it was opened
-    at; projects.services.save_changed_fields refuses it if the row was saved since."""
-    if form.instance.pk is None:
+    at; projects.services.save_changed_fields refuses it if the row was saved since.
+
+    A page that edits a record whether or not it exists yet (a project's impact) passes
+    `before_first_save`: the form then carries version 0 until the record is first saved, so
+    that of two people who open it before then, the second to save is refused too.
+    """
+    if form.instance.pk is None and not before_first_save:
         return
     stale = "This form is out of date: open the edit page again"
     form.fields["version"] = forms.IntegerField(
         widget=forms.HiddenInput,
-        initial=form.instance.version,
+        initial=form.instance.version if form.instance.pk else 0,
         error_messages={"required": stale, "invalid": stale},
     )
+
+
+def form_after_edit_conflict(
+    conflict: EditConflict, form: forms.ModelForm, make_form: Callable[..., forms.ModelForm]
+) -> forms.ModelForm:
+    """The edit form again after an EditConflict, for every edit page alike.
+
+    `make_form(data, instance=...)` builds the page's form. It is given the user's input stamped
+    with the version saved now (so that saving again after review is accepted) and the record
+    as saved now; the conflict message goes to the top of the error summary, and
+    `saved_since_opened` holds what saving again would replace, which
+    templates/includes/edit_conflict.html shows.
+    """
+    data = form.data.copy()
+    data["version"] = conflict.current_version
+    form = make_form(data, instance=conflict.saved)
+    form.is_valid()
+    form.add_error(None, str(conflict))
+    form.saved_since_opened = saved_values_replaced(form)
+    return form
 
 
 def saved_values_replaced(form: forms.ModelForm) -> list[tuple[str, str]]:
@@ -53,18 +81,38 @@ def saved_values_replaced(form: forms.ModelForm) -> list[tuple[str, str]]:
     stored: what saving the form again would replace, after an edit conflict. The stored values
     are the form's initial data (read when it was built), as validation has already copied the
     input onto `form.instance`."""
-    rows = []
-    for name in form.changed_data:
-        if name == "version" or name not in form.fields:
-            continue
-        field = form._meta.model._meta.get_field(name)
-        value = form.initial.get(name)
-        if field.many_to_many:
-            value = ", ".join(str(item) for item in value or [])
-        elif field.choices:
-            value = dict(field.flatchoices).get(value, value)
-        rows.append((form[name].label, "" if value is None else str(value)))
-    return rows
+    return [
+        (
+            form[name].label,
+            _shown(form.fields[name], form.get_initial_for_field(form.fields[name], name)),
+        )
+        for name in form.changed_data
+        if name != "version" and name in form.fields
+    ]
+
+
+def _shown(field: forms.Field, value) -> str:
+    """A stored value as the person entered it: choice labels, dates as 2 Mar 2026."""
+    if value is None or value == "":
+        return ""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return ", ".join(str(item) for item in value)
+    if isinstance(field, forms.ModelChoiceField):
+        return str(field.queryset.filter(pk=getattr(value, "pk", value)).first() or "")
+    if isinstance(field, forms.ChoiceField):
+        labels = dict(field.choices)
+        if isinstance(value, list | tuple):
+            return ", ".join(str(labels.get(item, item)) for item in value)
+        return str(labels.get(value, value))
+    if isinstance(field, forms.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime | dt.date):
+        return date_format(value, "j M Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(field, item) for item in value)
+    return str(value)
 
 
 def _clear_length_messages(form: forms.ModelForm) -> None:
@@ -285,6 +333,7 @@ class ProgressUpdateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["done"].error_messages["required"] = "Say what was done"
         _clear_length_messages(self)
+        carry_version(self)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -479,6 +528,7 @@ class ImpactForm(forms.ModelForm):
         self.fields["patients_affected"].error_messages["min_value"] = (
             "Patients affected cannot be negative"
         )
+        carry_version(self, before_first_save=True)
 
 
 class SavingForm(forms.ModelForm):
@@ -497,6 +547,7 @@ class SavingForm(forms.ModelForm):
         amount.error_messages["invalid"] = "Enter the amount in pounds, for example 1250.50"
         amount.error_messages["min_value"] = "The amount must be more than £0"
         amount.error_messages["max_digits"] = "The amount must be less than £10,000,000,000"
+        carry_version(self)
 
 
 class SavingValidationForm(forms.Form):
@@ -611,6 +662,7 @@ class MeasureForm(forms.ModelForm):
             "A baseline needs at least 12 points"
         )
         self.fields["target"].error_messages["invalid"] = "The target must be a number"
+        carry_version(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -726,6 +778,7 @@ class PDSACycleForm(forms.ModelForm):
         self.fields["act"].choices = [("", "Not decided yet"), *PDSACycle.Act.choices]
         self.fields["change_idea"].error_messages["required"] = "Say what change this cycle tests"
         self.fields["start_date"].error_messages["required"] = "Enter the date the cycle starts"
+        carry_version(self)
 
     def clean(self):
         cleaned = super().clean()

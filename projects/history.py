@@ -15,6 +15,7 @@ from people.models import Person
 from projects.models import (
     ClosureReport,
     Interest,
+    Measure,
     Membership,
     MentoringNote,
     PDSACycle,
@@ -46,6 +47,7 @@ def _sources(project: Project):
         (ProjectImpact, "Impact"),
         (Saving, "Saving"),
         (PDSACycle, "PDSA cycle"),
+        (Measure, "Measure"),
     ]:
         yield model, label, Q(project_id=project.pk)
 
@@ -78,7 +80,7 @@ class PersonRef(int):
 
 def _label(record) -> str:
     """The row's own name, without loading related rows (history_object's __str__ would)."""
-    for name in ("title", "role_title", "change_idea", "description"):
+    for name in ("title", "role_title", "change_idea", "description", "name"):
         if getattr(record, name, None):
             return getattr(record, name)
     return f"#{record.id}"

@@ -17,9 +17,15 @@ from people.access import person_or_403
 from people.models import Person
 from projects import measurement
 from projects.access import can_record_measurement, can_validate_savings, get_project_for
-from projects.forms import ImpactForm, PDSACycleForm, SavingForm, SavingValidationForm
+from projects.forms import (
+    ImpactForm,
+    PDSACycleForm,
+    SavingForm,
+    SavingValidationForm,
+    form_after_edit_conflict,
+)
 from projects.models import PDSACycle, Project, ProjectImpact, Saving
-from projects.services import WorkflowError
+from projects.services import EditConflict, WorkflowError, save_changed_fields
 
 FORM_TEMPLATE = "projects/impact/form.html"
 
@@ -45,17 +51,24 @@ def _project_for_team(request: HttpRequest, pk: int) -> Project:
 def impact_record(
     *, form: ImpactForm, project: Project, updated_by: Person | None
 ) -> ProjectImpact:
-    """Create the project's impact record on its first save, or change it."""
+    """Create the project's impact record on its first save, or change it.
+
+    The form carries version 0 while the project has no impact record. Two first saves at once
+    would both insert: the second waits on the project's row lock, then finds the record and,
+    as for any edit of a record saved since the form was opened, is refused (EditConflict).
+    """
     with transaction.atomic():
-        # Two first saves at once would both insert: the second waits here and then updates.
         Project.objects.select_for_update().filter(pk=project.pk).first()
-        impact = form.save(commit=False)
-        if impact.pk is None:
-            impact.pk = (
-                ProjectImpact.objects.filter(project=project).values_list("pk", flat=True).first()
-            )
-        impact.project = project
+        impact = form.instance
         impact.updated_by = updated_by
+        stored_pk = (
+            ProjectImpact.objects.filter(project=project).values_list("pk", flat=True).first()
+        )
+        if stored_pk is not None:
+            impact.pk = stored_pk  # a form opened before the first save had none
+            return save_changed_fields(form, also=["updated_by"])
+        impact = form.save(commit=False)
+        impact.project = project
         impact.save()
     return impact
 
@@ -115,9 +128,15 @@ def impact_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=instance or ProjectImpact(project=project),
     )
     if request.method == "POST" and form.is_valid():
-        impact_record(form=form, project=project, updated_by=getattr(request.user, "person", None))
-        messages.success(request, "Impact recorded.")
-        return redirect(_section(project))
+        try:
+            impact_record(
+                form=form, project=project, updated_by=getattr(request.user, "person", None)
+            )
+        except EditConflict as conflict:
+            form = form_after_edit_conflict(conflict, form, ImpactForm)
+        else:
+            messages.success(request, "Impact recorded.")
+            return redirect(_section(project))
     return render(
         request,
         FORM_TEMPLATE,
@@ -175,9 +194,12 @@ def saving_edit(request: HttpRequest, pk: int, saving_pk: int) -> HttpResponse:
         was_validated = saving.is_validated
         form = SavingForm(request.POST, instance=saving)
         if form.is_valid():
-            saving = measurement.saving_save(
-                form=form, project=project, claimed_by=saving.claimed_by
-            )
+            try:
+                saving = measurement.saving_save(
+                    form=form, project=project, claimed_by=saving.claimed_by
+                )
+            except EditConflict as conflict:
+                form = form_after_edit_conflict(conflict, form, SavingForm)
     if form.errors:
         return _saving_edit_page(request, project, saving, form)
     if was_validated and not saving.is_validated:
@@ -267,15 +289,20 @@ def pdsa_edit(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 
 
 def _pdsa_form(request: HttpRequest, project: Project, cycle: PDSACycle | None) -> HttpResponse:
-    form = PDSACycleForm(
-        request.POST if request.method == "POST" else None, instance=cycle, project=project
-    )
+    def cycle_form(data, instance: PDSACycle | None) -> PDSACycleForm:
+        return PDSACycleForm(data, instance=instance, project=project)
+
+    form = cycle_form(request.POST if request.method == "POST" else None, cycle)
     if request.method == "POST" and form.is_valid():
-        cycle = measurement.pdsa_save(
-            form=form, project=project, author=person_or_403(request.user)
-        )
-        messages.success(request, f"PDSA cycle {cycle.number} saved.")
-        return redirect("projects:pdsa_detail", project.pk, cycle.pk)
+        try:
+            saved = measurement.pdsa_save(
+                form=form, project=project, author=person_or_403(request.user)
+            )
+        except EditConflict as conflict:
+            form = form_after_edit_conflict(conflict, form, cycle_form)
+        else:
+            messages.success(request, f"PDSA cycle {saved.number} saved.")
+            return redirect("projects:pdsa_detail", project.pk, saved.pk)
     return render(
         request,
         FORM_TEMPLATE,

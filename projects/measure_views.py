@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST, require_safe
 from people.access import person_or_403
 from projects import charts
 from projects.access import can_record_measurement, get_project_for
-from projects.forms import DataPasteForm, DataPointForm, MeasureForm
+from projects.forms import DataPasteForm, DataPointForm, MeasureForm, form_after_edit_conflict
 from projects.measurement import data_import, data_point_save
 from projects.models import Measure, PDSACycle, Project
+from projects.services import EditConflict, save_changed_fields
 
 NOT_TEAM = "Only the project's team and admins record its measures and data"
 
@@ -150,13 +151,19 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk, record=True)
-    form = MeasureForm(
-        request.POST if request.method == "POST" else None, instance=measure, project=project
-    )
+
+    def measure_form(data, instance: Measure) -> MeasureForm:
+        return MeasureForm(data, instance=instance, project=project)
+
+    form = measure_form(request.POST if request.method == "POST" else None, measure)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Measure updated.")
-        return redirect("projects:measure_detail", project.pk, measure.pk)
+        try:
+            save_changed_fields(form)
+        except EditConflict as conflict:
+            form = form_after_edit_conflict(conflict, form, measure_form)
+        else:
+            messages.success(request, "Measure updated.")
+            return redirect("projects:measure_detail", project.pk, measure.pk)
     return render(
         request,
         "projects/measures/form.html",

@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from people.models import Person
 from projects.models import DataPoint, Measure, PDSACycle, Project, Saving
-from projects.services import WorkflowError
+from projects.services import WorkflowError, save_changed_fields
 
 MAX_ROWS = 1000
 # DataPoint.value is numeric(14, 4): anything this large or larger cannot be stored.
@@ -183,32 +183,41 @@ def pdsa_next_number(project: Project) -> int:
 
 
 def pdsa_save(*, form, project: Project, author: Person) -> PDSACycle:
+    """Add a cycle (numbered last), or save an edit's changed fields (refused if the cycle was
+    saved since the form was opened). The number is not the form's: a move made meanwhile
+    stays."""
+    if form.instance.pk is not None:
+        return save_changed_fields(form)
     with transaction.atomic():
         Project.objects.select_for_update().filter(pk=project.pk).first()
         cycle = form.save(commit=False)
         cycle.project = project
-        if cycle.pk is None:
-            cycle.number = pdsa_next_number(project)
-            cycle.created_by = author
-        else:
-            # The number may have moved since the form was read: keep the current one.
-            cycle.number = PDSACycle.objects.values_list("number", flat=True).get(pk=cycle.pk)
+        cycle.number = pdsa_next_number(project)
+        cycle.created_by = author
         cycle.save()
         form.save_m2m()
     return cycle
 
 
 def saving_save(*, form, project: Project, claimed_by: Person) -> Saving:
-    """Claim a saving or change a claim; changing the amount or kind needs validating again."""
-    with transaction.atomic():
-        saving = form.save(commit=False)
-        saving.project = project
-        if saving.pk is None:
-            saving.claimed_by = claimed_by
-        elif {"amount", "kind"} & set(form.changed_data) and saving.is_validated:
+    """Claim a saving or change a claim; changing the amount or kind needs validating again.
+
+    A change is saved field by field and refused if the claim was edited since the form was
+    opened; validating it is not an edit (the caller holds the row lock, so a validation made
+    meanwhile is seen here and cleared if the amount or kind changes).
+    """
+    saving = form.instance
+    if saving.pk is not None:
+        cleared = []
+        if {"amount", "kind"} & set(form.changed_data) and saving.is_validated:
             saving.validated_amount = saving.validated_by = saving.validated_at = None
             saving.validation_note = ""
-        saving.save()
+            cleared = ["validated_amount", "validated_by", "validated_at", "validation_note"]
+        return save_changed_fields(form, also=cleared)
+    saving = form.save(commit=False)
+    saving.project = project
+    saving.claimed_by = claimed_by
+    saving.save()
     return saving
 
 

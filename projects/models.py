@@ -700,8 +700,9 @@ class ProgressUpdate(models.Model):
     blockers = models.TextField(
         max_length=4000, blank=True, help_text="Anything in the way, and what help you need."
     )
+    version = edit_version_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -956,8 +957,9 @@ class ProjectImpact(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    version = edit_version_field()
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     def __str__(self) -> str:
         return f"Impact of {self.project}"
@@ -996,8 +998,9 @@ class Saving(models.Model):
     )
     validated_at = models.DateTimeField(null=True, blank=True)
     validation_note = models.TextField(max_length=2000, blank=True)
+    version = edit_version_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["claimed_at", "pk"]
@@ -1099,8 +1102,9 @@ class Measure(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = edit_version_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["project", "order", "pk"]
@@ -1169,8 +1173,9 @@ class PDSACycle(models.Model):
         help_text="The cycle's start is marked on these measures' charts.",
     )
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    version = edit_version_field()
 
-    history = HistoricalRecords(m2m_fields=[measures])
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[measures])
 
     class Meta:
         ordering = ["project", "number"]

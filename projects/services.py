@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -21,24 +23,40 @@ from projects.models import (
 from projects.search import refresh_search_vectors
 
 
-def save_changed_fields(form) -> models.Model:
+@transaction.atomic
+def save_changed_fields(form, *, also: Collection[str] = ()) -> models.Model:
     """Save an edit form's changed fields only, under a row lock, so that a concurrent
     workflow change (a claim, a submission) on the same row is never overwritten.
 
     A form with a `version` field (optimistic locking) is refused if the row was saved since
     the form was opened; saving raises the version by one.
+
+    Form fields that are not the model's own (a session's date and start time, which its form
+    combines into `starts_at`) are not saved by name: `also` lists the model fields the form or
+    the caller set on the instance, saved with the rest when anything changed, as are fields
+    stamped on every save (`auto_now`). The instance then takes the stored values of every
+    field it does not save, so that it, and the history record written from it, is the row as
+    saved.
     """
+    meta = form.instance._meta
     stored = type(form.instance).objects.select_for_update().filter(pk=form.instance.pk).first()
-    if "version" in form.fields and stored is not None:
+    versioned = "version" in form.fields and stored is not None
+    if versioned:
         refuse_if_saved_since_opened(form, stored)
-        if form.changed_data:
-            form.instance.version = stored.version + 1
-            form.changed_data.append("version")
+    changed = [name for name in form.changed_data if name != "version"]
     instance = form.save(commit=False)  # writes nothing; readies save_m2m
-    many_to_many = {field.name for field in instance._meta.many_to_many}
-    changed = [name for name in form.changed_data if name not in many_to_many]
     if changed:
-        instance.save(update_fields=changed)
+        own = {field.name for field in meta.concrete_fields}
+        names = {name for name in changed if name in own} | set(also)
+        names |= {field.name for field in meta.concrete_fields if getattr(field, "auto_now", 0)}
+        if versioned:
+            instance.version = stored.version + 1
+            names.add("version")
+        if stored is not None:
+            for field in meta.concrete_fields:
+                if field.name not in names and not field.primary_key:
+                    setattr(instance, field.attname, getattr(stored, field.attname))
+        instance.save(update_fields=names)
     form.save_m2m()
     return instance
 
@@ -154,11 +172,13 @@ def role_opening_save(*, form, project: Project) -> RoleOpening:
     return opening
 
 
+@transaction.atomic
 def progress_update_save(*, form, project: Project, author: Person) -> ProgressUpdate:
+    if form.instance.pk:
+        return save_changed_fields(form)
     update = form.save(commit=False)
     update.project = project
-    if update.pk is None:
-        update.author = author
+    update.author = author
     update.save()
     return update
 
@@ -171,11 +191,13 @@ class WorkflowError(Exception):
 
 
 class EditConflict(WorkflowError):
-    """The record was saved by someone else after this form was opened."""
+    """The record was saved by someone else after this form was opened; `saved` is the record
+    as saved now (read under the row lock), against which the form is shown again."""
 
-    def __init__(self, message: str, *, current_version: int):
+    def __init__(self, message: str, *, saved: models.Model):
         super().__init__(message)
-        self.current_version = current_version
+        self.saved = saved
+        self.current_version = saved.version
 
 
 def refuse_if_saved_since_opened(form, stored: models.Model) -> None:
@@ -186,7 +208,7 @@ def refuse_if_saved_since_opened(form, stored: models.Model) -> None:
         raise EditConflict(
             f"Someone else changed this {noun} since you opened it: your changes are below "
             "but not saved. Review their changes and save again.",
-            current_version=stored.version,
+            saved=stored,
         )
 
 

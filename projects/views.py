@@ -29,7 +29,7 @@ from projects.forms import (
     TaskForm,
     TaskNoteForm,
     TaskReassignForm,
-    saved_values_replaced,
+    form_after_edit_conflict,
 )
 from projects.models import Interest, Project, Task, involving_department_q
 from projects.search import similar_projects
@@ -201,15 +201,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/detail.html", context)
 
 
-def _stamped(data, conflict: services.EditConflict):
-    """After an edit conflict: the user's input again, stamped with the version saved now, so
-    that the form shows it against what is saved now and saving again after review is
-    accepted."""
-    data = data.copy()
-    data["version"] = conflict.current_version
-    return data
-
-
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
 
@@ -223,23 +214,20 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
 
     form = edit_form(request.POST if request.method == "POST" else None, project)
-    replaced = []
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(form=form, user=request.user)
         except services.EditConflict as conflict:
             project = get_project_for(request.user, pk, action="edit")
-            form = edit_form(_stamped(request.POST, conflict), project)
-            form.is_valid()
-            form.add_error(None, str(conflict))
-            replaced = saved_values_replaced(form)
+            form = form_after_edit_conflict(
+                conflict, form, lambda data, instance: edit_form(data, project)
+            )
         except services.WorkflowError as error:
             form.add_error("stage", str(error))
         else:
             messages.success(request, "Project updated.")
             return redirect(project)
-    context = {"form": form, "project": project, "replaced": replaced}
-    return render(request, "projects/edit.html", context)
+    return render(request, "projects/edit.html", {"form": form, "project": project})
 
 
 @require_POST
@@ -292,16 +280,11 @@ def child_edit(request: HttpRequest, pk: int, kind: str, child_pk: int | None = 
         get_object_or_404(getattr(project, spec["related"]), pk=child_pk) if child_pk else None
     )
     form = spec["form"](request.POST if request.method == "POST" else None, instance=instance)
-    replaced = []
     if request.method == "POST" and form.is_valid():
         try:
             _save_child(kind, form, project, request)
         except services.EditConflict as conflict:
-            instance = get_object_or_404(getattr(project, spec["related"]), pk=child_pk)
-            form = spec["form"](_stamped(request.POST, conflict), instance=instance)
-            form.is_valid()
-            form.add_error(None, str(conflict))
-            replaced = saved_values_replaced(form)
+            form = form_after_edit_conflict(conflict, form, spec["form"])
         else:
             verb = "updated" if instance else "added"
             messages.success(request, f"{spec['noun'].capitalize()} {verb}.")
@@ -311,7 +294,6 @@ def child_edit(request: HttpRequest, pk: int, kind: str, child_pk: int | None = 
         "project": project,
         "noun": spec["noun"],
         "instance": instance,
-        "replaced": replaced,
     }
     return render(request, "projects/child_form.html", context)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -21,6 +20,8 @@ from django.views.decorators.http import require_POST, require_safe
 from people.forms import PeriodForm
 from people.models import ExportLog, Person
 from projects.exports import csv_writer
+from projects.forms import form_after_edit_conflict
+from projects.services import EditConflict, save_changed_fields
 from recognition.access import parse_id, person_of
 from recognition.contributions import SECTIONS, contributions_for
 from recognition.forms.appraisal import AppraisalNoteForm
@@ -86,10 +87,13 @@ def appraisal_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     note = _own_note(request, pk)
     form = AppraisalNoteForm(request.POST if request.method == "POST" else None, instance=note)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, "Appraisal note updated.")
-        return redirect("recognition:appraisal_notes", pk=note.person_id)
+        try:
+            save_changed_fields(form)
+        except EditConflict as conflict:
+            form = form_after_edit_conflict(conflict, form, AppraisalNoteForm)
+        else:
+            messages.success(request, "Appraisal note updated.")
+            return redirect("recognition:appraisal_notes", pk=note.person_id)
     return render(request, "recognition/appraisal/note_form.html", {"form": form, "note": note})
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from people.models import Department, Person
-from projects.models import Project
+from projects.models import Project, edit_version_field
 from recognition.access import is_champion_or_admin, person_of
 
 
@@ -53,8 +53,9 @@ class ShowcaseSession(models.Model):
     created_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    version = edit_version_field()
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -526,8 +527,9 @@ class AppraisalNote(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = edit_version_field()
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         ordering = ["-period_end", "-pk"]

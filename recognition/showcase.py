@@ -24,6 +24,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from people.departments import department_for, sees_all_departments
+from projects.forms import form_after_edit_conflict
+from projects.services import EditConflict
 from recognition.access import is_champion_or_admin, parse_id, person_of
 from recognition.forms.showcase import (
     ShowcaseProjectChoiceForm,
@@ -145,6 +147,8 @@ def showcase_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(form=form)
+        except EditConflict as conflict:
+            form = form_after_edit_conflict(conflict, form, ShowcaseSessionForm)
         except ShowcaseError as error:
             form.add_error(error.field, str(error))
         else:

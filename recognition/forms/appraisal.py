@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from people.forms import DATE_WIDGET
+from projects.forms import carry_version
 from recognition.models import AppraisalNote
 
 
@@ -28,6 +29,7 @@ class AppraisalNoteForm(forms.ModelForm):
         self.fields["note"].error_messages["max_length"] = (
             "The note must be 5000 characters or fewer"
         )
+        carry_version(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from people.models import Person
+from projects.forms import carry_version
 from projects.models import Project
 from recognition.models import ShowcaseSession
 from recognition.services.showcase import shrink_refused
@@ -77,6 +78,7 @@ class ShowcaseSessionForm(forms.ModelForm):
         }
         for name, field_messages in messages.items():
             self.fields[name].error_messages.update(field_messages)
+        carry_version(self)
 
     def clean(self):
         cleaned = super().clean()

@@ -34,6 +34,7 @@ from icalendar import Calendar, Event
 from people.models import Department, Person
 from projects import notifications
 from projects.models import Project
+from projects.services import refuse_if_saved_since_opened, save_changed_fields
 from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot, new_token, token_digest
 
 
@@ -202,16 +203,15 @@ def session_update(*, form) -> ShowcaseSession:
     before the session may shrink.
     """
     session = form.instance
-    ShowcaseSession.objects.select_for_update().filter(pk=session.pk).first()
+    stored = ShowcaseSession.objects.select_for_update().filter(pk=session.pk).first()
+    if stored is not None:
+        refuse_if_saved_since_opened(form, stored)  # first: a stale form is no shrink
     last_booked = session.slots.aggregate(last=Max("position"))["last"]
     if last_booked and session.slot_count < last_booked:
         raise ShowcaseError(shrink_refused(last_booked), field="slot_count")
-    changed = [name for name in form.changed_data if name not in ("date", "start_time")]
-    if {"date", "start_time"} & set(form.changed_data):
-        changed.append("starts_at")
-    if changed:
-        session.save(update_fields=changed)
-    return session
+    # The form combines the date and start time into starts_at.
+    moved = {"date", "start_time"} & set(form.changed_data)
+    return save_changed_fields(form, also=["starts_at"] if moved else [])
 
 
 @transaction.atomic

@@ -221,9 +221,9 @@ def test_history_page_query_count_is_bounded(
     edit(client_for(champion), mentored, stage="on_hold")
     client = client_for(staff)
     # session, user, person, champion areas; project, areas, co-leads; one history query for
-    # each of the twelve kinds of record (impact, savings and PDSA cycles since issue 8); the
-    # names of people in the changes.
-    with django_assert_max_num_queries(21):
+    # each of the thirteen kinds of record (impact, savings and PDSA cycles since issue 8,
+    # measures since issue 16); the names of people in the changes.
+    with django_assert_max_num_queries(22):
         client.get(reverse("projects:history", args=[mentored.pk]))
 
 

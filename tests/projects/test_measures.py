@@ -237,6 +237,7 @@ def measure_data(**changes):
         "screen_outliers": "on",
         "rule_length": "7",
         "rules": ["outside_limits", "trend", "two_in_three", "shift"],
+        "version": 1,  # what an edit page opened on a measure never edited carries
         **changes,
     }
 

@@ -99,7 +99,12 @@ def test_the_author_edits_and_deletes_a_note(client_for, staff, manager):
     client = client_for(manager)
     response = client.post(
         reverse("recognition:appraisal_note_edit", args=[note.pk]),
-        {"period_start": "2026-01-01", "period_end": "2026-06-30", "note": "Corrected."},
+        {
+            "period_start": "2026-01-01",
+            "period_end": "2026-06-30",
+            "note": "Corrected.",
+            "version": 1,
+        },
     )
     assert response.status_code == 302
     note.refresh_from_db()
@@ -116,7 +121,12 @@ def test_nobody_else_edits_or_deletes_a_note(db, request, client_for, staff, per
     client = client_for(request.getfixturevalue(persona))
     edit = client.post(
         reverse("recognition:appraisal_note_edit", args=[note.pk]),
-        {"period_start": "2026-01-01", "period_end": "2026-06-30", "note": "Changed."},
+        {
+            "period_start": "2026-01-01",
+            "period_end": "2026-06-30",
+            "note": "Changed.",
+            "version": 1,
+        },
     )
     delete = client.post(reverse("recognition:appraisal_note_delete", args=[note.pk]))
     assert (edit.status_code, delete.status_code) == (status, status)

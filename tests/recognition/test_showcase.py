@@ -90,6 +90,7 @@ def session_data(**changes) -> dict:
         "slot_count": "4",
         "slot_minutes": "10",
         "notes": "",
+        "version": 1,  # what an edit page opened on a session never edited carries
         **changes,
     }
 
