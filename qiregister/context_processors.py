@@ -1,6 +1,12 @@
+import datetime as dt
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.urls import reverse
+
+from qiregister.security import session_ends
 
 # (label, url name); a section is "current" when the path starts with its URL.
 # Kept short so it fits the NHS.UK header without folding into "More"; the rest (propose,
@@ -51,3 +57,31 @@ def single_sign_on(request: HttpRequest) -> dict:
     if not settings.QIREGISTER_OIDC_ENABLED:
         return {}
     return {"single_sign_on_label": settings.QIREGISTER_OIDC_BUTTON_LABEL}
+
+
+# The timeout warning opens this long before the session ends: GOV.UK's two minutes, or half
+# the idle limit when that is shorter.
+TIMEOUT_WARNING_SECONDS = 120
+
+
+def session_timeout(request: HttpRequest) -> dict:
+    """When the signed-in session ends if nothing more happens, for the notice and the warning
+    on pages with a form (templates/includes/session_timeout.html). No query: the session is
+    already loaded."""
+    session = getattr(request, "session", None)
+    if session is None or SESSION_KEY not in session:
+        return {}
+    ends = session_ends(session)
+    if ends is None:
+        return {}
+    return {"session_timeout": session_timeout_status(*ends)}
+
+
+def session_timeout_status(ends_at: float, reason: str) -> dict:
+    return {
+        "ends_at": dt.datetime.fromtimestamp(ends_at, tz=dt.UTC),
+        "seconds_left": max(0, int(ends_at - time.time())),
+        "reason": reason,
+        "warn_seconds": min(TIMEOUT_WARNING_SECONDS, settings.QIREGISTER_SESSION_IDLE_MINUTES * 30),
+        "absolute_hours": settings.QIREGISTER_SESSION_ABSOLUTE_HOURS,
+    }

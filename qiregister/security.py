@@ -5,6 +5,8 @@
   time and the last activity are stamped in the session (seconds since the epoch); the
   activity stamp moves at most once a minute, so an active session is written to the database
   about once a minute rather than on every request (as SESSION_SAVE_EVERY_REQUEST would).
+  Pages with a form say when the session will end (`session_ends`); the timeout warning's
+  question "how long is left?" (`session_status`) does not count as activity.
 - The client's address: `REMOTE_ADDR`, or behind the reverse proxy (`DJANGO_BEHIND_PROXY`) the
   right-most `X-Forwarded-For` entry, which the proxy itself wrote. django-axes throttles
   sign-ins by username and this address (`AXES_CLIENT_IP_CALLABLE`).
@@ -28,6 +30,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 logger = logging.getLogger("qiregister.security")
 
@@ -68,6 +71,18 @@ def session_end_reason(session, now: float) -> str | None:
     return None
 
 
+def session_ends(session) -> tuple[float, str] | None:
+    """When a signed-in session ends if nothing more happens (seconds since the epoch), and
+    why (IDLE or ABSOLUTE, whichever comes first); None for a session without stamps."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    active_at = session.get(ACTIVE_AT)
+    if signed_in_at is None or active_at is None:
+        return None
+    idle_end = active_at + settings.QIREGISTER_SESSION_IDLE_MINUTES * 60
+    absolute_end = signed_in_at + settings.QIREGISTER_SESSION_ABSOLUTE_HOURS * 3600
+    return (idle_end, IDLE) if idle_end <= absolute_end else (absolute_end, ABSOLUTE)
+
+
 def session_end_message(reason: str) -> str:
     if reason == IDLE:
         return (
@@ -103,7 +118,11 @@ class SessionTimeoutMiddleware:
                 logger.info(
                     "Session ended (%s): username=%r ip=%s", reason, username, client_ip(request)
                 )
-            elif now - session[ACTIVE_AT] >= ACTIVITY_RESOLUTION_SECONDS:
+            elif (
+                now - session[ACTIVE_AT] >= ACTIVITY_RESOLUTION_SECONDS
+                # The timeout warning's own question is not activity (qiregister.views).
+                and request.path_info != reverse("session_status")
+            ):
                 session[ACTIVE_AT] = int(now)
         return self.get_response(request)
 

@@ -111,6 +111,9 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "accessibility": (PUBLIC, NEVER),
     "login": (PUBLIC, PUBLIC),
     "logout": (WRONG_METHOD, SIGNED_IN),
+    # The session timeout warning: how long is left, and "Stay signed in".
+    "session_status": (SIGNED_IN, WRONG_METHOD),
+    "session_renew": (WRONG_METHOD, SIGNED_IN),
     "password_change": (SIGNED_IN, SIGNED_IN),
     "password_change_done": (SIGNED_IN, WRONG_METHOD),
     # The register. Submitted projects are visible to every signed-in person (drafts are not:
