@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Just inside the session: no cache keeps any response to a signed-in person (shared PCs).
+    "qiregister.caching.PrivatePagesNotCachedMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which is the first to read a form: lets a view answer a form over
     # Django's size limits with its own page and an error rather than the 400 page.
