@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 import time
 
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.urls import reverse
 
-from qiregister.security import session_ends
+from qiregister.security import KEPT_FORM, session_ends
 
 # (label, url name); a section is "current" when the path starts with its URL.
 # Kept short so it fits the NHS.UK header without folding into "More"; the rest (propose,
@@ -85,3 +86,25 @@ def session_timeout_status(ends_at: float, reason: str) -> dict:
         "warn_seconds": min(TIMEOUT_WARNING_SECONDS, settings.QIREGISTER_SESSION_IDLE_MINUTES * 30),
         "absolute_hours": settings.QIREGISTER_SESSION_ABSOLUTE_HOURS,
     }
+
+
+def kept_form(request: HttpRequest) -> dict:
+    """The text of a form sent after the session ended (qiregister.security.KEPT_FORM), for the
+    first full page (base.html asks) that the same person sees after signing in again.
+
+    Taken from the session when base.html asks, not before: the sign-in page and htmx fragments
+    leave it in place. Someone else signing in on the same browser never sees it: it is thrown
+    away for them.
+    """
+    session = getattr(request, "session", None)
+    if session is None or KEPT_FORM not in session:
+        return {}
+
+    @functools.cache
+    def take() -> dict | None:
+        if not request.user.is_authenticated:
+            return None
+        kept = session.pop(KEPT_FORM)
+        return kept if kept.get("username") == request.user.get_username() else None
+
+    return {"kept_form": take}

@@ -126,6 +126,7 @@ TEMPLATES = [
                 "qiregister.context_processors.navigation",
                 "qiregister.context_processors.single_sign_on",
                 "qiregister.context_processors.session_timeout",
+                "qiregister.context_processors.kept_form",
             ],
         },
     },

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from people.departments import sees_all_departments
 from qiregister.context_processors import session_timeout_status
 from qiregister.security import ACTIVE_AT, session_ends
+from qiregister.typed_text import typed_text
 
 
 @login_not_required
@@ -170,36 +171,19 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     context = {
         "too_large": isinstance(exception, RequestDataTooBig),
         "too_many_fields": isinstance(exception, TooManyFieldsSent),
-        "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000,
+        "max_megabytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024,
         "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
     }
     return render(request, "400.html", context, status=400)
 
 
-# Fields never shown back on the CSRF page, whatever the form.
-NEVER_SHOWN_BACK = ("csrfmiddlewaretoken", "password", "token", "secret", "key")
-
-
 def _typed_text(request: HttpRequest) -> list[dict]:
-    """The text fields of a refused form, to show back (escaped) so nothing typed is lost.
-
-    Only for a form sent from this site's own pages, as the browser's Origin header says (a
-    page of another site that posts here gets its text shown nowhere). Passwords, tokens,
-    numbers (ids, versions) and empty fields are left out.
-    """
+    """The text of a refused form, only for a form sent from this site's own pages, as the
+    browser's Origin header says: a page of another site that posts here gets its text shown
+    nowhere."""
     if request.META.get("HTTP_ORIGIN") != f"{request.scheme}://{request.get_host()}":
         return []
-    fields = []
-    for name, values in request.POST.lists():
-        if any(word in name.lower() for word in NEVER_SHOWN_BACK):
-            continue
-        for value in values:
-            if value.strip() and not value.strip().isdigit():
-                label = name.replace("_", " ").replace("-", " ").strip().capitalize()
-                fields.append(
-                    {"label": label, "value": value, "rows": min(12, 2 + value.count("\n"))}
-                )
-    return fields
+    return typed_text(request.POST)
 
 
 @never_cache

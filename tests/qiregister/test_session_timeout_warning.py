@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from qiregister.security import ACTIVE_AT, SIGNED_IN_AT
+from qiregister.security import ACTIVE_AT, KEPT_FORM, SIGNED_IN_AT
+from tests.factories import PASSWORD
 
 
 def move_session_stamps(client, **seconds_ago: int) -> int:
@@ -128,3 +129,58 @@ def test_once_the_session_has_ended_the_answer_is_the_sign_in_page(client_for, s
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert client.post(reverse("session_renew")).status_code == 302
+
+
+# --- A form sent after the session ended ------------------------------------------------------
+
+
+def sign_in(client, username: str) -> None:
+    response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_a_form_sent_after_the_session_ended_is_shown_after_signing_in_again(
+    client_for, staff, edit_path
+):
+    client = client_for(staff)
+    move_session_stamps(client, active=61 * 60)
+    response = client.post(
+        edit_path,
+        {"title": "Falls audit", "problem": "Two hours of <careful> typing", "version": "3"},
+        HTTP_REFERER=f"http://testserver{edit_path}",
+        follow=True,
+    )
+    assert response.redirect_chain[0][0].startswith(reverse("login"))
+    assert "After you sign in, it is shown on the page" in response.content.decode()
+
+    sign_in(client, "staff")
+    html = client.get(edit_path).content.decode()
+    assert "What you sent before you were signed out" in html
+    assert "Two hours of &lt;careful&gt; typing" in html
+    assert "Falls audit" in html
+    assert ">3</textarea>" not in html  # numbers (the version) are not kept
+    # Shown once.
+    assert "Two hours of" not in client.get(edit_path).content.decode()
+
+
+def test_someone_else_signing_in_on_the_same_browser_never_sees_it(
+    client_for, staff, manager, edit_path
+):
+    client = client_for(staff)
+    move_session_stamps(client, active=61 * 60)
+    client.post(edit_path, {"problem": "Private thoughts about the ward"})
+    sign_in(client, "manager")
+    assert "Private thoughts" not in client.get(reverse("home")).content.decode()
+    client.logout()
+    sign_in(client, "staff")
+    assert "Private thoughts" not in client.get(edit_path).content.decode()
+
+
+def test_a_password_sent_after_the_session_ended_is_never_kept(client_for, staff):
+    client = client_for(staff)
+    move_session_stamps(client, active=61 * 60)
+    client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": "Horse-battery-9", "new_password2": "x"},
+    )
+    assert KEPT_FORM not in client.session
