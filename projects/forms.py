@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 
 from people.models import Department, Person, Skill
 from projects import stages
-from projects.measurement import parse_data
+from projects.measurement import MAX_ROWS, parse_data
 from projects.models import (
     SPC_RULES,
     ClosureReport,
@@ -710,20 +710,42 @@ class DataPointForm(forms.ModelForm):
 
 class DataPasteForm(forms.Form):
     MAX_UPLOAD_BYTES = 1_000_000
+    # The box takes as many characters as a file may have bytes (maxlength in the page); 1,000
+    # rows (MAX_ROWS) take far fewer. Django reads at most 2.5 MB of a form: a larger paste is
+    # answered with this form and TOO_LARGE (qiregister.form_limits), never a bare 400.
+    MAX_PASTE_CHARACTERS = 1_000_000
+    TOO_LARGE = f"Paste at most {MAX_ROWS:,} rows (1 MB) at a time"
 
     data = forms.CharField(
         label="Paste rows of date,value",
         required=False,
+        max_length=MAX_PASTE_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
         help_text="One row per line, for example 2026-01-31,42. A third column is kept as a "
-        "note. Copy two columns from a spreadsheet and paste them here.",
+        f"note. Copy two columns from a spreadsheet and paste them here. At most {MAX_ROWS:,} "
+        "rows at a time.",
+        error_messages={"max_length": TOO_LARGE},
     )
     file = forms.FileField(
         label="Or upload a CSV file", required=False, help_text="Columns: date,value[,note]."
     )
 
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+
+    @classmethod
+    def too_large_to_read(cls) -> DataPasteForm:
+        """The form for a paste Django refused to read (over 2.5 MB): empty, with the error."""
+        return cls(data={}, too_large=True)
+
     def clean(self):
         cleaned = super().clean()
+        if self.too_large:
+            self.add_error(
+                "data", f"{self.TOO_LARGE}. What you pasted was over 2.5 MB, so it was not read"
+            )
+            return cleaned
         text, upload = cleaned.get("data", ""), cleaned.get("file")
         if upload is not None:
             if upload.size > self.MAX_UPLOAD_BYTES:

@@ -20,6 +20,7 @@ from projects.forms import DataPasteForm, DataPointForm, MeasureForm, form_after
 from projects.measurement import data_import, data_point_save
 from projects.models import Measure, PDSACycle, Project
 from projects.services import EditConflict, save_changed_fields
+from qiregister.form_limits import answers_form_too_large
 
 NOT_TEAM = "Only the project's team and admins record its measures and data"
 
@@ -226,6 +227,14 @@ def datapoint_delete(request: HttpRequest, pk: int, measure_pk: int, point_pk: i
     return redirect("projects:measure_detail", project.pk, measure.pk)
 
 
+def _data_paste_too_large(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """A paste over Django's 2.5 MB: the form again, with the error (it writes nothing)."""
+    project, measure = _measure_for(request, pk, measure_pk, record=True)
+    context = {"form": DataPasteForm.too_large_to_read(), "project": project, "measure": measure}
+    return render(request, "projects/measures/paste.html", context, status=413)
+
+
+@answers_form_too_large(_data_paste_too_large)
 def data_paste(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     form = DataPasteForm(

@@ -1,6 +1,13 @@
+import datetime as dt
+import functools
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.urls import reverse
+
+from qiregister.security import KEPT_FORM, session_ends
 
 # (label, url name); a section is "current" when the path starts with its URL.
 # Kept short so it fits the NHS.UK header without folding into "More"; the rest (propose,
@@ -51,3 +58,53 @@ def single_sign_on(request: HttpRequest) -> dict:
     if not settings.QIREGISTER_OIDC_ENABLED:
         return {}
     return {"single_sign_on_label": settings.QIREGISTER_OIDC_BUTTON_LABEL}
+
+
+# The timeout warning opens this long before the session ends: GOV.UK's two minutes, or half
+# the idle limit when that is shorter.
+TIMEOUT_WARNING_SECONDS = 120
+
+
+def session_timeout(request: HttpRequest) -> dict:
+    """When the signed-in session ends if nothing more happens, for the notice and the warning
+    on pages with a form (templates/includes/session_timeout.html). No query: the session is
+    already loaded."""
+    session = getattr(request, "session", None)
+    if session is None or SESSION_KEY not in session:
+        return {}
+    ends = session_ends(session)
+    if ends is None:
+        return {}
+    return {"session_timeout": session_timeout_status(*ends)}
+
+
+def session_timeout_status(ends_at: float, reason: str) -> dict:
+    return {
+        "ends_at": dt.datetime.fromtimestamp(ends_at, tz=dt.UTC),
+        "seconds_left": max(0, int(ends_at - time.time())),
+        "reason": reason,
+        "warn_seconds": min(TIMEOUT_WARNING_SECONDS, settings.QIREGISTER_SESSION_IDLE_MINUTES * 30),
+        "absolute_hours": settings.QIREGISTER_SESSION_ABSOLUTE_HOURS,
+    }
+
+
+def kept_form(request: HttpRequest) -> dict:
+    """The text of a form sent after the session ended (qiregister.security.KEPT_FORM), for the
+    first full page (base.html asks) that the same person sees after signing in again.
+
+    Taken from the session when base.html asks, not before: the sign-in page and htmx fragments
+    leave it in place. Someone else signing in on the same browser never sees it: it is thrown
+    away for them.
+    """
+    session = getattr(request, "session", None)
+    if session is None or KEPT_FORM not in session:
+        return {}
+
+    @functools.cache
+    def take() -> dict | None:
+        if not request.user.is_authenticated:
+            return None
+        kept = session.pop(KEPT_FORM)
+        return kept if kept.get("username") == request.user.get_username() else None
+
+    return {"kept_form": take}

@@ -5,6 +5,9 @@
   time and the last activity are stamped in the session (seconds since the epoch); the
   activity stamp moves at most once a minute, so an active session is written to the database
   about once a minute rather than on every request (as SESSION_SAVE_EVERY_REQUEST would).
+  Pages with a form say when the session will end (`session_ends`); the timeout warning's
+  question "how long is left?" (`session_status`) does not count as activity. The text of a
+  form sent after the session ended is kept and shown to the same person after signing in.
 - The client's address: `REMOTE_ADDR`, or behind the reverse proxy (`DJANGO_BEHIND_PROXY`) the
   right-most `X-Forwarded-For` entry, which the proxy itself wrote. django-axes counts failed
   sign-ins by username, this address and kind of browser (`AXES_CLIENT_IP_CALLABLE`; the
@@ -21,13 +24,19 @@ import ipaddress
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from qiregister.typed_text import MAX_KEPT_CHARACTERS, typed_text
 
 logger = logging.getLogger("qiregister.security")
 
@@ -68,6 +77,18 @@ def session_end_reason(session, now: float) -> str | None:
     return None
 
 
+def session_ends(session) -> tuple[float, str] | None:
+    """When a signed-in session ends if nothing more happens (seconds since the epoch), and
+    why (IDLE or ABSOLUTE, whichever comes first); None for a session without stamps."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    active_at = session.get(ACTIVE_AT)
+    if signed_in_at is None or active_at is None:
+        return None
+    idle_end = active_at + settings.QIREGISTER_SESSION_IDLE_MINUTES * 60
+    absolute_end = signed_in_at + settings.QIREGISTER_SESSION_ABSOLUTE_HOURS * 3600
+    return (idle_end, IDLE) if idle_end <= absolute_end else (absolute_end, ABSOLUTE)
+
+
 def session_end_message(reason: str) -> str:
     if reason == IDLE:
         return (
@@ -78,6 +99,41 @@ def session_end_message(reason: str) -> str:
         "You were signed out because you signed in more than "
         f"{settings.QIREGISTER_SESSION_ABSOLUTE_HOURS} hours ago. Sign in again to carry on."
     )
+
+
+# A form sent after the session ended: its text, kept in the new (signed-out) session and shown
+# once to the same person on the first page after signing in again (qiregister.
+# context_processors.kept_form); discarded if someone else signs in.
+KEPT_FORM = "qiregister_kept_form"
+KEPT_FORM_MESSAGE = (
+    "What you sent was not saved. After you sign in, it is shown on the page so that you can "
+    "copy it and send it again."
+)
+
+
+def form_sent_too_late(request: HttpRequest) -> dict | None:
+    """The text of a form posted to a session that has just ended, and the page it came from.
+
+    None for anything but a POST, for a form Django will not read (over its limits), and for
+    more than MAX_KEPT_CHARACTERS. The session cookie is SameSite=Lax, so a POST from another
+    site never reaches a signed-in session, and nothing of it can be kept.
+    """
+    if request.method != "POST":
+        return None
+    try:
+        fields = typed_text(request.POST)
+    except (RequestDataTooBig, TooManyFieldsSent):
+        return None
+    if not fields or sum(len(field["value"]) for field in fields) > MAX_KEPT_CHARACTERS:
+        return None
+    referer = request.META.get("HTTP_REFERER", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    page = urlsplit(referer).path if same_site and referer else ""
+    if not page.startswith("/") or page.startswith("//"):
+        page = request.path
+    return {"page": page, "fields": fields}
 
 
 class SessionTimeoutMiddleware:
@@ -98,12 +154,20 @@ class SessionTimeoutMiddleware:
             reason = session_end_reason(session, now)
             if reason:
                 username = request.user.get_username()
+                kept = form_sent_too_late(request)
                 logout(request)
                 messages.info(request, session_end_message(reason))
+                if kept:
+                    request.session[KEPT_FORM] = {"username": username, **kept}
+                    messages.info(request, KEPT_FORM_MESSAGE)
                 logger.info(
                     "Session ended (%s): username=%r ip=%s", reason, username, client_ip(request)
                 )
-            elif now - session[ACTIVE_AT] >= ACTIVITY_RESOLUTION_SECONDS:
+            elif (
+                now - session[ACTIVE_AT] >= ACTIVITY_RESOLUTION_SECONDS
+                # The timeout warning's own question is not activity (qiregister.views).
+                and request.path_info != reverse("session_status")
+            ):
                 session[ACTIVE_AT] = int(now)
         return self.get_response(request)
 

@@ -90,7 +90,12 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Just inside the session: no cache keeps any response to a signed-in person (shared PCs).
+    "qiregister.caching.PrivatePagesNotCachedMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which is the first to read a form: lets a view answer a form over
+    # Django's size limits with its own page and an error rather than the 400 page.
+    "qiregister.form_limits.FormLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -122,6 +127,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qiregister.context_processors.navigation",
                 "qiregister.context_processors.single_sign_on",
+                "qiregister.context_processors.session_timeout",
+                "qiregister.context_processors.kept_form",
             ],
         },
     },
@@ -282,6 +289,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# A refused form gets the service's page, with the text typed shown back (qiregister.views).
+CSRF_FAILURE_VIEW = "qiregister.views.csrf_failure"
+# Django's limits on one request's form, stated because pages and messages quote them: 2.5 MB
+# of text (files aside) and 1,000 fields. A form over them gets the 400 page, or its own page
+# back with an error where the view says how (qiregister.form_limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # No script reads the CSRF cookie: forms carry the token, and htmx gets it from <body hx-headers>.
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/status/", views.session_status, name="session_status"),
+    path("session/renew/", views.session_renew, name="session_renew"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),
@@ -29,6 +31,10 @@ urlpatterns = [
     path("", include("projects.impact_report")),
     path("admin/", admin.site.urls),
 ]
+
+# A request Django cannot read (a form over its size limits): the service's page, not a bare
+# "Bad Request (400)". 403, 404 and 500 use Django's views with templates/403.html and so on.
+handler400 = "qiregister.views.bad_request"
 
 # Single sign-on's start and callback, only when it is configured (qiregister/oidc.py).
 if settings.QIREGISTER_OIDC_ENABLED:

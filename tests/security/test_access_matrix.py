@@ -112,6 +112,9 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "accessibility": (PUBLIC, NEVER),
     "login": (PUBLIC, PUBLIC),
     "logout": (WRONG_METHOD, SIGNED_IN),
+    # The session timeout warning: how long is left, and "Stay signed in".
+    "session_status": (SIGNED_IN, WRONG_METHOD),
+    "session_renew": (WRONG_METHOD, SIGNED_IN),
     "password_change": (SIGNED_IN, SIGNED_IN),
     "password_change_done": (SIGNED_IN, WRONG_METHOD),
     # The register. Submitted projects are visible to every signed-in person (drafts are not:
@@ -532,6 +535,49 @@ def test_read_only_pages_answer_head_as_they_answer_get(client, world):
         if head != get:
             wrong[name] = (head, get)
     assert wrong == {}
+
+
+# Every response to a signed-in person is kept by no cache, the browser's included: ward PCs are
+# shared, and Back or the browser's history must not show the last person's pages. The few
+# responses that set their own policy on purpose (qiregister.caching) are named here.
+OWN_CACHE_POLICY = {
+    # Poster images, also shown on the department's screens: kept a day in this browser only.
+    "recognition:poster_file": "private, max-age=86400",
+    "recognition:poster_thumbnail": "private, max-age=86400",
+    # The calendar feed that Outlook polls: kept five minutes in this client only.
+    "recognition:showcase_calendar": "private, max-age=300",
+}
+
+
+def test_every_page_a_signed_in_person_gets_is_never_cached(client, world):
+    # Among them the finding's three: QI conversation notes (capacity), mentoring session notes
+    # (the mentoring pair's page) and My team.
+    assert {"people:capacity", "people:mentoring_pair", "people:team"} <= set(EXPECTATIONS)
+    cached = {}
+    for name in sorted(EXPECTATIONS):
+        path = url_for(name, world)
+        # Every signed-in role reads every page; staff (a project's lead) and an admin also
+        # post to each, to see the forms re-rendered with errors and the refusals.
+        for role in ROLES[1:]:
+            for method in ("get", "post") if role in ("staff", "admin") else ("get",):
+                response = request_as(client, getattr(world, role).user, method, path)
+                policy = response.get("Cache-Control", "")
+                expected = OWN_CACHE_POLICY.get(name)
+                if expected and response.status_code == 200 and method == "get":
+                    ok = policy == expected
+                else:
+                    ok = "no-store" in policy
+                if not ok:
+                    cached[f"{method.upper()} {name} as {role}"] = policy
+    assert cached == {}
+
+
+def test_a_public_page_is_left_cacheable_for_someone_not_signed_in(client, world):
+    response = client.get(reverse("accessibility"))
+    assert response.status_code == 200
+    assert "Cache-Control" not in response
+    client.force_login(world.staff.user)
+    assert "no-store" in client.get(reverse("accessibility"))["Cache-Control"]
 
 
 def test_every_route_with_an_id_says_which_object_it_names():
