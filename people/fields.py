@@ -8,9 +8,10 @@
 - Text on several lines (textareas) keeps line breaks and tabs; NUL, the other control
   characters and the bidirectional and zero-width ones are dropped as it is read.
 - A date is within a window that suits its field (a value measured up to today, a plan up to ten
-  years ahead, a showcase session from today to two years ahead): "Target end date must be
-  between 1 January 2000 and 7 December 2036". Dates outside such windows (9999-12-31) broke
-  pages that add days to them or print them in other calendars.
+  years ahead, a showcase session up to two years ahead), each end with its own message:
+  "Target end date must be on or before 7 December 2036", "Date cannot be in the future",
+  "Date must be on or after 1 January 2000". Dates outside such windows (9999-12-31) broke
+  pages that add time to them.
 
 The model fields carry the rule, so a ModelForm and the admin both apply it with the field's
 label; forms that are not about a model use the form fields directly.
@@ -131,16 +132,30 @@ class DateWindow:
         if isinstance(value, dt.datetime):
             value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
         earliest, latest = self.bounds()
-        if not earliest <= value <= latest:
-            raise ValidationError(
-                "%(label)s must be between %(earliest)s and %(latest)s",
-                code="date_window",
-                params={
-                    "label": label or "The date",
-                    "earliest": _day(earliest),
-                    "latest": _day(latest),
-                },
+        today = timezone.localdate()
+        if value > latest:
+            message = (
+                "%(label)s cannot be in the future"
+                if latest == today
+                else "%(label)s must be on or before %(latest)s"
             )
+        elif value < earliest:
+            message = (
+                "%(label)s must be today or later"
+                if earliest == today
+                else "%(label)s must be on or after %(earliest)s"
+            )
+        else:
+            return
+        raise ValidationError(
+            message,
+            code="date_window",
+            params={
+                "label": label or "The date",
+                "earliest": _day(earliest),
+                "latest": _day(latest),
+            },
+        )
 
     def __call__(self, value) -> None:
         """As a validator (for a DateTimeField in the admin): the message cannot name the field."""
@@ -161,9 +176,8 @@ def _day(day: dt.date) -> str:
 UP_TO_TODAY = DateWindow(EARLIEST, 0)
 # A plan: a start, a target, a due date, a period, up to ten years ahead.
 PLANNED = DateWindow(EARLIEST, 3653)
-# A session booked in the calendar: from today to two years ahead.
-BOOKABLE = DateWindow(0, 731)
-# A session's stored date, which may be past (the admin edits past sessions too).
+# A session in the calendar: up to two years ahead (a new or moved session must also start in
+# the future, which its form checks; a past one can still be edited).
 SCHEDULED = DateWindow(EARLIEST, 731)
 
 

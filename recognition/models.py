@@ -80,10 +80,19 @@ class ShowcaseSession(models.Model):
 
     @property
     def ends_at(self) -> dt.datetime:
-        return self.starts_at + dt.timedelta(minutes=self.slot_count * self.slot_minutes)
+        return self._minutes_in(self.slot_count * self.slot_minutes)
 
     def slot_starts_at(self, position: int) -> dt.datetime:
-        return self.starts_at + dt.timedelta(minutes=(position - 1) * self.slot_minutes)
+        return self._minutes_in((position - 1) * self.slot_minutes)
+
+    def _minutes_in(self, minutes: int) -> dt.datetime:
+        """The time `minutes` after the start. A session stored on 9999-12-31 (before dates
+        were bounded) has no time after it: it is shown as ending when it starts, where adding
+        to it failed the showcase list, the session's page and the calendar feed (a 500)."""
+        try:
+            return self.starts_at + dt.timedelta(minutes=minutes)
+        except OverflowError:
+            return self.starts_at
 
     @property
     def is_past(self) -> bool:

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from people.fields import BOOKABLE, BoundedDateFormField
+from people.fields import SCHEDULED, BoundedDateFormField
 from people.models import Person
 from projects.models import Project
 from recognition.models import ShowcaseSession
@@ -20,7 +20,7 @@ class ShowcaseSessionForm(forms.ModelForm):
     """A clinical update session. The date and time are asked separately, in local time."""
 
     date = BoundedDateFormField(
-        window=BOOKABLE,
+        window=SCHEDULED,
         widget=DATE_WIDGET,
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )
