@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import django_filters
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from people.models import Booking
 from tests.security.test_access_matrix import ROUTES, request_as, trust, url_for, world
@@ -206,3 +207,17 @@ def test_no_page_gives_a_500_on_bad_filter_parameters(client, world):
             if problem:
                 failures.append(f"GET {path} {label}: {problem}")
     assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("how", ["upload", "paste"])
+def test_a_nul_in_a_measure_s_rows_is_a_row_error(client_for, world, how):
+    url = reverse("projects:data_paste", args=[world.project.pk, world.measure.pk])
+    rows = "date,value,note\n2026-02-02,14,ward 4\n2026-02-09,11,ward\x005\n"
+    if how == "upload":
+        data = {"file": SimpleUploadedFile("doses.csv", rows.encode(), content_type="text/csv")}
+    else:
+        data = {"data": rows}
+    response = client_for(world.staff).post(url, data)
+    assert response.status_code == 200
+    assert "Row 3: contains a NUL character" in response.content.decode()
+    assert not world.measure.points.filter(date="2026-02-02").exists()
