@@ -11,3 +11,11 @@ def person_or_403(user) -> Person:
     if person is None:
         raise PermissionDenied("Your account has no staff profile; ask an admin to add one")
     return person
+
+
+def parse_id(value: str | None) -> int | None:
+    """A positive database id from a query string or form, or None: never a 500 on '²', '١٢',
+    '-1' or 10**30 (ids fit in a bigint)."""
+    if value and value.isascii() and value.isdecimal() and len(value) <= 18:
+        return int(value)
+    return None

@@ -4,7 +4,35 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from people.fields import PLANNED, BoundedDateFormField
 from people.models import ClinicalArea, Person, Skill
+
+
+class BoundedNumberFilter(django_filters.NumberFilter):
+    """A NumberFilter that must have a maximum: an unbounded one let `?days_in_stage=1e50`
+    overflow the date arithmetic behind it (a 500). Out of range, the filter is not applied
+    and the field says "Enter a number from 0 to 3653"."""
+
+    def __init__(self, *, max_value: int, min_value: int = 0, decimal_places: int = 0, **kwargs):
+        message = f"Enter a number from {min_value} to {max_value}"
+        super().__init__(
+            min_value=min_value,
+            max_value=max_value,
+            decimal_places=decimal_places,
+            error_messages=dict.fromkeys(
+                ["invalid", "min_value", "max_value", "max_decimal_places"], message
+            ),
+            **kwargs,
+        )
+
+
+class BoundedDateFilter(django_filters.DateFilter):
+    """A DateFilter within a window (people.fields.DateWindow), ten years ahead by default."""
+
+    field_class = BoundedDateFormField
+
+    def __init__(self, *, window=PLANNED, **kwargs):
+        super().__init__(window=window, **kwargs)
 
 
 class PersonFilter(django_filters.FilterSet):

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from people.fields import PLANNED, BoundedDateFormField
 from people.models import Person, QIConversation, Skill
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -67,21 +68,16 @@ class PeriodForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         for name, label in (("from", "From"), ("to", "To")):
-            self.fields[name] = forms.DateField(
+            self.fields[name] = BoundedDateFormField(
+                window=PLANNED,
                 label=label,
                 required=False,
                 widget=DATE_WIDGET,
                 error_messages={"invalid": f"{label} must be a real date, for example 31/1/2026"},
             )
 
-    EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
-
     def clean(self):
         cleaned = super().clean()
-        for name in ("from", "to"):
-            day = cleaned.get(name)
-            if day and not self.EARLIEST <= day <= self.LATEST:
-                self.add_error(name, f"{self.fields[name].label} must be between 2000 and 2100")
         start, end = cleaned.get("from"), cleaned.get("to")
         if start and end and end < start:
             self.add_error("to", "The end of the period must be on or after its start")

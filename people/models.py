@@ -14,12 +14,21 @@ from django.utils.text import Truncator
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from people.fields import (
+    PLANNED,
+    SCHEDULED,
+    UP_TO_TODAY,
+    BoundedDateField,
+    MultiLineTextField,
+    SingleLineCharField,
+)
+
 # Governance wants to see who was made an admin and when, so user accounts keep history too.
 register(get_user_model(), app=__package__, table_name="people_historicaluser")
 
 
 class Department(models.Model):
-    name = models.CharField(max_length=100, unique=True, help_text="For example, Pharmacy.")
+    name = SingleLineCharField(max_length=100, unique=True, help_text="For example, Pharmacy.")
     slug = models.SlugField(max_length=100, unique=True)
     qi_lead = models.ForeignKey(
         "Person",
@@ -54,7 +63,7 @@ class ClinicalArea(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="clinical_areas"
     )
-    name = models.CharField(
+    name = SingleLineCharField(
         max_length=100, help_text="For example, Acute medicine, Surgery, Dispensary, Aseptics."
     )
 
@@ -75,7 +84,7 @@ class ClinicalArea(models.Model):
 class Skill(models.Model):
     """A skill a task needs or a person offers, e.g. data collection, audit design, Excel."""
 
-    name = models.CharField(max_length=80, unique=True)
+    name = SingleLineCharField(max_length=80, unique=True)
 
     history = HistoricalRecords()
 
@@ -124,7 +133,7 @@ class Person(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person"
     )
-    display_name = models.CharField(max_length=150, help_text="The name other staff see.")
+    display_name = SingleLineCharField(max_length=150, help_text="The name other staff see.")
     job_role = models.CharField(max_length=20, choices=JobRole.choices)
     band = models.CharField(max_length=2, choices=Band.choices, blank=True)
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="people")
@@ -153,7 +162,7 @@ class Person(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("160"))],
         help_text="Your best estimate, e.g. 4. Leave blank if you do not know yet.",
     )
-    interests = models.TextField(
+    interests = MultiLineTextField(
         "QI interests",
         max_length=1000,
         blank=True,
@@ -225,7 +234,7 @@ class ChampionAssignment(models.Model):
     clinical_area = models.ForeignKey(
         ClinicalArea, on_delete=models.CASCADE, related_name="champion_assignments"
     )
-    started_on = models.DateField(default=timezone.localdate)
+    started_on = BoundedDateField(default=timezone.localdate, window=PLANNED)
 
     history = HistoricalRecords()
 
@@ -251,8 +260,8 @@ class QIConversation(models.Model):
     manager = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="qi_conversations_recorded"
     )
-    date = models.DateField(default=timezone.localdate)
-    note = models.TextField(max_length=2000)
+    date = BoundedDateField(default=timezone.localdate, window=UP_TO_TODAY)
+    note = MultiLineTextField(max_length=2000)
     agreed_hours_per_month = models.DecimalField(
         "QI time agreed in the job plan (hours a month)",
         max_digits=5,
@@ -290,9 +299,9 @@ class Course(models.Model):
         PRACTITIONER = "practitioner", "Practitioner"
         ADVANCED = "advanced", "Advanced"
 
-    name = models.CharField(max_length=120, unique=True, help_text="For example, QI induction.")
+    name = SingleLineCharField(max_length=120, unique=True, help_text="For example, QI induction.")
     level = models.CharField(max_length=12, choices=Level.choices)
-    description = models.TextField(blank=True)
+    description = MultiLineTextField(blank=True)
     is_induction = models.BooleanField(
         "QI induction",
         default=False,
@@ -311,8 +320,8 @@ class Course(models.Model):
 
 class TrainingSession(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField()
-    place = models.CharField(max_length=200)
+    starts_at = models.DateTimeField(validators=[SCHEDULED])
+    place = SingleLineCharField(max_length=200)
     capacity = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(1), MaxValueValidator(500)]
     )
@@ -353,8 +362,8 @@ class Completion(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="completions")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="completions")
-    completed_on = models.DateField(default=timezone.localdate)
-    evidence = models.TextField(
+    completed_on = BoundedDateField(default=timezone.localdate, window=UP_TO_TODAY)
+    evidence = MultiLineTextField(
         "evidence note", max_length=2000, blank=True, help_text="For example, certificate number."
     )
 
@@ -378,9 +387,9 @@ class MentoringPair(models.Model):
 
     mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentees")
     mentee = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentors")
-    started_on = models.DateField(default=timezone.localdate)
-    ended_on = models.DateField(null=True, blank=True)
-    goals = models.TextField(max_length=2000, blank=True)
+    started_on = BoundedDateField(default=timezone.localdate, window=PLANNED)
+    ended_on = BoundedDateField(null=True, blank=True, window=PLANNED)
+    goals = MultiLineTextField(max_length=2000, blank=True)
 
     history = HistoricalRecords()
 
@@ -413,8 +422,8 @@ class MentoringPair(models.Model):
 class MentoringSessionNote(models.Model):
     pair = models.ForeignKey(MentoringPair, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    date = models.DateField(default=timezone.localdate)
-    note = models.TextField(max_length=4000)
+    date = BoundedDateField(default=timezone.localdate, window=UP_TO_TODAY)
+    note = MultiLineTextField(max_length=4000)
 
     history = HistoricalRecords()
 
@@ -442,7 +451,7 @@ class MentorRequest(models.Model):
         related_name="mentor_requests",
         help_text="The area whose champions are asked; empty asks every champion.",
     )
-    message = models.TextField(max_length=1000, blank=True)
+    message = MultiLineTextField(max_length=1000, blank=True)
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now)
     pair = models.OneToOneField(
@@ -468,8 +477,8 @@ class ExportLog(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     exported_at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=40, help_text="For example, appraisal_summary_pdf.")
-    description = models.CharField(max_length=300)
+    kind = SingleLineCharField(max_length=40, help_text="For example, appraisal_summary_pdf.")
+    description = SingleLineCharField(max_length=300)
     subjects = models.ManyToManyField(
         Person, related_name="+", help_text="Whose personal data the export held."
     )
@@ -518,23 +527,23 @@ class SingleSignOnIdentity(models.Model):
         related_name="single_sign_on_identity",
         help_text="The QI Register account this identity signs in as (one identity each).",
     )
-    issuer = models.CharField(
+    issuer = SingleLineCharField(
         max_length=255,
         help_text="The provider's `iss` claim, e.g. https://login.microsoftonline.com/"
         "<tenant id>/v2.0. The security log's refusal line gives it.",
     )
-    subject = models.CharField(
+    subject = SingleLineCharField(
         max_length=255,
         help_text="The `sub` claim: the provider's identifier for this person, which never "
         "changes. The security log's refusal line gives it.",
     )
-    tenant_id = models.CharField(
+    tenant_id = SingleLineCharField(
         max_length=64,
         blank=True,
         help_text="Microsoft Entra ID only: the `tid` claim (the directory's ID). Leave empty "
         "for other providers.",
     )
-    object_id = models.CharField(
+    object_id = SingleLineCharField(
         max_length=64,
         blank=True,
         help_text="Microsoft Entra ID only: the `oid` claim (the user's object ID in the "

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from people import services
-from people.access import person_or_403
+from people.access import parse_id, person_or_403
 from people.filters import PersonFilter
 from people.forms import CapacityForm, PeriodForm, QIConversationForm
 from people.models import ClinicalArea, Course, ExportLog, Person, TrainingSession
@@ -211,7 +211,7 @@ def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
         if not started:
             raise PermissionDenied("Attendance is marked once the session has started")
         known = {booking.person_id for booking in bookings}
-        chosen = {int(v) for v in request.POST.getlist("attended") if v.isdigit()} & known
+        chosen = {parse_id(v) for v in request.POST.getlist("attended")} & known
         added = services.attendance_mark(session=session, attended_person_ids=chosen)
         messages.success(request, f"Attendance saved; {added} course completion(s) recorded.")
         return redirect("people:attendance", pk=session.pk)

@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from people.models import ExportLog, Person
 from projects.models import Project, ReviewDecision
 
-# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets.
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (OWASP's list for CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A formula character after a list separator (or a line break), spaces allowed between: Excel
+# in a locale whose list separator is ";" (most of Europe) splits the line "x;=1+1" into the
+# cells "x" and "=1+1", whatever our quoting, and a program importing with tabs or commas does
+# the same. An apostrophe goes before that character too: "x;'=1+1".
+FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n] *)([=+\-@])")
 
 HEADERS = [
     "Reference",
@@ -38,10 +47,26 @@ HEADERS = [
 
 
 def neutralise(value):
-    """Make text inert in a spreadsheet: prefix formula-like text with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Make text inert in a CSV cell, whichever list separator the spreadsheet splits lines at:
+    an apostrophe before text that starts like a formula, and before a formula character that
+    follows a separator ("x;=1+1" becomes "x;'=1+1"). Numbers and dates are left alone."""
+    if not isinstance(value, str):
+        return value
+    value = FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def xlsx_cell(sheet, value) -> WriteOnlyCell:
+    """A cell holding text exactly as typed: stored as a string (data type "s"), which Excel
+    shows as text and never evaluates, so it needs no apostrophe (openpyxl would otherwise store
+    text starting with "=" as a formula). Characters XML cannot hold are dropped."""
+    if not isinstance(value, str):
+        return WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
 
 
 class SafeCSVWriter:
@@ -119,9 +144,7 @@ def _rows(projects: Iterable[Project], governance: bool):
     make_row = governance_row if governance else project_row
     yield GOVERNANCE_HEADERS if governance else HEADERS
     for project in projects:
-        # Every cell, here for both formats: openpyxl would store a string starting with "="
-        # as a formula.
-        yield [neutralise(value) for value in make_row(project)]
+        yield make_row(project)
 
 
 def csv_lines(projects: Iterable[Project], *, governance: bool = False) -> Iterator[str]:
@@ -138,7 +161,7 @@ def xlsx_bytes(projects: Iterable[Project], *, governance: bool = False) -> byte
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Projects")
     for row in _rows(projects, governance):
-        sheet.append(row)
+        sheet.append([xlsx_cell(sheet, value) for value in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

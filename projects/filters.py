@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
+from people.filters import BoundedDateFilter, BoundedNumberFilter
 from people.models import ClinicalArea, Department, Person, Skill
 from projects.models import (
     Project,
@@ -86,10 +87,11 @@ class ProjectFilter(django_filters.FilterSet):
     needs_people = django_filters.BooleanFilter(
         method="filter_needs_people", widget=forms.CheckboxInput, label="Needs people"
     )
-    max_hours = django_filters.NumberFilter(
+    max_hours = BoundedNumberFilter(
         method="filter_max_hours",
         label="Time commitment: at most (hours per week)",
-        min_value=0,
+        max_value=168,
+        decimal_places=1,
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", empty_label=None, label="Sort by"
@@ -133,11 +135,12 @@ class ProjectFilter(django_filters.FilterSet):
 class TaskFilter(django_filters.FilterSet):
     """The task board's filters; like the register, every value lives in the URL."""
 
-    max_hours = django_filters.NumberFilter(
+    max_hours = BoundedNumberFilter(
         field_name="estimated_hours",
         lookup_expr="lte",
         label="At most (hours)",
-        min_value=0,
+        max_value=500,
+        decimal_places=1,
         help_text="For example, 2 for tasks of 2 hours or less.",
     )
     skill = django_filters.ModelChoiceFilter(
@@ -152,7 +155,7 @@ class TaskFilter(django_filters.FilterSet):
         label="Clinical area",
         empty_label="Any area",
     )
-    due_before = django_filters.DateFilter(
+    due_before = BoundedDateFilter(
         field_name="due_date",
         lookup_expr="lte",
         label="Due by",
@@ -186,6 +189,9 @@ class TaskFilter(django_filters.FilterSet):
             )
 
 
+DAYS_LIMIT = 3653  # ten years: no project has waited longer
+
+
 class GovernanceFilter(ProjectFilter):
     """The register's filters plus what the governance meeting asks about."""
 
@@ -201,13 +207,15 @@ class GovernanceFilter(ProjectFilter):
         label="Last decision",
         empty_label="Any decision",
     )
-    days_in_stage = django_filters.NumberFilter(
-        method="filter_days_in_stage", label="In the same stage for at least (days)", min_value=0
+    days_in_stage = BoundedNumberFilter(
+        method="filter_days_in_stage",
+        label="In the same stage for at least (days)",
+        max_value=DAYS_LIMIT,
     )
-    days_since_update = django_filters.NumberFilter(
+    days_since_update = BoundedNumberFilter(
         method="filter_days_since_update",
         label="No progress update for at least (days)",
-        min_value=0,
+        max_value=DAYS_LIMIT,
     )
 
     def filter_days_in_stage(self, queryset, name, value):

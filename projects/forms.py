@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from people.fields import PLANNED, MultiLineFormField
 from people.models import Department, Person, Skill
 from projects import stages
 from projects.measurement import MAX_ROWS, parse_data
@@ -350,7 +351,7 @@ class InterestForm(forms.Form):
         empty_label="No particular role: I would like to help",
         label="Which role are you interested in?",
     )
-    message = forms.CharField(
+    message = MultiLineFormField(
         label="Message to the lead (optional)",
         required=False,
         max_length=1000,
@@ -432,7 +433,7 @@ class ReviewDecisionForm(forms.Form):
         required=False,
         label="Reason (if declining)",
     )
-    comment = forms.CharField(
+    comment = MultiLineFormField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=4000,
@@ -563,7 +564,7 @@ class SavingValidationForm(forms.Form):
             "min_value": "The amount cannot be negative",
         },
     )
-    validation_note = forms.CharField(
+    validation_note = MultiLineFormField(
         label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     # The claim as the validator saw it, so a claim changed meanwhile is not validated unseen.
@@ -598,11 +599,13 @@ class RebaseDatesField(forms.CharField):
         days = []
         for part in text.replace(",", "\n").split():
             try:
-                days.append(dt.date.fromisoformat(part))
+                day = dt.date.fromisoformat(part)
             except ValueError:
                 raise ValidationError(
                     f"“{part[:20]}” is not a date: write each as 2026-01-31"
                 ) from None
+            PLANNED.check(day, f"{day:%d/%m/%Y}: a new phase")
+            days.append(day)
         return sorted(set(days))
 
 
@@ -733,6 +736,8 @@ class DataPasteForm(forms.Form):
     def __init__(self, *args, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.too_large = too_large
+        # NUL is reported with its row by parse_data, like an upload's, not for the whole paste.
+        self.fields["data"].validators = []
 
     @classmethod
     def too_large_to_read(cls) -> DataPasteForm:

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from people.fields import UP_TO_TODAY, one_line
 from people.models import Person
 from projects.models import DataPoint, Measure, PDSACycle, Project, Saving
 from projects.services import WorkflowError, save_changed_fields
@@ -62,6 +63,11 @@ def parse_data(text: str) -> list[Row]:
     reported (as a ValidationError listing them), so the whole paste can be fixed at once.
     """
     text = text.strip()
+    # NUL (a spreadsheet's binary file saved as .csv) cannot be read as CSV nor stored.
+    nul_rows = [n for n, line in enumerate(text.split("\n"), 1) if "\x00" in line]
+    if nul_rows:
+        message = "Row {}: contains a NUL character: save the file as CSV (text)"
+        raise ValidationError([message.format(number) for number in nul_rows[:20]])
     # Cells copied from a spreadsheet come tab-separated, and may hold commas (1,250).
     delimiter = "\t" if "\t" in text.partition("\n")[0] else ","
     # (line number as the user sees it, cells); blank lines are skipped but still counted.
@@ -85,6 +91,12 @@ def parse_data(text: str) -> list[Row]:
         day, value = _parse_date(cells[0]), _parse_value(cells[1])
         if day is None:
             errors.append(f"Row {number}: “{cells[0][:30]}” is not a date (use 2026-01-31)")
+        else:
+            try:
+                UP_TO_TODAY.check(day, f"{day:%d/%m/%Y}: the date")
+            except ValidationError as error:
+                errors.append(f"Row {number}: {error.messages[0]}")
+                day = None
         if value is None:
             errors.append(f"Row {number}: “{cells[1][:30]}” is not a number")
         elif value.as_tuple().exponent < -DECIMAL_PLACES:
@@ -98,7 +110,7 @@ def parse_data(text: str) -> list[Row]:
         if day is None or value is None or day in seen:
             continue
         seen[day] = number
-        rows.append(Row(day, value, ",".join(cells[2:])[:200]))
+        rows.append(Row(day, value, one_line(",".join(cells[2:]))[:200]))
     if errors:
         raise ValidationError(errors)
     return rows

@@ -16,6 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from people.fields import (
+    PLANNED,
+    UP_TO_TODAY,
+    BoundedDateField,
+    MultiLineTextField,
+    SingleLineCharField,
+)
 from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
@@ -27,8 +34,8 @@ class StrategicPriority(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, related_name="strategic_priorities"
     )
-    name = models.CharField(max_length=150)
-    description = models.TextField(blank=True)
+    name = SingleLineCharField(max_length=150)
+    description = MultiLineTextField(blank=True)
     is_active = models.BooleanField(
         default=True, help_text="Untick to stop offering this priority for new projects."
     )
@@ -308,7 +315,7 @@ class Project(TimeCommitment):
         Stage.CLOSED: "red",
     }
 
-    reference = models.CharField(
+    reference = SingleLineCharField(
         max_length=20,
         unique=True,
         null=True,
@@ -316,14 +323,14 @@ class Project(TimeCommitment):
         editable=False,
         help_text="Assigned when the project is first submitted, e.g. QI-2026-014. Never reused.",
     )
-    title = models.CharField(max_length=200)
+    title = SingleLineCharField(max_length=200)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.QI_PROJECT)
-    aim = models.TextField(
+    aim = MultiLineTextField(
         "aim statement",
         max_length=2000,
         help_text="A SMART aim: what will improve, by how much, for whom, by when.",
     )
-    problem = models.TextField(
+    problem = MultiLineTextField(
         "problem and background",
         max_length=5000,
         help_text="What is wrong now and how you know: data, incidents, feedback.",
@@ -349,14 +356,14 @@ class Project(TimeCommitment):
     )
     lead = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="led_projects")
     co_leads = models.ManyToManyField(Person, blank=True, related_name="co_led_projects")
-    headline_impact = models.CharField(
+    headline_impact = SingleLineCharField(
         max_length=300,
         blank=True,
         help_text="One sentence for the QI board, e.g. 'Discharge waits down from 3 hours to 90 "
         "minutes'.",
     )
-    start_date = models.DateField(null=True, blank=True)
-    target_end_date = models.DateField(null=True, blank=True)
+    start_date = BoundedDateField(null=True, blank=True, window=PLANNED)
+    target_end_date = BoundedDateField(null=True, blank=True, window=PLANNED)
     stage = models.CharField(max_length=12, choices=Stage.choices, default=Stage.IDEA)
     submitted_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the lead first submitted it."
@@ -509,8 +516,8 @@ class RoleOpening(TimeCommitment):
     """A role the project wants filled, e.g. data collector, with a number of places."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="role_openings")
-    title = models.CharField(max_length=120, help_text="For example, data collector.")
-    description = models.TextField(blank=True, max_length=2000)
+    title = SingleLineCharField(max_length=120, help_text="For example, data collector.")
+    description = MultiLineTextField(blank=True, max_length=2000)
     places = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
@@ -594,8 +601,8 @@ class Task(models.Model):
         DONE = "done", "Done"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
-    title = models.CharField(max_length=200)
-    description = models.TextField(max_length=4000, blank=True)
+    title = SingleLineCharField(max_length=200)
+    description = MultiLineTextField(max_length=4000, blank=True)
     estimated_hours = models.DecimalField(
         max_digits=5,
         decimal_places=1,
@@ -603,7 +610,7 @@ class Task(models.Model):
         help_text="Your best estimate of the hours it takes, e.g. 2.",
     )
     skills_needed = models.ManyToManyField(Skill, blank=True, related_name="tasks")
-    due_date = models.DateField(null=True, blank=True)
+    due_date = BoundedDateField(null=True, blank=True, window=PLANNED)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     claimed_by = models.ForeignKey(
@@ -694,10 +701,10 @@ class ProgressUpdate(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="progress_updates")
-    date = models.DateField(default=timezone.localdate)
-    done = models.TextField("what was done", max_length=4000)
-    next_steps = models.TextField("what is next", max_length=4000, blank=True)
-    blockers = models.TextField(
+    date = BoundedDateField(default=timezone.localdate, window=UP_TO_TODAY)
+    done = MultiLineTextField("what was done", max_length=4000)
+    next_steps = MultiLineTextField("what is next", max_length=4000, blank=True)
+    blockers = MultiLineTextField(
         max_length=4000, blank=True, help_text="Anything in the way, and what help you need."
     )
     version = edit_version_field()
@@ -720,7 +727,7 @@ class TaskNote(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="task_notes")
-    note = models.TextField(max_length=2000)
+    note = MultiLineTextField(max_length=2000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     history = HistoricalRecords()
@@ -751,7 +758,7 @@ class Interest(models.Model):
         related_name="applications",
         help_text="The role applied for; empty for a general expression of interest.",
     )
-    message = models.TextField(max_length=1000, blank=True)
+    message = MultiLineTextField(max_length=1000, blank=True)
     status = models.CharField(max_length=9, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     decided_by = models.ForeignKey(
@@ -788,9 +795,9 @@ class Membership(TimeCommitment):
         blank=True,
         related_name="memberships",
     )
-    role_title = models.CharField("role", max_length=120)
-    joined_on = models.DateField(default=timezone.localdate)
-    left_on = models.DateField(null=True, blank=True)
+    role_title = SingleLineCharField("role", max_length=120)
+    joined_on = BoundedDateField(default=timezone.localdate, window=PLANNED)
+    left_on = BoundedDateField(null=True, blank=True, window=PLANNED)
 
     history = HistoricalRecords()
 
@@ -829,7 +836,7 @@ class ReviewDecision(models.Model):
     reason = models.CharField(
         "reason for declining", max_length=15, choices=Reason.choices, blank=True
     )
-    comment = models.TextField(max_length=4000, blank=True)
+    comment = MultiLineTextField(max_length=4000, blank=True)
     submitted_at = models.DateTimeField(help_text="When the proposal was sent for this review.")
     decided_at = models.DateTimeField(default=timezone.now)
 
@@ -867,10 +874,10 @@ class ClosureReport(models.Model):
     """Needed to complete a project; the mentor champion signs it off."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="closure_report")
-    outcomes = models.TextField("outcomes against the aim", max_length=5000)
-    impact = models.TextField(max_length=5000)
-    lessons = models.TextField("lessons learned", max_length=5000)
-    sustainability = models.TextField("how the change is sustained", max_length=5000)
+    outcomes = MultiLineTextField("outcomes against the aim", max_length=5000)
+    impact = MultiLineTextField(max_length=5000)
+    lessons = MultiLineTextField("lessons learned", max_length=5000)
+    sustainability = MultiLineTextField("how the change is sustained", max_length=5000)
     written_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     written_at = models.DateTimeField(default=timezone.now)
     signed_off_by = models.ForeignKey(
@@ -889,8 +896,8 @@ class MentoringNote(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mentoring_notes")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    date = models.DateField(default=timezone.localdate)
-    note = models.TextField(max_length=4000)
+    date = BoundedDateField(default=timezone.localdate, window=UP_TO_TODAY)
+    note = MultiLineTextField(max_length=4000)
 
     history = HistoricalRecords()
 
@@ -904,7 +911,7 @@ class MentoringNote(models.Model):
 class ReminderLog(models.Model):
     """One reminder sent: makes `send_reminders` send nothing new when run twice a day."""
 
-    kind = models.CharField(max_length=30)
+    kind = SingleLineCharField(max_length=30)
     object_id = models.PositiveBigIntegerField()
     recipient = models.EmailField()
     sent_on = models.DateField(default=timezone.localdate)
@@ -950,7 +957,7 @@ class ProjectImpact(models.Model):
         blank=True,
         verbose_name="kinds of patient benefit",
     )
-    patient_benefit_narrative = models.TextField(
+    patient_benefit_narrative = MultiLineTextField(
         "patient benefit", max_length=4000, blank=True, help_text="What changed for patients."
     )
     updated_by = models.ForeignKey(
@@ -973,7 +980,7 @@ class Saving(models.Model):
         RECURRING = "recurring", "Recurring, per year"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="savings")
-    description = models.CharField(
+    description = SingleLineCharField(
         max_length=200, help_text="For example, switch to biosimilar adalimumab."
     )
     amount = models.DecimalField(
@@ -997,7 +1004,7 @@ class Saving(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     validated_at = models.DateTimeField(null=True, blank=True)
-    validation_note = models.TextField(max_length=2000, blank=True)
+    validation_note = MultiLineTextField(max_length=2000, blank=True)
     version = edit_version_field()
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -1055,15 +1062,17 @@ class Measure(models.Model):
         RUN = "run", "Run chart"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="measures")
-    name = models.CharField(max_length=150, help_text="For example, omitted critical doses.")
-    definition = models.TextField(
+    name = SingleLineCharField(max_length=150, help_text="For example, omitted critical doses.")
+    definition = MultiLineTextField(
         "how it is measured",
         max_length=2000,
         blank=True,
         help_text="Numerator, denominator, source.",
     )
     kind = models.CharField(max_length=9, choices=Kind.choices)
-    unit = models.CharField(max_length=40, blank=True, help_text="For example, %, minutes, doses.")
+    unit = SingleLineCharField(
+        max_length=40, blank=True, help_text="For example, %, minutes, doses."
+    )
     improvement_direction = models.CharField(
         max_length=8, choices=Direction.choices, default=Direction.INCREASE
     )
@@ -1077,7 +1086,7 @@ class Measure(models.Model):
         help_text="Optional: a baseline of at least 12 points whose limits judge later points.",
     )
     rebase_dates = ArrayField(
-        models.DateField(),
+        BoundedDateField(window=PLANNED),
         default=list,
         blank=True,
         help_text="Dates where a new phase starts (e.g. after a change was adopted).",
@@ -1128,9 +1137,9 @@ class Measure(models.Model):
 
 class DataPoint(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="points")
-    date = models.DateField()
+    date = BoundedDateField(window=UP_TO_TODAY)
     value = models.DecimalField(max_digits=14, decimal_places=4)
-    annotation = models.CharField(max_length=200, blank=True)
+    annotation = SingleLineCharField(max_length=200, blank=True)
     entered_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -1157,15 +1166,15 @@ class PDSACycle(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="pdsa_cycles")
     number = models.PositiveSmallIntegerField(help_text="Cycles are shown in this order.")
-    change_idea = models.CharField(max_length=200)
-    prediction = models.TextField("plan: what we predict", max_length=4000, blank=True)
-    plan = models.TextField("plan: who, what, when, where", max_length=4000, blank=True)
-    do = models.TextField("do: what happened", max_length=4000, blank=True)
-    study = models.TextField("study: results against the prediction", max_length=4000, blank=True)
+    change_idea = SingleLineCharField(max_length=200)
+    prediction = MultiLineTextField("plan: what we predict", max_length=4000, blank=True)
+    plan = MultiLineTextField("plan: who, what, when, where", max_length=4000, blank=True)
+    do = MultiLineTextField("do: what happened", max_length=4000, blank=True)
+    study = MultiLineTextField("study: results against the prediction", max_length=4000, blank=True)
     act = models.CharField("act: decision", max_length=7, choices=Act.choices, blank=True)
-    act_notes = models.TextField("act: next steps", max_length=4000, blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
+    act_notes = MultiLineTextField("act: next steps", max_length=4000, blank=True)
+    start_date = BoundedDateField(window=PLANNED)
+    end_date = BoundedDateField(null=True, blank=True, window=PLANNED)
     measures = models.ManyToManyField(
         Measure,
         blank=True,

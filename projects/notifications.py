@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from people.fields import one_line
 from people.models import Person
 
 
@@ -35,7 +36,9 @@ def notify(*, to: Iterable[Person], subject: str, template: str, context: dict) 
     transaction.on_commit(
         partial(
             send_email.enqueue,
-            subject=f"QI Register: {subject}",
+            # On one line whatever a title held: a line break in a subject makes Django
+            # refuse the whole email (BadHeaderError).
+            subject=one_line(f"QI Register: {subject}"),
             text=text,
             html=html,
             to=recipients,
@@ -51,7 +54,7 @@ def send_email(*, subject: str, text: str, html: str, to: list[str]) -> None:
     failed with its traceback, kept in the database (admin: Tasks Database Backend), with the
     message it was to send.
     """
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to)
+    message = EmailMultiAlternatives(subject=one_line(subject), body=text, to=to)
     message.attach_alternative(html, "text/html")
     message.send()
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from people.access import parse_id
 from people.models import Person
+
+__all__ = ["is_champion_or_admin", "parse_id", "person_of"]
 
 
 def person_of(user) -> Person | None:
@@ -18,10 +21,3 @@ def is_champion_or_admin(user, department_id: int | None = None) -> bool:
     if person is None or not person.is_champion:
         return False
     return department_id is None or person.department_id == department_id
-
-
-def parse_id(value: str | None) -> int | None:
-    """A positive database id from a query string, or None: never a 500 on '²' or '-1'."""
-    if value and value.isascii() and value.isdecimal():
-        return int(value)
-    return None

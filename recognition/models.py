@@ -16,6 +16,13 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from people.fields import (
+    PLANNED,
+    SCHEDULED,
+    BoundedDateField,
+    MultiLineTextField,
+    SingleLineCharField,
+)
 from people.models import Department, Person
 from projects.models import Project, edit_version_field
 from recognition.access import is_champion_or_admin, person_of
@@ -40,16 +47,16 @@ class ShowcaseSession(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="showcase_sessions"
     )
-    title = models.CharField(max_length=150, default="Clinical update")
-    starts_at = models.DateTimeField("starts at")
-    place = models.CharField(max_length=200, help_text="For example, Pharmacy seminar room.")
+    title = SingleLineCharField(max_length=150, default="Clinical update")
+    starts_at = models.DateTimeField("starts at", validators=[SCHEDULED])
+    place = SingleLineCharField(max_length=200, help_text="For example, Pharmacy seminar room.")
     slot_count = models.PositiveSmallIntegerField(
         "number of slots", validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     slot_minutes = models.PositiveSmallIntegerField(
         "minutes per slot", default=10, validators=[MinValueValidator(5), MaxValueValidator(120)]
     )
-    notes = models.TextField(max_length=2000, blank=True)
+    notes = MultiLineTextField(max_length=2000, blank=True)
     created_by = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -74,10 +81,19 @@ class ShowcaseSession(models.Model):
 
     @property
     def ends_at(self) -> dt.datetime:
-        return self.starts_at + dt.timedelta(minutes=self.slot_count * self.slot_minutes)
+        return self._minutes_in(self.slot_count * self.slot_minutes)
 
     def slot_starts_at(self, position: int) -> dt.datetime:
-        return self.starts_at + dt.timedelta(minutes=(position - 1) * self.slot_minutes)
+        return self._minutes_in((position - 1) * self.slot_minutes)
+
+    def _minutes_in(self, minutes: int) -> dt.datetime:
+        """The time `minutes` after the start. A session stored on 9999-12-31 (before dates
+        were bounded) has no time after it: it is shown as ending when it starts, where adding
+        to it failed the showcase list, the session's page and the calendar feed (a 500)."""
+        try:
+            return self.starts_at + dt.timedelta(minutes=minutes)
+        except OverflowError:
+            return self.starts_at
 
     @property
     def is_past(self) -> bool:
@@ -131,7 +147,7 @@ class CalendarFeed(models.Model):
     """
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
-    token_digest = models.CharField(max_length=64, unique=True)
+    token_digest = SingleLineCharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -165,7 +181,7 @@ class Poster(models.Model):
     file = models.FileField(upload_to=poster_upload_to, max_length=255)
     content_type = models.CharField(max_length=40, choices=[(k, k) for k in POSTER_CONTENT_TYPES])
     size = models.PositiveIntegerField(help_text="Bytes.")
-    original_name = models.CharField(max_length=255, blank=True)
+    original_name = SingleLineCharField(max_length=255, blank=True)
     thumbnail = models.FileField(upload_to=thumbnail_upload_to, max_length=255, blank=True)
     uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
@@ -191,10 +207,10 @@ class DisplayLink(models.Model):
     """A secret, revocable link that opens the board's display mode on a screen without login."""
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(
+    name = SingleLineCharField(
         "where the screen is", max_length=100, help_text="For example, Dispensary staff room."
     )
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    token_digest = SingleLineCharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -237,11 +253,13 @@ class Award(models.Model):
         REGIONAL = "regional", "Regional"
         NATIONAL = "national", "National"
 
-    name = models.CharField(max_length=200)
-    awarding_body = models.CharField(max_length=200, help_text="For example, the trust, the RPS.")
+    name = SingleLineCharField(max_length=200)
+    awarding_body = SingleLineCharField(
+        max_length=200, help_text="For example, the trust, the RPS."
+    )
     level = models.CharField(max_length=8, choices=Level.choices)
-    deadline = models.DateField("nomination deadline", null=True, blank=True)
-    description = models.TextField(max_length=2000, blank=True)
+    deadline = BoundedDateField("nomination deadline", null=True, blank=True, window=PLANNED)
+    description = MultiLineTextField(max_length=2000, blank=True)
     url = models.URLField("link to the award's page", blank=True)
     is_open = models.BooleanField(
         "taking nominations", default=True, help_text="Untick to hide it from new nominations."
@@ -397,12 +415,12 @@ class Nomination(models.Model):
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="nominations"
     )
-    team_name = models.CharField(max_length=150, blank=True)
+    team_name = SingleLineCharField(max_length=150, blank=True)
     team_members = models.ManyToManyField(Person, blank=True, related_name="team_nominations")
     project = models.ForeignKey(
         Project, on_delete=models.CASCADE, null=True, blank=True, related_name="nominations"
     )
-    citation = models.TextField(
+    citation = MultiLineTextField(
         max_length=4000, help_text="Why they deserve it: what they did and what changed."
     )
     nominated_by = models.ForeignKey(
@@ -520,9 +538,9 @@ class AppraisalNote(models.Model):
     manager = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="appraisal_notes_written"
     )
-    period_start = models.DateField("appraisal period from")
-    period_end = models.DateField("appraisal period to")
-    note = models.TextField(
+    period_start = BoundedDateField("appraisal period from", window=PLANNED)
+    period_end = BoundedDateField("appraisal period to", window=PLANNED)
+    note = MultiLineTextField(
         max_length=5000, help_text="Their QI contribution in the period and what was agreed next."
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -564,8 +582,8 @@ class PortfolioDomain(models.Model):
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, related_name="portfolio_domains"
     )
-    name = models.CharField(max_length=120)
-    description = models.TextField(max_length=2000, blank=True)
+    name = SingleLineCharField(max_length=120)
+    description = MultiLineTextField(max_length=2000, blank=True)
     contribution_kinds = ArrayField(
         models.CharField(max_length=12, choices=ContributionKind.choices),
         default=list,

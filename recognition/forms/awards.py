@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from people.fields import MultiLineFormField, SingleLineFormField
 from people.forms import DATE_WIDGET
 from people.models import Person
 from projects.models import Project
@@ -110,7 +111,7 @@ class NominationForm(forms.Form):
         empty_label="Choose a person",
         error_messages={"invalid_choice": "Choose a person from the list"},
     )
-    team_name = forms.CharField(
+    team_name = SingleLineFormField(
         max_length=150,
         required=False,
         label="The team's name",
@@ -143,7 +144,7 @@ class NominationForm(forms.Form):
         empty_label="Choose a project",
         error_messages={"invalid_choice": "Choose a project from the list"},
     )
-    citation = forms.CharField(
+    citation = MultiLineFormField(
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 8}),
         label="Citation",

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from people.fields import SCHEDULED, BoundedDateFormField
 from people.models import Person
 from projects.forms import carry_version
 from projects.models import Project
@@ -19,7 +20,8 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class ShowcaseSessionForm(forms.ModelForm):
     """A clinical update session. The date and time are asked separately, in local time."""
 
-    date = forms.DateField(
+    date = BoundedDateFormField(
+        window=SCHEDULED,
         widget=DATE_WIDGET,
         error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
     )

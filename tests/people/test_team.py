@@ -186,7 +186,8 @@ def test_a_reversed_period_is_refused_not_swapped(client_for, manager, staff):
 @pytest.mark.parametrize(
     ("period", "message"),
     [
-        ({"to": "9999-12-31"}, "To must be between 2000 and 2100"),
+        ({"to": "9999-12-31"}, "To must be on or before "),
+        ({"from": "0001-01-01"}, "From must be on or after 1 January 2000"),
         ({"from": "2001-01-01", "to": "2026-01-01"}, "The period can be at most 10 years"),
     ],
 )

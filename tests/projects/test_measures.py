@@ -168,10 +168,10 @@ def test_only_the_team_and_admins_record_measures_and_data(
     for url in _urls(project, measure, point)["record"]:
         assert client.get(url).status_code == (200 if records else 403), url
         if not records:
-            assert client.post(url, {"name": "Hijacked", "data": "2027-01-01,9"}).status_code == 403
+            assert client.post(url, {"name": "Hijacked", "data": "2026-09-01,9"}).status_code == 403
     args = [project.pk, measure.pk]
     add = client.post(
-        reverse("projects:datapoint_add", args=args), {"date": "2027-02-01", "value": "5"}
+        reverse("projects:datapoint_add", args=args), {"date": "2026-10-01", "value": "5"}
     )
     assert add.status_code == (302 if records else 403)
     delete = client.post(reverse("projects:datapoint_delete", args=[*args, point.pk]))
@@ -179,8 +179,8 @@ def test_only_the_team_and_admins_record_measures_and_data(
     measure.refresh_from_db()
     assert measure.name == "Doses given on time"
     assert DataPoint.objects.filter(pk=point.pk).exists() is not records
-    assert measure.points.filter(date="2027-02-01").exists() is records
-    assert not measure.points.filter(date="2027-01-01").exists()
+    assert measure.points.filter(date="2026-10-01").exists() is records
+    assert not measure.points.filter(date="2026-09-01").exists()
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, project, measure):

@@ -46,8 +46,10 @@ def xlsx_cells(response) -> list:
     assert response["Content-Disposition"].startswith("attachment;")
     workbook = load_workbook(io.BytesIO(body(response)))
     cells = [cell for row in workbook.active.iter_rows() for cell in row]
-    # openpyxl reads a stored formula back as data type "f": there must be none.
+    # openpyxl reads a stored formula back as data type "f": there must be none, and every
+    # text is a string cell ("s"), which Excel never evaluates.
     assert all(cell.data_type != "f" for cell in cells)
+    assert all(cell.data_type == "s" for cell in cells if isinstance(cell.value, str))
     return [cell.value for cell in cells]
 
 
@@ -55,6 +57,13 @@ def assert_inert(cells, *formulas):
     for formula in formulas:
         assert "'" + formula in cells
         assert formula not in cells
+
+
+def assert_text_as_typed(cells, *texts):
+    """In an Excel file, text is a string cell holding exactly what was typed."""
+    for text in texts:
+        assert text in cells
+        assert "'" + text not in cells
 
 
 def assert_logged(user, kind, *subjects):
@@ -84,8 +93,10 @@ def test_register_exports_are_inert_and_logged(
     client_for, named_like_a_formula, manager, url, kind
 ):
     response = client_for(manager).get(reverse(url))
-    cells = csv_cells(response) if kind.endswith("csv") else xlsx_cells(response)
-    assert_inert(cells, FORMULA)
+    if kind.endswith("csv"):
+        assert_inert(csv_cells(response), FORMULA)
+    else:
+        assert_text_as_typed(xlsx_cells(response), FORMULA)
     assert_logged(manager.user, kind, named_like_a_formula)
 
 
@@ -97,8 +108,10 @@ def test_governance_exports_are_inert_and_logged(
     client_for, named_like_a_formula, champion, url, kind
 ):
     response = client_for(champion).get(reverse(url))
-    cells = csv_cells(response) if kind.endswith("csv") else xlsx_cells(response)
-    assert_inert(cells, FORMULA, MENTOR_FORMULA)
+    if kind.endswith("csv"):
+        assert_inert(csv_cells(response), FORMULA, MENTOR_FORMULA)
+    else:
+        assert_text_as_typed(xlsx_cells(response), FORMULA, MENTOR_FORMULA)
     assert_logged(champion.user, kind, named_like_a_formula, champion)
 
 
@@ -175,6 +188,52 @@ def test_every_formula_prefix_is_neutralised_in_a_name(client_for, manager, phar
     cells = csv_cells(client_for(manager).get(reverse("projects:export_csv")))
     for name in names:
         assert "'" + name in cells
+
+
+# Cells an attacker can type that only become formulas where the spreadsheet splits the line
+# at another separator: Excel in a ";" locale reads "x;=1+1" as "x" and "=1+1".
+AFTER_SEPARATOR = {
+    'Falls audit;=HYPERLINK("http://evil.example","Open")': (
+        'Falls audit;\'=HYPERLINK("http://evil.example","Open")'
+    ),
+    "Ward 4,+SUM(1,1)": "Ward 4,'+SUM(1,1)",
+    "Night shift; @SUM(A1:A9)": "Night shift; '@SUM(A1:A9)",
+    "Doses\t-2+3": "Doses\t'-2+3",
+    "Line one\n=1+1": "Line one\n'=1+1",
+}
+HARMLESS = ["Reduce falls by 20%, then sustain", "Pharmacy; wards 3-5", "Night-time doses"]
+
+
+def test_a_formula_after_a_separator_is_neutralised_in_csv(client_for, manager, pharmacy):
+    for title in [*AFTER_SEPARATOR, *HARMLESS]:
+        ProjectFactory(lead=PersonFactory(department=pharmacy), title=title)
+    cells = csv_cells(client_for(manager).get(reverse("projects:export_csv")))
+    for typed, written in AFTER_SEPARATOR.items():
+        assert written in cells
+        assert typed not in cells
+    assert set(HARMLESS) <= set(cells)
+
+
+def test_a_csv_read_with_semicolons_has_no_cell_starting_like_a_formula(
+    client_for, manager, pharmacy
+):
+    """The file as Excel opens it in a ";" locale, where quotes no longer line up."""
+    for title in AFTER_SEPARATOR:
+        ProjectFactory(lead=PersonFactory(department=pharmacy), title=title)
+    text = body(client_for(manager).get(reverse("projects:export_csv"))).decode("utf-8")
+    for separator in (";", "\t", ","):
+        for line in text.splitlines():
+            for cell in line.split(separator):
+                assert not cell.lstrip(' "').startswith(("=", "+", "@")), (separator, cell)
+
+
+def test_xlsx_holds_formula_like_text_as_typed_without_an_apostrophe(client_for, manager, pharmacy):
+    titles = [*AFTER_SEPARATOR, "=1+1", "+44 20 7946 0000", "-", "@home visits", *HARMLESS]
+    for title in titles:
+        ProjectFactory(lead=PersonFactory(department=pharmacy), title=title)
+    assert_text_as_typed(
+        xlsx_cells(client_for(manager).get(reverse("projects:export_xlsx"))), *titles
+    )
 
 
 # Every export URL is one of these. The engagement CSV is /engagement/?format=csv. Not

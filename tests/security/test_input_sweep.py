@@ -1,0 +1,223 @@
+"""No input gives a 500: every form and filter, fed overflowing numbers, non-ASCII digits, control
+characters and very long strings, answers with a message (200), a 400 or a redirect.
+
+Found, not listed: every route of the URL configuration is fetched (as the access matrix does,
+with the ids of its world) by each role; every <form> on those pages is submitted the way it
+says (GET or POST, to its action) with its own fields. First every field at once carries the bad
+value, then each field alone while the others keep the values the page gave them, so a bad
+value also reaches the code behind a form that is otherwise valid. Separately, every route is
+fetched with the parameters of every FilterSet and report form in its query string.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import django_filters
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from people.models import Booking
+from tests.security.test_access_matrix import ROUTES, request_as, trust, url_for, world
+
+__all__ = ["trust", "world"]  # fixtures of the access matrix, used here
+
+BAD_VALUES = {
+    "overflow": "1e50",
+    "huge": str(10**30),
+    "negative": str(-(10**30)),
+    "superscript two": "²",
+    "arabic-indic twelve": "١٢",
+    "NUL": "12\x00",
+    "controls": "a\r\nb\tc\x1b\x85\u202e\u200b",
+    "last date": "9999-12-31",
+    "first date": "0001-01-01",
+    "long": "9" * 20_000,
+}
+# Each field alone: the values most likely to reach code behind a valid form.
+ALONE = ["overflow", "negative", "superscript two", "NUL", "controls", "last date"]
+ROLES = ("staff", "champion", "manager", "admin")
+SKIPPED_ROUTES = {"logout", "login"}  # signing out would end the sweep's session
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)  # name -> the value the page gave
+    files: set[str] = field(default_factory=set)
+
+    def key(self):
+        return (self.method, self.action, frozenset(self.fields), frozenset(self.files))
+
+
+class FormParser(HTMLParser):
+    """The page's forms: action, method, and each named field with its current value."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path, self.forms, self._form, self._select, self._textarea = path, [], None, None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            action = urlsplit(a.get("action") or self.path).path or self.path
+            self._form = Form(a.get("method", "get").lower(), action)
+            self.forms.append(self._form)
+            return
+        form, name = self._form, a.get("name")
+        if form is None:
+            return
+        if tag == "input" and name and name != "csrfmiddlewaretoken":
+            kind = a.get("type", "text").lower()
+            if kind == "file":
+                form.files.add(name)
+            elif kind in ("checkbox", "radio"):
+                if "checked" in a or name not in form.fields:
+                    form.fields[name] = a.get("value", "on")
+            elif kind not in ("submit", "button", "image", "reset"):
+                form.fields[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+            form.fields.setdefault(name, "")
+        elif tag == "option" and self._select:
+            if "selected" in a or not form.fields[self._select]:
+                form.fields[self._select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            form.fields[name] = ""
+
+    def handle_data(self, data):
+        if self._form is not None and self._textarea:
+            self._form.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def forms_on(html: str, path: str) -> list[Form]:
+    parser = FormParser(path)
+    parser.feed(html)
+    return [form for form in parser.forms if form.fields or form.files]
+
+
+def filter_parameters() -> set[str]:
+    """The query parameters of every FilterSet and report form of the apps."""
+    for app in ("people", "projects", "recognition"):
+        package = importlib.import_module(app)
+        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
+            if ".migrations" not in module.name and ".management" not in module.name:
+                importlib.import_module(module.name)
+    names, stack = set(), [django_filters.FilterSet]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            names |= set(sub.base_filters)
+    return names | {"from", "to", "page", "sort", "format", "department", "person", "project"}
+
+
+def send(client, user, form: Form, data: dict, bad: str):
+    payload = dict(data)
+    for name in form.files:
+        payload[name] = SimpleUploadedFile("bad.csv", bad.encode(), content_type="text/csv")
+    return request_as(
+        client, user, form.method if form.method == "post" else "get", form.action, payload
+    )
+
+
+def outcome_of(call) -> str | None:
+    """None when fine; what went wrong otherwise."""
+    try:
+        response = call()
+    except Exception as error:  # the test client re-raises a view's exception
+        return f"{type(error).__name__}: {str(error)[:200]}"
+    if response.status_code >= 500:
+        return str(response.status_code)
+    return None
+
+
+@pytest.fixture
+def discovered(client, world):
+    """(role, form) for every distinct form on every page each role can open."""
+    # A booking, so that the training session's attendance form has a box to tick.
+    Booking.objects.create(session=world.training_session, person=world.manager)
+    found, seen = [], set()
+    for name in sorted(ROUTES):
+        if name.split(":")[-1] in SKIPPED_ROUTES:
+            continue
+        path = url_for(name, world)
+        for role in ROLES:
+            response = request_as(client, getattr(world, role).user, "get", path)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            for form in forms_on(response.content.decode(), path):
+                if form.action.startswith("/admin/") or form.key() in seen:
+                    continue
+                seen.add(form.key())
+                found.append((role, form))
+    return found
+
+
+def test_no_form_gives_a_500_on_bad_input(client, world, discovered):
+    # Guards the discovery: the register's filters, the attendance form and a measure's upload.
+    actions = {form.action for _role, form in discovered}
+    assert len(discovered) > 40
+    assert url_for("people:attendance", world) in actions
+    assert any(form.files for _role, form in discovered)
+    failures = []
+    for role, form in discovered:
+        user = getattr(world, role).user
+        for label, bad in BAD_VALUES.items():
+            data = dict.fromkeys(form.fields, bad)
+            problem = outcome_of(lambda: send(client, user, form, data, bad))  # noqa: B023
+            if problem:
+                failures.append(f"{role} {form.method} {form.action} all={label}: {problem}")
+        for name in form.fields:
+            for label in ALONE:
+                data = {**form.fields, name: BAD_VALUES[label]}
+                problem = outcome_of(lambda: send(client, user, form, data, "x"))  # noqa: B023
+                if problem:
+                    failures.append(f"{role} {form.method} {form.action} {name}={label}: {problem}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_no_page_gives_a_500_on_bad_filter_parameters(client, world):
+    parameters = filter_parameters()
+    assert {"days_in_stage", "max_hours", "due_before", "q", "from"} <= parameters
+    failures = []
+    for name in sorted(ROUTES):
+        if name.split(":")[-1] in SKIPPED_ROUTES:
+            continue
+        path = url_for(name, world)
+        for label, bad in BAD_VALUES.items():
+            data = dict.fromkeys(parameters, bad)
+            problem = outcome_of(
+                lambda: request_as(client, world.admin.user, "get", path, data)  # noqa: B023
+            )
+            if problem:
+                failures.append(f"GET {path} {label}: {problem}")
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize("how", ["upload", "paste"])
+def test_a_nul_in_a_measure_s_rows_is_a_row_error(client_for, world, how):
+    url = reverse("projects:data_paste", args=[world.project.pk, world.measure.pk])
+    rows = "date,value,note\n2026-02-02,14,ward 4\n2026-02-09,11,ward\x005\n"
+    if how == "upload":
+        data = {"file": SimpleUploadedFile("doses.csv", rows.encode(), content_type="text/csv")}
+    else:
+        data = {"data": rows}
+    response = client_for(world.staff).post(url, data)
+    assert response.status_code == 200
+    assert "Row 3: contains a NUL character" in response.content.decode()
+    assert not world.measure.points.filter(date="2026-02-02").exists()
