@@ -43,8 +43,10 @@ def test_staff_reads_the_impact_page_filters_it_and_finds_the_csv(
         "href"
     )
 
-    page.get_by_label("From").fill((timezone.localdate() + dt.timedelta(days=1)).isoformat())
-    page.get_by_label("To").fill(timezone.localdate().isoformat())
+    page.get_by_label("From", exact=True).fill(
+        (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    )
+    page.get_by_label("To", exact=True).fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Show").click()
     assert (
         "The end of the period must be on or after its start"
