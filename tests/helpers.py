@@ -51,3 +51,17 @@ def race(*calls, expected=(Exception,)):
 
     outcome = contend(*calls, expected=expected)
     return outcome.winners, outcome.refused
+
+
+def trust_qi_team_group():
+    """The group people/migrations/0010 creates, made again if a transactional test's flush
+    (browser journeys, races: in another file of the same pytest-xdist worker) emptied it."""
+    from django.contrib.auth.models import Group, Permission
+
+    from people.departments import TRUST_QI_TEAM
+
+    group, _ = Group.objects.get_or_create(name=TRUST_QI_TEAM)
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="people", codename="view_all_departments")
+    )
+    return group

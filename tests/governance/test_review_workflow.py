@@ -1,12 +1,10 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from people.departments import TRUST_QI_TEAM
 from projects.models import Project, ReviewDecision
 from tests.factories import (
     ChampionAssignmentFactory,
@@ -15,6 +13,7 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
+from tests.helpers import trust_qi_team_group
 
 QUEUE = reverse("governance:review_queue")
 
@@ -232,7 +231,7 @@ def trust_member(db):
         department=DepartmentFactory(name="Quality and safety", slug="quality"),
         user=UserFactory(username="trust-qi"),
     )
-    person.user.groups.add(Group.objects.get(name=TRUST_QI_TEAM))
+    person.user.groups.add(trust_qi_team_group())
     return person
 
 

@@ -8,10 +8,8 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from people.departments import TRUST_QI_TEAM
 from projects.admin import ProjectAdminForm
 from projects.models import Interest, Project, Task
 from tests.factories import (
@@ -27,7 +25,7 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
-from tests.helpers import project_edit_data
+from tests.helpers import project_edit_data, trust_qi_team_group
 
 
 @pytest.fixture
@@ -62,7 +60,7 @@ def trust_member(db):
         department=DepartmentFactory(name="Quality and safety", slug="quality"),
         user=UserFactory(username="trust-qi"),
     )
-    person.user.groups.add(Group.objects.get(name=TRUST_QI_TEAM))
+    person.user.groups.add(trust_qi_team_group())
     return person
 
 

@@ -36,7 +36,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -44,7 +43,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
-from people.departments import TRUST_QI_TEAM
 from people.models import (
     Course,
     ExportLog,
@@ -80,7 +78,7 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
-from tests.helpers import project_edit_data
+from tests.helpers import project_edit_data, trust_qi_team_group
 
 ROLES = ("anonymous", "staff", "outsider", "champion", "manager", "admin", "trust")
 
@@ -429,7 +427,7 @@ def trust(db):
         department=DepartmentFactory(name="Quality and safety", slug="quality"),
         user=UserFactory(username="trust-qi"),
     )
-    person.user.groups.add(Group.objects.get(name=TRUST_QI_TEAM))
+    person.user.groups.add(trust_qi_team_group())
     return person
 
 
