@@ -28,8 +28,11 @@ run: install
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collected no tests: that is a failure here, like any other non-zero exit.
+# pytest-xdist runs one worker per core (TEST_WORKERS=0 runs in one process), each test file in
+# one worker, each worker with its own test database.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

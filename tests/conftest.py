@@ -8,7 +8,9 @@
 """
 
 import datetime as dt
+import fcntl
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -163,7 +165,11 @@ def collected_static():
     from tests.helpers import environment_without, run_manage
 
     env = {**environment_without("DJANGO_"), "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 60}
-    done = run_manage("collectstatic", "--no-input", "-v", "0", env=env)
+    # pytest-xdist's workers share the folder: one builds it at a time.
+    lock_path = Path(settings.BASE_DIR) / ".collectstatic.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = run_manage("collectstatic", "--no-input", "-v", "0", env=env)
     assert done.returncode == 0, done.stderr
 
 
