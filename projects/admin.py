@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from projects.models import (
     ClosureReport,
@@ -98,6 +99,14 @@ class ProjectAdmin(AuditedAdmin):
         if not request.user.is_superuser:
             fields += ["stage", "mentor"]
         return fields
+
+    def save_model(self, request, obj, form, change):
+        # A superuser moving a project past review by hand approves it (the constraint
+        # `project_approved_before_working_stages`); the history says who.
+        if obj.stage in Project.APPROVED_STAGES and obj.approved_at is None:
+            obj.approved_at = timezone.now()
+            obj.approved_by = getattr(request.user, "person", None)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -183,6 +183,9 @@ def _project_spec(index: int, areas, people, priorities, today: dt.date):
             commitment_weeks=rng.choice([None, 6, 12, 26]),
             created_at=created,
             submitted_at=None if stage == Project.Stage.IDEA else created,
+            approved_at=created + dt.timedelta(days=7)
+            if stage in Project.APPROVED_STAGES
+            else None,
         ),
         "areas": list(
             dict.fromkeys([area] + ([areas[(index + 3) % len(areas)]] if index % 4 == 0 else []))
@@ -404,6 +407,7 @@ def _seed_governance(department: Department, projects: list[Project]) -> None:
                 )
             )
             project.mentor_id = champion_id
+            project.approved_at, project.approved_by_id = decided, champion_id
             mentored.append(project)
         elif project.stage == Project.Stage.CLOSED and n % 2:
             decisions.append(
@@ -432,7 +436,9 @@ def _seed_governance(department: Department, projects: list[Project]) -> None:
             )
     ReviewDecision.objects.bulk_create(decisions, batch_size=10000)
     ClosureReport.objects.bulk_create(reports, batch_size=10000)
-    Project.objects.bulk_update(mentored, ["mentor", "review_requested_at"], batch_size=5000)
+    Project.objects.bulk_update(
+        mentored, ["mentor", "review_requested_at", "approved_at", "approved_by"], batch_size=5000
+    )
     # Audits that led to QI projects: link some QI projects to an audit in the same area.
     audits = [p for p in projects if p.kind == Project.Kind.CLINICAL_AUDIT and p.submitted_at]
     follow_ons = [
@@ -849,6 +855,8 @@ def seed_other_projects() -> int:
             submitted_at=submitted,
             headline_impact=spec.headline,
         )
+        if spec.stage in Project.APPROVED_STAGES:
+            project.approved_at = submitted + dt.timedelta(days=5)
         if spec.stage == S.PROPOSED:
             project.review_requested_at = submitted
         elif submitted and spec.stage != S.CLOSED:
@@ -857,6 +865,8 @@ def seed_other_projects() -> int:
             candidates = [c for a in project_areas for c in champions.get(a.pk, [])]
             candidates += department_champions.get(spec.department, [])
             project.mentor_id = next((c for c in candidates if c != lead.pk), None)
+            if project.approved_at:
+                project.approved_by_id = project.mentor_id
         projects.append((spec, project, project_areas))
     _assign_references([p for _, p, _ in projects])
     Project.objects.bulk_create([p for _, p, _ in projects])

@@ -229,6 +229,16 @@ class ProjectQuerySet(models.QuerySet):
             )
         )
 
+    def approved(self) -> ProjectQuerySet:
+        """Approved by a champion, whatever happened since: the projects whose contributions
+        count as evidence (portfolio, certificates, appraisal, engagement figures)."""
+        return self.filter(approved_at__isnull=False)
+
+    def live(self) -> ProjectQuerySet:
+        """Approved and in a working stage (not on hold, completed or closed): the projects
+        whose tasks and roles are offered to people and may be claimed or joined."""
+        return self.filter(approved_at__isnull=False, stage__in=Project.ACTIVE_STAGES)
+
     def with_open_tasks(self) -> ProjectQuerySet:
         return self.filter(
             Exists(Task.objects.filter(project=OuterRef("pk"), status=Task.Status.OPEN))
@@ -303,6 +313,9 @@ class Project(TimeCommitment):
 
     # The stages a lead may move between without review (governance rules cover the rest).
     ACTIVE_STAGES = (Stage.PLANNING, Stage.TESTING, Stage.IMPLEMENTING, Stage.SUSTAINING)
+    # Only approval leads into these stages, so a project in one has `approved_at` set (a
+    # constraint). A closed project may have been approved first (then closed) or declined.
+    APPROVED_STAGES = (*ACTIVE_STAGES, Stage.ON_HOLD, Stage.COMPLETED)
     STAGE_TAG_COLOURS = {
         Stage.IDEA: "grey",
         Stage.PROPOSED: "purple",
@@ -386,6 +399,22 @@ class Project(TimeCommitment):
         help_text="When the proposal was last sent for review; empty once decided.",
     )
     stage_changed_at = models.DateTimeField(default=timezone.now, editable=False)
+    approved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a champion approved the proposal. Empty for drafts, proposals waiting "
+        "for review and declined proposals. Contributions count as evidence only once set.",
+    )
+    approved_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The champion (or admin) who approved it.",
+    )
     derived_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -437,6 +466,21 @@ class Project(TimeCommitment):
                 condition=Q(reference__isnull=True) | Q(submitted_at__isnull=False),
                 name="project_reference_only_when_submitted",
             ),
+            models.CheckConstraint(
+                # Project.APPROVED_STAGES (the class body is out of reach from Meta).
+                condition=~Q(
+                    stage__in=[
+                        "planning",
+                        "testing",
+                        "implementing",
+                        "sustaining",
+                        "on_hold",
+                        "completed",
+                    ]
+                )
+                | Q(approved_at__isnull=False),
+                name="project_approved_before_working_stages",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -448,6 +492,16 @@ class Project(TimeCommitment):
     @property
     def is_draft(self) -> bool:
         return self.submitted_at is None
+
+    @property
+    def is_approved(self) -> bool:
+        """Approved by a champion (it may since be on hold, completed or closed)."""
+        return self.approved_at is not None
+
+    @property
+    def is_live(self) -> bool:
+        """Approved and being worked on: its tasks and roles may be offered and taken."""
+        return self.is_approved and self.stage in self.ACTIVE_STAGES
 
     @property
     def stage_colour(self) -> str:

@@ -450,8 +450,9 @@ def review_decide(
     if decision == Decision.APPROVED:
         stages.check_move(project, Project.Stage.PLANNING)
         project.stage, project.mentor = Project.Stage.PLANNING, mentor or champion
-        project.stage_changed_at = now
-        fields += ["stage", "mentor", "stage_changed_at"]
+        project.stage_changed_at = project.approved_at = now
+        project.approved_by = champion
+        fields += ["stage", "mentor", "stage_changed_at", "approved_at", "approved_by"]
     elif decision == Decision.DECLINED:
         stages.check_move(project, Project.Stage.CLOSED)
         project.stage, project.stage_changed_at = Project.Stage.CLOSED, now

@@ -112,6 +112,10 @@ class ProjectFactory(factory.django.DjangoModelFactory):
         lambda p: Project.Stage.IDEA if p.draft else Project.Stage.PLANNING
     )
     submitted_at = factory.LazyAttribute(lambda p: None if p.draft else timezone.now())
+    # Working stages, on hold and completed come only after approval (a constraint).
+    approved_at = factory.LazyAttribute(
+        lambda p: p.submitted_at if p.stage in Project.APPROVED_STAGES else None
+    )
     reference = factory.LazyAttribute(
         lambda p: None if p.draft else next_reference(year=timezone.localdate().year)
     )

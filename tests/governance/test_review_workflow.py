@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,11 +91,20 @@ def test_champion_approves_becomes_mentor_and_the_lead_is_emailed(
     proposal.refresh_from_db()
     assert (proposal.stage, proposal.mentor) == (Project.Stage.PLANNING, champion)
     decision = ReviewDecision.objects.get()
+    assert (proposal.approved_at, proposal.approved_by) == (decision.decided_at, champion)
+    assert proposal.is_live and Project.objects.live().filter(pk=proposal.pk).exists()
     assert (decision.champion, decision.decision) == (champion, "approved")
     assert decision.turnaround >= dt.timedelta(days=3)
     assert mail.outbox[0].to == [proposal.lead.email]
     assert mail.outbox[0].subject == f"QI Register: Approved: {proposal.reference}"
     assert "approved" in mail.outbox[0].body
+
+
+def test_only_approval_leads_into_the_working_stages(proposal):
+    assert not proposal.is_approved and not Project.objects.approved().exists()
+    proposal.stage = Project.Stage.PLANNING
+    with pytest.raises(IntegrityError), transaction.atomic():
+        proposal.save(update_fields=["stage"])
 
 
 def test_champion_can_assign_another_champion_as_mentor(
