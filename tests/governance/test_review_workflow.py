@@ -92,7 +92,8 @@ def test_champion_approves_becomes_mentor_and_the_lead_is_emailed(
     assert (proposal.stage, proposal.mentor) == (Project.Stage.PLANNING, champion)
     decision = ReviewDecision.objects.get()
     assert (proposal.approved_at, proposal.approved_by) == (decision.decided_at, champion)
-    assert proposal.is_live and Project.objects.live().filter(pk=proposal.pk).exists()
+    assert proposal.is_live
+    assert Project.objects.live().filter(pk=proposal.pk).exists()
     assert (decision.champion, decision.decision) == (champion, "approved")
     assert decision.turnaround >= dt.timedelta(days=3)
     assert mail.outbox[0].to == [proposal.lead.email]
@@ -101,7 +102,8 @@ def test_champion_approves_becomes_mentor_and_the_lead_is_emailed(
 
 
 def test_only_approval_leads_into_the_working_stages(proposal):
-    assert not proposal.is_approved and not Project.objects.approved().exists()
+    assert not proposal.is_approved
+    assert not Project.objects.approved().exists()
     proposal.stage = Project.Stage.PLANNING
     with pytest.raises(IntegrityError), transaction.atomic():
         proposal.save(update_fields=["stage"])
