@@ -400,3 +400,18 @@ def test_governance_report_filters_by_mentor_decision_and_staleness(
     assert pks(days_in_stage=60) == [quiet.pk]
     assert pks(days_since_update=30) == [quiet.pk]
     assert pks(last_decision="approved") == []
+
+
+def test_a_superuser_moving_a_proposal_past_review_in_the_admin_approves_it(
+    rf, admin, staff, acute_medicine
+):
+    from django.contrib.admin.sites import site
+
+    proposal = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[acute_medicine])
+    request = rf.post("/admin/")
+    request.user = admin.user
+    proposal.stage = Project.Stage.PLANNING
+    site._registry[Project].save_model(request, proposal, form=None, change=True)
+    proposal.refresh_from_db()
+    assert proposal.approved_by == admin
+    assert proposal.is_live
