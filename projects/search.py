@@ -3,6 +3,9 @@
 Each project keeps a weighted `search_vector`: title (A), aim (B), problem and task text (C).
 It is derived data, refreshed by the services that write projects and tasks, with an UPDATE
 that deliberately writes no history (history records what people changed, not indexes).
+
+The duplicate check looks for the concepts of a proposal (projects/vocabulary.py) in the
+titles and aims of the register; README, "The duplicate check".
 """
 
 from __future__ import annotations
@@ -251,9 +254,8 @@ def similar_projects_for_each(
     candidates_sql, candidates_params = (
         projects.order_by().values_list("pk", "search_vector").query.sql_with_params()
     )
-    # Only SQL written here and by the ORM is joined; every value is a parameter, and the
-    # query texts are made of words that match [a-z0-9]+ (`vocabulary._WORD`).
-    # The projects' SQL, from the ORM, with named placeholders like the statement's.
+    # Only SQL written here and by the ORM is joined, and every value is a parameter: the
+    # ORM's placeholders are renamed to match the statement's named ones.
     pieces = candidates_sql.split("%s")
     candidates_sql = pieces[0] + "".join(
         f"%(project_{n})s{piece}" for n, piece in enumerate(pieces[1:])
