@@ -28,6 +28,7 @@ CONFIG = "english"
 MIN_SIMILARITY = 0.5
 # The share of the score that the proposal's title carries; its aim carries the rest.
 TITLE_SHARE = 0.7
+AIM_CONCEPTS = 12
 # How far back (in project ids) the ranking looks for perfect matches first (_SIMILAR_SQL).
 RECENT_PROJECTS = 2000
 
@@ -77,13 +78,15 @@ def proposal_concepts(title: str, aim: str) -> list[Concept]:
 
     The title names the project: its concepts share `TITLE_SHARE` of the score, the aim's
     other concepts the rest, whatever the aim's length (a long SMART aim no longer dilutes a
-    title that matches). A weak concept counts half (`vocabulary.WEAK`).
+    title that matches). A weak concept counts half (`vocabulary.WEAK`). An aim naming more
+    than `AIM_CONCEPTS` concepts is read up to there: a SMART aim names far fewer, and each
+    would count for next to nothing while making the ranking's query longer.
     """
     if len(title.strip()) < 4:
         return []
     in_title = concepts(title)
     names = {concept.name for concept in in_title}
-    in_aim = [concept for concept in concepts(aim) if concept.name not in names]
+    in_aim = [concept for concept in concepts(aim) if concept.name not in names][:AIM_CONCEPTS]
     if not in_title or not in_aim:
         shares = [(in_title or in_aim, 1.0)]
     else:
