@@ -3,12 +3,15 @@
 Each project keeps a weighted `search_vector`: title (A), aim (B), problem and task text (C).
 It is derived data, refreshed by the services that write projects and tasks, with an UPDATE
 that deliberately writes no history (history records what people changed, not indexes).
+
+The duplicate check looks for the concepts of a proposal (projects/vocabulary.py) in the
+titles and aims of the register; README, "The duplicate check".
 """
 
 from __future__ import annotations
 
 import copy
-import re
+from dataclasses import replace
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -17,10 +20,17 @@ from django.db.models import Case, F, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 
 from projects.models import Project, ProjectQuerySet, Task
+from projects.vocabulary import Concept, concepts
 
 CONFIG = "english"
-# Below this rank a project is not offered as a possible duplicate (tuned in the tests).
-MIN_SIMILARITY = 0.05
+# A project is offered as a possible duplicate when it names at least this share of the
+# proposal's weighted concepts (tuned on tests/projects/duplicate_check_cases.py).
+MIN_SIMILARITY = 0.5
+# The share of the score that the proposal's title carries; its aim carries the rest.
+TITLE_SHARE = 0.7
+AIM_CONCEPTS = 12
+# How far back (in project ids) the ranking looks for perfect matches first (_SIMILAR_SQL).
+RECENT_PROJECTS = 2000
 
 
 def _task_text():
@@ -63,21 +73,29 @@ def search(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
     )
 
 
-def _any_words(text: str) -> list[str]:
-    """The words an any-word query looks for: the first, then up to 23 more, each once."""
-    words = re.findall(r"[^\W_]{3,}", text.lower())
-    return [words[0], *dict.fromkeys(words[1:24])] if words else []
+def proposal_concepts(title: str, aim: str) -> list[Concept]:
+    """What the duplicate check looks for, each concept weighted so the weights add up to 1.
 
-
-def _any_word_query(text: str) -> SearchQuery | None:
-    """A query matching any of the text's words (stemmed), so rewordings still match."""
-    words = _any_words(text)
-    if not words:
-        return None
-    query = SearchQuery(words[0], config=CONFIG)
-    for word in words[1:]:
-        query |= SearchQuery(word, config=CONFIG)
-    return query
+    The title names the project: its concepts share `TITLE_SHARE` of the score, the aim's
+    other concepts the rest, whatever the aim's length (a long SMART aim no longer dilutes a
+    title that matches). A weak concept counts half (`vocabulary.WEAK`). An aim naming more
+    than `AIM_CONCEPTS` concepts is read up to there: a SMART aim names far fewer, and each
+    would count for next to nothing while making the ranking's query longer.
+    """
+    if len(title.strip()) < 4:
+        return []
+    in_title = concepts(title)
+    names = {concept.name for concept in in_title}
+    in_aim = [concept for concept in concepts(aim) if concept.name not in names][:AIM_CONCEPTS]
+    if not in_title or not in_aim:
+        shares = [(in_title or in_aim, 1.0)]
+    else:
+        shares = [(in_title, TITLE_SHARE), (in_aim, 1 - TITLE_SHARE)]
+    weighted = []
+    for part, share in shares:
+        total = sum(concept.weight for concept in part)
+        weighted += [replace(c, weight=share * c.weight / total) for c in part]
+    return weighted
 
 
 def similar_projects(
@@ -85,47 +103,141 @@ def similar_projects(
 ) -> list[Project]:
     """Existing projects that look like the one described, most alike first.
 
-    Full-text rank over the weighted vector (title counts most) with a query that matches any
-    of the words, so "Reduce missed doses" finds "Reducing missed doses". The embedded
-    PostgreSQL has no pg_trgm, so trigram similarity is not used: one engine everywhere.
+    The live check, the check on submission and the review queue all use this ranking
+    (through `similar_projects_for_each`): the share of the proposal's concepts (pharmacy
+    vocabulary expanded, everyday words left out) that a project's title and aim contain.
     """
-    query = _any_word_query(f"{title} {title} {aim}")
-    if query is None or len(title.strip()) < 4:
-        return []
-    candidates = (
-        projects.filter(search_vector=query)
-        .annotate(similarity=SearchRank(F("search_vector"), query, normalization=Value(1)))
-        .filter(similarity__gte=MIN_SIMILARITY)
-        .select_related("lead")
-        .order_by("-similarity", "-pk")
-    )
-    return list(candidates[:limit])
+    proposal = Project(pk=0, title=title, aim=aim)
+    return similar_projects_for_each(projects, [proposal], limit=limit)[0]
 
 
-# One pass over the projects ranks them for every proposal on the review queue's page. An
-# any-word query of a proposal matches much of a large register (on 100,000 projects each
-# matched tens of thousands), and a search per proposal through the GIN index read and ranked
-# them again for each: about 0.12 s a proposal. COALESCE keeps the index out of the join on
-# purpose; the cost is a pass over the register whatever the words (about 0.5 s for 10
-# proposals on 100,000 projects), where a few rare words would have been cheaper one by one.
-# Each proposal's any-word query is built as `_any_word_query` builds it.
+# One statement ranks the register for every proposal given.
+#
+# Which projects to score. A project that names only concepts whose weights add up to less
+# than MIN_SIMILARITY cannot reach it, so a project must name one of the concepts left when
+# the most common ones, adding up to less than that, are set aside (`first`); and then, with
+# that concept, enough of the others (`other`, the same rule for what is still missing). The
+# resulting query (`must`) goes through the GIN index, and only the projects it finds are
+# scored. How common a concept is comes from the planner's statistics of the search vector
+# (pg_stats: the lexemes ANALYZE found most often); it changes how much is read, never the
+# result. On the bench's register, where every title ends "(round N)", it keeps "round" from
+# making every project a candidate.
+#
+# The score: the weights of the proposal's concepts that the project's title or aim names
+# (weights A and B in the queries: problem and task text, "Draft the patient leaflet", would
+# make everything look alike).
 _SIMILAR_SQL = """
-WITH searches (proposal_id, query) AS (VALUES {searches})
+WITH lexeme AS MATERIALIZED (
+    SELECT common.lexeme, common.frequency
+    FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
+        AS common (lexeme, frequency)
+    WHERE pg_stats.schemaname = current_schema() AND pg_stats.tablename = %(table)s
+        AND pg_stats.attname = 'search_vector' AND common.lexeme IS NOT NULL
+), concept AS MATERIALIZED (
+    SELECT given.proposal_id, given.position, given.query, given.weight, (
+        SELECT coalesce(sum(variant.frequency), 0) FROM (
+            SELECT (
+                SELECT coalesce(min(coalesce(lexeme.frequency, 0)), 0)
+                FROM unnest(tsvector_to_array(to_tsvector(%(config)s::regconfig, variant)))
+                    AS word (lexeme)
+                LEFT JOIN lexeme ON lexeme.lexeme = word.lexeme
+            ) AS frequency
+            FROM unnest(string_to_array(given.variants, '|')) AS variant
+        ) AS variant
+    ) / given.weight AS commonness
+    FROM unnest(
+        %(proposals)s::bigint[], %(queries)s::text[], %(variants)s::text[], %(weights)s::float8[]
+    ) WITH ORDINALITY AS given (proposal_id, query, variants, weight, position)
+), ordered AS MATERIALIZED (
+    SELECT concept.*,
+        row_number() OVER same_proposal AS set_aside_order,
+        sum(weight) OVER same_proposal AS weight_so_far
+    FROM concept
+    WINDOW same_proposal AS (
+        PARTITION BY proposal_id ORDER BY commonness DESC, position ROWS UNBOUNDED PRECEDING
+    )
+), first AS (
+    SELECT * FROM ordered WHERE weight_so_far >= %(threshold)s
+), other AS (
+    SELECT first.proposal_id, first.position AS first_position, other.query,
+        other.weight_so_far >= %(threshold)s - first.weight AS needed
+    FROM first
+    JOIN LATERAL (
+        SELECT candidate.query, sum(candidate.weight) OVER (
+            ORDER BY candidate.commonness DESC, candidate.position ROWS UNBOUNDED PRECEDING
+        ) AS weight_so_far
+        FROM ordered AS candidate
+        WHERE candidate.proposal_id = first.proposal_id
+            AND candidate.position <> first.position
+            -- a project naming an earlier first concept is found by that concept's branch
+            AND NOT (
+                candidate.weight_so_far >= %(threshold)s
+                AND candidate.set_aside_order < first.set_aside_order
+            )
+    ) AS other ON true
+), branch AS (
+    SELECT first.proposal_id,
+        CASE WHEN first.weight >= %(threshold)s THEN first.query
+        ELSE first.query || ' & (' || (
+            SELECT string_agg(other.query, ' | ') FROM other
+            WHERE other.proposal_id = first.proposal_id
+                AND other.first_position = first.position AND other.needed
+        ) || ')' END AS query
+    FROM first
+), proposal AS MATERIALIZED (
+    SELECT proposal_id,
+        to_tsquery(%(config)s::regconfig, (
+            SELECT string_agg(branch.query, ' | ') FROM branch
+            WHERE branch.proposal_id = ordered.proposal_id
+        )) AS must,
+        to_tsquery(%(config)s::regconfig, string_agg(query, ' & ' ORDER BY position)) AS every,
+        array_agg(to_tsquery(%(config)s::regconfig, query) ORDER BY position) AS queries,
+        array_agg(weight ORDER BY position) AS weights
+    FROM ordered
+    GROUP BY proposal_id
+), perfect AS MATERIALIZED (
+    -- If `limit` of the newest projects name every concept, they are the answer: no project
+    -- scores more, and the newest win ties. Looked for among the newest few thousand only,
+    -- so that this costs little when there are none. (The bench's register has thousands of
+    -- such twins for each of its proposals, which would otherwise all be scored.)
+    SELECT proposal.proposal_id, found.project_id,
+        (SELECT sum(weight) FROM unnest(proposal.weights) AS weight) AS similarity
+    FROM proposal
+    CROSS JOIN LATERAL (
+        SELECT project.id AS project_id
+        FROM ({projects}) AS project (id, search_vector)
+        WHERE project.search_vector @@ proposal.every
+            AND project.id > (SELECT max(id) FROM {table}) - %(recent)s
+        ORDER BY project.id DESC
+        LIMIT %(limit)s
+    ) AS found
+), answered AS (
+    SELECT proposal_id FROM perfect GROUP BY proposal_id HAVING count(*) >= %(limit)s
+)
+SELECT proposal_id, project_id, similarity FROM (
+    SELECT proposal_id, project_id, similarity, 0 AS place FROM perfect
+    WHERE proposal_id IN (SELECT proposal_id FROM answered)
+) AS found_perfect
+UNION ALL
 SELECT proposal_id, project_id, similarity FROM (
     SELECT proposal_id, project_id, similarity,
         row_number() OVER (
             PARTITION BY proposal_id ORDER BY similarity DESC, project_id DESC
         ) AS place
     FROM (
-        SELECT searches.proposal_id, project.id AS project_id,
-            ts_rank(project.search_vector, searches.query, 1) AS similarity
-        FROM ({projects}) AS project (id, search_vector)
-        JOIN searches ON COALESCE(project.search_vector, '') @@ searches.query
-    ) AS matched
-    WHERE similarity >= %s
+        SELECT proposal.proposal_id, project.id AS project_id, (
+            SELECT sum(concept.weight)
+            FROM unnest(proposal.queries, proposal.weights) AS concept (query, weight)
+            WHERE project.search_vector @@ concept.query
+        ) AS similarity
+        FROM proposal
+        JOIN ({projects}) AS project (id, search_vector) ON project.search_vector @@ proposal.must
+        WHERE proposal.proposal_id NOT IN (SELECT proposal_id FROM answered)
+    ) AS scored
+    WHERE similarity >= %(threshold)s
 ) AS ranked
-WHERE place <= %s
-ORDER BY proposal_id, place
+WHERE place <= %(limit)s
+ORDER BY proposal_id, similarity DESC, project_id DESC
 """
 
 
@@ -133,25 +245,43 @@ def similar_projects_for_each(
     projects: ProjectQuerySet, proposals: list[Project], *, limit: int = 5
 ) -> dict[int, list[Project]]:
     """`similar_projects` of each proposal (by its pk), in two queries however many there are:
-    the same projects in the same order as one search per proposal would find."""
+    the ranking, then the projects it found with their leads."""
     found: dict[int, list[Project]] = {proposal.pk: [] for proposal in proposals}
-    searches, params = [], []
-    for proposal in proposals:
-        words = _any_words(f"{proposal.title} {proposal.title} {proposal.aim}")
-        if not words or len(proposal.title.strip()) < 4:
-            continue
-        query = " || ".join(["plainto_tsquery(%s::regconfig, %s)"] * len(words))
-        searches.append(f"(%s::bigint, {query})")
-        params += [proposal.pk, *(value for word in words for value in (CONFIG, word))]
-    if not searches:
+    given = [
+        (proposal.pk, concept)
+        for proposal in proposals
+        for concept in proposal_concepts(proposal.title, proposal.aim)
+    ]
+    if not given:
         return found
     candidates_sql, candidates_params = (
         projects.order_by().values_list("pk", "search_vector").query.sql_with_params()
     )
-    # Only SQL written here and by the ORM is joined; every value is a parameter.
-    sql = _SIMILAR_SQL.format(searches=", ".join(searches), projects=candidates_sql)
+    # Only SQL written here and by the ORM is joined, and every value is a parameter: the
+    # ORM's placeholders are renamed to match the statement's named ones.
+    pieces = candidates_sql.split("%s")
+    candidates_sql = pieces[0] + "".join(
+        f"%(project_{n})s{piece}" for n, piece in enumerate(pieces[1:])
+    )
+    sql = _SIMILAR_SQL.format(
+        projects=candidates_sql, table=connection.ops.quote_name(Project._meta.db_table)
+    )
+    # A score of exactly the threshold, added up in floats, still counts.
+    threshold = MIN_SIMILARITY - 1e-9
+    params = {
+        "table": Project._meta.db_table,
+        "config": CONFIG,
+        "proposals": [pk for pk, _ in given],
+        "queries": [concept.query for _, concept in given],
+        "variants": [concept.variants for _, concept in given],
+        "weights": [concept.weight for _, concept in given],
+        "threshold": threshold,
+        "limit": limit,
+        "recent": RECENT_PROJECTS,
+        **{f"project_{n}": value for n, value in enumerate(candidates_params)},
+    }
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *candidates_params, MIN_SIMILARITY, limit])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     by_pk = projects.select_related("lead").in_bulk({project_id for _, project_id, _ in rows})
     for proposal_id, project_id, similarity in rows:

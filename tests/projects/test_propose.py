@@ -146,3 +146,20 @@ def test_posted_stage_and_reference_are_ignored(client_for, staff, proposal):
     project = Project.objects.get()
     assert project.stage == Project.Stage.IDEA
     assert project.reference is None
+
+
+def test_live_duplicate_check_runs_a_fixed_number_of_queries(
+    client_for, staff, project, django_assert_max_num_queries
+):
+    for number in range(6):
+        ProjectFactory(title=f"Omitted critical medicines, ward {number}", lead=staff)
+    client = client_for(staff)
+    # session, user, person, the areas they champion (what they may see); the ranking of the
+    # register, and the projects it found with their leads, however many it finds.
+    with django_assert_max_num_queries(6):
+        response = client.get(
+            reverse("projects:similar"),
+            {"title": "Omitted critical medicines", "aim": "Halve omitted doses."},
+            headers={"HX-Request": "true"},
+        )
+    assert len(response.context["similar"]) == 5
