@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from functools import cached_property
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -95,6 +96,11 @@ class Skill(models.Model):
         return self.name
 
 
+# A line manager talks with each report about QI interest and capacity at least this often
+# (the QI conversations on My team); longer than this, the report is "due" one.
+QI_CONVERSATION_EVERY = dt.timedelta(days=183)
+
+
 class PersonQuerySet(models.QuerySet):
     def for_directory(self) -> PersonQuerySet:
         return self.select_related("department", "line_manager").prefetch_related("clinical_areas")
@@ -104,6 +110,15 @@ class PersonQuerySet(models.QuerySet):
 
     def champions(self) -> PersonQuerySet:
         return self.filter(champion_assignments__isnull=False).distinct()
+
+    def due_a_qi_conversation(self, today: dt.date) -> PersonQuerySet:
+        """People whose line manager has recorded no QI conversation with them in the last six
+        months (`QI_CONVERSATION_EVERY`), or none ever; annotated with `last_conversation`."""
+        latest = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
+        return self.annotate(last_conversation=Subquery(latest.values("date")[:1])).filter(
+            Q(last_conversation__isnull=True)
+            | Q(last_conversation__lt=today - QI_CONVERSATION_EVERY)
+        )
 
 
 class Person(models.Model):
@@ -115,6 +130,7 @@ class Person(models.Model):
         ASSISTANT = "assistant", "Pharmacy assistant"
         NURSE = "nurse", "Nurse"
         AHP = "ahp", "Allied health professional"
+        QI_LEAD = "qi_lead", "Quality improvement lead"
         OTHER = "other", "Other"
 
     class Band(models.TextChoices):
@@ -220,8 +236,9 @@ class Person(models.Model):
     def is_manager_of(self, other: Person) -> bool:
         return other.line_manager_id == self.pk
 
-    @property
+    @cached_property
     def is_manager(self) -> bool:
+        """Has anyone reporting to them (one query, then cached on the instance)."""
         return self.reports.exists()
 
 
