@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from people.models import Department
+from people.models import Department, all_departments_permission
 
 TRUST_QI_TEAM = "Trust QI team"  # the group people/migrations/0010 creates
 
@@ -35,14 +33,6 @@ def sees_all_departments(user) -> bool:
     if not hasattr(user, "_sees_all_departments"):
         user._sees_all_departments = all_departments_permission(user).exists()
     return user._sees_all_departments
-
-
-def all_departments_permission(user):
-    """The "view all departments" permission, if the user holds it directly or through a group
-    (the trust QI team's)."""
-    return Permission.objects.filter(
-        content_type__app_label="people", codename="view_all_departments"
-    ).filter(Q(user=user) | Q(group__user=user))
 
 
 def lands_on_trust_view(user) -> bool:

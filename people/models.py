@@ -3,12 +3,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -94,6 +97,20 @@ class Skill(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def all_departments_permission(user):
+    """The "view all departments" permission, if the user (or user id) holds it directly or
+    through a group (the trust QI team's): see people/departments.py."""
+    return Permission.objects.filter(
+        content_type__app_label="people", codename="view_all_departments"
+    ).filter(Q(user=user) | Q(group__user=user))
+
+
+class PersonRoles(NamedTuple):
+    champion_area_ids: frozenset[int]
+    manages_anyone: bool
+    may_see_all_departments: bool
 
 
 # A line manager talks with each report about QI interest and capacity at least this often
@@ -220,9 +237,37 @@ class Person(models.Model):
         return self.display_name
 
     @cached_property
+    def roles(self) -> PersonRoles:
+        """What this person is, read in one query and then cached on the instance: the areas
+        they champion, whether anyone reports to them, whether their account may see every
+        department (the trust QI team's permission). The header asks all three on every page.
+
+        The last is also remembered on their user, when loaded, for `sees_all_departments`."""
+        areas, manages, all_departments = (
+            Person.objects.filter(pk=self.pk)
+            .annotate(
+                areas=ArraySubquery(
+                    ChampionAssignment.objects.filter(person=OuterRef("pk")).values(
+                        "clinical_area_id"
+                    )
+                ),
+                manages=Exists(Person.objects.filter(line_manager=OuterRef("pk"))),
+                all_departments=Exists(all_departments_permission(self.user_id)),
+            )
+            .values_list("areas", "manages", "all_departments")
+            .get()
+        )
+        user = self._state.fields_cache.get("user")
+        if user is not None and not hasattr(user, "_sees_all_departments"):
+            user._sees_all_departments = user.is_active and (
+                user.is_staff or user.is_superuser or all_departments
+            )
+        return PersonRoles(frozenset(areas), manages, all_departments)
+
+    @property
     def champion_area_ids(self) -> frozenset[int]:
-        """Clinical areas this person champions (one query, then cached on the instance)."""
-        return frozenset(self.champion_assignments.values_list("clinical_area_id", flat=True))
+        """Clinical areas this person champions (`roles`: one query, then cached)."""
+        return self.roles.champion_area_ids
 
     @property
     def is_champion(self) -> bool:
@@ -236,10 +281,10 @@ class Person(models.Model):
     def is_manager_of(self, other: Person) -> bool:
         return other.line_manager_id == self.pk
 
-    @cached_property
+    @property
     def is_manager(self) -> bool:
-        """Has anyone reporting to them (one query, then cached on the instance)."""
-        return self.reports.exists()
+        """Has anyone reporting to them (`roles`: one query, then cached)."""
+        return self.roles.manages_anyone
 
 
 class ChampionAssignment(models.Model):

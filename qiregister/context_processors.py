@@ -7,7 +7,6 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.urls import reverse
 
-from people.access import remember_roles
 from people.departments import sees_all_departments
 from qiregister.security import KEPT_FORM, session_ends
 
@@ -29,11 +28,11 @@ PRIMARY_NAVIGATION = [
 def navigation(request: HttpRequest) -> dict:
     """The header's links for the signed-in person's roles, with the current section marked:
     My QI, then the places of their roles (which stay in view when the rest folds into "More"),
-    then everyone's. One query for the roles (`remember_roles`), remembered for the request."""
+    then everyone's. One query for the roles (`Person.roles`), remembered for the request."""
     if not request.user.is_authenticated:
         return {}
     user = request.user
-    person = remember_roles(user)
+    person = getattr(user, "person", None)
     places = [("My QI", "people:me")]
     if user.is_staff or (person is not None and person.is_manager):
         places.append(("My team", "people:team"))

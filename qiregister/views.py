@@ -13,7 +13,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import remember_roles
 from people.departments import first_page_after_sign_in, lands_on_trust_view
 from qiregister.context_processors import session_timeout_status
 from qiregister.home import needs_of
@@ -44,7 +43,7 @@ class SignInView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     """What needs the signed-in person (tasks due, requests and proposals to decide, closure
     reports, changes requested, QI conversations), then a short list of places."""
-    person = remember_roles(request.user)  # the header asks the same: one query for both
+    person = getattr(request.user, "person", None)
     is_champion = person is not None and person.is_champion
     places = []
     lands_on_trust = lands_on_trust_view(request.user)
