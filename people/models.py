@@ -247,9 +247,9 @@ class Person(models.Model):
             Person.objects.filter(pk=self.pk)
             .annotate(
                 areas=ArraySubquery(
-                    ChampionAssignment.objects.filter(person=OuterRef("pk")).values(
-                        "clinical_area_id"
-                    )
+                    ChampionAssignment.objects.filter(person=OuterRef("pk"))
+                    .order_by()
+                    .values("clinical_area_id")
                 ),
                 manages=Exists(Person.objects.filter(line_manager=OuterRef("pk"))),
                 all_departments=Exists(all_departments_permission(self.user_id)),

@@ -36,7 +36,8 @@ def navigation(request: HttpRequest) -> dict:
     places = [("My QI", "people:me")]
     if user.is_staff or (person is not None and person.is_manager):
         places.append(("My team", "people:team"))
-    if sees_all_departments(user):
+    # After `is_manager`, which read the person's roles (the trust QI team's permission too).
+    if user.is_staff or (person is not None and sees_all_departments(user)):
         places.append(("Trust", "people:trust"))
     if user.is_staff or (person is not None and person.is_champion):
         places.append(("Review", "governance:review_queue"))
