@@ -632,7 +632,13 @@ OTHER_DEPARTMENTS = [
         interests="Spreading what works from one department to the rest of the trust.",
         place="Trust boardroom",
         people=(
-            DemoPerson("trustqi", "Dana Whitfield", OTH, "8a", ("Patient safety and quality",)),
+            DemoPerson(
+                "trustqi",
+                "Dana Whitfield",
+                Person.JobRole.QI_LEAD,
+                "8a",
+                ("Patient safety and quality",),
+            ),
         ),
     ),
 ]

@@ -9,14 +9,13 @@ department by default.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 
-from people.models import Department
+from people.models import Department, all_departments_permission
 
 TRUST_QI_TEAM = "Trust QI team"  # the group people/migrations/0010 creates
 
@@ -32,44 +31,86 @@ def sees_all_departments(user) -> bool:
     if user.is_staff or user.is_superuser:
         return True
     if not hasattr(user, "_sees_all_departments"):
-        user._sees_all_departments = (
-            Permission.objects.filter(
-                content_type__app_label="people", codename="view_all_departments"
-            )
-            .filter(Q(user=user) | Q(group__user=user))
-            .exists()
-        )
+        user._sees_all_departments = all_departments_permission(user).exists()
     return user._sees_all_departments
+
+
+def lands_on_trust_view(user) -> bool:
+    """The trust QI team starts on the trust-wide view: their own department ("Quality and
+    safety") runs no projects. Admins see every department too, but start at home."""
+    return not user.is_staff and sees_all_departments(user)
+
+
+def first_page_after_sign_in(user, asked_for: str) -> str:
+    """Where signing in (by password or single sign-on) leads: the page asked for, except that
+    the home page means the trust-wide view for the trust QI team."""
+    home_url = reverse("home")
+    if (not asked_for or asked_for == home_url) and lands_on_trust_view(user):
+        return reverse("people:trust")
+    return asked_for or home_url
+
+
+# `?department=all`: every department at once, on the pages that offer it (board, impact) and
+# for those who may switch departments.
+ALL_DEPARTMENTS = "all"
 
 
 @dataclass(frozen=True)
 class DepartmentChoice:
     """The department a page shows and, for those who may switch, every department."""
 
-    department: Department
+    department: Department | None  # None: all departments, where the page `offers_all`
     choices: list[Department] | None  # None: the viewer sees their own department only
     viewer_department_id: int | None = None
+    offers_all: bool = False
+
+    @property
+    def is_all(self) -> bool:
+        return self.department is None
 
     @property
     def is_viewers_own(self) -> bool:
         """The department shown is the viewer's own (their calendar, links without
         `?department=`)."""
-        return self.department.pk == self.viewer_department_id
+        return self.department is not None and self.department.pk == self.viewer_department_id
 
     @property
     def query_params(self) -> dict[str, str]:
         """What links and forms carry to stay on the department shown: nothing for the
-        viewer's own, `department=<slug>` for another."""
-        return {} if self.is_viewers_own else {"department": self.department.slug}
+        viewer's own, `department=<slug>` for another, `department=all` for all of them. On a
+        page that offers all departments the slug is always carried: without it the trust QI
+        team's pages start at all departments."""
+        if self.is_all:
+            return {"department": ALL_DEPARTMENTS}
+        if self.is_viewers_own and not self.offers_all:
+            return {}
+        return {"department": self.department.slug}
 
 
-def department_for(request: HttpRequest, *, open_to_all: bool = False) -> DepartmentChoice:
+def department_for(
+    request: HttpRequest, *, open_to_all: bool = False, offer_all: bool = False
+) -> DepartmentChoice:
     """The department a department page shows: `?department=<slug>`, or the viewer's own.
 
     Another department's page is a 403 for staff outside the trust QI team, unless the page is
     `open_to_all` (the champions directory: everyone may look up another department's). An
     account with no staff profile (a bare admin) sees the first department unless it picks one.
+
+    A page that can show every department at once (`offer_all`) offers "All departments" to the
+    trust QI team and admins, and starts there for the trust QI team, whose own department runs
+    no projects.
     """
+    if not (offer_all and sees_all_departments(request.user)):
+        return _department_for(request, open_to_all=open_to_all)
+    slug = request.GET.get("department", "")
+    if slug == ALL_DEPARTMENTS or (not slug and lands_on_trust_view(request.user)):
+        person = getattr(request.user, "person", None)
+        own = person.department_id if person is not None else None
+        return DepartmentChoice(None, list(Department.objects.all()), own, offers_all=True)
+    return replace(_department_for(request, open_to_all=open_to_all), offers_all=True)
+
+
+def _department_for(request: HttpRequest, *, open_to_all: bool) -> DepartmentChoice:
     user = request.user
     person = getattr(user, "person", None)
     slug = request.GET.get("department", "")

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -95,6 +99,25 @@ class Skill(models.Model):
         return self.name
 
 
+def all_departments_permission(user):
+    """The "view all departments" permission, if the user (or user id) holds it directly or
+    through a group (the trust QI team's): see people/departments.py."""
+    return Permission.objects.filter(
+        content_type__app_label="people", codename="view_all_departments"
+    ).filter(Q(user=user) | Q(group__user=user))
+
+
+class PersonRoles(NamedTuple):
+    champion_area_ids: frozenset[int]
+    manages_anyone: bool
+    may_see_all_departments: bool
+
+
+# A line manager talks with each report about QI interest and capacity at least this often
+# (the QI conversations on My team); longer than this, the report is "due" one.
+QI_CONVERSATION_EVERY = dt.timedelta(days=183)
+
+
 class PersonQuerySet(models.QuerySet):
     def for_directory(self) -> PersonQuerySet:
         return self.select_related("department", "line_manager").prefetch_related("clinical_areas")
@@ -104,6 +127,15 @@ class PersonQuerySet(models.QuerySet):
 
     def champions(self) -> PersonQuerySet:
         return self.filter(champion_assignments__isnull=False).distinct()
+
+    def due_a_qi_conversation(self, today: dt.date) -> PersonQuerySet:
+        """People whose line manager has recorded no QI conversation with them in the last six
+        months (`QI_CONVERSATION_EVERY`), or none ever; annotated with `last_conversation`."""
+        latest = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
+        return self.annotate(last_conversation=Subquery(latest.values("date")[:1])).filter(
+            Q(last_conversation__isnull=True)
+            | Q(last_conversation__lt=today - QI_CONVERSATION_EVERY)
+        )
 
 
 class Person(models.Model):
@@ -115,6 +147,7 @@ class Person(models.Model):
         ASSISTANT = "assistant", "Pharmacy assistant"
         NURSE = "nurse", "Nurse"
         AHP = "ahp", "Allied health professional"
+        QI_LEAD = "qi_lead", "Quality improvement lead"
         OTHER = "other", "Other"
 
     class Band(models.TextChoices):
@@ -204,9 +237,37 @@ class Person(models.Model):
         return self.display_name
 
     @cached_property
+    def roles(self) -> PersonRoles:
+        """What this person is, read in one query and then cached on the instance: the areas
+        they champion, whether anyone reports to them, whether their account may see every
+        department (the trust QI team's permission). The header asks all three on every page.
+
+        The last is also remembered on their user, when loaded, for `sees_all_departments`."""
+        areas, manages, all_departments = (
+            Person.objects.filter(pk=self.pk)
+            .annotate(
+                areas=ArraySubquery(
+                    ChampionAssignment.objects.filter(person=OuterRef("pk"))
+                    .order_by()
+                    .values("clinical_area_id")
+                ),
+                manages=Exists(Person.objects.filter(line_manager=OuterRef("pk"))),
+                all_departments=Exists(all_departments_permission(self.user_id)),
+            )
+            .values_list("areas", "manages", "all_departments")
+            .get()
+        )
+        user = self._state.fields_cache.get("user")
+        if user is not None and not hasattr(user, "_sees_all_departments"):
+            user._sees_all_departments = user.is_active and (
+                user.is_staff or user.is_superuser or all_departments
+            )
+        return PersonRoles(frozenset(areas), manages, all_departments)
+
+    @property
     def champion_area_ids(self) -> frozenset[int]:
-        """Clinical areas this person champions (one query, then cached on the instance)."""
-        return frozenset(self.champion_assignments.values_list("clinical_area_id", flat=True))
+        """Clinical areas this person champions (`roles`: one query, then cached)."""
+        return self.roles.champion_area_ids
 
     @property
     def is_champion(self) -> bool:
@@ -222,7 +283,8 @@ class Person(models.Model):
 
     @property
     def is_manager(self) -> bool:
-        return self.reports.exists()
+        """Has anyone reporting to them (`roles`: one query, then cached)."""
+        return self.roles.manages_anyone
 
 
 class ChampionAssignment(models.Model):

@@ -33,8 +33,13 @@ SORTS = {
 
 
 def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
-    """Annotate each person with their QI engagement in [start, end], one query in all."""
+    """Annotate each person with their QI engagement in [start, end], one query in all.
+
+    Only approved projects count (`Project.objects.approved()`), as on the portfolio: leading a
+    proposal, a role on one or a task done for one is not yet QI done."""
+    approved = Project.objects.approved()
     done = Task.objects.filter(
+        project__in=approved,
         claimed_by=OuterRef("pk"),
         status=Task.Status.DONE,
         completed_at__date__gte=start,
@@ -42,20 +47,20 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
     ).order_by()
     # A role counts if it overlapped the period: joined by its end, not left before its start.
     roles = (
-        Membership.objects.filter(person=OuterRef("pk"), joined_on__lte=end)
+        Membership.objects.filter(person=OuterRef("pk"), joined_on__lte=end, project__in=approved)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .order_by()
         .values("person")
         .annotate(n=Count("pk"))
         .values("n")
     )
-    # Leading (or co-leading) counts for a submitted project that was open during the period.
+    # Leading (or co-leading) counts for an approved project that was open during the period.
     finished = Q(stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)) & Q(
         stage_changed_at__date__lt=start
     )
     # Counted as "led" plus "co-led but not led", each found through its own index: one OR
     # across the co-leads join made PostgreSQL read every project once for every person.
-    open_in_period = Project.objects.filter(submitted_at__date__lte=end).exclude(finished)
+    open_in_period = approved.filter(submitted_at__date__lte=end).exclude(finished)
     led, co_led = (
         projects.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk"))
         for projects in (

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
+from people.departments import lands_on_trust_view
 from people.filters import BoundedDateFilter, BoundedNumberFilter
 from people.models import ClinicalArea, Department, Person, Skill
 from projects.models import (
@@ -36,9 +37,10 @@ SORT_ORDERS = {
 
 def data_opening_on_own_department(request) -> QueryDict | None:
     """A filter's data that opens on the viewer's own department; an empty `department` (what
-    "All departments" sends) shows every department's."""
+    "All departments" sends) shows every department's. The trust QI team's opens on every
+    department's: their own department runs no projects."""
     person = getattr(request.user, "person", None)
-    if person is None or "department" in request.GET:
+    if person is None or "department" in request.GET or lands_on_trust_view(request.user):
         return request.GET or None
     data = request.GET.copy()
     data["department"] = str(person.department_id)
@@ -64,7 +66,8 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=Department.objects.all(),
         method="filter_department",
         empty_label="All departments",
-        help_text="The register opens on your own department's projects.",
+        help_text="The register opens on your own department's projects (the trust QI team's "
+        "on every department's).",
     )
     area = django_filters.ModelChoiceFilter(
         field_name="clinical_areas",

@@ -163,6 +163,24 @@ def _waiting_for(request: HttpRequest, department: Department):
     return waiting.filter(Q(viewer_champions=True) | (stands_in & Q(has_free_area_champion=False)))
 
 
+def proposals_to_review(request: HttpRequest):
+    """The proposals in the viewer's own department that the review queue lists for them and
+    that they may review (not those they work on): the home page's "Proposals to review".
+    None for someone who does not review (the trust QI team opens the queue for its figures)."""
+    person = _person(request)
+    reviews = request.user.is_staff or (
+        person is not None
+        and (person.is_champion or Department.objects.filter(qi_lead=person).exists())
+    )
+    if person is None or not reviews:
+        return Project.objects.none()
+    return (
+        _waiting_for(request, person.department)
+        .filter(viewer_works_on=False)
+        .order_by("review_requested_at", "pk")
+    )
+
+
 def _review_times(department: Department) -> tuple[list[dict], dict]:
     """Decisions and the average time to one, per champion and overall, on the department's
     projects (one query: the overall figures are added up from the champions')."""

@@ -266,11 +266,10 @@ def _charts(impact: DepartmentImpact) -> dict[str, BarChart]:
 
 
 def _filters_for(
-    request: HttpRequest,
+    request: HttpRequest, choice: DepartmentChoice
 ) -> tuple[DepartmentChoice, PeriodForm, ImpactFilterForm]:
     """The department shown (the viewer's own; the trust QI team and admins may choose with
     `?department=`) and the period and filter forms."""
-    choice = department_for(request)
     department = choice.department
     filters = ImpactFilterForm(
         request.GET,
@@ -309,7 +308,11 @@ def _query(impact: DepartmentImpact, filters: ImpactFilterForm, choice: Departme
 
 @require_safe
 def impact_report(request: HttpRequest) -> HttpResponse:
-    choice, period_form, filters = _filters_for(request)
+    choice = department_for(request, offer_all=True)
+    if choice.is_all:
+        # Every department's figures side by side, with the trust's totals: the trust-wide view.
+        return redirect("people:trust")
+    choice, period_form, filters = _filters_for(request, choice)
     impact = _impact(choice.department, period_form, filters)
     return render(
         request,
@@ -330,7 +333,10 @@ def impact_report(request: HttpRequest) -> HttpResponse:
 @require_safe
 def impact_export(request: HttpRequest) -> HttpResponse:
     """Every figure of the page as CSV; with a bad period or filter, the page shows why."""
-    choice, period_form, filters = _filters_for(request)
+    choice = department_for(request, offer_all=True)
+    if choice.is_all:
+        return redirect("people:trust")
+    choice, period_form, filters = _filters_for(request, choice)
     if not (period_form.is_valid() and filters.is_valid()):
         return redirect(f"{reverse('impact:report')}?{request.GET.urlencode()}")
     impact = _impact(choice.department, period_form, filters)

@@ -234,6 +234,13 @@ class ProjectQuerySet(models.QuerySet):
         count as evidence (portfolio, certificates, appraisal, engagement figures)."""
         return self.filter(approved_at__isnull=False)
 
+    def awaiting_approval(self) -> ProjectQuerySet:
+        """Submitted proposals not yet approved (waiting for review, or sent back for changes):
+        listed on the lead's portfolio as proposed, but not yet evidence."""
+        return self.filter(
+            submitted_at__isnull=False, approved_at__isnull=True, stage=Project.Stage.PROPOSED
+        )
+
     def live(self) -> ProjectQuerySet:
         """Approved and in a working stage (not on hold, completed or closed): the projects
         whose tasks and roles are offered to people and may be claimed or joined."""

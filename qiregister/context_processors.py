@@ -7,25 +7,46 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.urls import reverse
 
+from people.departments import sees_all_departments
 from qiregister.security import KEPT_FORM, session_ends
 
-# (label, url name); a section is "current" when the path starts with its URL.
-# Kept short so it fits the NHS.UK header without folding into "More"; the rest (propose,
-# training, mentoring, my team, showcases, awards) is reached from the home page and My QI.
+# (label, url name): each role's main places. The NHS.UK header folds what does not fit into
+# "More" when JavaScript runs; without it the list wraps onto more lines, so every link stays
+# usable on a phone. Less-used places (propose, portfolio, awards, people, champions,
+# departments) are listed on the home page.
 PRIMARY_NAVIGATION = [
-    ("My QI", "people:me"),
     ("Projects", "projects:register"),
     ("Tasks", "tasks:board"),
-    ("People", "people:directory"),
+    ("Showcases", "recognition:showcase"),
     ("QI board", "recognition:board"),
-    ("Champions", "governance:champions"),
+    ("Impact", "impact:report"),
+    ("Training", "people:training"),
+    ("Mentoring", "people:mentoring"),
 ]
 
 
 def navigation(request: HttpRequest) -> dict:
+    """The header's links for the signed-in person's roles, with the current section marked:
+    My QI, then the places of their roles (which stay in view when the rest folds into "More"),
+    then everyone's. One query for the roles (`Person.roles`), remembered for the request."""
     if not request.user.is_authenticated:
         return {}
-    items = [{"label": label, "href": reverse(name)} for label, name in PRIMARY_NAVIGATION]
+    user = request.user
+    person = getattr(user, "person", None)
+    places = [("My QI", "people:me")]
+    if user.is_staff or (person is not None and person.is_manager):
+        places.append(("My team", "people:team"))
+    # After `is_manager`, which read the person's roles (the trust QI team's permission too).
+    if user.is_staff or (person is not None and sees_all_departments(user)):
+        places.append(("Trust", "people:trust"))
+    if user.is_staff or (person is not None and person.is_champion):
+        places.append(("Review", "governance:review_queue"))
+    places += PRIMARY_NAVIGATION
+    if user.is_staff or (person is not None and person.is_champion):
+        places.append(("Governance", "governance:report"))
+    if user.is_staff:
+        places.append(("Admin", "admin:index"))
+    items = [{"label": label, "href": reverse(name)} for label, name in places]
     # The current section is the one whose URL is the longest prefix of this page's path.
     matches = [
         item for item in items if item["href"] != "/" and request.path.startswith(item["href"])
@@ -33,24 +54,7 @@ def navigation(request: HttpRequest) -> dict:
     current = max(matches, key=lambda item: len(item["href"]), default=None)
     for item in items:
         item["current"] = item is current
-    person = getattr(request.user, "person", None)
-    if request.user.is_staff or (person is not None and person.is_champion):
-        for label, name in [
-            ("Review", "governance:review_queue"),
-            ("Governance", "governance:report"),
-        ]:
-            items.append(
-                {
-                    "label": label,
-                    "href": reverse(name),
-                    "current": request.path.startswith(reverse(name)),
-                }
-            )
-    if request.user.is_staff:
-        items.append(
-            {"label": "Admin", "href": reverse("admin:index"), "current": False},
-        )
-    return {"primary_navigation": items, "current_person": getattr(request.user, "person", None)}
+    return {"primary_navigation": items, "current_person": person}
 
 
 def single_sign_on(request: HttpRequest) -> dict:

@@ -50,6 +50,7 @@ from django.urls import path, reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from people.departments import first_page_after_sign_in
 from people.models import Department, Person, SingleSignOnIdentity
 from qiregister.security import client_ip
 
@@ -310,6 +311,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
     @property
     def failure_url(self) -> str:
         return reverse(settings.LOGIN_REDIRECT_URL_FAILURE)
+
+    @property
+    def success_url(self) -> str:
+        return first_page_after_sign_in(self.user, super().success_url)
 
 
 # The sign-in flow itself: open to anyone, like the sign-in page.

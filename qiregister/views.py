@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
@@ -12,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from people.departments import sees_all_departments
+from people.departments import first_page_after_sign_in, lands_on_trust_view
 from qiregister.context_processors import session_timeout_status
+from qiregister.home import needs_of
 from qiregister.security import ACTIVE_AT, session_ends
 from qiregister.typed_text import typed_text
 
@@ -32,127 +34,47 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+class SignInView(auth_views.LoginView):
+    def get_success_url(self) -> str:
+        return first_page_after_sign_in(self.request.user, super().get_success_url())
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    sections = [
-        {
-            "label": "My QI",
-            "href": reverse("people:me"),
-            "description": "Your projects, tasks and hours, and tasks that fit your time.",
-        },
-        {
-            "label": "Tasks a buddy can take",
-            "href": reverse("tasks:board"),
-            "description": "Small, specific pieces of work with the hours they need.",
-        },
-        {
-            "label": "Project register",
-            "href": reverse("projects:register"),
-            "description": "Find active and proposed projects to join, or tasks to take.",
-        },
-        {
-            "label": "Propose a project",
-            "href": reverse("projects:create"),
-            "description": "Check for similar work, then save a draft or submit for review.",
-        },
-        {
-            "label": "Department impact",
-            "href": reverse("impact:report"),
-            "description": "Savings, time, patients and projects: what QI achieved, by area.",
-        },
-        {
-            "label": "QI board",
-            "href": reverse("recognition:board"),
-            "description": "The department's posters and headline results, and a screen display.",
-        },
-        {
-            "label": "QI showcases",
-            "href": reverse("recognition:showcase"),
-            "description": "Book a slot to present at a clinical update; add them to Outlook.",
-        },
-        {
-            "label": "Awards and nominations",
-            "href": reverse("recognition:awards"),
-            "description": "Nominate a colleague, team or project for a local or national award.",
-        },
-        {
-            "label": "My QI portfolio",
-            "href": reverse("recognition:portfolio"),
-            "description": "Your contributions as evidence for appraisal and RPS credentialing.",
-        },
-        {
-            "label": "QI training",
-            "href": reverse("people:training"),
-            "description": "Book QI induction and other courses; see what you have done.",
-        },
-        {
-            "label": "Mentoring",
-            "href": reverse("people:mentoring"),
-            "description": "Ask for a mentor, or mentor a colleague.",
-        },
-        {
-            "label": "QI champions",
-            "href": reverse("governance:champions"),
-            "description": "Who to ask in each clinical area, and the projects they mentor.",
-        },
-        {
-            "label": "Departments",
-            "href": reverse("people:departments"),
-            "description": "Every department's QI lead, champions, priorities and projects, "
-            "including the projects that cross departments.",
-        },
-        {
-            "label": "Change your password",
-            "href": reverse("password_change"),
-            "description": "Keep your account secure.",
-        },
-    ]
+    """What needs the signed-in person (tasks due, requests and proposals to decide, closure
+    reports, changes requested, QI conversations), then a short list of places."""
     person = getattr(request.user, "person", None)
-    if person is not None and person.is_manager:
-        sections.append(
-            {
-                "label": "My team",
-                "href": reverse("people:team"),
-                "description": "Your reports' QI engagement, appraisal notes and summaries.",
-            }
-        )
-    if request.user.is_staff or (person is not None and person.is_champion):
-        sections += [
-            {
-                "label": "Nominations",
-                "href": reverse("recognition:nominations"),
-                "description": "Record shortlists and wins for the department's nominations.",
-            },
-            {
-                "label": "Board display links",
-                "href": reverse("recognition:display_links"),
-                "description": "Secret links that show the QI board on a screen in the department.",
-            },
+    is_champion = person is not None and person.is_champion
+    places = []
+    lands_on_trust = lands_on_trust_view(request.user)
+    if lands_on_trust:
+        places.append(("Trust-wide QI", reverse("people:trust"), "Every department side by side."))
+    places += [
+        ("My QI", reverse("people:me"), "Your projects, roles, tasks and hours."),
+        ("Propose a project", reverse("projects:create"), "Check for similar work first."),
+        ("Project register", reverse("projects:register"), "Projects to join or learn from."),
+        ("Tasks a buddy can take", reverse("tasks:board"), "Small pieces of work to take on."),
+        ("My QI portfolio", reverse("recognition:portfolio"), "Evidence and certificates."),
+        ("Awards and nominations", reverse("recognition:awards"), "Nominate a colleague."),
+        ("QI champions", reverse("governance:champions"), "Who to ask in each area."),
+        ("People", reverse("people:directory"), "Find colleagues by skill and area."),
+        ("Departments", reverse("people:departments"), "Every department's QI lead and work."),
+    ]
+    if request.user.is_staff or is_champion:
+        places += [
+            ("Nominations", reverse("recognition:nominations"), "Shortlists and wins."),
+            ("Board display links", reverse("recognition:display_links"), "The board on a screen."),
         ]
-    if sees_all_departments(request.user):
-        sections.append(
-            {
-                "label": "Trust-wide QI",
-                "href": reverse("people:trust"),
-                "description": "Every department's QI side by side, for the trust QI team.",
-            }
-        )
     if request.user.is_staff:
-        sections.append(
-            {
-                "label": "Engagement report",
-                "href": reverse("people:engagement"),
-                "description": "Who took part in QI, by role and area; who needs induction.",
-            }
-        )
-        sections.append(
-            {
-                "label": "Administration",
-                "href": reverse("admin:index"),
-                "description": "Manage departments, people and champions, with change history.",
-            }
-        )
-    return render(request, "home.html", {"sections": sections})
+        places += [
+            ("Trust-wide QI", reverse("people:trust"), "Every department side by side."),
+            ("Engagement report", reverse("people:engagement"), "Who took part, by role and area."),
+        ]
+    return render(
+        request,
+        "home.html",
+        {"needs": needs_of(request), "places": places, "lands_on_trust": lands_on_trust},
+    )
 
 
 @login_not_required

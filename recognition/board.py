@@ -51,7 +51,7 @@ def _display_picture(poster: Poster | None) -> str:
 
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
-    choice = department_for(request)
+    choice = department_for(request, offer_all=True)
     projects = services.board_projects(choice.department)
     page = Paginator(projects, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     cards = [{"project": project, "poster": services.poster_of(project)} for project in page]
@@ -76,7 +76,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def _render_display(
     request: HttpRequest,
     *,
-    department: Department,
+    department: Department | None,
     url: str,
     picture_url: Callable[[Poster, str], str],
     exit_url: str = "",
@@ -109,7 +109,7 @@ def _render_display(
 
 @require_safe
 def board_display(request: HttpRequest) -> HttpResponse:
-    choice = department_for(request)
+    choice = department_for(request, offer_all=True)
     query = urlencode(choice.query_params)
     return _render_display(
         request,

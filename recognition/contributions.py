@@ -1,6 +1,10 @@
 """Everything a person contributed to QI in a period: the raw material of appraisal summaries,
 portfolios and certificates.
 
+A part in a project (leading, co-leading, a role, a buddy task done, mentoring it) counts only
+once a champion has approved the project (`Project.objects.approved()`): a proposal or a draft is
+not yet evidence of anything, and earns no certificate.
+
 `contributions_for` reads each kind of contribution for all the people at once, so the number
 of queries does not grow with the number of people or their history.
 """
@@ -87,9 +91,10 @@ def contributions_for(
     ids = [person.pk for person in people]
     found: dict[int, list[Contribution]] = defaultdict(list)
 
-    # Leading: a submitted project that was open at some point in the period.
+    # Leading: an approved project that was open at some point in the period.
     led = (
         Project.objects.led_by(ids)
+        .approved()
         .filter(submitted_at__date__lte=end)
         .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
         .prefetch_related("co_leads")
@@ -109,7 +114,9 @@ def contributions_for(
             )
 
     roles = (
-        Membership.objects.filter(person__in=ids, joined_on__lte=end)
+        Membership.objects.filter(
+            person__in=ids, joined_on__lte=end, project__in=Project.objects.approved()
+        )
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .select_related("project")
     )
@@ -130,6 +137,7 @@ def contributions_for(
         status=Task.Status.DONE,
         completed_at__date__gte=start,
         completed_at__date__lte=end,
+        project__in=Project.objects.approved(),
     ).select_related("project")
     for task in tasks:
         found[task.claimed_by_id].append(
@@ -236,7 +244,8 @@ def contributions_for(
                 )
             )
     mentored_projects = (
-        Project.objects.filter(mentor__in=ids, submitted_at__date__lte=end)
+        Project.objects.approved()
+        .filter(mentor__in=ids, submitted_at__date__lte=end)
         .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
         .select_related("lead")
     )
@@ -320,7 +329,7 @@ NOT_TAKING_PART = (ContributionKind.REVIEW, ContributionKind.NOMINATION)
 
 
 def projects_taken_part(person: Person) -> list[ProjectPart]:
-    """Every submitted project the person took part in, with their roles: for certificates."""
+    """Every approved project the person took part in, with their roles: for certificates."""
     everything = contributions_for([person], dt.date.min, timezone.localdate())[person.pk]
     parts: dict[int, ProjectPart] = {}
     for contribution in everything.contributions:

@@ -14,6 +14,7 @@ from people.access import person_or_403
 from people.forms import PeriodForm
 from people.models import ExportLog
 from projects.exports import csv_writer
+from projects.models import Project
 from recognition.contributions import contributions_for, projects_taken_part
 from recognition.models import PortfolioDomain
 from recognition.pdf import pdf_response
@@ -50,6 +51,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
             "domains": domains,
             "period_query": f"from={start}&to={end}",
             "parts": projects_taken_part(person),
+            "proposals": Project.objects.led_by([person])
+            .awaiting_approval()
+            .order_by("submitted_at"),
         },
     )
 

@@ -38,17 +38,18 @@ class BoardError(Exception):
 # Reads
 
 
-def board_projects(department: Department) -> models.QuerySet[Project]:
-    """The department's board: submitted projects past approval that it leads or takes part
-    in, with a poster or a headline impact, newest activity first, with everything a card
-    shows in fixed queries."""
+def board_projects(department: Department | None) -> models.QuerySet[Project]:
+    """The department's board (every department's for None): submitted projects past approval
+    that it leads or takes part in, with a poster or a headline impact, newest activity first,
+    with everything a card shows in fixed queries."""
+    involving = involving_department_q(department) if department is not None else Q()
     latest_update = (
         ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by("-date").values("date")[:1]
     )
     current_members = Membership.objects.filter(left_on__isnull=True).select_related("person")
     return (
         Project.objects.filter(
-            involving_department_q(department),
+            involving,
             submitted_at__isnull=False,
             stage__in=BOARD_STAGES,
         )

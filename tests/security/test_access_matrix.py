@@ -1306,7 +1306,15 @@ def test_another_department_s_pages_are_for_the_trust_qi_team_and_admins(
     own = url_for(name, world)
     assert _department_shown(request_as(client, users["staff"], "get", own)) == "pharmacy"
     assert _department_shown(request_as(client, users["outsider"], "get", own)) == nursing.slug
-    assert _department_shown(request_as(client, users["trust"], "get", own)) == "quality"
+    # The trust QI team's own department runs no projects: the board opens on all departments
+    # and the impact page on the trust-wide view (issue 17); other pages on their own.
+    trust_own = request_as(client, users["trust"], "get", own)
+    if name.startswith("impact:"):
+        assert trust_own["Location"] == reverse("people:trust")
+    elif name.startswith("recognition:board"):
+        assert trust_own.context["department"] is None
+    else:
+        assert _department_shown(trust_own) == "quality"
     # A department that does not exist is not found, for those who may choose at all.
     missing = f"{own}?department=no-such-department"
     assert outcome(request_as(client, users["trust"], "get", missing)) == "404"
