@@ -484,8 +484,8 @@ def demo_task(
         # Not started yet, or paused: due once the work starts again.
         task.due_date = today + dt.timedelta(days=rng.randint(20, 90))
     elif status != Task.Status.DONE:
-        # About one in eight live tasks has slipped past its date, by days rather than months.
-        late = rng.random() < 0.12
+        # About one in seven live tasks has slipped past its date, by days rather than months.
+        late = rng.random() < 0.15
         task.due_date = today + dt.timedelta(
             days=-rng.randint(1, 12) if late else rng.randint(4, 75)
         )
