@@ -15,7 +15,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from people.demo import OTHER_DEPARTMENTS
 from people.models import Department, Person
-from projects.demo import CROSS_DEPARTMENT_TITLES
+from projects.demo import THEMES, WHERE, theme_of
+from projects.demo_impact import themed_projects
 from projects.models import Project
 from recognition.models import (
     AppraisalNote,
@@ -43,14 +44,20 @@ AWARDS = [
     ("Regional Medicines Optimisation Award", "NHS England region", Award.Level.REGIONAL, 90),
     ("RPS Pharmacy Team of the Year", "Royal Pharmaceutical Society", Award.Level.NATIONAL, -30),
 ]
-HEADLINES = [
-    "Omitted time-critical doses down from 12% to 5% on two wards.",
-    "Discharge medicines ready in a median 70 minutes, from 140.",
-    "IV to oral switch at 48 hours up from 41% to 78% of eligible patients.",
-    "Medicines reconciled within 24 hours for 92% of admissions.",
-    "£38,000 a year saved by switching to biosimilar adalimumab.",
-    "Controlled drug discrepancies halved in theatres.",
-]
+# Keyed by the project's theme (projects.demo.THEMES), in the order the board and the
+# showcases show them; the figures are those of the theme's measure or saving
+# (projects.demo_impact).
+HEADLINES = {
+    THEMES[0].title: "Omitted time-critical doses down from 12% to 5% of doses.",
+    THEMES[1].title: "Discharge medicines ready within 60 minutes for 74% of patients, "
+    "up from 48%.",
+    THEMES[2].title: "IV to oral switch at 48 hours up from 41% to 76% of eligible patients.",
+    THEMES[3].title: "Medicines reconciled within 24 hours for 89% of admissions, up from 71%.",
+    THEMES[12].title: "£38,000 a year saved so far by switching to biosimilar adalimumab.",
+    THEMES[6].title: "Right-first-time aseptic batches up from 91% to 98%.",
+    THEMES[15].title: "Every chemotherapy prescription verified 48 hours before treatment.",
+    THEMES[11].title: "Controlled drug register discrepancies halved {where}.",
+}
 
 
 def seed_recognition(department: Department) -> None:
@@ -62,26 +69,17 @@ def seed_recognition(department: Department) -> None:
             department=department, user__username__in=["staff", "champion", "manager", "admin"]
         ).select_related("user")
     }
-    showcased = list(
-        Project.objects.filter(
-            department=department,
-            stage__in=[
-                Project.Stage.TESTING,
-                Project.Stage.IMPLEMENTING,
-                Project.Stage.SUSTAINING,
-                Project.Stage.COMPLETED,
-            ],
-        )
-        .exclude(title__in=CROSS_DEPARTMENT_TITLES)  # Pharmacy's own demo only
-        .order_by("pk")[:8]
-    )
+    found = themed_projects(department, HEADLINES)
+    showcased = [found[title] for title in HEADLINES if title in found]
     with transaction.atomic():
         _seed_domains(department)
-        for project, headline in zip(showcased, HEADLINES, strict=False):
-            project.headline_impact = headline
+        for project in showcased:
+            area = project.title.split(": ")[-1].split(" (round")[0]
+            headline = HEADLINES[theme_of(project).title]
+            project.headline_impact = headline.format(where=WHERE.get(area, "on the wards"))
             project.save(update_fields=["headline_impact"])
         _seed_showcases(department, showcased, logins)
-        _seed_awards(department, showcased, logins)
+        _seed_awards(department, found, logins)
         _seed_appraisal_notes(department, logins)
     _seed_posters(showcased[:5])
 
@@ -126,19 +124,6 @@ def _seed_showcases(department, projects, logins) -> None:
             confirmed_at=session.starts_at - dt.timedelta(days=7) if confirmed else None,
         )
         slot.presenters.set([project.lead])
-    staff = logins.get("staff")
-    if staff is not None and len(projects) > 5:
-        # The staff login presented with a team at the last update.
-        slot = ShowcaseSlot.objects.create(
-            session=sessions[1],
-            position=3,
-            project=projects[5],
-            booked_by=projects[5].lead,
-            status=ShowcaseSlot.Status.CONFIRMED,
-            confirmed_by=champion,
-            confirmed_at=sessions[1].starts_at - dt.timedelta(days=5),
-        )
-        slot.presenters.set({projects[5].lead, staff})
 
 
 def _seed_awards(department, projects, logins) -> None:
@@ -154,13 +139,16 @@ def _seed_awards(department, projects, logins) -> None:
     staff, champion, manager = (logins.get(name) for name in ("staff", "champion", "manager"))
     if not (staff and champion and manager and projects):
         return
+    # The projects' own results, when the department has got that far.
+    omitted = projects.get(THEMES[0].title) or next(iter(projects.values()))
+    discharge = projects.get(THEMES[1].title) or omitted
     now = timezone.now()
     Nomination.objects.create(
         award=awards[0],
         nominee_kind=Nomination.NomineeKind.PERSON,
         person=staff,
-        citation="Sam audited 120 drug charts in their own time and found the pattern that "
-        "started the omitted doses project.",
+        citation="Sam audited 120 drug charts in their own time and found the weekend gap "
+        "that started the medicines reconciliation project.",
         nominated_by=champion,
         status=Nomination.Status.WON,
         submitted_at=now - dt.timedelta(days=60),
@@ -170,8 +158,8 @@ def _seed_awards(department, projects, logins) -> None:
     Nomination.objects.create(
         award=awards[1],
         nominee_kind=Nomination.NomineeKind.PROJECT,
-        project=projects[0],
-        citation="Halved omitted time-critical doses on two wards and kept it there.",
+        project=omitted,
+        citation=f"{omitted.headline_impact} The team has kept the gain for three months.",
         nominated_by=manager,
         status=Nomination.Status.SHORTLISTED,
         submitted_at=now - dt.timedelta(days=20),
@@ -182,14 +170,15 @@ def _seed_awards(department, projects, logins) -> None:
         award=awards[3],
         nominee_kind=Nomination.NomineeKind.TEAM,
         team_name="Discharge medicines team",
-        citation="Rebuilt discharge from prescription to bedside; waits fell by half.",
+        citation="Rebuilt discharge from prescription to bedside: 74% of discharge medicines "
+        "now ready within the hour, up from 48%.",
         nominated_by=manager,
         status=Nomination.Status.NOT_WON,
         submitted_at=now - dt.timedelta(days=100),
         status_changed_by=champion,
         status_changed_at=now - dt.timedelta(days=70),
     )
-    team.team_members.set({projects[1].lead, staff} if len(projects) > 1 else {staff})
+    team.team_members.set({discharge.lead, *discharge.co_leads.all()})
     Nomination.objects.create(
         award=awards[2],
         nominee_kind=Nomination.NomineeKind.PERSON,
@@ -209,9 +198,9 @@ def _seed_appraisal_notes(department, logins) -> None:
         manager=manager,
         period_start=today - dt.timedelta(days=365),
         period_end=today,
-        note="Sam took on two buddy tasks alongside the dispensary rota and presented at the "
-        "clinical update. Agreed: 4 hours a month of QI time in the job plan, and to co-lead "
-        "the next omitted doses PDSA cycle.",
+        note="Sam took on two buddy tasks alongside the ward rota and presented the medicines "
+        "reconciliation project at the clinical update. Agreed: 4 hours a month of QI time in "
+        "the job plan, and to lead its next PDSA cycle, on weekend admissions.",
     )
 
 
