@@ -221,11 +221,14 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "priorities": project.strategic_priorities.all(),
     }
     # The latest decision while it still says what happens next: an approval gives way once
-    # the project moves on from planning (the summary list keeps the approval as a fact).
+    # the project moves on from planning (the summary list keeps the approval as a fact), a
+    # request for changes once the lead resubmits; a decline stays.
     decision = context["latest_decision"]
+    Decision = ReviewDecision.Decision
     context["decision_banner"] = decision is not None and (
-        decision.decision != ReviewDecision.Decision.APPROVED
-        or project.stage == Project.Stage.PLANNING
+        decision.decision == Decision.DECLINED
+        or (decision.decision == Decision.APPROVED and project.stage == Project.Stage.PLANNING)
+        or (decision.decision == Decision.CHANGES_REQUESTED and project.is_awaiting_changes)
     )
     return render(request, "projects/detail.html", context)
 
