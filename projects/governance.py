@@ -176,11 +176,12 @@ CLOSURE_REPORTS_SHOWN = 50
 
 
 def _closure_reports_waiting_for(request: HttpRequest, department: Department) -> list[Project]:
-    """Projects of the department shown whose closure report waits for sign-off: for admins and
-    the trust QI team all of them, for others those they may sign off (one query)."""
+    """Projects of the department shown whose closure report waits for sign-off: for admins all
+    of them, for others those they may sign off (one query). The trust QI team signs off
+    nothing (unless they are champions), so is shown nothing to sign off."""
     person = _person(request)
     projects = Project.objects.filter(department=department)
-    if request.user.is_staff or sees_all_departments(request.user):
+    if request.user.is_staff:
         projects = projects.awaiting_closure_sign_off()
     elif person is not None:
         projects = projects.awaiting_closure_sign_off_by(person)

@@ -15,10 +15,13 @@ from projects import services
 from projects.models import ClosureReport, Project
 from tests.factories import (
     ChampionAssignmentFactory,
+    DepartmentFactory,
     PersonFactory,
     ProgressUpdateFactory,
     ProjectFactory,
+    UserFactory,
 )
+from tests.helpers import trust_qi_team_group
 
 QUEUE = reverse("governance:review_queue")
 ME = reverse("people:me")
@@ -33,6 +36,16 @@ def mentored(staff, champion, acute_medicine):
         title="Fewer omitted Parkinson's doses",
         clinical_areas=[acute_medicine],
     )
+
+
+@pytest.fixture
+def trust_member(db):
+    person = PersonFactory(
+        department=DepartmentFactory(name="Quality and safety", slug="quality"),
+        user=UserFactory(username="trust-qi"),
+    )
+    person.user.groups.add(trust_qi_team_group())
+    return person
 
 
 @pytest.fixture
@@ -237,6 +250,25 @@ def test_the_mentor_sends_the_report_back_with_a_comment_and_the_lead_resubmits(
     assert client_for(champion).get(QUEUE).context["closure_reports"] == [mentored]
     # The history keeps the send-back and its comment.
     assert comment in {h.sent_back_comment for h in report.history.all()}
+
+
+def test_closure_sent_back_for_names_the_lead_s_reports_to_rework(staff, champion, mentored):
+    ClosureReport.objects.create(project=mentored, written_by=staff, **closure_data())
+    assert not Project.objects.closure_sent_back_for(staff).exists()
+    assert list(Project.objects.awaiting_closure_sign_off_by(champion)) == [mentored]
+    services.closure_report_send_back(project=mentored, champion=champion, comment="More data")
+    assert list(Project.objects.closure_sent_back_for(staff)) == [mentored]
+    assert not Project.objects.closure_sent_back_for(champion).exists()
+    assert not Project.objects.awaiting_closure_sign_off_by(champion).exists()
+
+
+def test_the_admin_sees_every_report_waiting_and_the_trust_qi_team_none(
+    client_for, staff, admin, mentored, trust_member
+):
+    ClosureReport.objects.create(project=mentored, written_by=staff, **closure_data())
+    assert client_for(admin).get(QUEUE).context["closure_reports"] == [mentored]
+    response = client_for(trust_member).get(QUEUE, {"department": "pharmacy"})
+    assert response.context["closure_reports"] == []
 
 
 def test_the_service_refuses_an_empty_comment_and_a_report_not_waiting(staff, champion, mentored):
