@@ -304,8 +304,11 @@ class ProjectQuerySet(models.QuerySet):
 
     def closure_sent_back_for(self, person: Person) -> ProjectQuerySet:
         """The projects `person` leads or co-leads whose closure report was sent back to them."""
+        # sent_back_at first: a project with no report has an empty submitted_at in the join.
         return self.led_by([person]).filter(
-            closure_report__submitted_at__isnull=True, closure_report__signed_off_at__isnull=True
+            closure_report__sent_back_at__isnull=False,
+            closure_report__submitted_at__isnull=True,
+            closure_report__signed_off_at__isnull=True,
         )
 
     def mentored_by(self, person: Person) -> ProjectQuerySet:

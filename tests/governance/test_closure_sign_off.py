@@ -252,7 +252,10 @@ def test_the_mentor_sends_the_report_back_with_a_comment_and_the_lead_resubmits(
     assert comment in {h.sent_back_comment for h in report.history.all()}
 
 
-def test_closure_sent_back_for_names_the_lead_s_reports_to_rework(staff, champion, mentored):
+def test_closure_sent_back_for_names_the_lead_s_reports_to_rework(
+    staff, champion, mentored, acute_medicine
+):
+    ProjectFactory(lead=staff, mentor=champion, stage="testing", clinical_areas=[acute_medicine])
     ClosureReport.objects.create(project=mentored, written_by=staff, **closure_data())
     assert not Project.objects.closure_sent_back_for(staff).exists()
     assert list(Project.objects.awaiting_closure_sign_off_by(champion)) == [mentored]
