@@ -20,6 +20,8 @@ from projects.exports import csv_writer
 from projects.models import Interest, Membership, Project, Task
 from projects.services import save_changed_fields
 
+MENTORED_ON_MY_QI = 25
+
 
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
@@ -27,9 +29,22 @@ def me(request: HttpRequest) -> HttpResponse:
     person = person_or_403(request.user)
     year_start = timezone.localdate().replace(month=1, day=1)
     led = Project.objects.led_by([person])
+    today = timezone.localdate()
+    # "Projects I mentor": the first few, and one more to know there are others.
+    mentored = list(Project.objects.mentored_by(person)[: MENTORED_ON_MY_QI + 1])
+    for project in mentored:
+        project.days_since_update = (
+            (today - project.latest_update_date).days if project.latest_update_date else None
+        )
     context = {
         "person": person,
-        "led_projects": led.order_by("-created_at"),
+        # With the latest decision (a request for changes is the lead's turn) and the closure
+        # report (sent back: the lead's turn again), in the same query.
+        "led_projects": led.with_latest_decision()
+        .select_related("closure_report")
+        .order_by("-created_at"),
+        "mentored_projects": mentored[:MENTORED_ON_MY_QI],
+        "more_mentored": len(mentored) > MENTORED_ON_MY_QI,
         "memberships": Membership.objects.filter(person=person, left_on__isnull=True)
         .select_related("project")
         .order_by("-joined_on"),

@@ -17,9 +17,9 @@ def get_project_for(user, pk: int, *, action: str = "view", queryset=None) -> Pr
     """
     queryset = queryset if queryset is not None else Project.objects.all()
     project = get_object_or_404(
-        queryset.select_related("lead", "department", "mentor", "derived_from").prefetch_related(
-            "clinical_areas", "co_leads", "partner_departments"
-        ),
+        queryset.select_related(
+            "lead", "department", "mentor", "derived_from", "approved_by"
+        ).prefetch_related("clinical_areas", "co_leads", "partner_departments"),
         pk=pk,
     )
     if not project.can_be_seen_by(user):

@@ -197,10 +197,17 @@ class ReviewDecisionAdmin(SuperuserEditsOnly, AuditedAdmin):
 
 @admin.register(ClosureReport)
 class ClosureReportAdmin(SuperuserEditsOnly, AuditedAdmin):
-    list_display = ["project", "written_by", "written_at", "signed_off_by", "signed_off_at"]
+    list_display = [
+        "project",
+        "written_by",
+        "submitted_at",
+        "sent_back_at",
+        "signed_off_by",
+        "signed_off_at",
+    ]
     search_fields = ["project__reference", "project__title"]
     list_select_related = ["project", "written_by", "signed_off_by"]
-    autocomplete_fields = ["project", "written_by", "signed_off_by"]
+    autocomplete_fields = ["project", "written_by", "signed_off_by", "sent_back_by"]
 
 
 @admin.register(MentoringNote)

@@ -481,6 +481,23 @@ class ClosureReportForm(forms.ModelForm):
         _clear_length_messages(self)
 
 
+class ClosureSendBackForm(forms.Form):
+    """The mentor's comments when sending a closure report back to the lead (required)."""
+
+    comment = MultiLineFormField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        label="What should the lead change?",
+        help_text="The lead reads this on the project page and by email, then edits the "
+        "report and resubmits it.",
+        error_messages={"required": "Say what the lead should change"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _clear_length_messages(self)
+
+
 class MentoringNoteForm(forms.ModelForm):
     class Meta:
         model = MentoringNote

@@ -33,7 +33,12 @@ from people.models import ClinicalArea, Department, Person
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
 from projects.filters import GovernanceFilter, data_opening_on_own_department
-from projects.forms import ClosureReportForm, MentoringNoteForm, ReviewDecisionForm
+from projects.forms import (
+    ClosureReportForm,
+    ClosureSendBackForm,
+    MentoringNoteForm,
+    ReviewDecisionForm,
+)
 from projects.history import project_changes
 from projects.models import ClosureReport, Project, ReviewDecision
 from projects.search import similar_projects, similar_projects_for_each
@@ -131,7 +136,9 @@ def _waiting_for(request: HttpRequest, department: Department):
 
     Admins and the trust QI team: every proposal waiting in the department shown. Champions
     and QI leads: those in their areas, and their department's where no champion of the area
-    is free to review (`stages.may_review`).
+    is free to review (`stages.may_review`). Never a proposal the viewer works on (their own,
+    say, started from an audit): another champion of the area, or where none is free, another
+    champion of the department or its QI lead, reviews it.
     """
     person = _person(request)
     waiting = (
@@ -155,6 +162,7 @@ def _waiting_for(request: HttpRequest, department: Department):
             Q(Exists(in_my_areas)) | Q(mentor=person), output_field=BooleanField()
         ),
     )
+    waiting = waiting.filter(viewer_works_on=False)
     if request.user.is_staff or sees_all_departments(request.user):
         return waiting.filter(department=department)
     stands_in = Q(department__qi_lead=person)
@@ -178,6 +186,29 @@ def proposals_to_review(request: HttpRequest):
         _waiting_for(request, person.department)
         .filter(viewer_works_on=False)
         .order_by("review_requested_at", "pk")
+    )
+
+
+# Closure reports listed at most in the queue; more waiting for one person is unheard of.
+CLOSURE_REPORTS_SHOWN = 50
+
+
+def _closure_reports_waiting_for(request: HttpRequest, department: Department) -> list[Project]:
+    """Projects of the department shown whose closure report waits for sign-off: for admins all
+    of them, for others those they may sign off (one query). The trust QI team signs off
+    nothing (unless they are champions), so is shown nothing to sign off."""
+    person = _person(request)
+    projects = Project.objects.filter(department=department)
+    if request.user.is_staff:
+        projects = projects.awaiting_closure_sign_off()
+    elif person is not None:
+        projects = projects.awaiting_closure_sign_off_by(person)
+    else:
+        return []
+    return list(
+        projects.select_related("lead", "mentor", "closure_report").order_by(
+            "closure_report__submitted_at", "pk"
+        )[:CLOSURE_REPORTS_SHOWN]
     )
 
 
@@ -227,6 +258,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
+            "closure_reports": _closure_reports_waiting_for(request, choice.department),
             "by_champion": by_champion,
             "overall": overall,
             "department": choice.department,
@@ -280,7 +312,7 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     if not is_governor(request.user, project):
         raise PermissionDenied("The closure report is for the team, champions and admins")
-    report = ClosureReport.objects.filter(project=project).first()
+    report = ClosureReport.objects.select_related("sent_back_by").filter(project=project).first()
     editable = can_lead(request.user, project) and not (report and report.signed_off_at)
     form = ClosureReportForm(request.POST if request.method == "POST" else None, instance=report)
     if request.method == "POST":
@@ -288,6 +320,7 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(
                 "Only the lead writes the closure report, until it is signed off"
             )
+        was_waiting = report is not None and report.is_waiting
         if form.is_valid():
             try:
                 services.closure_report_save(
@@ -296,9 +329,14 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
             except services.WorkflowError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, "Closure report saved. The mentor can now sign it off.")
+                messages.success(
+                    request,
+                    "Closure report saved; it is still waiting for sign-off."
+                    if was_waiting
+                    else "Closure report sent for sign-off. The mentor has been emailed.",
+                )
                 return redirect(project)
-    waiting = report is not None and not report.signed_off_at
+    waiting = report is not None and report.is_waiting
     may_sign = waiting and stages.may_sign_off(request.user, project)
     person = _person(request)
     # The mentor or a champion who would sign it off but works on the project is told why not.
@@ -323,12 +361,18 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
             "may_sign": may_sign,
             "works_on_it": works_on_it,
             "mentor_works_on_it": mentor_works_on_it,
+            "is_mentor": person is not None and project.mentor_id == person.pk,
+            "may_write_report_now": project.stage in CLOSURE_STAGES,
         },
     )
 
 
-@require_POST
-def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+# A closure report is written while the project implements or sustains its change.
+CLOSURE_STAGES = (Project.Stage.IMPLEMENTING, Project.Stage.SUSTAINING)
+
+
+def _closure_for_signer(request: HttpRequest, pk: int) -> tuple[Project, Person]:
+    """The project and the person who may sign off (or send back) its closure report."""
     project = get_project_for(request.user, pk)
     person = person_or_403(request.user)
     if project.is_working_on(person):
@@ -337,13 +381,67 @@ def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if not stages.may_sign_off(request.user, project):
         raise PermissionDenied("Only the project's mentor (or an admin) signs off the report")
-    try:
-        services.closure_sign_off(project=project, champion=person)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    return project, person
+
+
+def _waiting_report_or_none(request: HttpRequest, project: Project) -> ClosureReport | None:
+    """The closure report if it waits for sign-off; otherwise None, with a message saying why."""
+    report = ClosureReport.objects.filter(project=project).first()
+    if report is None:
+        messages.error(request, "A project needs a closure report before it can be completed")
+    elif report.is_signed_off:
+        messages.error(request, "The closure report is already signed off")
+    elif report.is_sent_back:
+        messages.error(
+            request,
+            "The closure report was sent back to the lead; it waits for them to resubmit it",
+        )
     else:
-        messages.success(request, "Closure report signed off. The project is completed.")
-    return redirect(project)
+        return report
+    return None
+
+
+def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what signing off does, to confirm. POST: sign off, completing the project."""
+    project, person = _closure_for_signer(request, pk)
+    if request.method == "POST":
+        try:
+            services.closure_sign_off(project=project, champion=person)
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Closure report signed off. The project is completed.")
+        return redirect(project)
+    report = _waiting_report_or_none(request, project)
+    if report is None:
+        return redirect("projects:closure", pk=project.pk)
+    return render(
+        request, "governance/closure_sign_off.html", {"project": project, "report": report}
+    )
+
+
+def closure_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mentor sends the closure report back to the lead with what to change."""
+    project, person = _closure_for_signer(request, pk)
+    report = _waiting_report_or_none(request, project)
+    if report is None:
+        return redirect("projects:closure", pk=project.pk)
+    form = ClosureSendBackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closure_report_send_back(
+                project=project, champion=person, comment=form.cleaned_data["comment"]
+            )
+        except services.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Closure report sent back. The lead has been emailed.")
+            return redirect(project)
+    return render(
+        request,
+        "governance/closure_send_back.html",
+        {"project": project, "report": report, "form": form},
+    )
 
 
 def mentoring_note_create(request: HttpRequest, pk: int) -> HttpResponse:

@@ -246,6 +246,110 @@ class ProjectQuerySet(models.QuerySet):
         whose tasks and roles are offered to people and may be claimed or joined."""
         return self.filter(approved_at__isnull=False, stage__in=Project.ACTIVE_STAGES)
 
+    # Whose turn it is: the lead's (changes requested, a closure report sent back) or a
+    # champion's (a closure report waiting for sign-off). Named for the personal pages.
+
+    def changes_requested(self) -> ProjectQuerySet:
+        """Proposals a champion sent back with a request for changes, not yet resubmitted:
+        proposed, not waiting for review, and the latest decision asked for changes."""
+        latest = ReviewDecision.objects.filter(project=OuterRef("pk")).order_by(
+            "-decided_at", "-pk"
+        )
+        return (
+            self.filter(
+                stage=Project.Stage.PROPOSED,
+                submitted_at__isnull=False,
+                review_requested_at__isnull=True,
+            )
+            .alias(last_decision_code=models.Subquery(latest.values("decision")[:1]))
+            .filter(last_decision_code=ReviewDecision.Decision.CHANGES_REQUESTED)
+        )
+
+    def changes_requested_for(self, person: Person) -> ProjectQuerySet:
+        """The proposals `person` leads or co-leads that wait for their changes."""
+        return self.led_by([person]).changes_requested()
+
+    def with_latest_decision(self) -> ProjectQuerySet:
+        """Annotates the latest review decision: `latest_decision` (its code),
+        `latest_decision_comment` and `latest_decision_by` (the champion's name)."""
+        latest = ReviewDecision.objects.filter(project=OuterRef("pk")).order_by(
+            "-decided_at", "-pk"
+        )
+        return self.annotate(
+            latest_decision=models.Subquery(latest.values("decision")[:1]),
+            latest_decision_comment=models.Subquery(latest.values("comment")[:1]),
+            latest_decision_by=models.Subquery(latest.values("champion__display_name")[:1]),
+        )
+
+    def awaiting_closure_sign_off(self) -> ProjectQuerySet:
+        """Projects whose closure report the lead has sent for sign-off, not yet signed off."""
+        return self.filter(
+            closure_report__submitted_at__isnull=False, closure_report__signed_off_at__isnull=True
+        )
+
+    def awaiting_closure_sign_off_by(self, person: Person) -> ProjectQuerySet:
+        """Closure reports waiting for `person` to sign them off (`stages.may_sign_off` in SQL):
+        as the mentor; or, when there is no mentor or the mentor works on the project, as a
+        champion of one of its areas, or (no champion of its areas being free) as another
+        champion of its department or its QI lead. Never a project `person` works on."""
+        mentor_free = Q(mentor__isnull=False) & ~working_on_q(
+            project=OuterRef("pk"), person=OuterRef("mentor_id")
+        )
+        in_my_areas = Project.clinical_areas.through.objects.filter(
+            project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
+        )
+        stands_in = Q(department__qi_lead=person)
+        if person.is_champion:
+            stands_in |= Q(department_id=person.department_id)
+        instead_of_mentor = Q(Exists(in_my_areas)) | (stands_in & Q(has_free_area_champion=False))
+        return (
+            self.awaiting_closure_sign_off()
+            .exclude(pk__in=Project.objects.worked_on_by(person).values("pk"))
+            .with_free_area_champion()
+            .filter(Q(mentor=person) | (~mentor_free & instead_of_mentor))
+        )
+
+    def closure_sent_back_for(self, person: Person) -> ProjectQuerySet:
+        """The projects `person` leads or co-leads whose closure report was sent back to them."""
+        # sent_back_at first: a project with no report has an empty submitted_at in the join.
+        return self.led_by([person]).filter(
+            closure_report__sent_back_at__isnull=False,
+            closure_report__submitted_at__isnull=True,
+            closure_report__signed_off_at__isnull=True,
+        )
+
+    def mentored_by(self, person: Person) -> ProjectQuerySet:
+        """The projects `person` mentors that are still going or completed (not closed without
+        completion), with their closure report and `latest_update_date` in the same query;
+        closure reports waiting for sign-off first, then the longest without an update."""
+        latest_update = ProgressUpdate.objects.filter(project=OuterRef("pk")).order_by(
+            "-date", "-pk"
+        )
+        return (
+            self.filter(mentor=person)
+            .exclude(stage=Project.Stage.CLOSED)
+            .select_related("lead", "closure_report")
+            .annotate(
+                latest_update_date=models.Subquery(latest_update.values("date")[:1]),
+                closure_waiting=models.ExpressionWrapper(
+                    Q(
+                        closure_report__submitted_at__isnull=False,
+                        closure_report__signed_off_at__isnull=True,
+                    ),
+                    output_field=models.BooleanField(),
+                ),
+                finished=models.ExpressionWrapper(
+                    Q(stage=Project.Stage.COMPLETED), output_field=models.BooleanField()
+                ),
+            )
+            .order_by(
+                "finished",
+                F("closure_waiting").desc(),
+                F("latest_update_date").asc(nulls_first=True),
+                "pk",
+            )
+        )
+
     def with_open_tasks(self) -> ProjectQuerySet:
         return self.filter(
             Exists(Task.objects.filter(project=OuterRef("pk"), status=Task.Status.OPEN))
@@ -509,6 +613,17 @@ class Project(TimeCommitment):
     def is_live(self) -> bool:
         """Approved and being worked on: its tasks and roles may be offered and taken."""
         return self.is_approved and self.stage in self.ACTIVE_STAGES
+
+    @property
+    def is_awaiting_changes(self) -> bool:
+        """Sent back by a champion with a request for changes: the lead's turn to edit and
+        resubmit (`ProjectQuerySet.changes_requested` for lists). Only a request for changes
+        leaves a submitted proposal neither waiting for review nor decided."""
+        return (
+            self.stage == self.Stage.PROPOSED
+            and not self.is_draft
+            and self.review_requested_at is None
+        )
 
     @property
     def stage_colour(self) -> str:
@@ -932,7 +1047,18 @@ class ReviewDecision(models.Model):
 
 
 class ClosureReport(models.Model):
-    """Needed to complete a project; the mentor champion signs it off."""
+    """Needed to complete a project; the mentor champion signs it off or sends it back.
+
+    Its state, from the data: waiting for sign-off (`submitted_at` set), sent back to the lead
+    with comments (`submitted_at` empty, `sent_back_at` set) or signed off (`signed_off_at`).
+    Each move is a service (projects/services.py closure_report_*); the history keeps every
+    send-back and its comment.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Written, waiting for sign-off"
+        SENT_BACK = "sent_back", "Sent back to the lead"
+        SIGNED_OFF = "signed_off", "Signed off"
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="closure_report")
     outcomes = MultiLineTextField("outcomes against the aim", max_length=5000)
@@ -945,11 +1071,70 @@ class ClosureReport(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text="When the lead last sent the report for sign-off; empty while it is sent back.",
+    )
+    sent_back_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the report was last sent back to the lead."
+    )
+    sent_back_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_back_comment = MultiLineTextField(
+        "what to change",
+        max_length=4000,
+        blank=True,
+        help_text="The mentor's comments when the report was last sent back.",
+    )
 
     history = HistoricalRecords()
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=False) | Q(sent_back_at__isnull=False),
+                name="closure_report_waiting_unless_sent_back",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_off_at__isnull=True) | Q(submitted_at__isnull=False),
+                name="closure_report_signed_off_when_waiting",
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_back_at__isnull=True)
+                | (Q(sent_back_by__isnull=False) & ~Q(sent_back_comment="")),
+                name="closure_report_sent_back_with_who_and_comment",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"Closure report: {self.project}"
+
+    @property
+    def state(self) -> str:
+        if self.signed_off_at:
+            return self.State.SIGNED_OFF
+        if self.submitted_at is None:
+            return self.State.SENT_BACK
+        return self.State.WAITING
+
+    @property
+    def state_display(self) -> str:
+        return self.State(self.state).label
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == self.State.WAITING
+
+    @property
+    def is_sent_back(self) -> bool:
+        return self.state == self.State.SENT_BACK
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.state == self.State.SIGNED_OFF
 
 
 class MentoringNote(models.Model):

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from people.models import Person
+from people.models import ChampionAssignment, Person
 from projects import notifications, stages
 from projects.models import (
     ClosureReport,
@@ -467,39 +467,92 @@ def review_decide(
     return record
 
 
+def closure_signers(project: Project) -> list[Person]:
+    """Who is asked to sign off the closure report (`stages.may_sign_off`): the mentor; when
+    there is none or the mentor works on the project, the free champions of its areas; when
+    none is free, the department's QI lead. Nobody who works on the project."""
+    working = set(project.people_working_on().values_list("pk", flat=True))
+    if project.mentor is not None and project.mentor_id not in working:
+        return [project.mentor]
+    champions = {
+        assignment.person
+        for assignment in ChampionAssignment.objects.filter(
+            clinical_area__projects=project
+        ).select_related("person__user")
+        if assignment.person_id not in working
+    }
+    if champions:
+        return sorted(champions, key=lambda person: person.display_name)
+    qi_lead = project.department.qi_lead
+    return [qi_lead] if qi_lead is not None and qi_lead.pk not in working else []
+
+
 @transaction.atomic
 def closure_report_save(*, form, project: Project, author: Person) -> ClosureReport:
-    """Write or rewrite the closure report, unless the mentor has signed it off meanwhile.
+    """Write, rewrite or resubmit the closure report and send it for sign-off, unless it is
+    signed off meanwhile. A report that was not waiting (new, or sent back) is sent to whoever
+    signs it off (`closure_signers`), by email; a change while it waits sends nothing new.
 
     The project row is locked first, so two saves of a new report, or a save racing the
-    sign-off, are taken one after the other and checked against what is stored now.
+    sign-off or a send-back, are taken one after the other and checked against what is stored.
     """
-    Project.objects.select_for_update().filter(pk=project.pk).first()
-    report, _ = ClosureReport.objects.get_or_create(
-        project=project, defaults={**form.cleaned_data, "written_by": author}
+    project = (
+        Project.objects.select_for_update(of=("self",))
+        .select_related("mentor", "department__qi_lead")
+        .get(pk=project.pk)
     )
-    if report.signed_off_at:
+    report = ClosureReport.objects.filter(project=project).first()
+    if report is not None and report.signed_off_at:
         raise WorkflowError("The closure report is signed off; it can no longer change")
+    now = timezone.now()
+    newly_waiting = report is None or not report.is_waiting
+    if report is None:
+        report = ClosureReport(project=project)
     for name, value in form.cleaned_data.items():
         setattr(report, name, value)
-    report.written_by, report.written_at = author, timezone.now()
-    report.save(update_fields=[*form.cleaned_data, "written_by", "written_at"])
+    report.written_by, report.written_at = author, now
+    fields = [*form.cleaned_data, "written_by", "written_at"]
+    if newly_waiting:
+        report.submitted_at = now
+        fields.append("submitted_at")
+    if report.pk is None:
+        report.save()
+    else:
+        report.save(update_fields=fields)
+    if newly_waiting:
+        notifications.notify(
+            to=closure_signers(project),
+            subject=f"Closure report to sign off: {project.reference}",
+            template="closure_report_submitted",
+            context={"project": project, "report": report, "author": author},
+        )
     return report
 
 
-@transaction.atomic
-def closure_sign_off(*, project: Project, champion: Person) -> Project:
-    """The mentor signs off the closure report, which completes the project."""
+def _locked_waiting_report(project: Project, champion: Person) -> tuple[Project, ClosureReport]:
+    """The project and its closure report under row locks, if the report waits for sign-off
+    and `champion` does not work on the project."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     report = ClosureReport.objects.select_for_update().filter(project=project).first()
     if report is None:
         raise WorkflowError("A project needs a closure report before it can be completed")
     if report.signed_off_at:
         raise WorkflowError("The closure report is already signed off")
+    if report.is_sent_back:
+        raise WorkflowError(
+            "The closure report was sent back to the lead; it waits for them to resubmit it"
+        )
     if project.is_working_on(champion):
         raise WorkflowError(
             f"{champion} works on this project, so another champion must sign off its closure"
         )
+    return project, report
+
+
+@transaction.atomic
+def closure_sign_off(*, project: Project, champion: Person) -> Project:
+    """The mentor signs off the closure report, which completes the project."""
+    project, report = _locked_waiting_report(project, champion)
     if (project.stage, Project.Stage.COMPLETED) not in stages.RULES:
         raise WorkflowError("Only a project that is implementing or sustaining can complete")
     report.signed_off_by, report.signed_off_at = champion, timezone.now()
@@ -507,6 +560,29 @@ def closure_sign_off(*, project: Project, champion: Person) -> Project:
     project.stage, project.stage_changed_at = Project.Stage.COMPLETED, report.signed_off_at
     project.save(update_fields=["stage", "stage_changed_at", "updated_at"])
     return project
+
+
+@transaction.atomic
+def closure_report_send_back(*, project: Project, champion: Person, comment: str) -> ClosureReport:
+    """The mentor sends the closure report back to the lead with what to change; the lead and
+    co-leads are emailed. The report's history keeps every send-back and its comment."""
+    if not comment.strip():
+        raise WorkflowError("Say what the lead should change")
+    project, report = _locked_waiting_report(project, champion)
+    report.submitted_at = None
+    report.sent_back_at, report.sent_back_by, report.sent_back_comment = (
+        timezone.now(),
+        champion,
+        comment,
+    )
+    report.save(update_fields=["submitted_at", "sent_back_at", "sent_back_by", "sent_back_comment"])
+    notifications.notify(
+        to=notifications.project_team_leads(project),
+        subject=f"Closure report sent back: {project.reference}",
+        template="closure_report_sent_back",
+        context={"project": project, "report": report},
+    )
+    return report
 
 
 @transaction.atomic

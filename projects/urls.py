@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/history/", governance.project_history, name="history"),
     path("<int:pk>/closure/", governance.closure_report, name="closure"),
     path("<int:pk>/closure/sign-off/", governance.closure_sign_off, name="closure_sign_off"),
+    path("<int:pk>/closure/send-back/", governance.closure_send_back, name="closure_send_back"),
     path("<int:pk>/mentoring/new/", governance.mentoring_note_create, name="mentoring_create"),
     path("<int:pk>/to-qi/", governance.audit_to_qi, name="audit_to_qi"),
     path("<int:pk>/join/", views.project_join, name="join"),

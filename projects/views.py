@@ -31,7 +31,14 @@ from projects.forms import (
     TaskReassignForm,
     form_after_edit_conflict,
 )
-from projects.models import Interest, Project, Task, involving_department_q
+from projects.models import (
+    ClosureReport,
+    Interest,
+    Project,
+    ReviewDecision,
+    Task,
+    involving_department_q,
+)
 from projects.search import similar_projects
 
 PAGE_SIZE = 25
@@ -130,6 +137,16 @@ def project_similar(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/_similar.html", {"similar": similar})
 
 
+# Stages in which a project can have a closure report (written while implementing or
+# sustaining, signed off on completion).
+CLOSURE_REPORT_STAGES = (
+    Project.Stage.IMPLEMENTING,
+    Project.Stage.SUSTAINING,
+    Project.Stage.COMPLETED,
+    Project.Stage.ON_HOLD,
+)
+
+
 @require_safe
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
@@ -166,6 +183,11 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "latest_decision": (
             project.decisions.select_related("champion").first() if is_governor else None
         ),
+        "closure_report": (
+            ClosureReport.objects.select_related("sent_back_by").filter(project=project).first()
+            if is_governor and project.stage in CLOSURE_REPORT_STAGES
+            else None
+        ),
         "mentoring_notes": (
             project.mentoring_notes.select_related("author") if is_governor else []
         ),
@@ -198,6 +220,16 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "updates": project.progress_updates.select_related("author"),
         "priorities": project.strategic_priorities.all(),
     }
+    # The latest decision while it still says what happens next: an approval gives way once
+    # the project moves on from planning (the summary list keeps the approval as a fact), a
+    # request for changes once the lead resubmits; a decline stays.
+    decision = context["latest_decision"]
+    Decision = ReviewDecision.Decision
+    context["decision_banner"] = decision is not None and (
+        decision.decision == Decision.DECLINED
+        or (decision.decision == Decision.APPROVED and project.stage == Project.Stage.PLANNING)
+        or (decision.decision == Decision.CHANGES_REQUESTED and project.is_awaiting_changes)
+    )
     return render(request, "projects/detail.html", context)
 
 

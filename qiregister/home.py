@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from people.models import Person
 from projects.governance import proposals_to_review
-from projects.models import ClosureReport, Interest, Project, ReviewDecision, Task
+from projects.models import Interest, Project, Task
 
 # A claimed task is "due" on the home page this many days before its due date.
 DUE_SOON = dt.timedelta(days=7)
@@ -48,27 +48,28 @@ def requests_to_decide(person: Person) -> QuerySet[Interest]:
     )
 
 
-def closure_reports_to_sign_off(person: Person) -> QuerySet[ClosureReport]:
-    """Closure reports written on projects the person mentors and not yet signed off."""
+def closure_reports_to_sign_off(person: Person) -> QuerySet[Project]:
+    """Projects whose closure report waits for the person's sign-off (as mentor, or standing in
+    for one who works on the project: `ProjectQuerySet.awaiting_closure_sign_off_by`)."""
     return (
-        ClosureReport.objects.filter(project__mentor=person, signed_off_at__isnull=True)
-        .select_related("project")
-        .order_by("written_at", "pk")
+        Project.objects.awaiting_closure_sign_off_by(person)
+        .select_related("closure_report")
+        .order_by("closure_report__submitted_at", "pk")
     )
 
 
 def changes_requested(person: Person) -> QuerySet[Project]:
-    """Proposals the person leads that a champion sent back for changes and that are not yet
-    sent for review again: the lead's turn."""
-    latest_decision = ReviewDecision.objects.filter(project=OuterRef("pk")).order_by(
-        "-decided_at", "-pk"
-    )
+    """Proposals the person leads or co-leads that a champion sent back for changes and that
+    are not yet sent for review again: the lead's turn."""
+    return Project.objects.changes_requested_for(person).order_by("title", "pk")
+
+
+def closure_reports_sent_back(person: Person) -> QuerySet[Project]:
+    """Projects the person leads or co-leads whose closure report the signer sent back."""
     return (
-        Project.objects.led_by([person])
-        .filter(stage=Project.Stage.PROPOSED, review_requested_at__isnull=True)
-        .annotate(latest_decision=Subquery(latest_decision.values("decision")[:1]))
-        .filter(latest_decision=ReviewDecision.Decision.CHANGES_REQUESTED)
-        .order_by("title", "pk")
+        Project.objects.closure_sent_back_for(person)
+        .select_related("closure_report__sent_back_by")
+        .order_by("closure_report__sent_back_at", "pk")
     )
 
 
@@ -138,11 +139,21 @@ def needs_of(request: HttpRequest) -> list[Need]:
             f"{timezone.localtime(project.review_requested_at):%-d %b %Y}",
         )
 
-    def closure_item(report: ClosureReport) -> Item:
+    def closure_item(project: Project) -> Item:
+        sent = timezone.localtime(project.closure_report.submitted_at)
         return Item(
-            str(report.project),
-            reverse("projects:closure", args=[report.project_id]),
-            f"Closure report written {timezone.localtime(report.written_at):%-d %b %Y}",
+            str(project),
+            reverse("projects:closure", args=[project.pk]),
+            f"Closure report sent for sign-off {sent:%-d %b %Y}",
+        )
+
+    def sent_back_item(project: Project) -> Item:
+        report = project.closure_report
+        return Item(
+            str(project),
+            reverse("projects:closure", args=[project.pk]),
+            f"Sent back by {report.sent_back_by} on "
+            f"{timezone.localtime(report.sent_back_at):%-d %b %Y}: make the changes and resubmit",
         )
 
     def changes_item(project: Project) -> Item:
@@ -165,6 +176,11 @@ def needs_of(request: HttpRequest) -> list[Need]:
         ),
         _need("Requests to join your projects", requests_to_decide(person), interest_item),
         _need("Changes requested: your action", changes_requested(person), changes_item),
+        _need(
+            "Closure reports sent back: your action",
+            closure_reports_sent_back(person),
+            sent_back_item,
+        ),
     ]
     if request.user.is_staff or person.is_champion:
         needs += [
@@ -174,8 +190,11 @@ def needs_of(request: HttpRequest) -> list[Need]:
                 proposal_item,
                 ("Open the review queue", reverse("governance:review_queue")),
             ),
-            _need("Closure reports to sign off", closure_reports_to_sign_off(person), closure_item),
         ]
+    # Not only champions: a department's QI lead signs off where no champion is free.
+    needs.append(
+        _need("Closure reports to sign off", closure_reports_to_sign_off(person), closure_item)
+    )
     if person.is_manager:
         needs.append(
             _need(

@@ -18,7 +18,7 @@ import pytest
 from django.utils import timezone
 
 from people.models import MentoringPair
-from projects.models import Measure, Project
+from projects.models import ClosureReport, Measure, Project
 from recognition.models import Award, Nomination, ShowcaseSession
 from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.demo import demo_objects
@@ -73,6 +73,7 @@ def _visits(department) -> list[Visit]:
     session = future.first()
     award = Award.objects.order_by("pk").first()
     nomination = Nomination.objects.exclude(status=Nomination.Status.DRAFT).order_by("pk").first()
+    closing = _closure_waiting_for(champion)
     return [
         Visit("login", ANONYMOUS, "/login/"),
         Visit("login with errors", ANONYMOUS, "/login/", then=_submit("Sign in")),
@@ -150,6 +151,15 @@ def _visits(department) -> list[Visit]:
         Visit("display links", "champion", "/board/links/"),
         Visit("new showcase form", "champion", "/showcase/new/"),
         Visit("mentoring pair", "champion", f"/mentoring/{pair.pk}/"),
+        Visit("my QI with projects I mentor", "champion", "/me/"),
+        Visit("closure report to sign off", "champion", f"/projects/{closing.pk}/closure/"),
+        Visit("closure sign-off", "champion", f"/projects/{closing.pk}/closure/sign-off/"),
+        Visit(
+            "closure send-back with errors",
+            "champion",
+            f"/projects/{closing.pk}/closure/send-back/",
+            then=_submit("Send it back"),
+        ),
         Visit("team", "manager", "/team/"),
         Visit("appraisal notes", "manager", f"/people/{staff.pk}/appraisal/"),
         Visit("person capacity", "manager", f"/people/{staff.pk}/capacity/"),
@@ -164,6 +174,30 @@ def _visits(department) -> list[Visit]:
 
 
 LOGINS = ["staff", "champion", "manager", "admin"]
+
+
+def _closure_waiting_for(champion) -> Project:
+    """A project the champion mentors whose closure report waits for sign-off (the demo's
+    reports are all signed off, so one is written here if none waits)."""
+    project = (
+        Project.objects.filter(
+            mentor=champion, stage__in=(Project.Stage.IMPLEMENTING, Project.Stage.SUSTAINING)
+        )
+        .exclude(pk__in=Project.objects.worked_on_by(champion).values("pk"))
+        .order_by("pk")
+        .first()
+    )
+    ClosureReport.objects.get_or_create(
+        project=project,
+        defaults={
+            "written_by": project.lead,
+            "outcomes": "Omitted doses fell from 12% to 4%.",
+            "impact": "Fewer missed Parkinson's doses.",
+            "lessons": "Start with one ward.",
+            "sustainability": "Added to the monthly ward audit.",
+        },
+    )
+    return project
 
 
 def _sign_in_as(page, persona: str) -> None:

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.models import Project, ReviewDecision
+from projects.models import ClosureReport, Project, ReviewDecision
 from tests.factories import (
     ChampionAssignmentFactory,
     DepartmentFactory,
@@ -29,6 +29,20 @@ def proposal(staff, acute_medicine):
     )
     project.review_requested_at = timezone.now() - dt.timedelta(days=3)
     project.save()
+    return project
+
+
+def waiting_closure(*, lead, mentor, areas):
+    """A sustaining project whose closure report waits for its mentor's sign-off."""
+    project = ProjectFactory(lead=lead, mentor=mentor, stage="sustaining", clinical_areas=areas)
+    ClosureReport.objects.create(
+        project=project,
+        written_by=lead,
+        outcomes="Omitted doses fell from 12% to 4%.",
+        impact="Fewer missed doses.",
+        lessons="Start with one ward.",
+        sustainability="Added to the ward audit cycle.",
+    )
     return project
 
 
@@ -75,11 +89,16 @@ def test_queue_query_count_is_bounded(
         project = ProjectFactory(lead=staff, stage="proposed", clinical_areas=[acute_medicine])
         project.review_requested_at = timezone.now()
         project.save()
+    for _ in range(5):
+        waiting_closure(lead=staff, mentor=champion, areas=[acute_medicine])
     client = client_for(champion)
-    # session, user, person, champion areas; count and page; the duplicate search for every
-    # row on the page at once, and the projects it found; decisions per champion and overall.
-    with django_assert_max_num_queries(10):
-        client.get(QUEUE)
+    # session, user, person, champion areas; the trust-wide permission, the department shown;
+    # count and page; the duplicate search for every row on the page at once, and the
+    # projects it found; decisions per champion and overall; the closure reports waiting for
+    # sign-off, with their leads, mentors and reports.
+    with django_assert_max_num_queries(12):
+        response = client.get(QUEUE)
+    assert len(response.context["closure_reports"]) == 5
 
 
 def test_champion_approves_becomes_mentor_and_the_lead_is_emailed(
@@ -296,6 +315,7 @@ def test_queue_query_count_for_the_trust_qi_team_is_bounded(
     client = client_for(trust_member)
     # session, user, person, champion areas, the trust QI team's permission, the departments
     # to pick from; count and page; the duplicate search and the projects it found; the
-    # decisions per champion (the overall figures are added up from them).
-    with django_assert_max_num_queries(11):
+    # closure reports waiting for sign-off; the decisions per champion (the overall figures
+    # are added up from them).
+    with django_assert_max_num_queries(12):
         client.get(QUEUE, {"department": "pharmacy"})

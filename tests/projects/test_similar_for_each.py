@@ -80,8 +80,8 @@ def test_queue_queries_do_not_grow_with_the_proposals_shown(
     client = client_for(champion)
     # session, user, person, champion areas; the trust-wide permission and the department shown;
     # count and page; the duplicate ranking and its projects with their leads; decisions per
-    # champion.
-    with django_assert_max_num_queries(11):
+    # champion; the closure reports waiting for the champion's sign-off.
+    with django_assert_max_num_queries(12):
         response = client.get(QUEUE)
     rows = response.context["rows"]
     assert len(rows) == 10
@@ -100,7 +100,7 @@ def test_the_queue_reuses_its_duplicate_check_until_a_proposal_changes(
     titles = [p.title for p in first.context["rows"][0]["similar"]]
     assert "Insulin handover safety" in titles
     # The second visit answers from the cache: two queries fewer (the ranking and its projects).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         again = client.get(QUEUE)
     assert [p.title for p in again.context["rows"][0]["similar"]] == titles
     # The lead rewords the proposal: its new version is checked afresh.

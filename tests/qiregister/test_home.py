@@ -182,6 +182,7 @@ def test_mentor_sees_closure_reports_to_sign_off(client_for, champion, staff, pr
         lessons="Start with one ward.",
         sustainability="Monthly audit.",
         written_by=staff,
+        submitted_at=timezone.now(),
     )
     html = home(client_for, champion)
     assert count_in(html, "Closure reports to sign off") == 1
@@ -191,6 +192,29 @@ def test_mentor_sees_closure_reports_to_sign_off(client_for, champion, staff, pr
     report.signed_off_by, report.signed_off_at = champion, timezone.now()
     report.save(update_fields=["signed_off_by", "signed_off_at"])
     assert count_in(home(client_for, champion), "Closure reports to sign off") is None
+
+
+def test_lead_sees_a_closure_report_sent_back_as_their_action(client_for, champion, staff, project):
+    project.mentor = champion
+    project.save(update_fields=["mentor"])
+    ClosureReport.objects.create(
+        project=project,
+        outcomes="Omitted doses down from 12% to 5%.",
+        impact="Fewer missed doses.",
+        lessons="Start with one ward.",
+        sustainability="Monthly audit.",
+        written_by=staff,
+        sent_back_at=timezone.now(),
+        sent_back_by=champion,
+        sent_back_comment="Say how the audit continues after June.",
+        submitted_at=None,
+    )
+    html = home(client_for, staff)
+    assert count_in(html, "Closure reports sent back: your action") == 1
+    assert reverse("projects:closure", args=[project.pk]) in section(
+        html, "Closure reports sent back: your action"
+    )
+    assert "Closure reports to sign off" not in home(client_for, champion)
 
 
 # Managers: QI conversations due
@@ -275,22 +299,29 @@ def test_home_queries_do_not_grow_with_what_is_waiting(
         mentored = ProjectFactory(lead=lead, clinical_areas=[acute_medicine], mentor=champion)
         ClosureReport.objects.create(
             project=mentored, outcomes="o", impact="i", lessons="l", sustainability="s",
-            written_by=lead,
+            written_by=lead, submitted_at=timezone.now(),
+        )  # fmt: skip
+        mine = ProjectFactory(lead=champion, clinical_areas=[acute_medicine], mentor=manager)
+        ClosureReport.objects.create(
+            project=mine, outcomes="o", impact="i", lessons="l", sustainability="s",
+            written_by=champion, sent_back_at=timezone.now(), sent_back_by=manager,
+            sent_back_comment="Add the balancing measure.", submitted_at=None,
         )  # fmt: skip
 
     add_one_of_each(0)
     client = client_for(champion)
     # session, user, person, the person's roles (champion, manager, trust QI team: for the
     # header too); the person's department (for the review queue's rule and the lede); two a
-    # kind of need (a count and the first few) for six kinds.
-    with django_assert_max_num_queries(17):
+    # kind of need (a count and the first few) for seven kinds.
+    with django_assert_max_num_queries(19):
         html = client.get(reverse("home")).text
     assert count_in(html, "Proposals to review") == 1
     for n in range(1, 20):
         add_one_of_each(n)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(19):
         html = client.get(reverse("home")).text
     for title in (
+        "Closure reports sent back: your action",
         "Tasks due and overdue",
         "Requests to join your projects",
         "Changes requested: your action",

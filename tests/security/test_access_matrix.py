@@ -127,7 +127,9 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "projects:submit": (WRONG_METHOD, TEAM),
     "projects:history": (EDITORS, WRONG_METHOD),
     "projects:closure": (EDITORS, TEAM),  # the lead writes it; governors read it
-    "projects:closure_sign_off": (WRONG_METHOD, CHAMPIONS),  # the mentor (champion), admins
+    # The mentor (champion) and admins: a confirmation page, then the sign-off; or send back.
+    "projects:closure_sign_off": (CHAMPIONS, CHAMPIONS),
+    "projects:closure_send_back": (CHAMPIONS, CHAMPIONS),
     "projects:mentoring_create": (CHAMPIONS, CHAMPIONS),  # the mentor (champion), admins
     "projects:audit_to_qi": (WRONG_METHOD, EDITORS),
     "projects:join": (DEPARTMENT, DEPARTMENT),
@@ -1141,12 +1143,15 @@ def test_lead_cannot_sign_off_their_own_closure_report(client_for, world):
             "signed_off_by": world.staff.pk,
             "signed_off_at": "2026-01-01T09:00",
             "written_by": world.champion.pk,
+            "sent_back_by": world.champion.pk,
+            "sent_back_comment": "Sent back by nobody",
         },
     )
     assert response.status_code == 302
     report = ClosureReport.objects.get(project=project)
     assert report.outcomes == "Omitted doses halved."
     assert (report.signed_off_by, report.signed_off_at) == (None, None)
+    assert (report.sent_back_by, report.sent_back_comment) == (None, "")
     assert report.written_by == world.staff
     assert (
         client_for(world.staff)
@@ -1191,6 +1196,10 @@ def test_a_member_who_is_a_champion_cannot_review_mentor_or_sign_off(client_for,
     response = client_for(member).post(
         reverse("projects:closure_sign_off", args=[project.pk]),
         {"signed_off_by": member.pk, "signed_off_at": "2026-01-01T09:00"},
+    )
+    assert response.status_code == 403
+    response = client_for(member).post(
+        reverse("projects:closure_send_back", args=[project.pk]), {"comment": "Redo it"}
     )
     assert response.status_code == 403
     project.refresh_from_db()
