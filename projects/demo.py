@@ -742,6 +742,7 @@ def seed_projects(*, department: Department, count: int) -> int:
                 )
             )
         if project.stage == S.COMPLETED:
+            written = line.finished - dt.timedelta(days=rng.randint(5, 20))
             reports.append(
                 ClosureReport(
                     project=project,
@@ -750,7 +751,8 @@ def seed_projects(*, department: Department, count: int) -> int:
                     lessons="Start small, with the people who do the work, and count weekly.",
                     sustainability="Added to the monthly audit and to induction.",
                     written_by_id=project.lead_id,
-                    written_at=line.finished - dt.timedelta(days=rng.randint(5, 20)),
+                    written_at=written,
+                    submitted_at=written,
                     signed_off_by_id=champion_id,
                     signed_off_at=line.finished,
                 )
@@ -1420,6 +1422,7 @@ def seed_other_projects() -> int:
                 )
             )
             if spec.stage == S.COMPLETED:
+                written = line.finished - dt.timedelta(days=rng.randint(5, 20))
                 reports.append(
                     ClosureReport(
                         project=project,
@@ -1428,7 +1431,8 @@ def seed_other_projects() -> int:
                         lessons="Test on one ward first, with the people who do the work.",
                         sustainability="Part of the monthly ward audit and of induction.",
                         written_by_id=project.lead_id,
-                        written_at=line.finished - dt.timedelta(days=rng.randint(5, 20)),
+                        written_at=written,
+                        submitted_at=written,
                         signed_off_by_id=project.mentor_id,
                         signed_off_at=line.finished,
                     )

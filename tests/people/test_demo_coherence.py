@@ -270,6 +270,7 @@ def test_updates_cycles_data_and_reports_fall_within_the_project(projects):
     for report in ClosureReport.objects.select_related("project"):
         p = report.project
         assert p.approved_at < report.written_at <= report.signed_off_at, p.title
+        assert report.written_at <= report.submitted_at <= report.signed_off_at, p.title
         assert report.signed_off_at == p.stage_changed_at, p.title
     for saving in Saving.objects.select_related("project"):
         p = saving.project
