@@ -21,6 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from people.models import Completion, QIConversation
+from projects.capacity import with_commitment
 from projects.models import Membership, Project, Task
 
 SORTS = {
@@ -33,7 +34,8 @@ SORTS = {
 
 
 def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
-    """Annotate each person with their QI engagement in [start, end], one query in all."""
+    """Annotate each person with their QI engagement in [start, end], and with what they
+    have committed now (`projects.capacity.with_commitment`), one query in all."""
     done = Task.objects.filter(
         claimed_by=OuterRef("pk"),
         status=Task.Status.DONE,
@@ -73,9 +75,9 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         .values("n")
     )
     conversations = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
-    agreed = conversations.filter(agreed_hours_per_month__isnull=False)
     inducted = Completion.objects.filter(person=OuterRef("pk"), course__is_induction=True)
-    return people.annotate(
+    # Now, not in the period: hours committed and agreed, and whether over-committed.
+    return with_commitment(people).annotate(
         tasks_done=Coalesce(
             Subquery(done.values("claimed_by").annotate(n=Count("pk")).values("n")),
             0,
@@ -92,8 +94,6 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         training_done=Coalesce(Subquery(trained), 0, output_field=IntegerField()),
         induction_done=Exists(inducted),
         last_conversation=Subquery(conversations.values("date")[:1]),
-        # The latest conversation that agreed a figure; a later one without a figure keeps it.
-        agreed_hours=Subquery(agreed.values("agreed_hours_per_month")[:1]),
     )
 
 

@@ -16,6 +16,7 @@ from people.filters import PersonFilter
 from people.forms import CapacityForm, PeriodForm, QIConversationForm
 from people.models import ClinicalArea, Course, ExportLog, Person, TrainingSession
 from people.team import SORTS, took_part, with_engagement
+from projects.capacity import tasks_that_fit, with_commitment
 from projects.exports import csv_writer
 from projects.models import Interest, Membership, Project, Task
 from projects.services import save_changed_fields
@@ -24,7 +25,7 @@ from projects.services import save_changed_fields
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
     """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
-    person = person_or_403(request.user)
+    person = with_commitment(Person.objects.filter(pk=person_or_403(request.user).pk)).get()
     year_start = timezone.localdate().replace(month=1, day=1)
     led = Project.objects.led_by([person])
     context = {
@@ -43,7 +44,7 @@ def me(request: HttpRequest) -> HttpResponse:
             claimed_by=person, status=Task.Status.DONE, completed_at__date__gte=year_start
         ).aggregate(hours=Sum("actual_hours"))["hours"]
         or 0,
-        "suggestions": Task.objects.suggested_for(person),
+        "suggestions": tasks_that_fit(person),
         "reports": person.reports.order_by("display_name"),
         "outstanding_training": Course.objects.outstanding_for(person),
     }
@@ -64,9 +65,9 @@ def capacity_edit(request: HttpRequest) -> HttpResponse:
 def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's QI capacity and the private notes of QI conversations with their manager."""
     person = get_object_or_404(
-        Person.objects.select_related("line_manager", "department").prefetch_related(
-            "skills", "preferred_areas"
-        ),
+        with_commitment(Person.objects.all())
+        .select_related("line_manager", "department")
+        .prefetch_related("skills", "preferred_areas"),
         pk=pk,
     )
     viewer = getattr(request.user, "person", None)
