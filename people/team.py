@@ -21,7 +21,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from people.models import Completion, QIConversation
-from projects.capacity import with_commitment
 from projects.models import Membership, Project, Task
 
 SORTS = {
@@ -34,8 +33,7 @@ SORTS = {
 
 
 def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
-    """Annotate each person with their QI engagement in [start, end], and with what they
-    have committed now (`projects.capacity.with_commitment`), one query in all."""
+    """Annotate each person with their QI engagement in [start, end], one query in all."""
     done = Task.objects.filter(
         claimed_by=OuterRef("pk"),
         status=Task.Status.DONE,
@@ -76,8 +74,7 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
     )
     conversations = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
     inducted = Completion.objects.filter(person=OuterRef("pk"), course__is_induction=True)
-    # Now, not in the period: hours committed and agreed, and whether over-committed.
-    return with_commitment(people).annotate(
+    return people.annotate(
         tasks_done=Coalesce(
             Subquery(done.values("claimed_by").annotate(n=Count("pk")).values("n")),
             0,

@@ -238,7 +238,11 @@ def team(request: HttpRequest) -> HttpResponse:
     period_form = PeriodForm(request.GET)
     start, end = period_form.period
     sort = request.GET.get("sort", "name")
-    rows = with_engagement(people, start, end).order_by(*SORTS.get(sort, SORTS["name"]))
+    # Engagement in the period, and (now, whatever the period) the hours offered, agreed and
+    # committed: the same one query per page.
+    rows = with_commitment(with_engagement(people, start, end)).order_by(
+        *SORTS.get(sort, SORTS["name"])
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
