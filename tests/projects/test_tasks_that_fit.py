@@ -242,15 +242,10 @@ def test_hours_filter_compares_the_open_roles_not_the_projects_own_time(client_f
     assert found("1") == ["Role asks 1 h a month"]
 
 
-def test_hours_filter_counts_open_tasks_and_free_places_only(client_for, staff, lead, pharmacy):
+def test_hours_filter_counts_open_tasks_and_open_roles_only(client_for, staff, lead):
     with_task = ProjectFactory(lead=lead, title="Small task", commitment_hours=10)
     TaskFactory(project=with_task, estimated_hours=Decimal("1.5"))
     TaskFactory(project=with_task, estimated_hours=Decimal("1"), status=Task.Status.DONE)
-    full = ProjectFactory(lead=lead, title="Role full", commitment_hours=1)
-    opening = RoleOpeningFactory(project=full, places=1, commitment_hours=1)
-    Membership.objects.create(
-        project=full, person=PersonFactory(department=pharmacy), role_opening=opening
-    )
     closed = ProjectFactory(lead=lead, title="Role closed")
     RoleOpeningFactory(project=closed, is_open=False, commitment_hours=1)
     paused = ProjectFactory(lead=lead, title="Paused", stage=Project.Stage.ON_HOLD)
