@@ -4,19 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0013_single_sign_on_identity_single_line'),
-        ('projects', '0016_project_approved_before_working_stages'),
+        ("people", "0013_single_sign_on_identity_single_line"),
+        ("projects", "0016_project_approved_before_working_stages"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='roleopening',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['commitment_period', 'commitment_hours'], include=('project',), name='role_opening_open_hours'),
+            model_name="roleopening",
+            index=models.Index(
+                condition=models.Q(("is_open", True)),
+                fields=["commitment_period", "commitment_hours"],
+                include=("project",),
+                name="role_opening_open_hours",
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['estimated_hours'], include=('project',), name='task_open_hours'),
+            model_name="task",
+            index=models.Index(
+                condition=models.Q(("status", "open")),
+                fields=["estimated_hours"],
+                include=("project",),
+                name="task_open_hours",
+            ),
         ),
     ]
