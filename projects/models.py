@@ -758,6 +758,51 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(status=Task.Status.CLAIMED, last_activity_at__lt=cutoff)
 
 
+class OverdueLast:
+    """Tasks for a paginator: those not overdue (soonest due, then undated) and then the
+    overdue ones, as `in_due_order` sorts them, but each part read in the order of the index
+    `task_open_due_order` and stopped at the page's end. Sorting every open task by an
+    "overdue" flag made the board's page ten times slower at 100,000 projects.
+
+    One query counts both parts, and a page reads one part or, where they meet, both."""
+
+    def __init__(self, tasks: TaskQuerySet, today: dt.date | None = None):
+        self.tasks, self.today = tasks, today or timezone.localdate()
+        order = (F("due_date").asc(nulls_last=True), "pk")
+        self.parts = [
+            tasks.exclude(due_date__lt=self.today).order_by(*order),
+            tasks.filter(due_date__lt=self.today).order_by(*order),
+        ]
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            overdue = Q(due_date__lt=self.today)
+            counts = self.tasks.order_by().aggregate(
+                upcoming=models.Count("pk", filter=~overdue),
+                overdue=models.Count("pk", filter=overdue),
+            )
+            self._counts = [counts["upcoming"], counts["overdue"]]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Task]:
+        start, stop = window.start or 0, window.stop
+        rows: list[Task] = []
+        for part, size in zip(self.parts, self.counts(), strict=True):
+            if stop is not None and stop <= 0:
+                break
+            if start < size:
+                rows += part[start : None if stop is None else min(stop, size)]
+            start, stop = max(start - size, 0), None if stop is None else stop - size
+        return rows
+
+
 class Task(models.Model):
     """A small, specific piece of work a buddy can take without joining as a lead."""
 

@@ -31,7 +31,7 @@ from projects.forms import (
     TaskReassignForm,
     form_after_edit_conflict,
 )
-from projects.models import Interest, Project, Task, involving_department_q
+from projects.models import Interest, OverdueLast, Project, Task, involving_department_q
 from projects.search import similar_projects
 
 PAGE_SIZE = 25
@@ -369,11 +369,11 @@ TASK_PAGE_SIZE = 25
 @require_safe
 def task_board(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
-    tasks = Task.objects.offered().in_due_order().for_board()
+    tasks = Task.objects.offered().for_board()
     if person is not None:
         tasks = tasks.filter(involving_department_q(person.department_id, "project"))
     task_filter = TaskFilter(request.GET or None, queryset=tasks, request=request)
-    page = Paginator(task_filter.qs, TASK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(OverdueLast(task_filter.qs), TASK_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": task_filter, "page": page, "query_string": query.urlencode()}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects import services
-from projects.models import Interest, Membership, Project, Task
+from projects.models import Interest, Membership, OverdueLast, Project, Task
 from tests.factories import PersonFactory, ProjectFactory, RoleOpeningFactory, TaskFactory
 
 ME = reverse("people:me")
@@ -258,3 +258,17 @@ def test_hours_filter_counts_open_tasks_and_open_roles_only(client_for, staff, l
     RoleOpeningFactory(project=proposal, commitment_hours=1)  # a proposal may gather a team
     response = client_for(staff).get(REGISTER, {"department": "", "max_hours": "1.5"})
     assert {project.title for project in response.context["page"]} == {"Small task", "Proposal"}
+
+
+def test_overdue_last_pages_across_the_two_parts(lead, acute_medicine, today):
+    project = ProjectFactory(lead=lead, clinical_areas=[acute_medicine])
+    for days in (5, 1, None, -3, -9):
+        due = None if days is None else today + dt.timedelta(days=days)
+        TaskFactory(project=project, title=f"Due {days}", due_date=due)
+    tasks = OverdueLast(Task.objects.offered())
+    assert tasks.count() == len(tasks) == 5
+    everything = ["Due 1", "Due 5", "Due None", "Due -9", "Due -3"]
+    assert [task.title for task in tasks[0:25]] == everything
+    assert [task.title for task in tasks[2:4]] == everything[2:4]
+    assert [task.title for task in tasks[3:5]] == everything[3:5]
+    assert [task.title for task in tasks[4:]] == everything[4:]
