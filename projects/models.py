@@ -141,13 +141,13 @@ class ReferenceCounter(models.Model):
 
 def live_q(prefix: str = "") -> Q:
     """Approved and in a working stage (`Project.is_live`), as a Q on Project or, with
-    `prefix` (e.g. "project__"), on a model that points at Project."""
-    return Q(
-        **{
-            f"{prefix}approved_at__isnull": False,
-            f"{prefix}stage__in": Project.ACTIVE_STAGES,
-        }
-    )
+    `prefix` (e.g. "project__"), on a model that points at Project.
+
+    Only the stage is compared: the constraint project_approved_before_working_stages makes
+    every project in a working stage an approved one, and the stage alone is in the
+    project_visibility index (the register's hours filter and the task board's count at
+    100,000 projects took half as long again when approved_at was compared too)."""
+    return Q(**{f"{prefix}stage__in": Project.ACTIVE_STAGES})
 
 
 def taking_people_q(prefix: str = "") -> Q:
