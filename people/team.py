@@ -78,7 +78,6 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         .values("n")
     )
     conversations = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
-    agreed = conversations.filter(agreed_hours_per_month__isnull=False)
     inducted = Completion.objects.filter(person=OuterRef("pk"), course__is_induction=True)
     return people.annotate(
         tasks_done=Coalesce(
@@ -97,8 +96,6 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         training_done=Coalesce(Subquery(trained), 0, output_field=IntegerField()),
         induction_done=Exists(inducted),
         last_conversation=Subquery(conversations.values("date")[:1]),
-        # The latest conversation that agreed a figure; a later one without a figure keeps it.
-        agreed_hours=Subquery(agreed.values("agreed_hours_per_month")[:1]),
     )
 
 

@@ -16,6 +16,7 @@ from people.filters import PersonFilter
 from people.forms import CapacityForm, PeriodForm, QIConversationForm
 from people.models import ClinicalArea, Course, ExportLog, Person, TrainingSession
 from people.team import SORTS, took_part, with_engagement
+from projects.capacity import tasks_that_fit, with_commitment
 from projects.exports import csv_writer
 from projects.models import Interest, Membership, Project, Task
 from projects.services import save_changed_fields
@@ -26,7 +27,7 @@ MENTORED_ON_MY_QI = 25
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
     """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
-    person = person_or_403(request.user)
+    person = with_commitment(Person.objects.filter(pk=person_or_403(request.user).pk)).get()
     year_start = timezone.localdate().replace(month=1, day=1)
     led = Project.objects.led_by([person])
     today = timezone.localdate()
@@ -55,10 +56,13 @@ def me(request: HttpRequest) -> HttpResponse:
             person=person, status=Interest.Status.PENDING
         ).select_related("project", "role_opening"),
         "hours_this_year": Task.objects.filter(
-            claimed_by=person, status=Task.Status.DONE, completed_at__date__gte=year_start
+            claimed_by=person,
+            status=Task.Status.DONE,
+            completed_at__date__gte=year_start,
+            project__approved_at__isnull=False,  # evidence counts approved work only
         ).aggregate(hours=Sum("actual_hours"))["hours"]
         or 0,
-        "suggestions": Task.objects.suggested_for(person),
+        "suggestions": tasks_that_fit(person),
         "reports": person.reports.order_by("display_name"),
         "outstanding_training": Course.objects.outstanding_for(person),
     }
@@ -79,9 +83,9 @@ def capacity_edit(request: HttpRequest) -> HttpResponse:
 def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's QI capacity and the private notes of QI conversations with their manager."""
     person = get_object_or_404(
-        Person.objects.select_related("line_manager", "department").prefetch_related(
-            "skills", "preferred_areas"
-        ),
+        with_commitment(Person.objects.all())
+        .select_related("line_manager", "department")
+        .prefetch_related("skills", "preferred_areas"),
         pk=pk,
     )
     viewer = getattr(request.user, "person", None)
@@ -252,7 +256,11 @@ def team(request: HttpRequest) -> HttpResponse:
     period_form = PeriodForm(request.GET)
     start, end = period_form.period
     sort = request.GET.get("sort", "name")
-    rows = with_engagement(people, start, end).order_by(*SORTS.get(sort, SORTS["name"]))
+    # Engagement in the period, and (now, whatever the period) the hours offered, agreed and
+    # committed: the same one query per page.
+    rows = with_commitment(with_engagement(people, start, end)).order_by(
+        *SORTS.get(sort, SORTS["name"])
+    )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -92,9 +92,11 @@ class ProjectFilter(django_filters.FilterSet):
     )
     max_hours = BoundedNumberFilter(
         method="filter_max_hours",
-        label="Time commitment: at most (hours per week)",
+        label="Time to join: at most (hours per week)",
         max_value=168,
         decimal_places=1,
+        help_text="Projects with an open role or an open task that asks no more. A task's "
+        "hours count as one week's.",
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", empty_label=None, label="Sort by"
@@ -120,7 +122,7 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_max_hours(self, queryset, name, value):
         if value is None:
             return queryset
-        return queryset.filter(commitment_hours__isnull=False, weekly_hours_sql__lte=value)
+        return queryset.joinable_within(value)
 
     def filter_sort(self, queryset, name, value):
         return queryset  # applied in `qs` after every other filter
@@ -164,6 +166,12 @@ class TaskFilter(django_filters.FilterSet):
         label="Due by",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+        label="Overdue only",
+        help_text="Tasks past their due date, listed last otherwise.",
+    )
     stage = django_filters.MultipleChoiceFilter(
         field_name="project__stage",
         choices=[(s, Project.Stage(s).label) for s in Project.ACTIVE_STAGES],
@@ -175,6 +183,9 @@ class TaskFilter(django_filters.FilterSet):
     class Meta:
         model = Task
         fields: list[str] = []
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

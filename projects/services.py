@@ -215,14 +215,40 @@ def refuse_if_saved_since_opened(form, stored: models.Model) -> None:
 CLOSED_STAGES = (Project.Stage.COMPLETED, Project.Stage.CLOSED)
 
 
+def _why_not_live(project: Project) -> str:
+    if project.is_draft:
+        return "is a draft"
+    if project.stage == Project.Stage.PROPOSED:
+        return "is waiting for a champion's approval"
+    if project.stage == Project.Stage.ON_HOLD:
+        return "is on hold"
+    if project.stage == Project.Stage.COMPLETED:
+        return "is completed"
+    return "is closed"
+
+
+def not_claimable_message(project: Project) -> str:
+    """Why a task of a project that is not live cannot be claimed (`Task.is_claimable`)."""
+    return (
+        f"This task cannot be claimed: its project {_why_not_live(project)}. Tasks can be "
+        "taken once a project is approved and while it is being worked on."
+    )
+
+
+def not_taking_people_message(project: Project) -> str:
+    """Why a project that is not taking people cannot be joined
+    (`Project.is_taking_people`)."""
+    return f"This project is not taking new people: it {_why_not_live(project)}."
+
+
 @transaction.atomic
 def interest_express(
     *, project: Project, person: Person, role_opening: RoleOpening | None = None, message: str = ""
 ) -> Interest:
     # Lock the project so a double-click cannot create two requests (or hit the constraint).
-    Project.objects.select_for_update().filter(pk=project.pk).first()
-    if project.is_draft or project.stage in CLOSED_STAGES:
-        raise WorkflowError("This project is not taking new people")
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project.is_taking_people:
+        raise WorkflowError(not_taking_people_message(project))
     if project.is_working_on(person):
         raise WorkflowError("You are already on this project's team")
     if role_opening is not None and (
@@ -258,8 +284,8 @@ def interest_decide(*, interest_id: int, decided_by: Person | None, accept: bool
     if interest.status != Interest.Status.PENDING:
         raise WorkflowError(f"This request is already {interest.get_status_display().lower()}")
     project = interest.project
-    if accept and (project.is_draft or project.stage in CLOSED_STAGES):
-        raise WorkflowError("This project is not taking new people")
+    if accept and not project.is_taking_people:
+        raise WorkflowError(not_taking_people_message(project))
     if accept:
         opening = None
         if interest.role_opening_id:
@@ -322,8 +348,8 @@ def task_claim(*, task_id: int, person: Person) -> Task:
         raise WorkflowError("Someone else has just claimed this task")
     if task.status == Task.Status.DONE:
         raise WorkflowError("This task is already done")
-    if task.project.is_draft or task.project.stage in CLOSED_STAGES:
-        raise WorkflowError("This project is not taking buddies")
+    if not task.is_claimable:
+        raise WorkflowError(not_claimable_message(task.project))
     now = timezone.now()
     task.status = Task.Status.CLAIMED
     task.claimed_by = person

@@ -34,6 +34,7 @@ from projects.forms import (
 from projects.models import (
     ClosureReport,
     Interest,
+    OverdueLast,
     Project,
     ReviewDecision,
     Task,
@@ -211,8 +212,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and project.involves_department(person.department_id)
             and not works_on_it
             and my_request is None
-            and not project.is_draft
-            and project.stage not in services.CLOSED_STAGES
+            and project.is_taking_people
         ),
         "can_edit": project.can_be_edited_by(request.user),
         "openings": project.role_openings.all(),
@@ -350,7 +350,14 @@ def project_join(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you. The lead will reply by email.")
             return redirect(project)
-    return render(request, "projects/join.html", {"form": form, "project": project})
+    context = {
+        "form": form,
+        "project": project,
+        "why_not_taking_people": (
+            None if project.is_taking_people else services.not_taking_people_message(project)
+        ),
+    }
+    return render(request, "projects/join.html", context)
 
 
 @require_POST
@@ -395,16 +402,11 @@ TASK_PAGE_SIZE = 25
 @require_safe
 def task_board(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
-    tasks = (
-        Task.objects.open()
-        .filter(project__submitted_at__isnull=False)
-        .exclude(project__stage__in=services.CLOSED_STAGES)
-        .for_board()
-    )
+    tasks = Task.objects.offered().for_board()
     if person is not None:
         tasks = tasks.filter(involving_department_q(person.department_id, "project"))
     task_filter = TaskFilter(request.GET or None, queryset=tasks, request=request)
-    page = Paginator(task_filter.qs, TASK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(OverdueLast(task_filter.qs), TASK_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": task_filter, "page": page, "query_string": query.urlencode()}
@@ -422,7 +424,12 @@ def _task_context(request: HttpRequest, task: Task) -> dict:
         "task": task,
         "is_claimant": is_claimant,
         "can_lead": leads,
-        "can_claim": in_department and task.status == Task.Status.OPEN,
+        "can_claim": in_department and task.is_claimable,
+        "why_not_claimable": (
+            services.not_claimable_message(task.project)
+            if task.status == Task.Status.OPEN and not task.project.is_live
+            else None
+        ),
         "can_act": is_claimant or leads,
     }
 

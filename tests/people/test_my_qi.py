@@ -70,7 +70,9 @@ def test_suggestions_fit_capacity_then_skills_then_area(
     TaskFactory(project=acute_project, title="Area match")
     TaskFactory(project=surgery_project, title="No match")
     TaskFactory(project=acute_project, title="Too big", estimated_hours=Decimal("4"))
-    TaskFactory(project=ProjectFactory(lead=staff, clinical_areas=[acute_medicine]), title="Mine")
+    # Leading a project that states no time commitment takes none of the 3 hours.
+    mine = ProjectFactory(lead=staff, clinical_areas=[acute_medicine], commitment_hours=None)
+    TaskFactory(project=mine, title="Mine")
     response = client_for(staff).get(ME)
     assert [t.title for t in response.context["suggestions"]] == [
         "Skill match",
@@ -103,8 +105,9 @@ def test_me_query_count_is_bounded(
     client = client_for(staff)
     # session, user, person, the person's champion areas (navigation); led projects,
     # memberships, claimed tasks, requests, hours; suggestions: skills, preferred and work
-    # areas, hours already claimed, the tasks; reports; outstanding induction; the projects
-    # I mentor (with their closure reports and latest update, in one query).
+    # areas, the tasks; reports; outstanding induction; the person again with the hours
+    # they have committed (projects.capacity.with_commitment); the projects I mentor (with
+    # their closure reports and latest update, in one query).
     # +1: the projects the department takes part in, read first (involving_department_q).
     with django_assert_max_num_queries(18):
         client.get(ME)

@@ -172,7 +172,7 @@ def test_closed_projects_take_no_buddies(client_for, buddy, acute_medicine):
     )
     task = TaskFactory(project=closed)
     response = client_for(buddy).post(url("claim", task), follow=True)
-    assert "not taking buddies" in response.content.decode()
+    assert "This task cannot be claimed: its project is completed." in response.content.decode()
 
 
 def test_an_admin_without_a_staff_profile_gets_403_not_an_error(client, buddy, task, db):

@@ -91,11 +91,16 @@ def test_filter_has_open_tasks_and_needs_people(client_for, staff):
     assert titles(client.get(URL, {**ALL, "needs_people": "on"})) == ["Recruiting"]
 
 
-def test_filter_by_weekly_time_commitment_compares_months_and_weeks(client_for, staff):
-    ProjectFactory(title="2 a week", commitment_hours=Decimal("2"), commitment_period="week")
-    ProjectFactory(title="4 a month", commitment_hours=Decimal("4"), commitment_period="month")
-    ProjectFactory(title="6 a week", commitment_hours=Decimal("6"), commitment_period="week")
-    ProjectFactory(title="Unknown", commitment_hours=None)
+def test_filter_by_weekly_time_to_join_compares_months_and_weeks(client_for, staff):
+    for title, hours, period in [
+        ("2 a week", Decimal("2"), "week"),
+        ("4 a month", Decimal("4"), "month"),
+        ("6 a week", Decimal("6"), "week"),
+        ("Unknown", None, "week"),
+    ]:
+        # The project's own time is not what joining costs: its open role's is.
+        project = ProjectFactory(title=title, commitment_hours=Decimal("1"))
+        RoleOpeningFactory(project=project, commitment_hours=hours, commitment_period=period)
     got = titles(client_for(staff).get(URL, {**ALL, "max_hours": "2", "sort": "title"}))
     assert got == ["2 a week", "4 a month"]  # 4 h/month is about 0.9 h/week
 
