@@ -645,6 +645,7 @@ def seed_projects(*, department: Department, count: int) -> int:
 
     area_links, priority_links, co_lead_links = [], [], []
     openings, tasks, task_skills, updates, decisions, reports = [], [], [], [], [], []
+    waiting_for_sign_off = False
     for spec in specs:
         project, rng, line, theme = spec["project"], spec["rng"], spec["timeline"], spec["theme"]
         words = _theme_words(theme, spec["area"])
@@ -739,6 +740,26 @@ def seed_projects(*, department: Department, count: int) -> int:
                     decision=ReviewDecision.Decision.APPROVED,
                     submitted_at=line.submitted,
                     decided_at=line.approved,
+                )
+            )
+        waiting_since = timezone.now() - dt.timedelta(days=3)
+        if (
+            project.stage == S.SUSTAINING
+            and not waiting_for_sign_off
+            and project.stage_changed_at < waiting_since - dt.timedelta(days=14)
+        ):
+            # One report the lead has just sent for sign-off: the mentor's queue is not empty.
+            waiting_for_sign_off = True
+            reports.append(
+                ClosureReport(
+                    project=project,
+                    outcomes=f"Aim: {project.aim} Met, and held since the change went in.",
+                    impact=theme.result,
+                    lessons="Start small, with the people who do the work, and count weekly.",
+                    sustainability="Added to the monthly audit and to induction.",
+                    written_by_id=project.lead_id,
+                    written_at=waiting_since,
+                    submitted_at=waiting_since,
                 )
             )
         if project.stage == S.COMPLETED:

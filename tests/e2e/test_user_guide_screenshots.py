@@ -84,6 +84,8 @@ def _shots(department) -> list[Shot]:
         .first()
     )
     session = ShowcaseSession.objects.order_by("-starts_at").first()
+    # The demo's closure report waiting for the champion's sign-off.
+    waiting = Project.objects.awaiting_closure_sign_off_by(champion).order_by("pk").first()
     return [
         Shot("staff-home.png", "staff", "/"),
         Shot("staff-register.png", "staff", "/projects/?stage=testing&open_tasks=true"),
@@ -100,12 +102,22 @@ def _shots(department) -> list[Shot]:
         Shot("staff-showcase.png", "staff", f"/showcase/{session.pk}/"),
         Shot("staff-awards.png", "staff", "/awards/"),
         Shot("staff-portfolio.png", "staff", "/me/portfolio/"),
+        Shot("champion-home.png", "champion", "/"),
+        Shot(
+            "champion-my-qi.png",
+            "champion",
+            "/me/",
+            then=_scroll_to("h2:text-is('Projects I mentor')"),
+        ),
         Shot("champion-review-queue.png", "champion", "/review/"),
         Shot(
             "champion-review.png",
             "champion",
             f"/review/{proposal.pk}/",
             then=_scroll_to("h2:text-is('Your decision')"),
+        ),
+        Shot(
+            "champion-closure-sign-off.png", "champion", f"/projects/{waiting.pk}/closure/sign-off/"
         ),
         Shot("champion-board.png", "champion", "/board/"),
         Shot("champion-board-display.png", "champion", "/board/display/"),

@@ -269,9 +269,14 @@ def test_updates_cycles_data_and_reports_fall_within_the_project(projects):
     assert not DataPoint.objects.filter(date__gt=today).exists()
     for report in ClosureReport.objects.select_related("project"):
         p = report.project
+        if report.signed_off_at is None:  # waiting for sign-off, sent after the last move
+            assert p.stage == Project.Stage.SUSTAINING, p.title
+            assert p.stage_changed_at < report.written_at <= report.submitted_at, p.title
+            continue
         assert p.approved_at < report.written_at <= report.signed_off_at, p.title
         assert report.written_at <= report.submitted_at <= report.signed_off_at, p.title
         assert report.signed_off_at == p.stage_changed_at, p.title
+    assert ClosureReport.objects.filter(signed_off_at__isnull=True).exists()
     for saving in Saving.objects.select_related("project"):
         p = saving.project
         assert p.approved_at < saving.claimed_at <= timezone.now(), p.title
