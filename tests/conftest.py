@@ -46,7 +46,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
-
 @pytest.fixture
 def pharmacy(db):
     return DepartmentFactory(name="Pharmacy", slug="pharmacy")
