@@ -32,10 +32,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 from decimal import Decimal
+from http.cookies import SimpleCookie
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -399,13 +402,33 @@ def outcome(response) -> str:
     return str(response.status_code)
 
 
+# How long a test reuses a role's session: well inside the activity stamp's resolution
+# (qiregister.security.ACTIVITY_RESOLUTION_SECONDS), so each request meets a session as fresh
+# as one just signed in.
+SESSION_REUSE_SECONDS = 30
+
+
 def request_as(client: Client, user, method: str, path: str, data=None):
     """One request as `user` (None: anonymous) in a savepoint that is then rolled back, so it
-    leaves the world as it found it for the next role."""
-    with transaction.atomic():
-        client.logout()
-        if user is not None:
+    leaves the world as it found it for the next role.
+
+    Each request starts from a client with no cookie but a session of `user`'s, as one just
+    signed in. Signing in (a session row, the last sign-in, django-axes' records) costs more
+    queries than most pages, and the sweeps make thousands of requests: so `user` is signed in
+    once, outside the savepoint, and the rollback after each request puts that session back as
+    it was; it is renewed when it is SESSION_REUSE_SECONDS old or the password changed."""
+    sessions = client.__dict__.setdefault("signed_in_sessions", {})
+    client.cookies = SimpleCookie()
+    if user is not None:
+        key = (user.pk, user.get_session_auth_hash())
+        session_key, signed_in_at = sessions.get(key, (None, 0.0))
+        if time.monotonic() - signed_in_at > SESSION_REUSE_SECONDS:
             client.force_login(user)
+            session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+            sessions[key] = (session_key, time.monotonic())
+            client.cookies = SimpleCookie()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    with transaction.atomic():
         response = getattr(client, method)(path, data or {})
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)  # a streamed export runs its queries now
