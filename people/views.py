@@ -27,7 +27,9 @@ MENTORED_ON_MY_QI = 25
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
     """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
-    person = with_commitment(Person.objects.filter(pk=person_or_403(request.user).pk)).get()
+    signed_in = person_or_403(request.user)
+    person = with_commitment(Person.objects.filter(pk=signed_in.pk)).get()
+    person.roles = signed_in.roles  # read once, for the page and the header alike
     year_start = timezone.localdate().replace(month=1, day=1)
     led = Project.objects.led_by([person])
     today = timezone.localdate()

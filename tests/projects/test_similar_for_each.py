@@ -100,7 +100,7 @@ def test_the_queue_reuses_its_duplicate_check_until_a_proposal_changes(
     titles = [p.title for p in first.context["rows"][0]["similar"]]
     assert "Insulin handover safety" in titles
     # The second visit answers from the cache: two queries fewer (the ranking and its projects).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         again = client.get(QUEUE)
     assert [p.title for p in again.context["rows"][0]["similar"]] == titles
     # The lead rewords the proposal: its new version is checked afresh.
