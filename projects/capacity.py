@@ -68,7 +68,7 @@ def with_commitment(people: QuerySet[Person]) -> QuerySet[Person]:
             Membership.objects.filter(
                 live_q("project__"), person=OuterRef("pk"), left_on__isnull=True
             ),
-            TimeCommitment.monthly_hours_expression(),
+            monthly,
         ),
         committed_tasks=_sum(
             Task.objects.filter(claimed_by=OuterRef("pk"), status=Task.Status.CLAIMED),

@@ -182,11 +182,8 @@ def proposals_to_review(request: HttpRequest):
     )
     if person is None or not reviews:
         return Project.objects.none()
-    return (
-        _waiting_for(request, person.department)
-        .filter(viewer_works_on=False)
-        .order_by("review_requested_at", "pk")
-    )
+    # _waiting_for already leaves out the proposals the viewer works on.
+    return _waiting_for(request, person.department).order_by("review_requested_at", "pk")
 
 
 # Closure reports listed at most in the queue; more waiting for one person is unheard of.

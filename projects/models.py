@@ -103,30 +103,29 @@ class TimeCommitment(models.Model):
         return text
 
     @staticmethod
-    def weekly_hours_expression(prefix: str = "") -> Case:
-        """SQL for hours per week, so lists can filter and sort on a comparable number."""
+    def hours_expression(per: str, prefix: str = "") -> Case:
+        """SQL for the hours per `per` (Period.WEEK or MONTH) whatever the period stated, so
+        lists can filter, sort and add up comparable numbers."""
         hours = F(f"{prefix}commitment_hours")
+        stated_otherwise, converted = (
+            (TimeCommitment.Period.MONTH, hours / WEEKS_PER_MONTH)
+            if per == TimeCommitment.Period.WEEK
+            else (TimeCommitment.Period.WEEK, hours * WEEKS_PER_MONTH)
+        )
         return Case(
-            When(
-                **{f"{prefix}commitment_period": TimeCommitment.Period.MONTH},
-                then=hours / WEEKS_PER_MONTH,
-            ),
+            When(**{f"{prefix}commitment_period": stated_otherwise}, then=converted),
             default=hours,
             output_field=models.DecimalField(max_digits=7, decimal_places=2),
         )
 
     @staticmethod
+    def weekly_hours_expression(prefix: str = "") -> Case:
+        return TimeCommitment.hours_expression(TimeCommitment.Period.WEEK, prefix)
+
+    @staticmethod
     def monthly_hours_expression(prefix: str = "") -> Case:
-        """SQL for hours a month, the unit in which people state and agree their QI time."""
-        hours = F(f"{prefix}commitment_hours")
-        return Case(
-            When(
-                **{f"{prefix}commitment_period": TimeCommitment.Period.WEEK},
-                then=hours * WEEKS_PER_MONTH,
-            ),
-            default=hours,
-            output_field=models.DecimalField(max_digits=7, decimal_places=2),
-        )
+        """Hours a month: the unit in which people state and agree their QI time."""
+        return TimeCommitment.hours_expression(TimeCommitment.Period.MONTH, prefix)
 
 
 class ReferenceCounter(models.Model):
@@ -137,6 +136,11 @@ class ReferenceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
+
+
+def _latest_decision() -> models.QuerySet:
+    """The outer query's project's review decisions, latest first (for a Subquery)."""
+    return ReviewDecision.objects.filter(project=OuterRef("pk")).order_by("-decided_at", "-pk")
 
 
 def live_q(prefix: str = "") -> Q:
@@ -295,9 +299,7 @@ class ProjectQuerySet(models.QuerySet):
     def changes_requested(self) -> ProjectQuerySet:
         """Proposals a champion sent back with a request for changes, not yet resubmitted:
         proposed, not waiting for review, and the latest decision asked for changes."""
-        latest = ReviewDecision.objects.filter(project=OuterRef("pk")).order_by(
-            "-decided_at", "-pk"
-        )
+        latest = _latest_decision()
         return (
             self.filter(
                 stage=Project.Stage.PROPOSED,
@@ -315,9 +317,7 @@ class ProjectQuerySet(models.QuerySet):
     def with_latest_decision(self) -> ProjectQuerySet:
         """Annotates the latest review decision: `latest_decision` (its code),
         `latest_decision_comment` and `latest_decision_by` (the champion's name)."""
-        latest = ReviewDecision.objects.filter(project=OuterRef("pk")).order_by(
-            "-decided_at", "-pk"
-        )
+        latest = _latest_decision()
         return self.annotate(
             latest_decision=models.Subquery(latest.values("decision")[:1]),
             latest_decision_comment=models.Subquery(latest.values("comment")[:1]),
