@@ -384,18 +384,10 @@ def _closure_for_signer(request: HttpRequest, pk: int) -> tuple[Project, Person]
 def _waiting_report_or_none(request: HttpRequest, project: Project) -> ClosureReport | None:
     """The closure report if it waits for sign-off; otherwise None, with a message saying why."""
     report = ClosureReport.objects.filter(project=project).first()
-    if report is None:
-        messages.error(request, "A project needs a closure report before it can be completed")
-    elif report.is_signed_off:
-        messages.error(request, "The closure report is already signed off")
-    elif report.is_sent_back:
-        messages.error(
-            request,
-            "The closure report was sent back to the lead; it waits for them to resubmit it",
-        )
-    else:
-        return report
-    return None
+    if reason := services.why_not_waiting_for_sign_off(report):
+        messages.error(request, reason)
+        return None
+    return report
 
 
 def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:

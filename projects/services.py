@@ -555,19 +555,24 @@ def closure_report_save(*, form, project: Project, author: Person) -> ClosureRep
     return report
 
 
+def why_not_waiting_for_sign_off(report: ClosureReport | None) -> str | None:
+    """Why a closure report can be neither signed off nor sent back now; None if it waits."""
+    if report is None:
+        return "A project needs a closure report before it can be completed"
+    if report.is_signed_off:
+        return "The closure report is already signed off"
+    if report.is_sent_back:
+        return "The closure report was sent back to the lead; it waits for them to resubmit it"
+    return None
+
+
 def _locked_waiting_report(project: Project, champion: Person) -> tuple[Project, ClosureReport]:
     """The project and its closure report under row locks, if the report waits for sign-off
     and `champion` does not work on the project."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     report = ClosureReport.objects.select_for_update().filter(project=project).first()
-    if report is None:
-        raise WorkflowError("A project needs a closure report before it can be completed")
-    if report.signed_off_at:
-        raise WorkflowError("The closure report is already signed off")
-    if report.is_sent_back:
-        raise WorkflowError(
-            "The closure report was sent back to the lead; it waits for them to resubmit it"
-        )
+    if reason := why_not_waiting_for_sign_off(report):
+        raise WorkflowError(reason)
     if project.is_working_on(champion):
         raise WorkflowError(
             f"{champion} works on this project, so another champion must sign off its closure"
