@@ -128,11 +128,15 @@ class PersonQuerySet(models.QuerySet):
     def champions(self) -> PersonQuerySet:
         return self.filter(champion_assignments__isnull=False).distinct()
 
+    def with_last_conversation(self) -> PersonQuerySet:
+        """Annotates `last_conversation`: the date of the latest QI conversation, or None."""
+        latest = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
+        return self.annotate(last_conversation=Subquery(latest.values("date")[:1]))
+
     def due_a_qi_conversation(self, today: dt.date) -> PersonQuerySet:
         """People whose line manager has recorded no QI conversation with them in the last six
         months (`QI_CONVERSATION_EVERY`), or none ever; annotated with `last_conversation`."""
-        latest = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
-        return self.annotate(last_conversation=Subquery(latest.values("date")[:1])).filter(
+        return self.with_last_conversation().filter(
             Q(last_conversation__isnull=True)
             | Q(last_conversation__lt=today - QI_CONVERSATION_EVERY)
         )

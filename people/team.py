@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from people.models import Completion, QIConversation
+from people.models import Completion, PersonQuerySet
 from projects.models import Membership, Project, Task
 
 SORTS = {
@@ -32,7 +32,7 @@ SORTS = {
 }
 
 
-def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
+def with_engagement(people: PersonQuerySet, start: dt.date, end: dt.date) -> PersonQuerySet:
     """Annotate each person with their QI engagement in [start, end], one query in all.
 
     Only approved projects count (`Project.objects.approved()`), as on the portfolio: leading a
@@ -77,9 +77,8 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    conversations = QIConversation.objects.filter(person=OuterRef("pk")).order_by("-date", "-pk")
     inducted = Completion.objects.filter(person=OuterRef("pk"), course__is_induction=True)
-    return people.annotate(
+    return people.with_last_conversation().annotate(
         tasks_done=Coalesce(
             Subquery(done.values("claimed_by").annotate(n=Count("pk")).values("n")),
             0,
@@ -95,7 +94,6 @@ def with_engagement(people: QuerySet, start: dt.date, end: dt.date) -> QuerySet:
         + Coalesce(Subquery(co_led.values("n")), 0, output_field=IntegerField()),
         training_done=Coalesce(Subquery(trained), 0, output_field=IntegerField()),
         induction_done=Exists(inducted),
-        last_conversation=Subquery(conversations.values("date")[:1]),
     )
 
 
