@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from people.models import Completion, PersonQuerySet
-from projects.models import Membership, Project, Task
+from projects.models import Membership, Project, Task, approved_q
 
 SORTS = {
     "name": ["display_name", "pk"],
@@ -39,7 +39,7 @@ def with_engagement(people: PersonQuerySet, start: dt.date, end: dt.date) -> Per
     proposal, a role on one or a task done for one is not yet QI done."""
     approved = Project.objects.approved()
     done = Task.objects.filter(
-        project__in=approved,
+        approved_q("project__"),
         claimed_by=OuterRef("pk"),
         status=Task.Status.DONE,
         completed_at__date__gte=start,
@@ -47,7 +47,9 @@ def with_engagement(people: PersonQuerySet, start: dt.date, end: dt.date) -> Per
     ).order_by()
     # A role counts if it overlapped the period: joined by its end, not left before its start.
     roles = (
-        Membership.objects.filter(person=OuterRef("pk"), joined_on__lte=end, project__in=approved)
+        Membership.objects.filter(
+            approved_q("project__"), person=OuterRef("pk"), joined_on__lte=end
+        )
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .order_by()
         .values("person")

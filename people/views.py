@@ -18,7 +18,7 @@ from people.models import ClinicalArea, Course, ExportLog, Person, TrainingSessi
 from people.team import SORTS, took_part, with_engagement
 from projects.capacity import tasks_that_fit, with_commitment
 from projects.exports import csv_writer
-from projects.models import Interest, Membership, Project, Task
+from projects.models import Interest, Membership, Project, Task, approved_q
 from projects.services import save_changed_fields
 
 MENTORED_ON_MY_QI = 25
@@ -58,10 +58,10 @@ def me(request: HttpRequest) -> HttpResponse:
             person=person, status=Interest.Status.PENDING
         ).select_related("project", "role_opening"),
         "hours_this_year": Task.objects.filter(
+            approved_q("project__"),  # evidence counts approved work only
             claimed_by=person,
             status=Task.Status.DONE,
             completed_at__date__gte=year_start,
-            project__approved_at__isnull=False,  # evidence counts approved work only
         ).aggregate(hours=Sum("actual_hours"))["hours"]
         or 0,
         "suggestions": tasks_that_fit(person),

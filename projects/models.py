@@ -143,6 +143,13 @@ def _latest_decision() -> models.QuerySet:
     return ReviewDecision.objects.filter(project=OuterRef("pk")).order_by("-decided_at", "-pk")
 
 
+def approved_q(prefix: str = "") -> Q:
+    """Approved by a champion, whatever since (`Project.is_approved`): the rule for what counts
+    as evidence, as a Q on Project or, with `prefix` (e.g. "project__"), on a model that points
+    at Project."""
+    return Q(**{f"{prefix}approved_at__isnull": False})
+
+
 def live_q(prefix: str = "") -> Q:
     """Approved and in a working stage (`Project.is_live`), as a Q on Project or, with
     `prefix` (e.g. "project__"), on a model that points at Project.
@@ -274,7 +281,7 @@ class ProjectQuerySet(models.QuerySet):
     def approved(self) -> ProjectQuerySet:
         """Approved by a champion, whatever happened since: the projects whose contributions
         count as evidence (portfolio, certificates, appraisal, engagement figures)."""
-        return self.filter(approved_at__isnull=False)
+        return self.filter(approved_q())
 
     def awaiting_approval(self) -> ProjectQuerySet:
         """Submitted proposals not yet approved (waiting for review, or sent back for changes):

@@ -21,7 +21,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from people.models import Completion, MentoringPair, Person
-from projects.models import Membership, Project, ReviewDecision, Task
+from projects.models import Membership, Project, ReviewDecision, Task, approved_q
 from recognition.models import ContributionKind, Nomination, PortfolioDomain, ShowcaseSlot
 
 # The summary's sections, in order, and the kinds of contribution each gathers.
@@ -114,9 +114,7 @@ def contributions_for(
             )
 
     roles = (
-        Membership.objects.filter(
-            person__in=ids, joined_on__lte=end, project__in=Project.objects.approved()
-        )
+        Membership.objects.filter(approved_q("project__"), person__in=ids, joined_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
         .select_related("project")
     )
@@ -133,11 +131,11 @@ def contributions_for(
         )
 
     tasks = Task.objects.filter(
+        approved_q("project__"),
         claimed_by__in=ids,
         status=Task.Status.DONE,
         completed_at__date__gte=start,
         completed_at__date__lte=end,
-        project__in=Project.objects.approved(),
     ).select_related("project")
     for task in tasks:
         found[task.claimed_by_id].append(
