@@ -145,6 +145,7 @@ if DATABASE_URL:
         )
     }
 else:
+    # The server starts at the first connection, not here (qiregister/embedded_db).
     from qiregister.embedded_db import embedded_database_settings
 
     DATABASES = {

@@ -1,12 +1,26 @@
 """The embedded PostgreSQL path, end to end: start a server from the wheel, migrate, query.
 
 Runs manage.py in a child process with DATABASE_URL unset and a fresh data folder, exactly as a
-newcomer's first `make run` does.
+newcomer's first `make run` does. Commands that need no database start no server.
 """
 
 import pytest
 
 from tests.helpers import environment_without, run_manage
+
+
+def test_commands_that_need_no_database_start_no_server(tmp_path):
+    env = environment_without("DATABASE_URL")
+    env["QIREGISTER_DATA_DIR"] = str(tmp_path / "data")
+
+    checked = run_manage("check", env=env)
+    assert checked.returncode == 0, checked.stderr
+    # makemigrations compares the migration history only with a server that already runs.
+    compared = run_manage("makemigrations", "--check", "--dry-run", env=env)
+    assert compared.returncode == 0, compared.stderr
+    assert "No changes detected" in compared.stdout
+    assert compared.stderr == ""  # no warning about the history it did not compare
+    assert not (tmp_path / "data").exists()
 
 
 @pytest.mark.embedded

