@@ -8,11 +8,12 @@ PORT ?= 8000
 
 .PHONY: install run test lint format lock bench clean
 
-# The venv is rebuilt only when the dependency list or the lock file changes.
-$(BIN)/.installed: pyproject.toml requirements.lock
+# The venv is rebuilt only when the dependency list or a lock file changes. A developer's venv
+# holds both locks; production installs requirements.lock alone (docs/deployment.md).
+$(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $@
 
 install: $(BIN)/.installed
@@ -44,12 +45,20 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Refresh the pinned versions after changing dependencies in pyproject.toml.
+# Pin every package with its hashes after changing dependencies in pyproject.toml:
+# requirements.lock holds what production runs ([project].dependencies), requirements-dev.lock
+# what development adds (the dev extras and what they need), resolved with the runtime pins as
+# constraints so that the two install together. Pins already in the files are kept;
+# `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed versions.
+UV_VERSION := 0.13.10
+LOCK_FLAGS = --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
-	.lockvenv/bin/python -m pip install --quiet --upgrade pip
-	.lockvenv/bin/python -m pip install --quiet ".[dev]"
-	.lockvenv/bin/python -m pip freeze | grep -v '^qiregister' > requirements.lock
+	.lockvenv/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+	.lockvenv/bin/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml -o requirements.lock
+	.lockvenv/bin/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml --extra dev \
+	  -c requirements.lock $$(sed -n 's/^\([A-Za-z0-9._-]*\)==.*/--no-emit-package \1/p' requirements.lock) \
+	  -o requirements-dev.lock
 	rm -rf .lockvenv
 
 clean:

@@ -166,8 +166,16 @@ copy_release() {
 
 venv() {
   python3 -m venv "$APP/.venv"
-  "$APP/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$APP/requirements.lock"
+  "$APP/.venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes \
+    -r "$APP/requirements.lock"
   "$APP/.venv/bin/gunicorn" --version
+  # Production runs without the development tools: everything below works without them.
+  local dev_tool
+  for dev_tool in pytest playwright locust ruff moto bandit flask factory; do
+    if "$APP/.venv/bin/python" -c "import $dev_tool" 2>/dev/null; then
+      fail "the production venv holds $dev_tool"
+    fi
+  done
 }
 
 environment_file() {
