@@ -1,6 +1,6 @@
 """Settings for QI Register: one module, driven by environment variables.
 
-Every variable is listed with its default in README.md and .env.example. The defaults make
+Every variable is listed with its default in docs/operations.md and .env.example. The defaults make
 `make run` work on a fresh machine; production differs only by variables.
 """
 

@@ -40,7 +40,7 @@ def test_the_sop_names_many_screens():
     assert len(addresses("sop.md")) > 40
 
 
-@pytest.mark.parametrize("document", ["sop.md", "user-guide.md"])
+@pytest.mark.parametrize("document", ["sop.md", "user-guide.md", "features.md"])
 def test_every_address_in_the_document_exists(document):
     assert unresolvable(document) == []
 
@@ -69,3 +69,19 @@ def test_docs_images_holds_no_picture_that_no_document_shows():
         for link in re.findall(r"\]\((images/[^)\s]+)\)", document.read_text())
     }
     assert {path.name for path in IMAGES.iterdir()} - shown == set()
+
+
+def test_every_document_the_readme_links_to_exists():
+    readme = DOCS.parent / "README.md"
+    linked = re.findall(r"\]\((docs/[^)#\s]+)", readme.read_text())
+    assert len(linked) >= 7
+    assert sorted(link for link in linked if not (DOCS.parent / link).exists()) == []
+
+
+def test_no_document_names_an_issue_number():
+    documents = [DOCS.parent / "README.md", *DOCS.glob("*.md")]
+    mentions = {
+        document.name: re.findall(r"(?i)\bissues? #?\d+", document.read_text())
+        for document in documents
+    }
+    assert {name: found for name, found in mentions.items() if found} == {}
