@@ -51,13 +51,13 @@ format: install
 # constraints so that the two install together. Pins already in the files are kept;
 # `make lock LOCK_ARGS=--upgrade` moves everything to the newest allowed versions.
 UV_VERSION := 0.13.10
-LOCK_FLAGS = --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
+LOCK_FLAGS = --quiet --generate-hashes --no-strip-extras --python-version 3.11 --custom-compile-command "make lock"
 lock:
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
 	.lockvenv/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 	.lockvenv/bin/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml -o requirements.lock
 	.lockvenv/bin/uv pip compile $(LOCK_FLAGS) $(LOCK_ARGS) pyproject.toml --extra dev \
-	  -c requirements.lock $$(sed -n 's/^\([A-Za-z0-9._-]*\)==.*/--no-emit-package \1/p' requirements.lock) \
+	  -c requirements.lock $$(sed -n 's/^\([A-Za-z0-9._-]*\)\(\[.*\]\)\{0,1\}==.*/--no-emit-package \1/p' requirements.lock) \
 	  -o requirements-dev.lock
 	rm -rf .lockvenv
 
