@@ -86,6 +86,11 @@ class ShowcaseSession(models.Model):
     def slot_starts_at(self, position: int) -> dt.datetime:
         return self._minutes_in((position - 1) * self.slot_minutes)
 
+    def free_positions(self) -> list[int]:
+        """The slot positions nobody has booked yet, in order (one query)."""
+        taken = set(self.slots.values_list("position", flat=True))
+        return [n for n in range(1, self.slot_count + 1) if n not in taken]
+
     def _minutes_in(self, minutes: int) -> dt.datetime:
         """The time `minutes` after the start. A session stored on 9999-12-31 (before dates
         were bounded) has no time after it: it is shown as ending when it starts, where adding

@@ -239,17 +239,16 @@ def slot_book(
         raise ShowcaseError("Choose at least one presenter", field="presenters")
     if any(presenter.pk not in team for presenter in presenters):
         raise ShowcaseError("Presenters must be on the project's team", field="presenters")
-    taken = dict(session.slots.values_list("position", "project_id"))
-    if project.pk in taken.values():
+    if session.slots.filter(project=project).exists():
         raise ShowcaseError(PROJECT_TWICE)
-    free = [n for n in range(1, session.slot_count + 1) if n not in taken]
+    free = session.free_positions()
     if not free:
         raise ShowcaseError(FULL)
     if position is None:
         position = free[0]
     elif not 1 <= position <= session.slot_count:
         raise ShowcaseError(f"This session has no slot {position}", field="position")
-    elif position in taken:
+    elif position not in free:
         raise ShowcaseError(position_taken(position), field="position")
     try:
         with transaction.atomic():

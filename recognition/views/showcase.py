@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
@@ -200,10 +200,7 @@ def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
     if not projects.exists():
         raise PermissionDenied(NOT_A_LEAD)
     context = {"session": session, "unavailable": None}
-    free = sorted(
-        set(range(1, session.slot_count + 1))
-        - set(session.slots.values_list("position", flat=True))
-    )
+    free = session.free_positions()
     if session.is_past:
         context["unavailable"] = services.STARTED
     elif not free:
@@ -365,30 +362,3 @@ def showcase_calendar_link_stop(request: HttpRequest) -> HttpResponse:
             "or make a new link.",
         )
     return redirect(reverse("recognition:showcase") + "#calendar")
-
-
-urlpatterns = [
-    path("showcase/", showcase_list, name="showcase"),
-    path("showcase/new/", showcase_session_create, name="showcase_session_create"),
-    path("showcase/calendar.ics", showcase_calendar, name="showcase_calendar"),
-    path("showcase/calendar/link/", showcase_calendar_link, name="showcase_calendar_link"),
-    path(
-        "showcase/calendar/link/stop/",
-        showcase_calendar_link_stop,
-        name="showcase_calendar_link_stop",
-    ),
-    path("showcase/<int:pk>/", showcase_session, name="showcase_session"),
-    path("showcase/<int:pk>/edit/", showcase_session_edit, name="showcase_session_edit"),
-    path("showcase/<int:pk>/cancel/", showcase_session_cancel, name="showcase_session_cancel"),
-    path("showcase/<int:pk>/book/", showcase_book, name="showcase_book"),
-    path(
-        "showcase/<int:pk>/slots/<int:slot_pk>/confirm/",
-        showcase_slot_confirm,
-        name="showcase_slot_confirm",
-    ),
-    path(
-        "showcase/<int:pk>/slots/<int:slot_pk>/cancel/",
-        showcase_slot_cancel,
-        name="showcase_slot_cancel",
-    ),
-]
