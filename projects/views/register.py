@@ -1,11 +1,12 @@
+"""The register: the list, its exports, proposing, a project's page, editing, submitting."""
+
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
@@ -15,30 +16,18 @@ from projects import exports, services, stages
 from projects.access import (
     can_lead,
     get_project_for,
-    get_task_for,
-    person_in_department_or_403,
 )
-from projects.filters import ProjectFilter, TaskFilter, data_opening_on_own_department
+from projects.filters import ProjectFilter, data_opening_on_own_department
 from projects.forms import (
-    InterestForm,
-    ProgressUpdateForm,
     ProjectEditForm,
     ProjectProposeForm,
-    RoleOpeningForm,
-    TaskDoneForm,
-    TaskForm,
-    TaskNoteForm,
-    TaskReassignForm,
     form_after_edit_conflict,
 )
 from projects.models import (
     ClosureReport,
     Interest,
-    OverdueLast,
     Project,
     ReviewDecision,
-    Task,
-    involving_department_q,
 )
 from projects.search import similar_projects
 
@@ -65,12 +54,12 @@ def register(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query_string": query.urlencode(),
     }
-    return _full_or_fragment(
+    return full_or_fragment(
         request, "register-results", "projects/register.html", "projects/_results.html", context
     )
 
 
-def _full_or_fragment(request, target: str, page: str, fragment: str, context) -> HttpResponse:
+def full_or_fragment(request, target: str, page: str, fragment: str, context) -> HttpResponse:
     """The whole page, or just the results when htmx asks for them; caches keep both apart."""
     partial = bool(request.htmx) and request.htmx.target == target
     response = render(request, fragment if partial else page, context)
@@ -274,281 +263,3 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"{project.reference} submitted for review.")
     return redirect(project)
-
-
-# Progress updates, role openings and tasks: added and edited by the team from the project page.
-
-CHILD_KINDS = {
-    "updates": {
-        "form": ProgressUpdateForm,
-        "related": "progress_updates",
-        "noun": "progress update",
-        "anchor": "progress",
-    },
-    "openings": {
-        "form": RoleOpeningForm,
-        "related": "role_openings",
-        "noun": "role opening",
-        "anchor": "openings",
-    },
-    "tasks": {"form": TaskForm, "related": "tasks", "noun": "task", "anchor": "tasks"},
-}
-
-
-def _save_child(kind: str, form, project: Project, request: HttpRequest):
-    if kind == "tasks":
-        return services.task_save(form=form, project=project)
-    if kind == "openings":
-        return services.role_opening_save(form=form, project=project)
-    return services.progress_update_save(
-        form=form, project=project, author=person_or_403(request.user)
-    )
-
-
-def child_edit(request: HttpRequest, pk: int, kind: str, child_pk: int | None = None):
-    project = get_project_for(request.user, pk, action="edit")
-    spec = CHILD_KINDS[kind]
-    instance = (
-        get_object_or_404(getattr(project, spec["related"]), pk=child_pk) if child_pk else None
-    )
-    form = spec["form"](request.POST if request.method == "POST" else None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _save_child(kind, form, project, request)
-        except services.EditConflict as conflict:
-            form = form_after_edit_conflict(conflict, form, spec["form"])
-        else:
-            verb = "updated" if instance else "added"
-            messages.success(request, f"{spec['noun'].capitalize()} {verb}.")
-            return redirect(reverse("projects:detail", args=[project.pk]) + f"#{spec['anchor']}")
-    context = {
-        "form": form,
-        "project": project,
-        "noun": spec["noun"],
-        "instance": instance,
-    }
-    return render(request, "projects/child_form.html", context)
-
-
-# Joining a project.
-
-
-def project_join(request: HttpRequest, pk: int) -> HttpResponse:
-    project = get_project_for(request.user, pk)
-    person = person_in_department_or_403(request.user, project)
-    form = InterestForm(request.POST if request.method == "POST" else None, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.interest_express(
-                project=project,
-                person=person,
-                role_opening=form.cleaned_data["role_opening"],
-                message=form.cleaned_data["message"],
-            )
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Thank you. The lead will reply by email.")
-            return redirect(project)
-    context = {
-        "form": form,
-        "project": project,
-        "why_not_taking_people": (
-            None if project.is_taking_people else services.not_taking_people_message(project)
-        ),
-    }
-    return render(request, "projects/join.html", context)
-
-
-@require_POST
-def interest_decide(request: HttpRequest, pk: int, interest_pk: int, decision: str):
-    project = get_project_for(request.user, pk)
-    if not can_lead(request.user, project):
-        raise PermissionDenied("Only the project's lead and co-leads decide who joins")
-    interest = get_object_or_404(project.interests, pk=interest_pk)
-    try:
-        services.interest_decide(
-            interest_id=interest.pk,
-            decided_by=getattr(request.user, "person", None),
-            accept=decision == "accept",
-        )
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        verb = "accepted onto the team" if decision == "accept" else "declined"
-        messages.success(request, f"{interest.person} {verb}.")
-    return redirect(reverse("projects:detail", args=[project.pk]) + "#interests")
-
-
-@require_POST
-def interest_withdraw(request: HttpRequest, pk: int, interest_pk: int):
-    project = get_project_for(request.user, pk)
-    person = getattr(request.user, "person", None)
-    interest = get_object_or_404(project.interests, pk=interest_pk, person=person)
-    try:
-        services.interest_withdraw(interest_id=interest.pk, person=person)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Request withdrawn.")
-    return redirect(project)
-
-
-# The task board and the buddy system.
-
-TASK_PAGE_SIZE = 25
-
-
-@require_safe
-def task_board(request: HttpRequest) -> HttpResponse:
-    person = getattr(request.user, "person", None)
-    tasks = Task.objects.offered().for_board()
-    if person is not None:
-        tasks = tasks.filter(involving_department_q(person.department_id, "project"))
-    task_filter = TaskFilter(request.GET or None, queryset=tasks, request=request)
-    page = Paginator(OverdueLast(task_filter.qs), TASK_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": task_filter, "page": page, "query_string": query.urlencode()}
-    return _full_or_fragment(
-        request, "task-results", "tasks/board.html", "tasks/_results.html", context
-    )
-
-
-def _task_context(request: HttpRequest, task: Task) -> dict:
-    person = getattr(request.user, "person", None)
-    is_claimant = person is not None and task.claimed_by_id == person.pk
-    leads = can_lead(request.user, task.project)
-    in_department = person is not None and task.project.involves_department(person.department_id)
-    return {
-        "task": task,
-        "is_claimant": is_claimant,
-        "can_lead": leads,
-        "can_claim": in_department and task.is_claimable,
-        "why_not_claimable": (
-            services.not_claimable_message(task.project)
-            if task.status == Task.Status.OPEN and not task.project.is_live
-            else None
-        ),
-        "can_act": is_claimant or leads,
-    }
-
-
-@require_safe
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_task_for(request.user, pk)
-    context = _task_context(request, task)
-    context["notes"] = task.notes.select_related("author")
-    context["skills"] = task.skills_needed.all()
-    return render(request, "tasks/detail.html", context)
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise PermissionDenied(message)
-
-
-def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: confirm the hours and due date. POST: claim."""
-    task = get_task_for(request.user, pk)
-    person = person_in_department_or_403(request.user, task.project)
-    if request.method == "POST":
-        try:
-            services.task_claim(task_id=task.pk, person=person)
-        except services.WorkflowError as error:
-            messages.error(request, str(error))
-            return redirect(task)
-        messages.success(request, "Task claimed. Thank you for being a buddy.")
-        return redirect(task)
-    return render(request, "tasks/claim.html", _task_context(request, task))
-
-
-@require_POST
-def task_release(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_task_for(request.user, pk)
-    context = _task_context(request, task)
-    _require(context["can_act"], "Only the buddy or the project's lead can release this task")
-    try:
-        services.task_release(task_id=task.pk)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Task released. It is open for someone else.")
-    return redirect(task)
-
-
-@require_POST
-def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_task_for(request.user, pk)
-    _require(can_lead(request.user, task.project), "Only the project's lead can reopen tasks")
-    try:
-        services.task_reopen(task_id=task.pk)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "Task reopened.")
-    return redirect(task)
-
-
-def _task_form_view(request, pk, *, form_class, allowed, denied, save, success, heading, **kw):
-    task = get_task_for(request.user, pk)
-    context = _task_context(request, task)
-    _require(allowed(context), denied)
-    form = form_class(
-        request.POST if request.method == "POST" else None, **{k: v(task) for k, v in kw.items()}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(task, form)
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, success)
-            return redirect(task)
-    return render(request, "tasks/form.html", {**context, "form": form, "heading": heading})
-
-
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    return _task_form_view(
-        request,
-        pk,
-        form_class=TaskNoteForm,
-        allowed=lambda c: c["can_act"],
-        denied="Only the buddy or the project's lead can record progress",
-        save=lambda task, form: services.task_record_progress(
-            task_id=task.pk, author=person_or_403(request.user), note=form.cleaned_data["note"]
-        ),
-        success="Progress recorded.",
-        heading="Record progress",
-    )
-
-
-def task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    return _task_form_view(
-        request,
-        pk,
-        form_class=TaskDoneForm,
-        allowed=lambda c: c["can_act"],
-        denied="Only the buddy or the project's lead can mark this task done",
-        save=lambda task, form: services.task_complete(
-            task_id=task.pk, actual_hours=form.cleaned_data["actual_hours"]
-        ),
-        success="Task marked done. Thank you.",
-        heading="Mark as done",
-    )
-
-
-def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    return _task_form_view(
-        request,
-        pk,
-        form_class=TaskReassignForm,
-        allowed=lambda c: c["can_lead"],
-        denied="Only the project's lead can reassign tasks",
-        save=lambda task, form: services.task_reassign(
-            task_id=task.pk, to=form.cleaned_data["person"]
-        ),
-        success="Task reassigned.",
-        heading="Reassign",
-        project=lambda task: task.project,
-    )
