@@ -197,7 +197,7 @@ def display_links(request: HttpRequest) -> HttpResponse:
             ),
         }
         form = DisplayLinkForm()
-    page = Paginator(services.display_links_of(person.department), DISPLAY_LINKS_PAGE_SIZE)
+    page = Paginator(DisplayLink.objects.of_department(person.department), DISPLAY_LINKS_PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     return render(
         request,

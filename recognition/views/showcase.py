@@ -68,7 +68,7 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     choice = department_for(request)
     department_id = choice.department.pk
     person = person_of(request.user)
-    sessions = services.with_slots(ShowcaseSession.objects.filter(department=department_id))
+    sessions = ShowcaseSession.objects.filter(department=department_id).with_slots()
     now = timezone.now()
     upcoming = sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT]
     past = Paginator(
@@ -94,9 +94,7 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
     """A session with every slot, free or taken; leads book here, champions confirm."""
-    session = get_session_for(
-        request.user, pk, queryset=services.with_slots(ShowcaseSession.objects.all())
-    )
+    session = get_session_for(request.user, pk, queryset=ShowcaseSession.objects.with_slots())
     person = person_of(request.user)
     can_manage = is_champion_or_admin(request.user, session.department_id)
     upcoming = not session.is_past
@@ -162,9 +160,7 @@ def showcase_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
     Refused once the session has started. The leads of the booked projects are emailed.
     """
-    queryset = (
-        None if request.method == "POST" else services.with_slots(ShowcaseSession.objects.all())
-    )
+    queryset = None if request.method == "POST" else ShowcaseSession.objects.with_slots()
     session = get_session_for(request.user, pk, queryset=queryset)
     if not is_champion_or_admin(request.user, session.department_id):
         raise PermissionDenied("Only QI champions and admins cancel showcase sessions")
@@ -323,7 +319,7 @@ def showcase_calendar(request: HttpRequest) -> HttpResponse:
         person = person_or_403(request.user)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    sessions = services.sessions_for_calendar(person.department_id)
+    sessions = ShowcaseSession.objects.for_calendar(person.department_id)
     response = HttpResponse(
         services.calendar_bytes(person.department, sessions),
         content_type="text/calendar; charset=utf-8",
