@@ -10,14 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from projects import services
-from projects.access import (
-    can_lead,
-    get_project_for,
-    person_in_department_or_403,
-)
-from projects.forms import (
-    InterestForm,
-)
+from projects.access import can_lead, get_project_for, person_in_department_or_403
+from projects.forms import InterestForm
 
 
 def project_join(request: HttpRequest, pk: int) -> HttpResponse:

@@ -11,18 +11,9 @@ from django.urls import reverse
 
 from people.access import person_or_403
 from projects import services
-from projects.access import (
-    get_project_for,
-)
-from projects.forms import (
-    ProgressUpdateForm,
-    RoleOpeningForm,
-    TaskForm,
-    form_after_edit_conflict,
-)
-from projects.models import (
-    Project,
-)
+from projects.access import get_project_for
+from projects.forms import ProgressUpdateForm, RoleOpeningForm, TaskForm, form_after_edit_conflict
+from projects.models import Project
 
 
 def _back_to_project(project: Project, anchor: str) -> HttpResponse:

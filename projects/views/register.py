@@ -13,22 +13,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from projects import exports, services, stages
-from projects.access import (
-    can_lead,
-    get_project_for,
-)
+from projects.access import can_lead, get_project_for
 from projects.filters import ProjectFilter, data_opening_on_own_department
-from projects.forms import (
-    ProjectEditForm,
-    ProjectProposeForm,
-    form_after_edit_conflict,
-)
-from projects.models import (
-    ClosureReport,
-    Interest,
-    Project,
-    ReviewDecision,
-)
+from projects.forms import ProjectEditForm, ProjectProposeForm, form_after_edit_conflict
+from projects.models import ClosureReport, Interest, Project, ReviewDecision
 from projects.search import similar_projects
 
 PAGE_SIZE = 25

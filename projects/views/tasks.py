@@ -11,22 +11,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from people.access import person_or_403
 from projects import services
-from projects.access import (
-    can_lead,
-    get_task_for,
-    person_in_department_or_403,
-)
+from projects.access import can_lead, get_task_for, person_in_department_or_403
 from projects.filters import TaskFilter
-from projects.forms import (
-    TaskDoneForm,
-    TaskNoteForm,
-    TaskReassignForm,
-)
-from projects.models import (
-    OverdueLast,
-    Task,
-    involving_department_q,
-)
+from projects.forms import TaskDoneForm, TaskNoteForm, TaskReassignForm
+from projects.models import OverdueLast, Task, involving_department_q
 from projects.views.register import full_or_fragment
 
 TASK_PAGE_SIZE = 25
