@@ -1,8 +1,8 @@
 """Single sign-on with OpenID Connect (e.g. Microsoft Entra ID), through mozilla-django-oidc.
 
-Routed by qiregister/urls.py (`oidc_urlpatterns`) and added to AUTHENTICATION_BACKENDS only when
-OIDC_RP_CLIENT_ID is set (see settings). The flow is the authorization code flow with PKCE and a
-nonce:
+Its two routes are in qiregister/urls.py; they, and the backend in AUTHENTICATION_BACKENDS, are
+on only when OIDC_RP_CLIENT_ID is set (see settings). The flow is the authorization code flow
+with PKCE and a nonce:
 
 - `oidc/authenticate/` sends the browser to the provider (a plain GET link on the sign-in page,
   so the CSP's `form-action 'self'` is not involved);
