@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from people.fields import PLANNED, BoundedDateFormField
-from people.models import Person, QIConversation, Skill
+from people.models import MentoringSessionNote, MentorRequest, Person, QIConversation, Skill
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -109,3 +109,39 @@ class PeriodForm(forms.Form):
     @property
     def to_value(self) -> str:
         return self._shown("to", self.period[1])
+
+
+class MentorRequestForm(forms.ModelForm):
+    class Meta:
+        model = MentorRequest
+        fields = ["clinical_area", "message"]
+        labels = {"clinical_area": "Which area's champions should you ask?"}
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clinical_area"].queryset = person.department.clinical_areas.all()
+        self.fields["clinical_area"].empty_label = "Any champion"
+        self.fields["message"].error_messages["max_length"] = (
+            "Message must be 1000 characters or fewer"
+        )
+
+
+class SessionNoteForm(forms.ModelForm):
+    class Meta:
+        model = MentoringSessionNote
+        fields = ["date", "note"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].error_messages["required"] = "Write a note of the session"
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("The date of a session cannot be in the future")
+        return date

@@ -500,6 +500,24 @@ class MentoringSessionNote(models.Model):
         return f"{self.pair} – {self.date}"
 
 
+class MentorRequestQuerySet(models.QuerySet):
+    def open(self) -> MentorRequestQuerySet:
+        return self.filter(status=MentorRequest.Status.OPEN)
+
+    def open_for_champion(self, person: Person) -> MentorRequestQuerySet:
+        """Open requests from the champion's department for one of their areas (or any area),
+        not their own, with the mentee and area each request shows."""
+        return (
+            self.open()
+            .filter(mentee__department_id=person.department_id)
+            .filter(
+                Q(clinical_area_id__in=person.champion_area_ids) | Q(clinical_area__isnull=True)
+            )
+            .exclude(mentee=person)
+            .select_related("mentee", "clinical_area")
+        )
+
+
 class MentorRequest(models.Model):
     """Someone asking for a mentor; champions for the area see it and accept it."""
 
@@ -524,6 +542,8 @@ class MentorRequest(models.Model):
         MentoringPair, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
     )
 
+    objects = MentorRequestQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -536,6 +556,14 @@ class MentorRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee} asks for a mentor"
+
+    def can_be_accepted_by(self, person: Person) -> bool:
+        """A champion of the mentee's department, for the request's area if it names one."""
+        if person.pk == self.mentee_id or person.department_id != self.mentee.department_id:
+            return False
+        if self.clinical_area_id is None:
+            return person.is_champion
+        return person.is_champion_for(self.clinical_area_id)
 
 
 class ExportLog(models.Model):

@@ -1,15 +1,27 @@
-"""Training bookings and attendance: writes that must hold under concurrent use."""
+"""Writes that must hold under concurrent use: training bookings and attendance, mentoring."""
 
 from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import Booking, Completion, Person, TrainingSession
+from people.models import (
+    Booking,
+    Completion,
+    MentoringPair,
+    MentoringSessionNote,
+    MentorRequest,
+    Person,
+    TrainingSession,
+)
 
 
 class BookingError(Exception):
     """A booking that cannot be made or changed; the message is for the user."""
+
+
+class MentoringError(Exception):
+    """A mentoring step that cannot happen now; the message is for the user."""
 
 
 @transaction.atomic
@@ -66,3 +78,51 @@ def attendance_mark(*, session: TrainingSession, attended_person_ids: set[int]) 
                 evidence=evidence,
             ).delete()
     return added
+
+
+# Mentoring
+
+
+@transaction.atomic
+def mentor_request_create(*, mentee: Person, clinical_area, message: str) -> MentorRequest:
+    Person.objects.select_for_update().filter(pk=mentee.pk).first()
+    if MentorRequest.objects.filter(mentee=mentee, status=MentorRequest.Status.OPEN).exists():
+        raise MentoringError("You have already asked for a mentor; a champion will reply")
+    return MentorRequest.objects.create(mentee=mentee, clinical_area=clinical_area, message=message)
+
+
+@transaction.atomic
+def mentor_request_accept(*, request_id: int, mentor: Person) -> MentoringPair:
+    """Accept a request: the row lock means two champions accepting at once make one pair."""
+    request_ = MentorRequest.objects.select_for_update().get(pk=request_id)
+    if request_.status != MentorRequest.Status.OPEN:
+        raise MentoringError("This request has already been answered")
+    if MentoringPair.objects.filter(
+        mentor=mentor, mentee_id=request_.mentee_id, ended_on__isnull=True
+    ).exists():
+        raise MentoringError("You already mentor this person")
+    pair = MentoringPair.objects.create(
+        mentor=mentor, mentee=request_.mentee, goals=request_.message
+    )
+    request_.status, request_.pair = MentorRequest.Status.ACCEPTED, pair
+    request_.save(update_fields=["status", "pair"])
+    return pair
+
+
+def mentor_request_withdraw(*, mentor_request: MentorRequest) -> None:
+    mentor_request.status = MentorRequest.Status.WITHDRAWN
+    mentor_request.save(update_fields=["status"])
+
+
+def mentoring_note_add(*, pair: MentoringPair, author: Person, note: MentoringSessionNote) -> None:
+    note.pair, note.author = pair, author
+    note.save()
+
+
+def mentoring_pair_end(*, pair: MentoringPair) -> bool:
+    """End the pairing today; False if it had already ended."""
+    if pair.ended_on is not None:
+        return False
+    pair.ended_on = timezone.localdate()
+    pair.save(update_fields=["ended_on"])
+    return True

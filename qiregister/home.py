@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import Person
-from projects.governance import proposals_to_review
 from projects.models import Interest, Project, Task
+from projects.views.governance import proposals_to_review
 
 # A claimed task is "due" on the home page this many days before its due date.
 DUE_SOON = dt.timedelta(days=7)

@@ -1,7 +1,8 @@
 """Single sign-on with OpenID Connect (e.g. Microsoft Entra ID), through mozilla-django-oidc.
 
-Included by qiregister/urls.py and added to AUTHENTICATION_BACKENDS only when OIDC_RP_CLIENT_ID
-is set (see settings). The flow is the authorization code flow with PKCE and a nonce:
+Its two routes are in qiregister/urls.py; they, and the backend in AUTHENTICATION_BACKENDS, are
+on only when OIDC_RP_CLIENT_ID is set (see settings). The flow is the authorization code flow
+with PKCE and a nonce:
 
 - `oidc/authenticate/` sends the browser to the provider (a plain GET link on the sign-in page,
   so the CSP's `form-action 'self'` is not involved);
@@ -41,14 +42,13 @@ import requests
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from people.departments import first_page_after_sign_in
 from people.models import Department, Person, SingleSignOnIdentity
@@ -315,18 +315,3 @@ class CallbackView(OIDCAuthenticationCallbackView):
     @property
     def success_url(self) -> str:
         return first_page_after_sign_in(self.user, super().success_url)
-
-
-# The sign-in flow itself: open to anyone, like the sign-in page.
-urlpatterns = [
-    path(
-        "authenticate/",
-        login_not_required(OIDCAuthenticationRequestView.as_view()),
-        name="oidc_authentication_init",
-    ),
-    path(
-        "callback/",
-        login_not_required(CallbackView.as_view()),
-        name="oidc_authentication_callback",
-    ),
-]

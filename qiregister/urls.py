@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from projects.urls import governance_urlpatterns, task_urlpatterns
 from qiregister import views
+from qiregister.oidc import CallbackView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,9 +28,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("projects/", include("projects.urls")),
-    path("tasks/", include("projects.task_urls")),
+    path("tasks/", include((task_urlpatterns, "tasks"))),
     path("", include("people.urls")),
-    path("", include("projects.governance_urls")),
+    path("", include((governance_urlpatterns, "governance"))),
     path("", include("recognition.urls")),
     path("", include("projects.impact_report")),
     path("admin/", admin.site.urls),
@@ -36,6 +40,19 @@ urlpatterns = [
 # "Bad Request (400)". 403, 404 and 500 use Django's views with templates/403.html and so on.
 handler400 = "qiregister.views.bad_request"
 
-# Single sign-on's start and callback, only when it is configured (qiregister/oidc.py).
+# Single sign-on's start and callback (qiregister/oidc.py), open to anyone like the sign-in page;
+# routed only when single sign-on is configured.
+oidc_urlpatterns = [
+    path(
+        "authenticate/",
+        login_not_required(OIDCAuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "callback/",
+        login_not_required(CallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+]
 if settings.QIREGISTER_OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("qiregister.oidc")))
+    urlpatterns.append(path("oidc/", include(oidc_urlpatterns)))

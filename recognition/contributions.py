@@ -5,7 +5,8 @@ A part in a project (leading, co-leading, a role, a buddy task done, mentoring i
 once a champion has approved the project (`Project.objects.approved()`): a proposal or a draft is
 not yet evidence of anything, and earns no certificate.
 
-`contributions_for` reads each kind of contribution for all the people at once, so the number
+`contributions_for` composes one small reader per kind of contribution (`projects_led`,
+`roles_held`, `tasks_done`, ...); each reads its kind for all the people at once, so the number
 of queries does not grow with the number of people or their history.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -86,12 +87,42 @@ def contributions_for(
     people: Iterable[Person], start: dt.date, end: dt.date
 ) -> dict[int, PersonContributions]:
     """Each person's contributions in [start, end], newest first, mapped to their department's
-    portfolio domains. A fixed number of queries whatever the number of people."""
+    portfolio domains. A fixed number of queries whatever the number of people: each reader
+    below reads one kind of contribution for all of them at once."""
     people = list(people)
-    ids = [person.pk for person in people]
+    ids = {person.pk for person in people}
     found: dict[int, list[Contribution]] = defaultdict(list)
+    for read in READERS:
+        for person_id, contribution in read(ids, start, end):
+            found[person_id].append(contribution)
 
-    # Leading: an approved project that was open at some point in the period.
+    domains_by_department: dict[int, list[PortfolioDomain]] = defaultdict(list)
+    for domain in PortfolioDomain.objects.filter(
+        department__in={person.department_id for person in people}
+    ):
+        domains_by_department[domain.department_id].append(domain)
+
+    result = {}
+    for person in people:
+        contributions = sorted(found[person.pk], key=lambda c: (c.date, c.description))
+        contributions.reverse()
+        for contribution in contributions:
+            contribution.domains = [
+                domain.name
+                for domain in domains_by_department[person.department_id]
+                if contribution.kind in domain.contribution_kinds
+            ]
+        result[person.pk] = PersonContributions(person, contributions)
+    return result
+
+
+# The readers: each yields (person id, contribution) for one kind of contribution, for all the
+# people in `ids` at once, in one or a few queries.
+Found = Iterator[tuple[int, Contribution]]
+
+
+def projects_led(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """Leading or co-leading an approved project that was open at some point in the period."""
     led = (
         Project.objects.led_by(ids)
         .approved()
@@ -101,18 +132,22 @@ def contributions_for(
     )
     for project in led:
         began = project.start_date or timezone.localdate(project.submitted_at)
-        for person_id in {project.lead_id, *(p.pk for p in project.co_leads.all())} & set(ids):
+        for person_id in {project.lead_id, *(p.pk for p in project.co_leads.all())} & ids:
             role = "Project lead" if person_id == project.lead_id else "Co-lead"
-            found[person_id].append(
+            yield (
+                person_id,
                 Contribution(
                     ContributionKind.LED,
                     _in_period(began, start, end),
                     f"{role} of {project} ({project.get_stage_display().lower()})",
                     project=project,
                     role=role,
-                )
+                ),
             )
 
+
+def roles_held(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """A role on an approved project's team, held at some point in the period."""
     roles = (
         Membership.objects.filter(approved_q("project__"), person__in=ids, joined_on__lte=end)
         .filter(Q(left_on__isnull=True) | Q(left_on__gte=start))
@@ -120,16 +155,20 @@ def contributions_for(
     )
     for membership in roles:
         ended = f" until {membership.left_on:%d %b %Y}" if membership.left_on else ""
-        found[membership.person_id].append(
+        yield (
+            membership.person_id,
             Contribution(
                 ContributionKind.ROLE,
                 _in_period(membership.joined_on, start, end),
                 f"{membership.role_title} on {membership.project}{ended}",
                 project=membership.project,
                 role=membership.role_title,
-            )
+            ),
         )
 
+
+def tasks_done(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """A buddy task on an approved project, done in the period."""
     tasks = Task.objects.filter(
         approved_q("project__"),
         claimed_by__in=ids,
@@ -138,7 +177,8 @@ def contributions_for(
         completed_at__date__lte=end,
     ).select_related("project")
     for task in tasks:
-        found[task.claimed_by_id].append(
+        yield (
+            task.claimed_by_id,
             Contribution(
                 ContributionKind.TASK,
                 timezone.localdate(task.completed_at),
@@ -146,10 +186,13 @@ def contributions_for(
                 project=task.project,
                 role="Buddy",
                 hours=task.actual_hours,
-            )
+            ),
         )
 
-    # Only sessions that have started: a booked slot is a plan, not yet a presentation.
+
+def showcases_presented(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """Presenting at a showcase session in the period. Only sessions that have started: a
+    booked slot is a plan, not yet a presentation."""
     presented = ShowcaseSlot.presenters.through.objects.filter(
         person_id__in=ids,
         showcaseslot__session__starts_at__date__gte=start,
@@ -161,27 +204,31 @@ def contributions_for(
         booked = (
             "" if slot.status == ShowcaseSlot.Status.CONFIRMED else " (not confirmed by a champion)"
         )
-        found[row.person_id].append(
+        yield (
+            row.person_id,
             Contribution(
                 ContributionKind.SHOWCASE,
                 timezone.localdate(slot.session.starts_at),
                 f"Presented {slot.project} at {slot.session.title}, {slot.session.place}{booked}",
                 project=slot.project,
                 role="Presenter",
-            )
+            ),
         )
 
+
+def nominations(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """A nomination submitted in the period: of the person, of a team they are named in, or of
+    a project whose team they are on (lead, co-leads and current members)."""
     nominated = Nomination.objects.exclude(status=Nomination.Status.DRAFT).filter(
         submitted_at__date__gte=start, submitted_at__date__lte=end
     )
     for nomination in nominated.filter(person__in=ids).select_related("award"):
-        found[nomination.person_id].append(_nomination(nomination))
+        yield nomination.person_id, _nomination(nomination)
     team_rows = Nomination.team_members.through.objects.filter(
         person_id__in=ids, nomination__in=nominated
     ).select_related("nomination__award")
     for row in team_rows:
-        found[row.person_id].append(_nomination(row.nomination))
-    # A project's nomination recognises its team: lead, co-leads and current members.
+        yield row.person_id, _nomination(row.nomination)
     project_nominations = (
         nominated.filter(nominee_kind=Nomination.NomineeKind.PROJECT)
         .filter(
@@ -207,22 +254,29 @@ def contributions_for(
             *(person.pk for person in project.co_leads.all()),
             *(membership.person_id for membership in project.current_memberships),
         }
-        for person_id in team & set(ids):
-            found[person_id].append(_nomination(nomination))
+        for person_id in team & ids:
+            yield person_id, _nomination(nomination)
 
+
+def training_completed(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """A course completed in the period."""
     completions = Completion.objects.filter(
         person__in=ids, completed_on__gte=start, completed_on__lte=end
     ).select_related("course")
     for completion in completions:
-        found[completion.person_id].append(
+        yield (
+            completion.person_id,
             Contribution(
                 ContributionKind.TRAINING,
                 completion.completed_on,
                 f"Completed {completion.course.name} "
                 f"({completion.course.get_level_display().lower()} level)",
-            )
+            ),
         )
 
+
+def mentoring_pairs(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """Mentoring, or being mentored, outside projects at some point in the period."""
     pairs = (
         MentoringPair.objects.filter(Q(mentor__in=ids) | Q(mentee__in=ids))
         .filter(started_on__lte=end)
@@ -232,65 +286,72 @@ def contributions_for(
     for pair in pairs:
         day = _in_period(pair.started_on, start, end)
         if pair.mentor_id in ids:
-            found[pair.mentor_id].append(
-                Contribution(ContributionKind.MENTOR, day, f"Mentored {pair.mentee}", role="Mentor")
+            yield (
+                pair.mentor_id,
+                Contribution(
+                    ContributionKind.MENTOR, day, f"Mentored {pair.mentee}", role="Mentor"
+                ),
             )
         if pair.mentee_id in ids:
-            found[pair.mentee_id].append(
+            yield (
+                pair.mentee_id,
                 Contribution(
                     ContributionKind.MENTEE, day, f"Mentored by {pair.mentor}", role="Mentee"
-                )
+                ),
             )
-    mentored_projects = (
+
+
+def projects_mentored(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """Mentoring the lead of an approved project that was open at some point in the period."""
+    mentored = (
         Project.objects.approved()
         .filter(mentor__in=ids, submitted_at__date__lte=end)
         .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
         .select_related("lead")
     )
-    for project in mentored_projects:
+    for project in mentored:
         began = project.start_date or timezone.localdate(project.submitted_at)
-        found[project.mentor_id].append(
+        yield (
+            project.mentor_id,
             Contribution(
                 ContributionKind.MENTOR,
                 _in_period(began, start, end),
                 f"Mentored {project.lead} leading {project}",
                 project=project,
                 role="Mentor",
-            )
+            ),
         )
 
+
+def proposals_reviewed(ids: set[int], start: dt.date, end: dt.date) -> Found:
+    """A champion's decision on a proposal, made in the period."""
     reviews = ReviewDecision.objects.filter(
         champion__in=ids, decided_at__date__gte=start, decided_at__date__lte=end
     ).select_related("project")
     for review in reviews:
-        found[review.champion_id].append(
+        yield (
+            review.champion_id,
             Contribution(
                 ContributionKind.REVIEW,
                 timezone.localdate(review.decided_at),
                 f"Reviewed the proposal {review.project}: {review.outcome.lower()}",
                 project=review.project,
                 role="Reviewer",
-            )
+            ),
         )
 
-    domains_by_department: dict[int, list[PortfolioDomain]] = defaultdict(list)
-    for domain in PortfolioDomain.objects.filter(
-        department__in={person.department_id for person in people}
-    ):
-        domains_by_department[domain.department_id].append(domain)
 
-    result = {}
-    for person in people:
-        contributions = sorted(found[person.pk], key=lambda c: (c.date, c.description))
-        contributions.reverse()
-        for contribution in contributions:
-            contribution.domains = [
-                domain.name
-                for domain in domains_by_department[person.department_id]
-                if contribution.kind in domain.contribution_kinds
-            ]
-        result[person.pk] = PersonContributions(person, contributions)
-    return result
+READERS = (
+    projects_led,
+    roles_held,
+    tasks_done,
+    showcases_presented,
+    nominations,
+    training_completed,
+    mentoring_pairs,
+    projects_mentored,
+    proposals_reviewed,
+)
 
 
 def _nomination(nomination: Nomination) -> Contribution:

@@ -9,10 +9,12 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -41,6 +43,61 @@ def token_digest(token: str) -> str:
 # Showcase slots at clinical updates.
 
 
+# How far back the calendar feed goes: enough for "what did we hear last spring".
+FEED_HISTORY = dt.timedelta(days=365)
+
+
+class ShowcaseSessionQuerySet(models.QuerySet):
+    def with_slots(self) -> ShowcaseSessionQuerySet:
+        """Each session with `booked_slots` and `free_count` (two more queries, however many)."""
+        return self.annotate(free_count=F("slot_count") - Count("slots")).prefetch_related(
+            Prefetch("slots", ShowcaseSlot.objects.with_details(), to_attr="booked_slots")
+        )
+
+    def with_room_for(self, project: Project) -> ShowcaseSessionQuerySet:
+        """Upcoming sessions of the project's department with a free slot and no slot of the
+        project yet, soonest first."""
+        return (
+            self.filter(department_id=project.department_id, starts_at__gt=timezone.now())
+            .exclude(slots__project=project)
+            .annotate(booked_count=Count("slots"))
+            .filter(booked_count__lt=F("slot_count"))
+            .order_by("starts_at", "pk")
+        )
+
+    def for_calendar(self, department_id: int) -> ShowcaseSessionQuerySet:
+        """Sessions for the feed, each annotated with how often it and its slots have changed.
+
+        The counts and dates come from the history tables, so a cancelled booking (a deleted
+        slot) still moves the session's SEQUENCE and LAST-MODIFIED on.
+        """
+        session_history = (
+            ShowcaseSession.history.model.objects.filter(id=OuterRef("pk"))
+            .order_by()
+            .values("id")
+            .annotate(changes=Count("history_id"), last=Max("history_date"))
+        )
+        slot_history = (
+            ShowcaseSlot.history.model.objects.filter(session_id=OuterRef("pk"))
+            .order_by()
+            .values("session_id")
+            .annotate(changes=Count("history_id"), last=Max("history_date"))
+        )
+        return (
+            self.filter(department_id=department_id, starts_at__gte=timezone.now() - FEED_HISTORY)
+            .annotate(
+                session_changes=Coalesce(Subquery(session_history.values("changes")), 0),
+                slot_changes=Coalesce(Subquery(slot_history.values("changes")), 0),
+                session_changed_at=Subquery(session_history.values("last")),
+                slots_changed_at=Subquery(slot_history.values("last")),
+            )
+            .prefetch_related(
+                Prefetch("slots", ShowcaseSlot.objects.with_details(), to_attr="booked_slots")
+            )
+            .order_by("starts_at", "pk")
+        )
+
+
 class ShowcaseSession(models.Model):
     """A clinical update session with a number of equal slots for QI presentations."""
 
@@ -61,6 +118,8 @@ class ShowcaseSession(models.Model):
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     version = edit_version_field()
+
+    objects = ShowcaseSessionQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["version"])
 
@@ -86,6 +145,11 @@ class ShowcaseSession(models.Model):
     def slot_starts_at(self, position: int) -> dt.datetime:
         return self._minutes_in((position - 1) * self.slot_minutes)
 
+    def free_positions(self) -> list[int]:
+        """The slot positions nobody has booked yet, in order (one query)."""
+        taken = set(self.slots.values_list("position", flat=True))
+        return [n for n in range(1, self.slot_count + 1) if n not in taken]
+
     def _minutes_in(self, minutes: int) -> dt.datetime:
         """The time `minutes` after the start. A session stored on 9999-12-31 (before dates
         were bounded) has no time after it: it is shown as ending when it starts, where adding
@@ -98,6 +162,33 @@ class ShowcaseSession(models.Model):
     @property
     def is_past(self) -> bool:
         return self.starts_at < timezone.now()
+
+
+class ShowcaseSlotQuerySet(models.QuerySet):
+    def with_details(self) -> ShowcaseSlotQuerySet:
+        """Slots with their project and presenters, for listing under a session."""
+        return (
+            self.select_related("project")
+            .prefetch_related(Prefetch("presenters", Person.objects.order_by("display_name")))
+            .order_by("position")
+        )
+
+    def of_project(self, project: Project) -> ShowcaseSlotQuerySet:
+        """A project's slots, latest session first, with the session and `presenter_names`,
+        in one query."""
+        return (
+            self.filter(project=project)
+            .select_related("session")
+            .annotate(
+                presenter_names=ArrayAgg(
+                    "presenters__display_name",
+                    filter=Q(presenters__isnull=False),
+                    order_by="presenters__display_name",
+                    default=[],
+                )
+            )
+            .order_by("-session__starts_at", "-pk")
+        )
 
 
 class ShowcaseSlot(models.Model):
@@ -118,6 +209,8 @@ class ShowcaseSlot(models.Model):
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShowcaseSlotQuerySet.as_manager()
 
     history = HistoricalRecords(m2m_fields=[presenters])
 
@@ -203,6 +296,17 @@ class Poster(models.Model):
         )
 
 
+class DisplayLinkQuerySet(models.QuerySet):
+    def of_department(self, department: Department) -> DisplayLinkQuerySet:
+        """The department's display links: the active ones first (newest first), then the
+        revoked ones, most recently revoked first; with who made each."""
+        return (
+            self.filter(department=department)
+            .select_related("created_by__person")
+            .order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-pk")
+        )
+
+
 class DisplayLink(models.Model):
     """A secret, revocable link that opens the board's display mode on a screen without login."""
 
@@ -215,6 +319,8 @@ class DisplayLink(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DisplayLinkQuerySet.as_manager()
 
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 

@@ -26,7 +26,7 @@ from django.urls import include, path
 import qiregister.urls
 
 urlpatterns = [
-    path("oidc/", include("qiregister.oidc")),
+    path("oidc/", include(qiregister.urls.oidc_urlpatterns)),
     *qiregister.urls.urlpatterns,
 ]
 

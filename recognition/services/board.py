@@ -8,7 +8,7 @@ from pathlib import PurePath
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast, Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -98,16 +98,6 @@ def poster_url(poster: Poster, kind: str = "file") -> str:
 
 def versioned_url(url: str, poster: Poster) -> str:
     return f"{url}?v={int(poster.uploaded_at.timestamp())}"
-
-
-def display_links_of(department: Department) -> models.QuerySet[DisplayLink]:
-    """The department's display links: the active ones first (newest first), then the revoked
-    ones, most recently revoked first; with who made each."""
-    return (
-        DisplayLink.objects.filter(department=department)
-        .select_related("created_by__person")
-        .order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-pk")
-    )
 
 
 # Posters

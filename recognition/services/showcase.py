@@ -13,21 +13,15 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
-    F,
     Max,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -62,9 +56,6 @@ SESSION_STARTED = (
     "This session has already started, so it stays on record. Ask an admin if it needs correcting"
 )
 
-# How far back the calendar feed goes: enough for "what did we hear last spring".
-FEED_HISTORY = dt.timedelta(days=365)
-
 
 def position_taken(position: int) -> str:
     return f"Slot {position} has just been taken; choose another"
@@ -80,22 +71,6 @@ def shrink_refused(position: int) -> str:
 # Reads.
 
 
-def slots_with_details() -> QuerySet[ShowcaseSlot]:
-    """Slots with their project and presenters, for listing under a session."""
-    return (
-        ShowcaseSlot.objects.select_related("project")
-        .prefetch_related(Prefetch("presenters", Person.objects.order_by("display_name")))
-        .order_by("position")
-    )
-
-
-def with_slots(sessions: QuerySet[ShowcaseSession]) -> QuerySet[ShowcaseSession]:
-    """Each session with `booked_slots` and `free_count` (two more queries, however many)."""
-    return sessions.annotate(free_count=F("slot_count") - Count("slots")).prefetch_related(
-        Prefetch("slots", slots_with_details(), to_attr="booked_slots")
-    )
-
-
 @dataclass(frozen=True)
 class AgendaRow:
     position: int
@@ -104,7 +79,8 @@ class AgendaRow:
 
 
 def session_agenda(session: ShowcaseSession) -> list[AgendaRow]:
-    """Every position of a session (from with_slots), booked or free, in order."""
+    """Every position of a session (from ShowcaseSession.objects.with_slots()), booked or free,
+    in order."""
     by_position = {slot.position: slot for slot in session.booked_slots}
     return [
         AgendaRow(n, session.slot_starts_at(n), by_position.get(n))
@@ -149,38 +125,6 @@ def is_own_slot(slot: ShowcaseSlot, person: Person | None, ties: dict[int, bool]
 def project_team(project: Project) -> QuerySet[Person]:
     """Who may present a project: whoever works on it (`Project.people_working_on`)."""
     return project.people_working_on().order_by("display_name", "pk")
-
-
-def next_session_with_room(project: Project) -> ShowcaseSession | None:
-    """The soonest upcoming session of the project's department with a free slot for it."""
-    return (
-        ShowcaseSession.objects.filter(
-            department_id=project.department_id, starts_at__gt=timezone.now()
-        )
-        .exclude(slots__project=project)
-        .annotate(booked_count=Count("slots"))
-        .filter(booked_count__lt=F("slot_count"))
-        .order_by("starts_at", "pk")
-        .first()
-    )
-
-
-def project_slots(project: Project) -> QuerySet[ShowcaseSlot]:
-    """A project's slots, latest session first, with the session and `presenter_names`,
-    in one query."""
-    return (
-        ShowcaseSlot.objects.filter(project=project)
-        .select_related("session")
-        .annotate(
-            presenter_names=ArrayAgg(
-                "presenters__display_name",
-                filter=Q(presenters__isnull=False),
-                order_by="presenters__display_name",
-                default=[],
-            )
-        )
-        .order_by("-session__starts_at", "-pk")
-    )
 
 
 # Writes.
@@ -239,17 +183,16 @@ def slot_book(
         raise ShowcaseError("Choose at least one presenter", field="presenters")
     if any(presenter.pk not in team for presenter in presenters):
         raise ShowcaseError("Presenters must be on the project's team", field="presenters")
-    taken = dict(session.slots.values_list("position", "project_id"))
-    if project.pk in taken.values():
+    if session.slots.filter(project=project).exists():
         raise ShowcaseError(PROJECT_TWICE)
-    free = [n for n in range(1, session.slot_count + 1) if n not in taken]
+    free = session.free_positions()
     if not free:
         raise ShowcaseError(FULL)
     if position is None:
         position = free[0]
     elif not 1 <= position <= session.slot_count:
         raise ShowcaseError(f"This session has no slot {position}", field="position")
-    elif position in taken:
+    elif position not in free:
         raise ShowcaseError(position_taken(position), field="position")
     try:
         with transaction.atomic():
@@ -360,41 +303,9 @@ def person_for_calendar_key(key: str) -> Person | None:
     return feed.person if feed else None
 
 
-def sessions_for_calendar(department_id: int) -> QuerySet[ShowcaseSession]:
-    """Sessions for the feed, each annotated with how often it and its slots have changed.
-
-    The counts and dates come from the history tables, so a cancelled booking (a deleted
-    slot) still moves the session's SEQUENCE and LAST-MODIFIED on.
-    """
-    session_history = (
-        ShowcaseSession.history.model.objects.filter(id=OuterRef("pk"))
-        .order_by()
-        .values("id")
-        .annotate(changes=Count("history_id"), last=Max("history_date"))
-    )
-    slot_history = (
-        ShowcaseSlot.history.model.objects.filter(session_id=OuterRef("pk"))
-        .order_by()
-        .values("session_id")
-        .annotate(changes=Count("history_id"), last=Max("history_date"))
-    )
-    return (
-        ShowcaseSession.objects.filter(
-            department_id=department_id, starts_at__gte=timezone.now() - FEED_HISTORY
-        )
-        .annotate(
-            session_changes=Coalesce(Subquery(session_history.values("changes")), 0),
-            slot_changes=Coalesce(Subquery(slot_history.values("changes")), 0),
-            session_changed_at=Subquery(session_history.values("last")),
-            slots_changed_at=Subquery(slot_history.values("last")),
-        )
-        .prefetch_related(Prefetch("slots", slots_with_details(), to_attr="booked_slots"))
-        .order_by("starts_at", "pk")
-    )
-
-
 def calendar_bytes(department: Department, sessions) -> bytes:
-    """An RFC 5545 calendar of `sessions` (from sessions_for_calendar), all times in UTC."""
+    """An RFC 5545 calendar of `sessions` (from ShowcaseSession.objects.for_calendar), all times
+    in UTC."""
     base_url = settings.QIREGISTER_BASE_URL
     host = urlsplit(base_url).hostname or "qiregister"
     now = timezone.now()

@@ -7,7 +7,7 @@ from django import template
 from people.departments import sees_all_departments
 from projects.models import Project
 from recognition.access import person_of
-from recognition.services import showcase as services
+from recognition.models import ShowcaseSession, ShowcaseSlot
 
 register = template.Library()
 
@@ -30,7 +30,9 @@ def project_showcases(project: Project, user) -> dict:
     return {
         "shown": True,
         "project": project,
-        "slots": list(services.project_slots(project)),
+        "slots": list(ShowcaseSlot.objects.of_project(project)),
         "can_book": can_book,
-        "next_session": services.next_session_with_room(project) if can_book else None,
+        "next_session": ShowcaseSession.objects.with_room_for(project).first()
+        if can_book
+        else None,
     }

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from recognition import board as board_views
+from recognition.views import board as board_views
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD, ProjectFactory
 

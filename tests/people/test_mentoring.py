@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from people.mentoring import accept_request
 from people.models import MentoringPair, MentoringSessionNote, MentorRequest
+from people.services import mentor_request_accept
 from tests.factories import ChampionAssignmentFactory, PersonFactory
 from tests.helpers import race
 
@@ -56,13 +56,13 @@ def test_champion_of_another_area_cannot_accept(
 def test_two_champions_accepting_at_once_make_one_pair(staff, champion, pharmacy, acute_medicine):
     other = PersonFactory(department=pharmacy)
     ChampionAssignmentFactory(person=other, clinical_area=acute_medicine)
-    from people.mentoring import MentoringError
+    from people.services import MentoringError
 
     for _ in range(10):
         request_ = MentorRequest.objects.create(mentee=staff, clinical_area=acute_medicine)
         results, errors = race(
-            lambda r=request_: accept_request(request_id=r.pk, mentor=champion),
-            lambda r=request_: accept_request(request_id=r.pk, mentor=other),
+            lambda r=request_: mentor_request_accept(request_id=r.pk, mentor=champion),
+            lambda r=request_: mentor_request_accept(request_id=r.pk, mentor=other),
             expected=(MentoringError,),
         )
         assert len(results) == 1

@@ -459,7 +459,7 @@ def test_board_template_tags_do_not_import_the_views(settings):
     """The project page's poster section (board_tags) must not load the board's views."""
     code = (
         "import django, sys; django.setup(); import recognition.templatetags.board_tags; "
-        "print('recognition.board' in sys.modules)"
+        "print('recognition.views.board' in sys.modules)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],

@@ -367,7 +367,11 @@ KWARG_OBJECT = {
     "slot_pk": "slot",
     "project_pk": "project",
 }
-CHILD_OBJECT = {"updates": "update", "openings": "opening", "tasks": "task"}
+CHILD_OBJECT = {
+    "projects:update_edit": "update",
+    "projects:opening_edit": "opening",
+    "projects:task_edit": "task",
+}
 
 
 def url_for(name: str, world: SimpleNamespace) -> str:
@@ -383,7 +387,7 @@ def url_for(name: str, world: SimpleNamespace) -> str:
         if kwarg == "pk":
             key = PK_OBJECT[name]
         elif kwarg == "child_pk":
-            key = CHILD_OBJECT[pattern.default_args["kind"]]
+            key = CHILD_OBJECT[name]
         else:
             key = KWARG_OBJECT[kwarg]
         kwargs[kwarg] = getattr(world, key).pk

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -135,11 +135,3 @@ def certificate(request: HttpRequest, project_pk: int) -> HttpResponse:
         },
         f"certificate-{part.project.reference}-{slugify(person.display_name)}.pdf",
     )
-
-
-urlpatterns = [
-    path("me/portfolio/", portfolio, name="portfolio"),
-    path("me/portfolio.csv", portfolio_csv, name="portfolio_csv"),
-    path("me/portfolio.pdf", portfolio_pdf, name="portfolio_pdf"),
-    path("me/certificates/<int:project_pk>.pdf", certificate, name="certificate"),
-]

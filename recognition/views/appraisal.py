@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
@@ -227,22 +227,3 @@ def _summary_csv(summaries, start, end) -> HttpResponse:
             ]
         )
     return response
-
-
-urlpatterns = [
-    path("people/<int:pk>/appraisal/", appraisal_notes, name="appraisal_notes"),
-    path("appraisal-notes/<int:pk>/edit/", appraisal_note_edit, name="appraisal_note_edit"),
-    path("appraisal-notes/<int:pk>/delete/", appraisal_note_delete, name="appraisal_note_delete"),
-    path(
-        "team/appraisal-summary.csv",
-        appraisal_summary,
-        {"fmt": "csv"},
-        name="appraisal_summary_csv",
-    ),
-    path(
-        "team/appraisal-summary.pdf",
-        appraisal_summary,
-        {"fmt": "pdf"},
-        name="appraisal_summary_pdf",
-    ),
-]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -322,19 +322,3 @@ def _safe_next(request: HttpRequest) -> str | None:
     ):
         return target
     return None
-
-
-urlpatterns = [
-    path("awards/", award_list, name="awards"),
-    path("awards/past/", past_awards, name="past_awards"),
-    path("awards/new/", award_create, name="award_create"),
-    path("awards/<int:pk>/edit/", award_edit, name="award_edit"),
-    path("awards/<int:pk>/nominate/", nominate, name="nominate"),
-    path("nominations/", nomination_list, name="nominations"),
-    path("nominations/mine/", my_nominations, name="my_nominations"),
-    path("nominations/<int:pk>/", nomination_detail, name="nomination"),
-    path("nominations/<int:pk>/edit/", nomination_edit, name="nomination_edit"),
-    path("nominations/<int:pk>/submit/", nomination_submit, name="nomination_submit"),
-    path("nominations/<int:pk>/delete/", nomination_delete, name="nomination_delete"),
-    path("nominations/<int:pk>/status/", nomination_status, name="nomination_status"),
-]

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
@@ -68,7 +68,7 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     choice = department_for(request)
     department_id = choice.department.pk
     person = person_of(request.user)
-    sessions = services.with_slots(ShowcaseSession.objects.filter(department=department_id))
+    sessions = ShowcaseSession.objects.filter(department=department_id).with_slots()
     now = timezone.now()
     upcoming = sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT]
     past = Paginator(
@@ -94,9 +94,7 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
     """A session with every slot, free or taken; leads book here, champions confirm."""
-    session = get_session_for(
-        request.user, pk, queryset=services.with_slots(ShowcaseSession.objects.all())
-    )
+    session = get_session_for(request.user, pk, queryset=ShowcaseSession.objects.with_slots())
     person = person_of(request.user)
     can_manage = is_champion_or_admin(request.user, session.department_id)
     upcoming = not session.is_past
@@ -162,9 +160,7 @@ def showcase_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
     Refused once the session has started. The leads of the booked projects are emailed.
     """
-    queryset = (
-        None if request.method == "POST" else services.with_slots(ShowcaseSession.objects.all())
-    )
+    queryset = None if request.method == "POST" else ShowcaseSession.objects.with_slots()
     session = get_session_for(request.user, pk, queryset=queryset)
     if not is_champion_or_admin(request.user, session.department_id):
         raise PermissionDenied("Only QI champions and admins cancel showcase sessions")
@@ -200,10 +196,7 @@ def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
     if not projects.exists():
         raise PermissionDenied(NOT_A_LEAD)
     context = {"session": session, "unavailable": None}
-    free = sorted(
-        set(range(1, session.slot_count + 1))
-        - set(session.slots.values_list("position", flat=True))
-    )
+    free = session.free_positions()
     if session.is_past:
         context["unavailable"] = services.STARTED
     elif not free:
@@ -326,7 +319,7 @@ def showcase_calendar(request: HttpRequest) -> HttpResponse:
         person = person_or_403(request.user)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    sessions = services.sessions_for_calendar(person.department_id)
+    sessions = ShowcaseSession.objects.for_calendar(person.department_id)
     response = HttpResponse(
         services.calendar_bytes(person.department, sessions),
         content_type="text/calendar; charset=utf-8",
@@ -365,30 +358,3 @@ def showcase_calendar_link_stop(request: HttpRequest) -> HttpResponse:
             "or make a new link.",
         )
     return redirect(reverse("recognition:showcase") + "#calendar")
-
-
-urlpatterns = [
-    path("showcase/", showcase_list, name="showcase"),
-    path("showcase/new/", showcase_session_create, name="showcase_session_create"),
-    path("showcase/calendar.ics", showcase_calendar, name="showcase_calendar"),
-    path("showcase/calendar/link/", showcase_calendar_link, name="showcase_calendar_link"),
-    path(
-        "showcase/calendar/link/stop/",
-        showcase_calendar_link_stop,
-        name="showcase_calendar_link_stop",
-    ),
-    path("showcase/<int:pk>/", showcase_session, name="showcase_session"),
-    path("showcase/<int:pk>/edit/", showcase_session_edit, name="showcase_session_edit"),
-    path("showcase/<int:pk>/cancel/", showcase_session_cancel, name="showcase_session_cancel"),
-    path("showcase/<int:pk>/book/", showcase_book, name="showcase_book"),
-    path(
-        "showcase/<int:pk>/slots/<int:slot_pk>/confirm/",
-        showcase_slot_confirm,
-        name="showcase_slot_confirm",
-    ),
-    path(
-        "showcase/<int:pk>/slots/<int:slot_pk>/cancel/",
-        showcase_slot_cancel,
-        name="showcase_slot_cancel",
-    ),
-]

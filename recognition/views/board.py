@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -197,7 +197,7 @@ def display_links(request: HttpRequest) -> HttpResponse:
             ),
         }
         form = DisplayLinkForm()
-    page = Paginator(services.display_links_of(person.department), DISPLAY_LINKS_PAGE_SIZE)
+    page = Paginator(DisplayLink.objects.of_department(person.department), DISPLAY_LINKS_PAGE_SIZE)
     page = page.get_page(request.GET.get("page"))
     return render(
         request,
@@ -376,23 +376,3 @@ def project_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         context,
         filename=f"{project.reference or 'draft'}-summary.pdf",
     )
-
-
-urlpatterns = [
-    path("board/", board, name="board"),
-    path("board/display/", board_display, name="board_display"),
-    path("board/display/<str:token>/", board_display_by_link, name="board_display_by_link"),
-    path(
-        "board/display/<str:token>/poster/<int:pk>/",
-        board_display_poster_by_link,
-        name="board_display_poster_by_link",
-    ),
-    path("board/links/", display_links, name="display_links"),
-    path("board/links/<int:pk>/revoke/", display_link_revoke, name="display_link_revoke"),
-    path("projects/<int:pk>/poster/", poster_upload, name="poster_upload"),
-    path("projects/<int:pk>/poster/remove/", poster_remove, name="poster_remove"),
-    path("projects/<int:pk>/poster/file/", poster_file, name="poster_file"),
-    path("projects/<int:pk>/poster/thumbnail/", poster_thumbnail, name="poster_thumbnail"),
-    path("projects/<int:pk>/summary/", project_summary, name="project_summary"),
-    path("projects/<int:pk>/summary.pdf", project_summary_pdf, name="project_summary_pdf"),
-]

@@ -1,0 +1,107 @@
+"""Mentoring pairs outside projects: asking for a mentor, accepting, private session notes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from people import services
+from people.access import person_or_403
+from people.forms import MentorRequestForm, SessionNoteForm
+from people.models import MentoringPair, MentorRequest
+from people.services import MentoringError
+
+
+@require_safe
+def mentoring_home(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    open_requests = MentorRequest.objects.none()
+    if person.is_champion:
+        open_requests = MentorRequest.objects.open_for_champion(person)
+    context = {
+        "as_mentor": person.mentees.select_related("mentee").order_by("ended_on", "-started_on"),
+        "as_mentee": person.mentors.select_related("mentor").order_by("ended_on", "-started_on"),
+        "my_request": person.mentor_requests.open().first(),
+        "open_requests": open_requests,
+    }
+    return render(request, "people/mentoring.html", context)
+
+
+def mentor_request_create(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    form = MentorRequestForm(request.POST if request.method == "POST" else None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentor_request_create(
+                mentee=person,
+                clinical_area=form.cleaned_data["clinical_area"],
+                message=form.cleaned_data["message"],
+            )
+        except MentoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Request sent. Champions for the area will see it.")
+            return redirect("people:mentoring")
+    return render(request, "people/mentor_request.html", {"form": form})
+
+
+@require_POST
+def mentor_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_or_403(request.user)
+    request_ = get_object_or_404(MentorRequest.objects.select_related("mentee"), pk=pk)
+    if not request_.can_be_accepted_by(person):
+        raise PermissionDenied("Only a champion for the request's area can accept it")
+    try:
+        pair = services.mentor_request_accept(request_id=request_.pk, mentor=person)
+    except MentoringError as error:
+        messages.error(request, str(error))
+        return redirect("people:mentoring")
+    messages.success(request, f"You are now mentoring {pair.mentee}.")
+    return redirect("people:mentoring_pair", pk=pair.pk)
+
+
+@require_POST
+def mentor_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    person = person_or_403(request.user)
+    request_ = get_object_or_404(MentorRequest, pk=pk, mentee=person, status="open")
+    services.mentor_request_withdraw(mentor_request=request_)
+    messages.success(request, "Request withdrawn.")
+    return redirect("people:mentoring")
+
+
+def mentoring_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(
+        MentoringPair.objects.select_related("mentor", "mentee__line_manager"), pk=pk
+    )
+    if not pair.can_be_seen_by(request.user):
+        raise PermissionDenied("Mentoring notes are private to the pair, the manager and admins")
+    person = getattr(request.user, "person", None)
+    is_member = pair.is_member(person)
+    form = SessionNoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not is_member or pair.ended_on:
+            raise PermissionDenied("Only the mentor and mentee add notes while paired")
+        if form.is_valid():
+            services.mentoring_note_add(pair=pair, author=person, note=form.save(commit=False))
+            messages.success(request, "Session note added.")
+            return redirect("people:mentoring_pair", pk=pair.pk)
+    context = {
+        "pair": pair,
+        "notes": pair.notes.select_related("author"),
+        "form": form,
+        "is_member": is_member,
+    }
+    return render(request, "people/mentoring_pair.html", context)
+
+
+@require_POST
+def mentoring_pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = get_object_or_404(MentoringPair, pk=pk)
+    if not pair.is_member(getattr(request.user, "person", None)):
+        raise PermissionDenied("Only the mentor or mentee ends the pairing")
+    if services.mentoring_pair_end(pair=pair):
+        messages.success(request, "Mentoring ended. Thank you.")
+    return redirect("people:mentoring_pair", pk=pair.pk)

@@ -1,0 +1,170 @@
+"""My QI, capacity, the people directory and a person's profile."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from people.access import person_or_403
+from people.filters import PersonFilter
+from people.forms import CapacityForm, QIConversationForm
+from people.models import Course, Person
+from projects.capacity import tasks_that_fit, with_commitment
+from projects.models import Interest, Membership, Project, Task, approved_q
+from projects.services import save_changed_fields
+
+MENTORED_ON_MY_QI = 25
+
+
+@require_safe
+def me(request: HttpRequest) -> HttpResponse:
+    """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
+    signed_in = person_or_403(request.user)
+    person = with_commitment(Person.objects.filter(pk=signed_in.pk)).get()
+    person.roles = signed_in.roles  # read once, for the page and the header alike
+    year_start = timezone.localdate().replace(month=1, day=1)
+    led = Project.objects.led_by([person])
+    today = timezone.localdate()
+    # "Projects I mentor": the first few, and one more to know there are others.
+    mentored = list(Project.objects.mentored_by(person)[: MENTORED_ON_MY_QI + 1])
+    for project in mentored:
+        project.days_since_update = (
+            (today - project.latest_update_date).days if project.latest_update_date else None
+        )
+    context = {
+        "person": person,
+        # With the latest decision (a request for changes is the lead's turn) and the closure
+        # report (sent back: the lead's turn again), in the same query.
+        "led_projects": led.with_latest_decision()
+        .select_related("closure_report")
+        .order_by("-created_at"),
+        "mentored_projects": mentored[:MENTORED_ON_MY_QI],
+        "more_mentored": len(mentored) > MENTORED_ON_MY_QI,
+        "memberships": Membership.objects.filter(person=person, left_on__isnull=True)
+        .select_related("project")
+        .order_by("-joined_on"),
+        "claimed_tasks": Task.objects.filter(claimed_by=person, status=Task.Status.CLAIMED)
+        .select_related("project")
+        .order_by("due_date"),
+        "pending_interests": Interest.objects.filter(
+            person=person, status=Interest.Status.PENDING
+        ).select_related("project", "role_opening"),
+        "hours_this_year": Task.objects.filter(
+            approved_q("project__"),  # evidence counts approved work only
+            claimed_by=person,
+            status=Task.Status.DONE,
+            completed_at__date__gte=year_start,
+        ).aggregate(hours=Sum("actual_hours"))["hours"]
+        or 0,
+        "suggestions": tasks_that_fit(person),
+        "reports": person.reports.order_by("display_name"),
+        "outstanding_training": Course.objects.outstanding_for(person),
+    }
+    return render(request, "people/me.html", context)
+
+
+def capacity_edit(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    form = CapacityForm(request.POST if request.method == "POST" else None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            save_changed_fields(form)
+        messages.success(request, "Your capacity and interests are saved.")
+        return redirect("people:me")
+    return render(request, "people/capacity_form.html", {"form": form})
+
+
+def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's QI capacity and the private notes of QI conversations with their manager."""
+    person = get_object_or_404(
+        with_commitment(Person.objects.all())
+        .select_related("line_manager", "department")
+        .prefetch_related("skills", "preferred_areas"),
+        pk=pk,
+    )
+    viewer = getattr(request.user, "person", None)
+    is_manager = viewer is not None and viewer.is_manager_of(person)
+    if not (request.user.is_staff or is_manager or viewer == person):
+        raise PermissionDenied("Only this person, their manager and admins can see this page")
+    form = QIConversationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not is_manager:
+            raise PermissionDenied("Only the person's line manager records QI conversations")
+        if form.is_valid():
+            conversation = form.save(commit=False)
+            conversation.person, conversation.manager = person, viewer
+            conversation.save()
+            messages.success(request, "Conversation recorded.")
+            return redirect("people:capacity", pk=person.pk)
+    context = {
+        "person": person,
+        "is_manager": is_manager,
+        # Private: a manager sees the notes they wrote, not a predecessor's.
+        "conversations": (
+            person.qi_conversations.select_related("manager")
+            if request.user.is_staff or viewer == person
+            else person.qi_conversations.filter(manager=viewer).select_related("manager")
+        ),
+        "form": form,
+    }
+    return render(request, "people/capacity.html", context)
+
+
+PEOPLE_PAGE_SIZE = 25
+
+
+@require_safe
+def directory(request: HttpRequest) -> HttpResponse:
+    people = Person.objects.for_directory().prefetch_related(
+        "champion_assignments__clinical_area", "skills"
+    )
+    person_filter = PersonFilter(request.GET or None, queryset=people, request=request)
+    page = Paginator(person_filter.qs.order_by("display_name", "pk"), PEOPLE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "people/directory.html",
+        {"filter": person_filter, "page": page, "query_string": query.urlencode()},
+    )
+
+
+@require_safe
+def profile(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a person has done and offers for QI. Nothing private: no notes of conversations."""
+    person = get_object_or_404(
+        Person.objects.for_directory().prefetch_related(
+            "champion_assignments__clinical_area", "skills", "preferred_areas"
+        ),
+        pk=pk,
+    )
+    visible = Project.objects.visible_to(request.user)
+    context = {
+        "person": person,
+        "led_projects": visible.led_by([person]).order_by("-created_at"),
+        "memberships": Membership.objects.filter(person=person, project__in=visible)
+        .select_related("project")
+        .order_by("-joined_on"),
+        "tasks_done": Task.objects.filter(
+            claimed_by=person, status=Task.Status.DONE, project__in=visible
+        )
+        .select_related("project")
+        .order_by("-completed_at"),
+        "mentoring": visible.filter(mentor=person).order_by("-created_at"),
+        "mentees": person.mentees.select_related("mentee").order_by("-started_on"),
+        "mentors": person.mentors.select_related("mentor").order_by("-started_on"),
+        "completions": person.completions.select_related("course"),
+        "can_see_capacity_page": request.user.is_staff
+        or getattr(request.user, "person", None) in (person, person.line_manager),
+    }
+    context["hours_done"] = sum(task.actual_hours or 0 for task in context["tasks_done"])
+    return render(request, "people/profile.html", context)

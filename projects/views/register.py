@@ -1,0 +1,253 @@
+"""The register: the list, its exports, proposing, a project's page, editing, submitting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST, require_safe
+
+from people.access import person_or_403
+from projects import exports, services, stages
+from projects.access import can_lead, get_project_for
+from projects.filters import ProjectFilter, data_opening_on_own_department
+from projects.forms import ProjectEditForm, ProjectProposeForm, form_after_edit_conflict
+from projects.models import ClosureReport, Interest, Project, ReviewDecision
+from projects.search import similar_projects
+
+PAGE_SIZE = 25
+
+
+def _register_filter(request: HttpRequest) -> ProjectFilter:
+    """The register's filter; it opens on the viewer's own department (choosing "All
+    departments" sends an empty value, which shows every department's)."""
+    projects = Project.objects.visible_to(request.user).for_register()
+    return ProjectFilter(
+        data_opening_on_own_department(request), queryset=projects, request=request
+    )
+
+
+@require_safe
+def register(request: HttpRequest) -> HttpResponse:
+    project_filter = _register_filter(request)
+    page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": project_filter,
+        "page": page,
+        "query_string": query.urlencode(),
+    }
+    return full_or_fragment(
+        request, "register-results", "projects/register.html", "projects/_results.html", context
+    )
+
+
+def full_or_fragment(request, target: str, page: str, fragment: str, context) -> HttpResponse:
+    """The whole page, or just the results when htmx asks for them; caches keep both apart."""
+    partial = bool(request.htmx) and request.htmx.target == target
+    response = render(request, fragment if partial else page, context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+def _export_rows(request: HttpRequest):
+    return _register_filter(request).qs.iterator(chunk_size=2000)
+
+
+@require_safe
+def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    exports.record_project_export(request, "register_csv", _register_filter(request).qs)
+    response = StreamingHttpResponse(
+        exports.csv_lines(_export_rows(request)), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="qi-register-{stamp}.csv"'
+    return response
+
+
+@require_safe
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    exports.record_project_export(request, "register_xlsx", _register_filter(request).qs)
+    response = HttpResponse(
+        exports.xlsx_bytes(_export_rows(request)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="qi-register-{stamp}.xlsx"'
+    return response
+
+
+def project_create(request: HttpRequest) -> HttpResponse:
+    person = person_or_403(request.user)
+    visible = Project.objects.visible_to(request.user)
+    form = ProjectProposeForm(
+        request.POST if request.method == "POST" else None,
+        department=person.department,
+        lead=person,
+        visible_projects=visible,
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        project = services.project_create(form=form, lead=person, submit=submit)
+        if submit:
+            messages.success(
+                request, f"{project.reference} submitted. A champion for its area will review it."
+            )
+        else:
+            messages.success(request, "Draft saved. Only you, co-leads and champions can see it.")
+        return redirect(project)
+    return render(request, "projects/propose.html", {"form": form, "similar": form.similar})
+
+
+@require_safe
+def project_similar(request: HttpRequest) -> HttpResponse:
+    """The live duplicate check on the propose page (an htmx fragment)."""
+    similar = similar_projects(
+        Project.objects.visible_to(request.user),
+        title=request.GET.get("title", "")[:200],
+        aim=request.GET.get("aim", "")[:2000],
+    )
+    return render(request, "projects/_similar.html", {"similar": similar})
+
+
+# Stages in which a project can have a closure report (written while implementing or
+# sustaining, signed off on completion).
+CLOSURE_REPORT_STAGES = (
+    Project.Stage.IMPLEMENTING,
+    Project.Stage.SUSTAINING,
+    Project.Stage.COMPLETED,
+    Project.Stage.ON_HOLD,
+)
+
+
+@require_safe
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk)
+    person = getattr(request.user, "person", None)
+    leads = can_lead(request.user, project)
+    memberships = project.memberships.filter(left_on__isnull=True).select_related("person")
+    my_request = (
+        project.interests.filter(person=person, status=Interest.Status.PENDING).first()
+        if person
+        else None
+    )
+    roles = stages.roles_of(request.user, project)
+    is_governor = bool(roles)
+    # The membership rows are read here once; the template lists them.
+    works_on_it = person is not None and (
+        project.is_team_member(person) or any(m.person_id == person.pk for m in memberships)
+    )
+    context = {
+        "project": project,
+        "can_lead": leads,
+        "is_governor": is_governor,
+        "is_reviewer": stages.may_review_given(
+            request.user,
+            project,
+            works_on=works_on_it,
+            champions_it=stages.CHAMPION in roles,
+            free_area_champion=project.has_free_area_champion,
+        ),
+        # A champion (or admin) who would review it but works on it: told why they may not.
+        "works_on_it_as_reviewer": works_on_it
+        and (request.user.is_staff or stages.CHAMPION in roles),
+        "can_write_mentoring": person is not None
+        and (project.mentor_id == person.pk or request.user.is_staff),
+        "latest_decision": (
+            project.decisions.select_related("champion").first() if is_governor else None
+        ),
+        "closure_report": (
+            ClosureReport.objects.select_related("sent_back_by").filter(project=project).first()
+            if is_governor and project.stage in CLOSURE_REPORT_STAGES
+            else None
+        ),
+        "mentoring_notes": (
+            project.mentoring_notes.select_related("author") if is_governor else []
+        ),
+        "follow_ons": project.follow_on_projects.visible_to(request.user),
+        "derived_from": (
+            project.derived_from
+            if project.derived_from and project.derived_from.can_be_seen_by(request.user)
+            else None
+        ),
+        "memberships": memberships,
+        "pending_interests": (
+            project.interests.filter(status=Interest.Status.PENDING).select_related(
+                "person", "role_opening"
+            )
+            if leads
+            else []
+        ),
+        "my_request": my_request,
+        "can_join": (
+            person is not None
+            and project.involves_department(person.department_id)
+            and not works_on_it
+            and my_request is None
+            and project.is_taking_people
+        ),
+        "can_edit": project.can_be_edited_by(request.user),
+        "openings": project.role_openings.all(),
+        "tasks": project.tasks.select_related("claimed_by").prefetch_related("skills_needed"),
+        "updates": project.progress_updates.select_related("author"),
+        "priorities": project.strategic_priorities.all(),
+    }
+    # The latest decision while it still says what happens next: an approval gives way once
+    # the project moves on from planning (the summary list keeps the approval as a fact), a
+    # request for changes once the lead resubmits; a decline stays.
+    decision = context["latest_decision"]
+    Decision = ReviewDecision.Decision
+    context["decision_banner"] = decision is not None and (
+        decision.decision == Decision.DECLINED
+        or (decision.decision == Decision.APPROVED and project.stage == Project.Stage.PLANNING)
+        or (decision.decision == Decision.CHANGES_REQUESTED and project.is_awaiting_changes)
+    )
+    return render(request, "projects/detail.html", context)
+
+
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk, action="edit")
+
+    def edit_form(data, project: Project) -> ProjectEditForm:
+        return ProjectEditForm(
+            data,
+            instance=project,
+            department=project.department,
+            lead=project.lead,
+            user=request.user,
+        )
+
+    form = edit_form(request.POST if request.method == "POST" else None, project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(form=form, user=request.user)
+        except services.EditConflict as conflict:
+            project = get_project_for(request.user, pk, action="edit")
+            form = form_after_edit_conflict(
+                conflict, form, lambda data, instance: edit_form(data, project)
+            )
+        except services.WorkflowError as error:
+            form.add_error("stage", str(error))
+        else:
+            messages.success(request, "Project updated.")
+            return redirect(project)
+    return render(request, "projects/edit.html", {"form": form, "project": project})
+
+
+@require_POST
+def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = get_project_for(request.user, pk, action="edit")
+    if not can_lead(request.user, project):
+        raise PermissionDenied("Only the project's lead and co-leads submit it for review")
+    try:
+        project = services.project_submit(project=project)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{project.reference} submitted for review.")
+    return redirect(project)
