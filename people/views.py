@@ -130,12 +130,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(person_filter.qs.order_by("display_name", "pk"), PEOPLE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "people/directory.html",
-        {"filter": person_filter, "page": page, "query_string": query.urlencode()},
+        {"filter": person_filter, "page": page},
     )
 
 
@@ -264,8 +262,6 @@ def team(request: HttpRequest) -> HttpResponse:
         *SORTS.get(sort, SORTS["name"])
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "people/team.html",
@@ -275,7 +271,6 @@ def team(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "sort": sort,
-            "query_string": query.urlencode(),
             "has_induction": Course.objects.induction().exists(),
             "own_reports": viewer.reports.order_by("display_name") if viewer else [],
             "period_query": f"from={start}&to={end}",
