@@ -1392,3 +1392,13 @@ def test_project_page_names_an_image_posters_format(client_for, staff, project, 
     add_poster(project, kind)
     html = client_for(staff).get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert label in html
+
+
+def test_board_pages_stay_on_the_department_chosen(client_for, admin, pharmacy, acute_medicine):
+    _board_projects(25, admin, pharmacy, acute_medicine)
+    url = reverse("recognition:board") + f"?department={pharmacy.slug}"
+    html = client_for(admin).get(url).content.decode()
+    assert f'href="?department={pharmacy.slug}&amp;page=2" rel="next"' in html
+    html = client_for(admin).get(url + "&page=2").content.decode()
+    assert f'href="?department={pharmacy.slug}&amp;page=1" rel="prev"' in html
+    assert "showing 25 to 25" in html
