@@ -679,6 +679,24 @@ class Project(TimeCommitment):
         return self.is_approved and self.stage in self.ACTIVE_STAGES
 
     @property
+    def is_clinical_audit(self) -> bool:
+        return self.kind == self.Kind.CLINICAL_AUDIT
+
+    @property
+    def is_on_hold(self) -> bool:
+        return self.stage == self.Stage.ON_HOLD
+
+    @property
+    def is_completed(self) -> bool:
+        return self.stage == self.Stage.COMPLETED
+
+    @property
+    def is_at_closure(self) -> bool:
+        """Implementing, sustaining or completed: the closure report is written (in the first
+        two) or has been signed off (completed), so the project page shows it."""
+        return self.stage in (self.Stage.IMPLEMENTING, self.Stage.SUSTAINING, self.Stage.COMPLETED)
+
+    @property
     def is_awaiting_changes(self) -> bool:
         """Sent back by a champion with a request for changes: the lead's turn to edit and
         resubmit (`ProjectQuerySet.changes_requested` for lists). Only a request for changes
@@ -1035,6 +1053,18 @@ class Task(models.Model):
         return reverse("tasks:detail", args=[self.pk])
 
     @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.status == self.Status.CLAIMED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
     def is_overdue(self) -> bool:
         """Not done and its due date has passed."""
         return (
@@ -1226,6 +1256,14 @@ class ReviewDecision(models.Model):
     @property
     def outcome(self) -> str:
         return self.OUTCOMES[self.decision]
+
+    @property
+    def is_approval(self) -> bool:
+        return self.decision == self.Decision.APPROVED
+
+    @property
+    def is_request_for_changes(self) -> bool:
+        return self.decision == self.Decision.CHANGES_REQUESTED
 
     @property
     def turnaround(self) -> dt.timedelta:

@@ -231,6 +231,10 @@ class ShowcaseSlot(models.Model):
     def starts_at(self) -> dt.datetime:
         return self.session.slot_starts_at(self.position)
 
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
 
 class CalendarFeed(models.Model):
     """A person's secret link to the showcase calendar, for Outlook to subscribe to.
@@ -287,6 +291,10 @@ class Poster(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    @property
+    def is_png(self) -> bool:
+        return self.content_type == "image/png"
 
     @property
     def download_name(self) -> str:
@@ -581,6 +589,18 @@ class Nomination(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def is_for_person(self) -> bool:
+        return self.nominee_kind == self.NomineeKind.PERSON
+
+    @property
+    def is_for_team(self) -> bool:
+        return self.nominee_kind == self.NomineeKind.TEAM
+
+    @property
+    def is_for_project(self) -> bool:
+        return self.nominee_kind == self.NomineeKind.PROJECT
 
     @property
     def nominee_department_id(self) -> int:

@@ -129,12 +129,10 @@ def directory(request: HttpRequest) -> HttpResponse:
     page = Paginator(person_filter.qs.order_by("display_name", "pk"), PEOPLE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "people/directory.html",
-        {"filter": person_filter, "page": page, "query_string": query.urlencode()},
+        {"filter": person_filter, "page": page},
     )
 
 

@@ -34,8 +34,6 @@ def team(request: HttpRequest) -> HttpResponse:
         *SORTS.get(sort, SORTS["name"])
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "people/team.html",
@@ -45,7 +43,6 @@ def team(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "sort": sort,
-            "query_string": query.urlencode(),
             "has_induction": Course.objects.induction().exists(),
             "own_reports": viewer.reports.order_by("display_name") if viewer else [],
             "period_query": f"from={start}&to={end}",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -260,7 +259,6 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             "overall": overall,
             "department": choice.department,
             "department_choice": choice,
-            "query_string": urlencode(choice.query_params),
         },
     )
 
@@ -518,15 +516,12 @@ def governance_report(request: HttpRequest) -> HttpResponse:
         project.days_since_update = (
             (today - project.last_update).days if project.last_update else None
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "governance/report.html",
         {
             "filter": project_filter,
             "page": page,
-            "query_string": query.urlencode(),
             "decision_labels": ReviewDecision.OUTCOMES,
         },
     )

@@ -35,12 +35,9 @@ def _register_filter(request: HttpRequest) -> ProjectFilter:
 def register(request: HttpRequest) -> HttpResponse:
     project_filter = _register_filter(request)
     page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": project_filter,
         "page": page,
-        "query_string": query.urlencode(),
     }
     return full_or_fragment(
         request, "register-results", "projects/register.html", "projects/_results.html", context

@@ -28,9 +28,7 @@ def task_board(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(involving_department_q(person.department_id, "project"))
     task_filter = TaskFilter(request.GET or None, queryset=tasks, request=request)
     page = Paginator(OverdueLast(task_filter.qs), TASK_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": task_filter, "page": page, "query_string": query.urlencode()}
+    context = {"filter": task_filter, "page": page}
     return full_or_fragment(
         request, "task-results", "tasks/board.html", "tasks/_results.html", context
     )

@@ -61,7 +61,7 @@ def award_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def past_awards(request: HttpRequest) -> HttpResponse:
     page = Paginator(Award.objects.closed(), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query_string": "", "can_manage": is_champion_or_admin(request.user)}
+    context = {"page": page, "can_manage": is_champion_or_admin(request.user)}
     return render(request, "recognition/awards/past_awards.html", context)
 
 
@@ -257,7 +257,7 @@ def my_nominations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "recognition/awards/my_nominations.html",
-        {"page": page, "query_string": ""},
+        {"page": page},
     )
 
 
@@ -279,12 +279,9 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
     )
     nomination_filter = NominationFilter(request.GET or None, queryset=nominations)
     page = Paginator(nomination_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": nomination_filter,
         "page": page,
-        "query_string": query.urlencode(),
         "status_choices": NominationStatusForm.base_fields["status"].choices,
     }
     return render(request, "recognition/awards/nomination_list.html", context)

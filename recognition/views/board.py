@@ -205,7 +205,6 @@ def display_links(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "query_string": "",
             "created": created,
             "department": person.department,
         },

@@ -77,7 +77,6 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
     context = {
         "upcoming": upcoming,
         "page": past,
-        "query_string": urlencode(choice.query_params),
         "department": choice.department,
         "department_choice": choice,
         # New sessions are added in one's own department.

@@ -118,6 +118,7 @@ def test_champion_approves_becomes_mentor_and_the_lead_is_emailed(
     assert mail.outbox[0].to == [proposal.lead.email]
     assert mail.outbox[0].subject == f"QI Register: Approved: {proposal.reference}"
     assert "approved" in mail.outbox[0].body
+    assert "The project is now in planning, with Chris Okoro as its mentor." in mail.outbox[0].body
 
 
 def test_only_approval_leads_into_the_working_stages(proposal):
@@ -139,15 +140,17 @@ def test_champion_can_assign_another_champion_as_mentor(
 
 
 def test_request_changes_needs_a_reason_then_the_lead_resubmits(
-    client_for, champion, staff, proposal
+    client_for, champion, staff, proposal, django_capture_on_commit_callbacks
 ):
     response = client_for(champion).post(review_url(proposal), {"decision": "changes"})
     assert "Say what needs to change" in response.content.decode()
     assert ReviewDecision.objects.count() == 0
 
-    client_for(champion).post(
-        review_url(proposal), {"decision": "changes", "comment": "Add a measure"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(champion).post(
+            review_url(proposal), {"decision": "changes", "comment": "Add a measure"}
+        )
+    assert "Please make the changes asked for, then resubmit" in mail.outbox[0].body
     proposal.refresh_from_db()
     assert proposal.stage == Project.Stage.PROPOSED
     assert proposal.review_requested_at is None

@@ -183,3 +183,25 @@ def test_an_admin_without_a_staff_profile_gets_403_not_an_error(client, buddy, t
     admin_user = get_user_model().objects.create_user("bare-admin", is_staff=True)
     client.force_login(admin_user)
     assert client.post(url("progress", task), {"note": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("status", "buttons", "not_buttons"),
+    [
+        (Task.Status.OPEN, ["Reassign"], ["Reopen task", "Mark as done"]),
+        (Task.Status.CLAIMED, ["Reassign", "Reopen task", "Mark as done"], []),
+        (Task.Status.DONE, ["Reopen task"], ["Reassign", "Mark as done"]),
+    ],
+)
+def test_task_page_offers_what_the_status_allows(
+    client_for, staff, project, status, buttons, not_buttons
+):
+    # `staff` leads the project and, for a claimed task, is its claimant.
+    task = TaskFactory(
+        project=project, status=status, claimed_by=None if status == Task.Status.OPEN else staff
+    )
+    html = client_for(staff).get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    for button in buttons:
+        assert button in html
+    for button in not_buttons:
+        assert button not in html

@@ -223,3 +223,40 @@ def test_neutralise(value, expected):
 def test_anonymous_cannot_export(client, project):
     response = client.get(reverse("projects:export_csv"))
     assert response.status_code == 302
+
+
+# The project page reads its stage and kind as the model names them
+
+
+@pytest.mark.parametrize(
+    ("stage", "closure_text"),
+    [
+        (Project.Stage.PLANNING, "A closure report is written when the project is implementing"),
+        (Project.Stage.ON_HOLD, "A closure report is written when the project is implementing"),
+        (Project.Stage.IMPLEMENTING, "Write the closure report"),
+        (Project.Stage.SUSTAINING, "Write the closure report"),
+        (Project.Stage.COMPLETED, "Read the closure report"),
+    ],
+)
+def test_closure_section_follows_the_stage(client_for, staff, stage, closure_text):
+    project = ProjectFactory(lead=staff, stage=stage)
+    html = client_for(staff).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert closure_text in html
+
+
+def test_tasks_on_a_project_on_hold_say_so(client_for, staff):
+    project = ProjectFactory(lead=staff, stage=Project.Stage.ON_HOLD)
+    TaskFactory(project=project)
+    html = client_for(staff).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert "while it is being worked on; it is on hold." in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "offered"), [(Project.Kind.CLINICAL_AUDIT, True), (Project.Kind.QI_PROJECT, False)]
+)
+def test_champion_may_start_a_qi_project_from_an_audit_only(
+    client_for, champion, staff, acute_medicine, kind, offered
+):
+    project = ProjectFactory(lead=staff, kind=kind, clinical_areas=[acute_medicine])
+    html = client_for(champion).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert ("Start a QI project from this audit" in html) is offered

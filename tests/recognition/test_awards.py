@@ -366,6 +366,10 @@ def test_nominating_a_team_as_a_draft(client_for, staff, champion, manager, awar
     assert nomination.submitted_at is None
     assert nomination.team_name == "Acute medicine pharmacy team"
     assert set(nomination.team_members.all()) == {staff, champion, manager}
+    nomination_url = reverse("recognition:nomination", args=[nomination.pk])
+    html = client_for(staff).get(nomination_url).content.decode()
+    assert "A team: Acute medicine pharmacy team (team)" in html
+    assert "Team members" in html
 
 
 def test_nominating_a_project(client_for, champion, project, award):

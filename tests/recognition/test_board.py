@@ -1385,3 +1385,20 @@ def test_board_section_costs_the_project_page_one_query_with_or_without_a_poster
         counts.append(len(queries))
         assert sum("recognition_poster" in query["sql"] for query in queries) == 1
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(("kind", "label"), [("png", "(PNG, "), ("jpeg", "(JPEG, ")])
+def test_project_page_names_an_image_posters_format(client_for, staff, project, kind, label):
+    add_poster(project, kind)
+    html = client_for(staff).get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert label in html
+
+
+def test_board_pages_stay_on_the_department_chosen(client_for, admin, pharmacy, acute_medicine):
+    _board_projects(25, admin, pharmacy, acute_medicine)
+    url = reverse("recognition:board") + f"?department={pharmacy.slug}"
+    html = client_for(admin).get(url).content.decode()
+    assert f'href="?department={pharmacy.slug}&amp;page=2" rel="next"' in html
+    html = client_for(admin).get(url + "&page=2").content.decode()
+    assert f'href="?department={pharmacy.slug}&amp;page=1" rel="prev"' in html
+    assert "showing 25 to 25" in html

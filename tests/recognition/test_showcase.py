@@ -505,6 +505,8 @@ def test_a_champion_confirms_a_booked_slot(client_for, champion, booked):
     booked.refresh_from_db()
     assert (booked.status, booked.confirmed_by) == ("confirmed", champion)
     assert booked.confirmed_at is not None
+    page = html_of(client_for(champion).get(session_url("showcase_session", booked.session)))
+    assert '<strong class="nhsuk-tag nhsuk-tag--green">Confirmed</strong>' in page
     response = client_for(champion).post(url, follow=True)
     assert "This slot is already confirmed" in html_of(response)
 
