@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import governance, impact_views, measure_views, views
+from projects import governance, views
 
 app_name = "projects"
 
@@ -59,5 +59,3 @@ urlpatterns = [
         name="task_edit",
     ),
 ]
-
-urlpatterns += measure_views.urlpatterns + impact_views.urlpatterns

@@ -28,7 +28,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("projects.governance_urls")),
     path("", include("recognition.urls")),
-    path("", include("projects.impact_report")),
+    path("", include("measurement.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -46,6 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from measurement.models import DataPoint, Measure, PDSACycle, Saving
 from people.models import (
     Course,
     ExportLog,
@@ -54,16 +55,7 @@ from people.models import (
     Person,
     TrainingSession,
 )
-from projects.models import (
-    ClosureReport,
-    DataPoint,
-    Interest,
-    Measure,
-    Membership,
-    PDSACycle,
-    Project,
-    Saving,
-)
+from projects.models import ClosureReport, Interest, Membership, Project
 from recognition.models import Nomination
 from recognition.services import board as board_services
 from tests.factories import (
@@ -147,24 +139,24 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "projects:task_create": (EDITORS, EDITORS),
     "projects:task_edit": (EDITORS, EDITORS),
     # Measurement: everyone who sees the project sees it; the team records it.
-    "projects:measure_create": (TEAM, TEAM),
-    "projects:measure_detail": (SIGNED_IN, WRONG_METHOD),
-    "projects:measure_edit": (TEAM, TEAM),
-    "projects:measure_delete": (TEAM, TEAM),
-    "projects:datapoint_add": (TEAM, TEAM),
-    "projects:datapoint_edit": (TEAM, TEAM),
-    "projects:datapoint_delete": (WRONG_METHOD, TEAM),
-    "projects:data_paste": (TEAM, TEAM),
-    "projects:measure_spc_json": (SIGNED_IN, WRONG_METHOD),
-    "projects:impact_edit": (TEAM, TEAM),
-    "projects:saving_create": (TEAM, TEAM),
-    "projects:saving_edit": (TEAM, TEAM),
-    "projects:saving_delete": (TEAM, TEAM),
-    "projects:saving_validate": (CHAMPIONS, CHAMPIONS),  # never the team's own claim
-    "projects:pdsa_create": (TEAM, TEAM),
-    "projects:pdsa_detail": (SIGNED_IN, WRONG_METHOD),
-    "projects:pdsa_edit": (TEAM, TEAM),
-    "projects:pdsa_move": (WRONG_METHOD, TEAM),
+    "measurement:measure_create": (TEAM, TEAM),
+    "measurement:measure_detail": (SIGNED_IN, WRONG_METHOD),
+    "measurement:measure_edit": (TEAM, TEAM),
+    "measurement:measure_delete": (TEAM, TEAM),
+    "measurement:datapoint_add": (TEAM, TEAM),
+    "measurement:datapoint_edit": (TEAM, TEAM),
+    "measurement:datapoint_delete": (WRONG_METHOD, TEAM),
+    "measurement:data_paste": (TEAM, TEAM),
+    "measurement:measure_spc_json": (SIGNED_IN, WRONG_METHOD),
+    "measurement:impact_edit": (TEAM, TEAM),
+    "measurement:saving_create": (TEAM, TEAM),
+    "measurement:saving_edit": (TEAM, TEAM),
+    "measurement:saving_delete": (TEAM, TEAM),
+    "measurement:saving_validate": (CHAMPIONS, CHAMPIONS),  # never the team's own claim
+    "measurement:pdsa_create": (TEAM, TEAM),
+    "measurement:pdsa_detail": (SIGNED_IN, WRONG_METHOD),
+    "measurement:pdsa_edit": (TEAM, TEAM),
+    "measurement:pdsa_move": (WRONG_METHOD, TEAM),
     # Buddy tasks: anyone in the department claims; the claimant or the lead acts on it.
     "tasks:board": (SIGNED_IN, WRONG_METHOD),
     "tasks:detail": (SIGNED_IN, WRONG_METHOD),
@@ -182,8 +174,8 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "governance:report": (CHAMPIONS, WRONG_METHOD),
     "governance:export_csv": (CHAMPIONS, WRONG_METHOD),
     "governance:export_xlsx": (CHAMPIONS, WRONG_METHOD),
-    "impact:report": (SIGNED_IN, WRONG_METHOD),
-    "impact:export": (SIGNED_IN, WRONG_METHOD),
+    "measurement:impact_report": (SIGNED_IN, WRONG_METHOD),
+    "measurement:impact_export": (SIGNED_IN, WRONG_METHOD),
     # People. Profiles are public inside the trust; capacity and QI conversations are for the
     # person, their line manager (who alone records a conversation) and admins.
     "people:me": (SIGNED_IN, WRONG_METHOD),
@@ -699,7 +691,7 @@ SWAPS = [
     # A child object of another project, under your own project's id.
     (
         "staff",
-        "projects:measure_detail",
+        "measurement:measure_detail",
         "get",
         {"pk": "project", "measure_pk": "measure"},
         {"pk": "project", "measure_pk": "their_measure"},
@@ -707,7 +699,7 @@ SWAPS = [
     ),
     (
         "staff",
-        "projects:saving_edit",
+        "measurement:saving_edit",
         "get",
         {"pk": "project", "saving_pk": "saving"},
         {"pk": "project", "saving_pk": "their_saving"},
@@ -715,7 +707,7 @@ SWAPS = [
     ),
     (
         "champion",
-        "projects:saving_validate",
+        "measurement:saving_validate",
         "get",
         {"pk": "project", "saving_pk": "saving"},
         {"pk": "project", "saving_pk": "their_saving"},
@@ -723,7 +715,7 @@ SWAPS = [
     ),
     (
         "staff",
-        "projects:pdsa_edit",
+        "measurement:pdsa_edit",
         "get",
         {"pk": "project", "cycle_pk": "cycle"},
         {"pk": "project", "cycle_pk": "their_cycle"},
@@ -870,7 +862,7 @@ SWAPS = [
     ("nursing_champion", "projects:detail", "get", {"pk": "their_draft"}, {"pk": "draft"}, 404),
     (
         "nursing_champion",
-        "projects:saving_validate",
+        "measurement:saving_validate",
         "get",
         {"pk": "their_project", "saving_pk": "their_saving"},
         {"pk": "project", "saving_pk": "saving"},
@@ -1017,7 +1009,7 @@ VALIDATION = {
 
 def test_team_member_cannot_validate_a_saving_they_claim(client_for, world):
     response = client_for(world.member).post(
-        reverse("projects:saving_create", args=[world.project.pk]),
+        reverse("measurement:saving_create", args=[world.project.pk]),
         {
             "description": "Fewer agency hours",
             "amount": "800",
@@ -1039,7 +1031,7 @@ def test_team_member_cannot_validate_a_saving_they_claim(client_for, world):
 def test_lead_cannot_validate_the_team_s_saving_by_editing_it(client_for, world):
     saving = world.saving
     response = client_for(world.staff).post(
-        reverse("projects:saving_edit", args=[world.project.pk, saving.pk]),
+        reverse("measurement:saving_edit", args=[world.project.pk, saving.pk]),
         {
             "description": saving.description,
             "amount": "900",
@@ -1057,7 +1049,7 @@ def test_lead_cannot_validate_the_team_s_saving_by_editing_it(client_for, world)
 
 def test_team_cannot_validate_its_own_saving(client_for, world):
     response = client_for(world.staff).post(
-        reverse("projects:saving_validate", args=[world.project.pk, world.saving.pk]),
+        reverse("measurement:saving_validate", args=[world.project.pk, world.saving.pk]),
         {"validated_amount": "800", "claimed_amount": "800"},
     )
     assert response.status_code == 403
@@ -1292,7 +1284,7 @@ def test_a_hidden_draft_is_not_found_on_every_project_route(client, world, surge
     # Guards the sweep: it reaches every app's project pages.
     assert {
         "projects:detail",
-        "projects:measure_spc_json",
+        "measurement:measure_spc_json",
         "governance:review_project",
         "recognition:poster_file",
         "recognition:certificate",
@@ -1308,8 +1300,8 @@ DEPARTMENT_PAGES = [
     "recognition:board",
     "recognition:board_display",
     "recognition:showcase",
-    "impact:report",
-    "impact:export",
+    "measurement:impact_report",
+    "measurement:impact_export",
 ]
 # Asking for Nursing's page (the outsider's department), by role in ROLES order.
 NURSING_PAGE = "login 403   ok    403   403   ok    ok"
