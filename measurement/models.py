@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -72,6 +72,12 @@ class ProjectImpact(models.Model):
         return f"Impact of {self.project}"
 
 
+class SavingQuerySet(models.QuerySet):
+    def with_people(self) -> SavingQuerySet:
+        """With who claimed and who validated each saving, for the project page's table."""
+        return self.select_related("claimed_by", "validated_by")
+
+
 class Saving(models.Model):
     """A cost saving the team claims; a champion or admin validates it (possibly for less)."""
 
@@ -111,6 +117,8 @@ class Saving(models.Model):
 
     history = HistoricalRecords(excluded_fields=["version"])
 
+    objects = SavingQuerySet.as_manager()
+
     class Meta:
         ordering = ["claimed_at", "pk"]
         constraints = [
@@ -142,6 +150,18 @@ SPC_RULES = [
 
 def all_spc_rules() -> list[str]:
     return [rule for rule, _label in SPC_RULES]
+
+
+class MeasureQuerySet(models.QuerySet):
+    def with_latest_value(self) -> MeasureQuerySet:
+        """Each measure's number of values and its latest value and date (None if it has none),
+        for the project page's list of measures, in the one query."""
+        latest = DataPoint.objects.filter(measure=OuterRef("pk")).order_by("-date")
+        return self.annotate(
+            point_count=Count("points"),
+            latest_date=Subquery(latest.values("date")[:1]),
+            latest_value=Subquery(latest.values("value")[:1]),
+        )
 
 
 class Measure(models.Model):
@@ -219,6 +239,8 @@ class Measure(models.Model):
 
     history = HistoricalRecords(excluded_fields=["version"])
 
+    objects = MeasureQuerySet.as_manager()
+
     class Meta:
         ordering = ["project", "order", "pk"]
         constraints = [
@@ -260,6 +282,12 @@ class DataPoint(models.Model):
         return f"{self.measure}: {self.value} on {self.date}"
 
 
+class PDSACycleQuerySet(models.QuerySet):
+    def with_measures(self) -> PDSACycleQuerySet:
+        """With who recorded each cycle and the measures it marks, for the cycle's page."""
+        return self.select_related("created_by").prefetch_related("measures")
+
+
 class PDSACycle(models.Model):
     """One Plan-Do-Study-Act cycle testing a change idea."""
 
@@ -291,6 +319,8 @@ class PDSACycle(models.Model):
     version = edit_version_field()
 
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[measures])
+
+    objects = PDSACycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "number"]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.db.models import Count, OuterRef, Subquery
 
 from measurement.access import can_record_measurement, can_validate_savings
-from measurement.models import DataPoint, ProjectImpact, Saving
+from measurement.models import ProjectImpact, Saving
 from projects.models import Project
 
 register = template.Library()
@@ -16,19 +15,14 @@ register = template.Library()
 def project_measurement(project: Project, user) -> dict:
     """Impact, savings, measures and PDSA cycles, in a fixed number of queries.
 
-    Four queries (impact, savings with their validators, measures with their point counts and
-    latest values, cycles), plus at most two for the user's standing (current membership, then
-    whether a champion outside the team validates). `project.co_leads` and
+    Four queries (impact, savings with who claimed and validated them, measures with their
+    point counts and latest values, cycles), plus at most two for the user's standing (current
+    membership, then whether a champion outside the team validates). `project.co_leads` and
     `project.clinical_areas` are expected to be prefetched, as `get_project_for` does.
     """
     team = can_record_measurement(user, project)
-    latest = DataPoint.objects.filter(measure=OuterRef("pk")).order_by("-date")
-    measures = project.measures.annotate(
-        point_count=Count("points"),
-        latest_date=Subquery(latest.values("date")[:1]),
-        latest_value=Subquery(latest.values("value")[:1]),
-    )
-    savings = list(project.savings.select_related("validated_by"))
+    measures = project.measures.with_latest_value()
+    savings = list(project.savings.with_people())
     impact = ProjectImpact.objects.filter(project=project).select_related("updated_by").first()
     return {
         "project": project,

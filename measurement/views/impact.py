@@ -78,7 +78,7 @@ def impact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _saving_of(project: Project, saving_pk: int, *, for_update: bool = False) -> Saving:
-    savings = project.savings.select_related("claimed_by", "validated_by")
+    savings = project.savings.with_people()
     if for_update:
         savings = savings.select_for_update(of=("self",))
     return get_object_or_404(savings, pk=saving_pk)
@@ -244,10 +244,7 @@ def _pdsa_form(request: HttpRequest, project: Project, cycle: PDSACycle | None) 
 @require_safe
 def pdsa_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
-    cycle = get_object_or_404(
-        project.pdsa_cycles.select_related("created_by").prefetch_related("measures"),
-        pk=cycle_pk,
-    )
+    cycle = get_object_or_404(project.pdsa_cycles.with_measures(), pk=cycle_pk)
     return render(
         request,
         "measurement/impact/pdsa_detail.html",
