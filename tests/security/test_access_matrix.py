@@ -315,6 +315,7 @@ WITH_PK = [name for name, pattern in ROUTES.items() if "pk" in pattern.pattern.c
 PK_OBJECT = {
     **dict.fromkeys([name for name in WITH_PK if name.startswith("projects:")], "project"),
     **dict.fromkeys([name for name in WITH_PK if name.startswith("tasks:")], "task"),
+    **dict.fromkeys([name for name in WITH_PK if name.startswith("measurement:")], "project"),
     "people:mentor_request_accept": "mentor_request",
     "people:mentor_request_withdraw": "mentor_request",
     "people:mentoring_pair": "pair",
@@ -1333,7 +1334,7 @@ def test_another_department_s_pages_are_for_the_trust_qi_team_and_admins(
     # The trust QI team's own department runs no projects: the board opens on all departments
     # and the impact page on the trust-wide view (issue 17); other pages on their own.
     trust_own = request_as(client, users["trust"], "get", own)
-    if name.startswith("impact:"):
+    if name.startswith("measurement:impact"):
         assert trust_own["Location"] == reverse("people:trust")
     elif name.startswith("recognition:board"):
         assert trust_own.context["department"] is None
