@@ -113,7 +113,7 @@ def forms_on(html: str, path: str) -> list[Form]:
 
 def filter_parameters() -> set[str]:
     """The query parameters of every FilterSet and report form of the apps."""
-    for app in ("people", "projects", "recognition"):
+    for app in ("people", "projects", "measurement", "recognition"):
         package = importlib.import_module(app)
         for module in pkgutil.walk_packages(package.__path__, f"{app}."):
             if ".migrations" not in module.name and ".management" not in module.name:
