@@ -1,4 +1,5 @@
-"""A measure's chart as SVG geometry, words and JSON: pure Python, no Django.
+"""A measure's chart as SVG geometry, words and JSON, and the department impact page's bar
+charts (`bar_chart`): pure Python, no Django.
 
 `measurement.spc` computes the chart (`XmrChart` or `RunChart`); this module places it on a
 canvas (scales, ticks, lines, point markers, PDSA markers) for a template to draw as inline
@@ -801,3 +802,119 @@ def chart_json(chart: Chart, dates: Sequence[dt.date], notes: Sequence[str] = ()
             ],
         }
     return _plain(data)
+
+
+# The department impact page's bar charts: horizontal bars drawn as SVG on the server, so they
+# need no script. Each is followed on the page by a table of its numbers.
+CHART_WIDTH = 640
+LABEL_WIDTH = 200
+VALUE_WIDTH = 100
+BAR_HEIGHT = 18
+BAR_GAP = 3
+GROUP_GAP = 12
+LEGEND_HEIGHT = 28
+LABEL_CHARACTERS = 26
+LEGEND_CHARACTER_WIDTH = 8  # generous for 14px text
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    series: int  # which series: the legend's position and the CSS class
+    text: str  # the value as shown beside the bar
+    y: int
+    width: float
+
+    @property
+    def text_x(self) -> float:
+        return LABEL_WIDTH + self.width + 6
+
+    @property
+    def text_y(self) -> int:
+        return self.y + BAR_HEIGHT - 4
+
+
+@dataclass(frozen=True)
+class ChartGroup:
+    label: str
+    y: int  # baseline of the label
+    bars: list[ChartBar]
+
+
+@dataclass(frozen=True)
+class BarLegendItem:
+    series: int
+    label: str
+    x: int
+
+    @property
+    def text_x(self) -> int:
+        return self.x + 18
+
+
+@dataclass(frozen=True)
+class BarChart:
+    slug: str  # makes the ids of the title and description unique on the page
+    title: str
+    description: str
+    groups: list[ChartGroup]
+    legend: list[BarLegendItem]
+    height: int
+    top: int  # where the bars start, below the legend if there is one
+    width: int = CHART_WIDTH
+    label_width: int = LABEL_WIDTH
+    bar_height: int = BAR_HEIGHT
+
+
+def _number(value: Decimal | int) -> str:
+    """As the tables show it: 2 for 2.0, 3.5 for 3.5, with thousands separated."""
+    if value == int(value):
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARACTERS else label[: LABEL_CHARACTERS - 1] + "…"
+
+
+def bar_chart(
+    slug: str,
+    title: str,
+    rows: list[tuple[str, list[Decimal | int]]],
+    *,
+    series: list[str],
+    description: str,
+    unit: str = "",
+) -> BarChart:
+    """A chart of `rows` (label, one value per series); `unit` "£" shows pounds.
+
+    `description` says what the bars show; the chart's desc adds where the numbers are.
+    """
+    plot_width = CHART_WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    largest = max((value for _, values in rows for value in values), default=0) or 1
+    top = LEGEND_HEIGHT if len(series) > 1 else 4
+    groups, y = [], top
+    for label, values in rows:
+        bars = []
+        for index, value in enumerate(values):
+            text = f"£{value:,.2f}" if unit == "£" else _number(value)
+            width = float(value) / float(largest) * plot_width
+            bars.append(ChartBar(series=index, text=text, y=y, width=round(max(width, 0), 1)))
+            y += BAR_HEIGHT + BAR_GAP
+        group_height = len(values) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
+        groups.append(
+            ChartGroup(label=_short(label), y=y - BAR_GAP - group_height // 2 + 5, bars=bars)
+        )
+        y += GROUP_GAP - BAR_GAP
+    legend, x = [], LABEL_WIDTH
+    for index, name in enumerate(series if len(series) > 1 else []):
+        legend.append(BarLegendItem(series=index, label=name, x=x))
+        x += 18 + len(name) * LEGEND_CHARACTER_WIDTH + 24  # swatch, text, space
+    return BarChart(
+        slug=slug,
+        title=title,
+        description=f"{description} The numbers are in the table that follows.",
+        groups=groups,
+        legend=legend,
+        height=max(y - GROUP_GAP + BAR_GAP + 4, top + 4),
+        top=top,
+    )
