@@ -492,7 +492,8 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
 
 def anonymisation_impact(person: Person) -> dict[str, int]:
     """What anonymising the person keeps and deletes, counted for the confirmation page."""
-    from projects.models import Membership, ProgressUpdate, Project, Saving, Task
+    from measurement.models import Saving
+    from projects.models import Membership, ProgressUpdate, Project, Task
     from recognition.models import AppraisalNote
 
     return {

@@ -57,23 +57,3 @@ def get_task_for(user, pk: int):
     if not task.project.can_be_seen_by(user):
         raise Http404("No such task")
     return task
-
-
-def can_record_measurement(user, project: Project) -> bool:
-    """The team (lead, co-leads, current members) and admins record measures, data, PDSA cycles
-    and impact; champions see them and validate savings but do not edit the team's record."""
-    if user.is_staff:
-        return True
-    return project.is_working_on(getattr(user, "person", None))
-
-
-def can_validate_savings(user, project: Project) -> bool:
-    """Admins and champions of the project's areas, if they are not on its team."""
-    person = getattr(user, "person", None)
-    if project.is_working_on(person):
-        return False
-    if user.is_staff:
-        return True
-    return person is not None and person.is_champion_for(
-        *(area.pk for area in project.clinical_areas.all())
-    )

@@ -10,27 +10,19 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from people.fields import PLANNED, MultiLineFormField
+from people.fields import MultiLineFormField
 from people.models import Department, Person, Skill
 from projects import stages
-from projects.measurement import MAX_ROWS, parse_data
 from projects.models import (
-    SPC_RULES,
     ClosureReport,
-    DataPoint,
-    Measure,
     MentoringNote,
-    PDSACycle,
     ProgressUpdate,
     Project,
-    ProjectImpact,
     ReviewDecision,
     RoleOpening,
-    Saving,
     StrategicPriority,
     Task,
     TaskNote,
-    all_spc_rules,
 )
 from projects.search import similar_projects
 from projects.services import EditConflict
@@ -116,7 +108,7 @@ def _shown(field: forms.Field, value) -> str:
     return str(value)
 
 
-def _clear_length_messages(form: forms.ModelForm) -> None:
+def clear_length_messages(form: forms.ModelForm) -> None:
     """Say "Title must be 200 characters or fewer" rather than Django's generic wording."""
     for name, field in form.fields.items():
         max_length = getattr(field, "max_length", None)
@@ -194,7 +186,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["aim"].error_messages["required"] = "Enter an aim statement"
         self.fields["problem"].error_messages["required"] = "Describe the problem"
         self.fields["commitment_hours"].error_messages["min_value"] = "Hours must be at least 0.5"
-        _clear_length_messages(self)
+        clear_length_messages(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -278,7 +270,7 @@ class TaskForm(forms.ModelForm):
         self.fields["estimated_hours"].error_messages["min_value"] = (
             "Estimated hours must be at least 0.5"
         )
-        _clear_length_messages(self)
+        clear_length_messages(self)
         carry_version(self)
 
 
@@ -305,7 +297,7 @@ class RoleOpeningForm(forms.ModelForm):
         self.fields["title"].error_messages["required"] = "Enter the role, e.g. data collector"
         self.fields["places"].error_messages["min_value"] = "Places must be at least 1"
         self.fields["commitment_hours"].error_messages["min_value"] = "Hours must be at least 0.5"
-        _clear_length_messages(self)
+        clear_length_messages(self)
         carry_version(self)
 
     def clean_places(self):
@@ -333,7 +325,7 @@ class ProgressUpdateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["done"].error_messages["required"] = "Say what was done"
-        _clear_length_messages(self)
+        clear_length_messages(self)
         carry_version(self)
 
     def clean_date(self):
@@ -367,7 +359,7 @@ class InterestForm(forms.Form):
             .annotate(members=members)
             .filter(places__gt=models.F("members"))
         )
-        _clear_length_messages(self)
+        clear_length_messages(self)
 
 
 class TaskNoteForm(forms.ModelForm):
@@ -380,7 +372,7 @@ class TaskNoteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["note"].error_messages["required"] = "Say what you have done"
-        _clear_length_messages(self)
+        clear_length_messages(self)
 
 
 class TaskDoneForm(forms.Form):
@@ -452,7 +444,7 @@ class ReviewDecisionForm(forms.Form):
             .distinct()
             .order_by("display_name")
         )
-        _clear_length_messages(self)
+        clear_length_messages(self)
 
     def clean(self):
         cleaned = super().clean()
@@ -478,7 +470,7 @@ class ClosureReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for _name, field in self.fields.items():
             field.error_messages["required"] = f"Write the {field.label.lower()}"
-        _clear_length_messages(self)
+        clear_length_messages(self)
 
 
 class ClosureSendBackForm(forms.Form):
@@ -495,7 +487,7 @@ class ClosureSendBackForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _clear_length_messages(self)
+        clear_length_messages(self)
 
 
 class MentoringNoteForm(forms.ModelForm):
@@ -507,326 +499,10 @@ class MentoringNoteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["note"].error_messages["required"] = "Write the mentoring note"
-        _clear_length_messages(self)
+        clear_length_messages(self)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
             raise ValidationError("The date of a note cannot be in the future")
         return date
-
-
-# Impact and measurement.
-
-
-class ImpactForm(forms.ModelForm):
-    patient_benefits = forms.MultipleChoiceField(
-        label="Kinds of patient benefit",
-        choices=ProjectImpact.Benefit.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    class Meta:
-        model = ProjectImpact
-        fields = [
-            "staff_hours_saved_per_month",
-            "patients_affected",
-            "patient_benefits",
-            "patient_benefit_narrative",
-        ]
-        widgets = {"patient_benefit_narrative": forms.Textarea(attrs={"rows": 4})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _clear_length_messages(self)
-        self.fields["staff_hours_saved_per_month"].error_messages["min_value"] = (
-            "Time saved cannot be negative"
-        )
-        self.fields["patients_affected"].error_messages["min_value"] = (
-            "Patients affected cannot be negative"
-        )
-        carry_version(self, before_first_save=True)
-
-
-class SavingForm(forms.ModelForm):
-    class Meta:
-        model = Saving
-        fields = ["description", "amount", "kind"]
-        widgets = {"kind": forms.RadioSelect}
-        labels = {"kind": "Is it one-off or every year?"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _clear_length_messages(self)
-        self.fields["description"].error_messages["required"] = "Say what the saving comes from"
-        amount = self.fields["amount"]
-        amount.error_messages["required"] = "Enter the amount claimed in pounds"
-        amount.error_messages["invalid"] = "Enter the amount in pounds, for example 1250.50"
-        amount.error_messages["min_value"] = "The amount must be more than £0"
-        amount.error_messages["max_digits"] = "The amount must be less than £10,000,000,000"
-        carry_version(self)
-
-
-class SavingValidationForm(forms.Form):
-    validated_amount = forms.DecimalField(
-        label="Amount validated (£)",
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text="Leave blank to validate the amount claimed.",
-        error_messages={
-            "invalid": "Enter the amount in pounds, for example 1250.50",
-            "min_value": "The amount cannot be negative",
-        },
-    )
-    validation_note = MultiLineFormField(
-        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    # The claim as the validator saw it, so a claim changed meanwhile is not validated unseen.
-    claimed_amount = forms.DecimalField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, saving: Saving, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.saving = saving
-        self.fields["claimed_amount"].initial = saving.amount
-
-    def clean_validated_amount(self):
-        amount = self.cleaned_data["validated_amount"]
-        if amount is not None and amount > self.saving.amount:
-            raise ValidationError(
-                f"The validated amount cannot be more than the £{self.saving.amount:,.2f} claimed"
-            )
-        return amount
-
-
-class RebaseDatesField(forms.CharField):
-    """Dates typed one per line (or comma separated), as a sorted list."""
-
-    widget = forms.Textarea(attrs={"rows": 2})
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return "\n".join(day.isoformat() for day in value)
-        return value
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        days = []
-        for part in text.replace(",", "\n").split():
-            try:
-                day = dt.date.fromisoformat(part)
-            except ValueError:
-                raise ValidationError(
-                    f"“{part[:20]}” is not a date: write each as 2026-01-31"
-                ) from None
-            PLANNED.check(day, f"{day:%d/%m/%Y}: a new phase")
-            days.append(day)
-        return sorted(set(days))
-
-
-class MeasureForm(forms.ModelForm):
-    rules = forms.MultipleChoiceField(
-        label="Special-cause rules (SPC charts)",
-        choices=SPC_RULES,
-        widget=forms.CheckboxSelectMultiple,
-        initial=all_spc_rules,
-        error_messages={"required": "Choose at least one special-cause rule"},
-    )
-    rebase_dates = RebaseDatesField(
-        label="New phases start on (optional)",
-        required=False,
-        help_text="When a change was adopted and the process changed: one date per line, "
-        "for example 2026-03-01. The chart computes its limits afresh from each date.",
-    )
-
-    class Meta:
-        model = Measure
-        fields = [
-            "name",
-            "kind",
-            "definition",
-            "unit",
-            "improvement_direction",
-            "target",
-            "chart_type",
-            "baseline_points",
-            "rebase_dates",
-            "screen_outliers",
-            "rule_length",
-            "rules",
-        ]
-        widgets = {
-            "kind": forms.RadioSelect,
-            "improvement_direction": forms.RadioSelect,
-            "chart_type": forms.RadioSelect,
-            "rule_length": forms.RadioSelect,
-            "definition": forms.Textarea(attrs={"rows": 3}),
-        }
-        labels = {"improvement_direction": "Which way is better?", "chart_type": "Chart"}
-        help_texts = {
-            "chart_type": "A run chart suits short series (under 20 points); an SPC chart "
-            "shows limits and special causes.",
-        }
-
-    def __init__(self, *args, project: Project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        _clear_length_messages(self)
-        self.fields["name"].error_messages["required"] = "Give the measure a name"
-        self.fields["kind"].error_messages["required"] = (
-            "Say whether it is an outcome, process or balancing measure"
-        )
-        self.fields["baseline_points"].error_messages["min_value"] = (
-            "A baseline needs at least 12 points"
-        )
-        self.fields["target"].error_messages["invalid"] = "The target must be a number"
-        carry_version(self)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("chart_type") == Measure.ChartType.RUN:
-            message = "A run chart has one median for the whole series: choose an SPC chart for %s"
-            if cleaned.get("baseline_points"):
-                self.add_error("baseline_points", message % "a fixed baseline")
-            if cleaned.get("rebase_dates"):
-                self.add_error("rebase_dates", message % "new phases")
-        return cleaned
-
-    def clean_name(self):
-        name = self.cleaned_data["name"]
-        clash = Measure.objects.filter(project=self.project, name__iexact=name)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError("The project already has a measure with this name")
-        return name
-
-
-class DataPointForm(forms.ModelForm):
-    class Meta:
-        model = DataPoint
-        fields = ["date", "value", "annotation"]
-        widgets = {"date": DATE_WIDGET}
-        labels = {"annotation": "Note (optional)"}
-
-    def __init__(self, *args, measure: Measure, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.measure = measure
-        self.fields["date"].error_messages["required"] = "Enter the date of the value"
-        self.fields["value"].error_messages["required"] = "Enter the value"
-        self.fields["value"].error_messages["invalid"] = "The value must be a number"
-
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        clash = DataPoint.objects.filter(measure=self.measure, date=day)
-        if self.instance.pk:
-            clash = clash.exclude(pk=self.instance.pk)
-        if clash.exists():
-            raise ValidationError(f"There is already a value for {day:%d/%m/%Y}: edit that one")
-        return day
-
-
-class DataPasteForm(forms.Form):
-    MAX_UPLOAD_BYTES = 1_000_000
-    # The box takes as many characters as a file may have bytes (maxlength in the page); 1,000
-    # rows (MAX_ROWS) take far fewer. Django reads at most 2.5 MB of a form: a larger paste is
-    # answered with this form and TOO_LARGE (qiregister.form_limits), never a bare 400.
-    MAX_PASTE_CHARACTERS = 1_000_000
-    TOO_LARGE = f"Paste at most {MAX_ROWS:,} rows (1 MB) at a time"
-
-    data = forms.CharField(
-        label="Paste rows of date,value",
-        required=False,
-        max_length=MAX_PASTE_CHARACTERS,
-        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="One row per line, for example 2026-01-31,42. A third column is kept as a "
-        f"note. Copy two columns from a spreadsheet and paste them here. At most {MAX_ROWS:,} "
-        "rows at a time.",
-        error_messages={"max_length": TOO_LARGE},
-    )
-    file = forms.FileField(
-        label="Or upload a CSV file", required=False, help_text="Columns: date,value[,note]."
-    )
-
-    def __init__(self, *args, too_large: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.too_large = too_large
-        # NUL is reported with its row by parse_data, like an upload's, not for the whole paste.
-        self.fields["data"].validators = []
-
-    @classmethod
-    def too_large_to_read(cls) -> DataPasteForm:
-        """The form for a paste Django refused to read (over 2.5 MB): empty, with the error."""
-        return cls(data={}, too_large=True)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.too_large:
-            self.add_error(
-                "data", f"{self.TOO_LARGE}. What you pasted was over 2.5 MB, so it was not read"
-            )
-            return cleaned
-        text, upload = cleaned.get("data", ""), cleaned.get("file")
-        if upload is not None:
-            if upload.size > self.MAX_UPLOAD_BYTES:
-                self.add_error("file", "The file must be 1 MB or smaller")
-                return cleaned
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                self.add_error("file", "The file must be a CSV saved as text (UTF-8)")
-                return cleaned
-        elif not text.strip():
-            self.add_error("data", "Paste some rows or choose a CSV file")
-            return cleaned
-        try:
-            cleaned["rows"] = parse_data(text)
-        except ValidationError as error:
-            self.add_error("file" if upload is not None else "data", error)
-        return cleaned
-
-
-class PDSACycleForm(forms.ModelForm):
-    class Meta:
-        model = PDSACycle
-        fields = [
-            "change_idea",
-            "start_date",
-            "end_date",
-            "measures",
-            "prediction",
-            "plan",
-            "do",
-            "study",
-            "act",
-            "act_notes",
-        ]
-        widgets = {
-            "start_date": DATE_WIDGET,
-            "end_date": DATE_WIDGET,
-            "measures": forms.CheckboxSelectMultiple,
-            "act": forms.RadioSelect,
-            "prediction": forms.Textarea(attrs={"rows": 3}),
-            "plan": forms.Textarea(attrs={"rows": 3}),
-            "do": forms.Textarea(attrs={"rows": 3}),
-            "study": forms.Textarea(attrs={"rows": 3}),
-            "act_notes": forms.Textarea(attrs={"rows": 3}),
-        }
-
-    def __init__(self, *args, project: Project, **kwargs):
-        super().__init__(*args, **kwargs)
-        _clear_length_messages(self)
-        self.fields["measures"].queryset = project.measures.all()
-        self.fields["act"].choices = [("", "Not decided yet"), *PDSACycle.Act.choices]
-        self.fields["change_idea"].error_messages["required"] = "Say what change this cycle tests"
-        self.fields["start_date"].error_messages["required"] = "Enter the date the cycle starts"
-        carry_version(self)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The cycle must end on or after the day it starts")
-        return cleaned

@@ -11,20 +11,17 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from measurement.models import Measure, PDSACycle, ProjectImpact, Saving
 from people.models import Person
 from projects.models import (
     ClosureReport,
     Interest,
-    Measure,
     Membership,
     MentoringNote,
-    PDSACycle,
     ProgressUpdate,
     Project,
-    ProjectImpact,
     ReviewDecision,
     RoleOpening,
-    Saving,
     Task,
 )
 

@@ -5,7 +5,6 @@ namespace "tasks", under /tasks/) and governance's pages (`governance_urlpattern
 
 from django.urls import path
 
-from projects import impact_views, measure_views
 from projects.views import governance, joining, records, register, tasks
 
 app_name = "projects"
@@ -48,8 +47,6 @@ urlpatterns = [
     path("<int:pk>/tasks/new/", records.task_create, name="task_create"),
     path("<int:pk>/tasks/<int:child_pk>/edit/", records.task_edit, name="task_edit"),
 ]
-
-urlpatterns += measure_views.urlpatterns + impact_views.urlpatterns
 
 # The task board and a task's pages, under /tasks/ (namespace "tasks").
 task_urlpatterns = [

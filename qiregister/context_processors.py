@@ -19,7 +19,7 @@ PRIMARY_NAVIGATION = [
     ("Tasks", "tasks:board"),
     ("Showcases", "recognition:showcase"),
     ("QI board", "recognition:board"),
-    ("Impact", "impact:report"),
+    ("Impact", "measurement:impact_report"),
     ("Training", "people:training"),
     ("Mentoring", "people:mentoring"),
 ]

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "qiregister",
     "people",
     "projects",
+    "measurement",
     "recognition",
 ]
 

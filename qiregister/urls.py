@@ -32,7 +32,7 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include((governance_urlpatterns, "governance"))),
     path("", include("recognition.urls")),
-    path("", include("projects.impact_report")),
+    path("", include("measurement.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
+from measurement.demo import themed_projects
 from people.demo import OTHER_DEPARTMENTS
 from people.models import Department, Person
 from projects.demo import THEMES, WHERE, theme_of
-from projects.demo_impact import themed_projects
 from projects.models import Project
 from recognition.models import (
     AppraisalNote,
@@ -46,7 +46,7 @@ AWARDS = [
 ]
 # Keyed by the project's theme (projects.demo.THEMES), in the order the board and the
 # showcases show them; the figures are those of the theme's measure or saving
-# (projects.demo_impact).
+# (measurement.demo).
 HEADLINES = {
     THEMES[0].title: "Omitted time-critical doses down from 12% to 5% of doses.",
     THEMES[1].title: "Discharge medicines ready within 60 minutes for 74% of patients, "

@@ -19,12 +19,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from measurement.models import Saving
 from people.departments import sees_all_departments
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
 from projects.models import (
     Membership,
     Project,
-    Saving,
     StrategicPriority,
     Task,
     involving_department_q,

@@ -3,7 +3,7 @@
 import django.contrib.postgres.fields
 from django.db import migrations, models
 
-import projects.models
+import measurement.models
 
 
 class Migration(migrations.Migration):
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
                     max_length=14,
                 ),
                 blank=True,
-                default=projects.models.all_spc_rules,
+                default=measurement.models.all_spc_rules,
                 help_text="The rules read on the chart; all four by default.",
                 size=None,
                 verbose_name="special-cause rules",
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                     max_length=14,
                 ),
                 blank=True,
-                default=projects.models.all_spc_rules,
+                default=measurement.models.all_spc_rules,
                 help_text="The rules read on the chart; all four by default.",
                 size=None,
                 verbose_name="special-cause rules",

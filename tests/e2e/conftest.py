@@ -102,9 +102,9 @@ def assert_accessible(page) -> None:
 @pytest.fixture
 def demo_department(db):
     """`seed_demo`'s department, with the demo logins' password set to PASSWORD."""
+    from measurement.demo import seed_impact
     from people.demo import seed_people
     from projects.demo import seed_projects
-    from projects.demo_impact import seed_impact
     from recognition.demo import seed_recognition
     from tests.factories import PASSWORD
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from measurement.models import Measure
 from people.models import Department, Person
-from projects.models import Measure, Project, Task
+from projects.models import Project, Task
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
+from measurement.models import Measure
 from people.models import MentoringPair
-from projects.models import ClosureReport, Measure, Project
+from projects.models import ClosureReport, Project
 from recognition.models import Award, Nomination, ShowcaseSession
 from tests.e2e.conftest import axe_violations, sign_in
 from tests.e2e.demo import demo_objects

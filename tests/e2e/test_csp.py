@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from projects.models import Measure
+from measurement.models import Measure
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,11 +86,11 @@ def test_no_page_breaks_the_content_security_policy(page, demo):
     page.wait_for_load_state("networkidle")
     log.collect()
     log.visit(reverse("projects:detail", args=[project.pk]))
-    log.visit(reverse("projects:measure_detail", args=[project.pk, measure.pk]))
+    log.visit(reverse("measurement:measure_detail", args=[project.pk, measure.pk]))
     assert page.locator("svg").count() > 0
     log.visit(reverse("recognition:board"))
     assert page.locator("img").count() > 0  # poster thumbnails
-    log.visit(reverse("impact:report"))
+    log.visit(reverse("measurement:impact_report"))
     log.visit(reverse("projects:create"))
     page.get_by_label("Title").fill("Insulin")  # the live duplicate check (htmx)
     page.wait_for_load_state("networkidle")

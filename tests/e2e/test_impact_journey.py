@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.models import Measure, PDSACycle, Saving
+from measurement.models import Measure, PDSACycle, Saving
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from projects.models import ProjectImpact, Saving
+from measurement.models import ProjectImpact, Saving
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD, ProjectFactory
 

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from projects.models import Measure
+from measurement.models import Measure
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 
@@ -24,7 +24,7 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
     sign_in(page, "staff", PASSWORD)
     page.goto(reverse("projects:detail", args=[project.pk]))
     # The project page's "Add a measure" link comes with its Measures section; go straight there.
-    page.goto(reverse("projects:measure_create", args=[project.pk]))
+    page.goto(reverse("measurement:measure_create", args=[project.pk]))
     assert_accessible(page)
     page.get_by_role("button", name="Add the measure").click()
     assert "Give the measure a name" in page.locator(".nhsuk-error-summary").inner_text()

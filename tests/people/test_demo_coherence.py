@@ -17,18 +17,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from projects.models import (
-    ClosureReport,
-    DataPoint,
-    Measure,
-    Membership,
-    PDSACycle,
-    ProgressUpdate,
-    Project,
-    ReviewDecision,
-    Saving,
-    Task,
-)
+from measurement.models import DataPoint, Measure, PDSACycle, Saving
+from projects.models import ClosureReport, Membership, ProgressUpdate, Project, ReviewDecision, Task
 from recognition.models import Nomination, Poster, ShowcaseSlot
 
 # Each topic of the demo (found by a word of the project's title) and the words of which every

@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.utils import timezone
 
+from measurement.models import DataPoint, Measure, PDSACycle, ProjectImpact, Saving
+from measurement.spc import xmr_chart
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
-from projects.models import DataPoint, Measure, PDSACycle, ProjectImpact, Saving
-from projects.spc import xmr_chart
 from recognition.models import AppraisalNote, Nomination, PortfolioDomain, Poster, ShowcaseSlot
 
 

@@ -8,10 +8,11 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
+from measurement.models import Measure, Saving
 from people.demo import FIRST_NAMES, OTHER_DEPARTMENTS
 from people.departments import TRUST_QI_TEAM, sees_all_departments
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
-from projects.models import ClosureReport, Measure, Project, Saving, StrategicPriority, Task
+from projects.models import ClosureReport, Project, StrategicPriority, Task
 from recognition.models import PortfolioDomain, ShowcaseSession, ShowcaseSlot
 
 CLINICAL_DEPARTMENTS = ["pharmacy", "nursing", "therapies"]

@@ -181,23 +181,30 @@ def test_all_departments_board_queries_do_not_grow(
 
 
 def test_trust_qi_team_impact_opens_on_the_trust_wide_view(client_for, trust_member):
-    response = client_for(trust_member).get(reverse("impact:report"))
+    response = client_for(trust_member).get(reverse("measurement:impact_report"))
     assert response.status_code == 302
     assert response["Location"] == reverse("people:trust")
 
 
 def test_trust_qi_team_impact_of_one_department(client_for, trust_member, on_the_boards):
-    response = client_for(trust_member).get(reverse("impact:report"), {"department": "pharmacy"})
+    response = client_for(trust_member).get(
+        reverse("measurement:impact_report"), {"department": "pharmacy"}
+    )
     assert response.status_code == 200
     assert response.context["impact"].department.slug == "pharmacy"
     assert '<option value="all">All departments</option>' in response.text
 
 
 def test_staff_impact_stays_on_their_department(client_for, staff):
-    response = client_for(staff).get(reverse("impact:report"))
+    response = client_for(staff).get(reverse("measurement:impact_report"))
     assert response.status_code == 200
     assert response.context["impact"].department == staff.department
-    assert client_for(staff).get(reverse("impact:report"), {"department": "all"}).status_code == 403
+    assert (
+        client_for(staff)
+        .get(reverse("measurement:impact_report"), {"department": "all"})
+        .status_code
+        == 403
+    )
 
 
 # The register

@@ -181,7 +181,7 @@ def test_department_page_shows_lead_champions_priorities_and_cross_department_pr
     assert "?department=pharmacy" not in html.split("Its champions")[1].split("<h2>")[0]
     own = client_for(staff).get(reverse("people:department", args=["pharmacy"]))
     assert own.context["sees_pages"]
-    assert f"{reverse('impact:report')}?department=pharmacy" in own.content.decode()
+    assert f"{reverse('measurement:impact_report')}?department=pharmacy" in own.content.decode()
 
 
 def test_unknown_department_page_is_not_found(client_for, staff):
@@ -208,7 +208,7 @@ def test_trust_qi_team_chooses_any_department_on_its_pages(client_for, trust_mem
     html = board.content.decode()
     assert 'name="department"' in html
     assert f"{reverse('recognition:board_display')}?department=nursing" in html
-    impact = client.get(reverse("impact:report"), {"department": "nursing"})
+    impact = client.get(reverse("measurement:impact_report"), {"department": "nursing"})
     assert impact.context["impact"].department == nursing
     assert "department=nursing" in impact.context["export_query"]
 
@@ -328,7 +328,7 @@ def test_admin_refuses_the_leading_department_as_another_department_involved(
 
 def test_department_picker_keeps_the_period(client_for, trust_member, nursing):
     response = client_for(trust_member).get(
-        reverse("impact:report"),
+        reverse("measurement:impact_report"),
         # Nursing's: without a department the trust QI team's impact page is the trust view.
         {"department": "nursing", "from": "2026-01-01", "to": "2026-03-31", "area": "1"},
     )

@@ -52,7 +52,7 @@ def test_detail_page_query_count_is_bounded(
     # award recognition (one query: recognition/templatetags/award_tags.py); the poster (one
     # query: recognition/templatetags/board_tags.py); measures, PDSA cycles and impact (four
     # queries for the lead: impact, savings, measures with counts, cycles; see
-    # projects/templatetags/measurement_tags.py and tests/projects/test_impact.py); the other
+    # measurement/templatetags/measurement_tags.py and tests/measurement/test_impact.py); the other
     # departments involved.
     with django_assert_max_num_queries(27):
         client.get(reverse("projects:detail", args=[project.pk]))

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from projects.models import DataPoint, Measure
+from measurement.models import DataPoint, Measure
 
 ORIGIN = "http://testserver"
 
@@ -39,7 +39,7 @@ def token(client: Client, path: str) -> str:
 
 
 def paste_path(measure: Measure) -> str:
-    return reverse("projects:data_paste", args=[measure.project.pk, measure.pk])
+    return reverse("measurement:data_paste", args=[measure.project.pk, measure.pk])
 
 
 def assert_service_page(response) -> str:

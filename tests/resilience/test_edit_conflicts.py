@@ -16,14 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from projects.models import (
-    Measure,
-    PDSACycle,
-    Project,
-    ProjectImpact,
-    Saving,
-    all_spc_rules,
-)
+from measurement.models import Measure, PDSACycle, ProjectImpact, Saving, all_spc_rules
+from projects.models import Project
 from tests.factories import (
     AppraisalNoteFactory,
     ProgressUpdateFactory,
@@ -229,7 +223,7 @@ def measure_editors(staff, admin, project, **_) -> TwoEditors:
     return TwoEditors(
         noun="measure",
         record=measure,
-        url=reverse("projects:measure_edit", args=[project.pk, measure.pk]),
+        url=reverse("measurement:measure_edit", args=[project.pk, measure.pk]),
         first=signed_in(admin),
         second=signed_in(staff),
         data={
@@ -262,7 +256,7 @@ def pdsa_cycle_editors(staff, admin, project, **_) -> TwoEditors:
     return TwoEditors(
         noun="PDSA cycle",
         record=cycle,
-        url=reverse("projects:pdsa_edit", args=[project.pk, cycle.pk]),
+        url=reverse("measurement:pdsa_edit", args=[project.pk, cycle.pk]),
         first=signed_in(admin),
         second=signed_in(staff),
         data={
@@ -308,7 +302,7 @@ def impact_editors(staff, admin, project, **_) -> TwoEditors:
     return TwoEditors(
         noun="project impact",
         record=impact,
-        url=reverse("projects:impact_edit", args=[project.pk]),
+        url=reverse("measurement:impact_edit", args=[project.pk]),
         first=signed_in(admin),
         second=signed_in(staff),
         data={
@@ -332,7 +326,7 @@ def saving_editors(staff, admin, project, **_) -> TwoEditors:
     return TwoEditors(
         noun="saving",
         record=saving,
-        url=reverse("projects:saving_edit", args=[project.pk, saving.pk]),
+        url=reverse("measurement:saving_edit", args=[project.pk, saving.pk]),
         first=signed_in(admin),
         second=signed_in(staff),
         data={"description": saving.description, "amount": "1250.00", "kind": "recurring"},
@@ -451,7 +445,7 @@ def test_an_edit_that_changes_nothing_keeps_the_version(two_editors):
 def test_the_second_of_two_first_impact_records_is_refused(staff, admin, project):
     """The impact page records the project's impact whether or not it has one yet: two people
     who open it before anyone has saved it must not both create it, the second unseen."""
-    url = reverse("projects:impact_edit", args=[project.pk])
+    url = reverse("measurement:impact_edit", args=[project.pk])
     lead, other = signed_in(staff), signed_in(admin)
     seen_by_lead, seen_by_other = child_version(lead, url), child_version(other, url)
     assert seen_by_lead == seen_by_other == 0  # nothing saved yet
@@ -478,10 +472,10 @@ def test_a_saving_validated_meanwhile_is_not_an_edit_conflict(staff, champion, p
     saving = Saving.objects.create(
         project=project, description="Biosimilar switch", amount=Decimal("900"), claimed_by=staff
     )
-    url = reverse("projects:saving_edit", args=[project.pk, saving.pk])
+    url = reverse("measurement:saving_edit", args=[project.pk, saving.pk])
     lead = signed_in(staff)
     version = child_version(lead, url)
-    validate = reverse("projects:saving_validate", args=[project.pk, saving.pk])
+    validate = reverse("measurement:saving_validate", args=[project.pk, saving.pk])
     assert signed_in(champion).post(validate, {"claimed_amount": "900.00"}).status_code == 302
 
     data = {"description": "Biosimilar adalimumab", "amount": "900.00", "kind": "recurring"}
@@ -534,7 +528,7 @@ def test_two_saves_of_a_record_at_the_same_instant_one_wins(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_first_impact_records_at_the_same_instant_one_wins(staff, admin, project):
-    url = reverse("projects:impact_edit", args=[project.pk])
+    url = reverse("measurement:impact_edit", args=[project.pk])
     clients = {"lead": signed_in(staff), "admin": signed_in(admin)}
     data = {"staff_hours_saved_per_month": "", "patient_benefits": [], "version": 0}
     results, errors = race(

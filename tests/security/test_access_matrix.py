@@ -46,6 +46,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from measurement.models import DataPoint, Measure, PDSACycle, Saving
 from people.models import (
     Course,
     ExportLog,
@@ -54,16 +55,7 @@ from people.models import (
     Person,
     TrainingSession,
 )
-from projects.models import (
-    ClosureReport,
-    DataPoint,
-    Interest,
-    Measure,
-    Membership,
-    PDSACycle,
-    Project,
-    Saving,
-)
+from projects.models import ClosureReport, Interest, Membership, Project
 from recognition.models import Nomination
 from recognition.services import board as board_services
 from tests.factories import (
@@ -147,24 +139,24 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "projects:task_create": (EDITORS, EDITORS),
     "projects:task_edit": (EDITORS, EDITORS),
     # Measurement: everyone who sees the project sees it; the team records it.
-    "projects:measure_create": (TEAM, TEAM),
-    "projects:measure_detail": (SIGNED_IN, WRONG_METHOD),
-    "projects:measure_edit": (TEAM, TEAM),
-    "projects:measure_delete": (TEAM, TEAM),
-    "projects:datapoint_add": (TEAM, TEAM),
-    "projects:datapoint_edit": (TEAM, TEAM),
-    "projects:datapoint_delete": (WRONG_METHOD, TEAM),
-    "projects:data_paste": (TEAM, TEAM),
-    "projects:measure_spc_json": (SIGNED_IN, WRONG_METHOD),
-    "projects:impact_edit": (TEAM, TEAM),
-    "projects:saving_create": (TEAM, TEAM),
-    "projects:saving_edit": (TEAM, TEAM),
-    "projects:saving_delete": (TEAM, TEAM),
-    "projects:saving_validate": (CHAMPIONS, CHAMPIONS),  # never the team's own claim
-    "projects:pdsa_create": (TEAM, TEAM),
-    "projects:pdsa_detail": (SIGNED_IN, WRONG_METHOD),
-    "projects:pdsa_edit": (TEAM, TEAM),
-    "projects:pdsa_move": (WRONG_METHOD, TEAM),
+    "measurement:measure_create": (TEAM, TEAM),
+    "measurement:measure_detail": (SIGNED_IN, WRONG_METHOD),
+    "measurement:measure_edit": (TEAM, TEAM),
+    "measurement:measure_delete": (TEAM, TEAM),
+    "measurement:datapoint_add": (TEAM, TEAM),
+    "measurement:datapoint_edit": (TEAM, TEAM),
+    "measurement:datapoint_delete": (WRONG_METHOD, TEAM),
+    "measurement:data_paste": (TEAM, TEAM),
+    "measurement:measure_spc_json": (SIGNED_IN, WRONG_METHOD),
+    "measurement:impact_edit": (TEAM, TEAM),
+    "measurement:saving_create": (TEAM, TEAM),
+    "measurement:saving_edit": (TEAM, TEAM),
+    "measurement:saving_delete": (TEAM, TEAM),
+    "measurement:saving_validate": (CHAMPIONS, CHAMPIONS),  # never the team's own claim
+    "measurement:pdsa_create": (TEAM, TEAM),
+    "measurement:pdsa_detail": (SIGNED_IN, WRONG_METHOD),
+    "measurement:pdsa_edit": (TEAM, TEAM),
+    "measurement:pdsa_move": (WRONG_METHOD, TEAM),
     # Buddy tasks: anyone in the department claims; the claimant or the lead acts on it.
     "tasks:board": (SIGNED_IN, WRONG_METHOD),
     "tasks:detail": (SIGNED_IN, WRONG_METHOD),
@@ -182,8 +174,8 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "governance:report": (CHAMPIONS, WRONG_METHOD),
     "governance:export_csv": (CHAMPIONS, WRONG_METHOD),
     "governance:export_xlsx": (CHAMPIONS, WRONG_METHOD),
-    "impact:report": (SIGNED_IN, WRONG_METHOD),
-    "impact:export": (SIGNED_IN, WRONG_METHOD),
+    "measurement:impact_report": (SIGNED_IN, WRONG_METHOD),
+    "measurement:impact_export": (SIGNED_IN, WRONG_METHOD),
     # People. Profiles are public inside the trust; capacity and QI conversations are for the
     # person, their line manager (who alone records a conversation) and admins.
     "people:me": (SIGNED_IN, WRONG_METHOD),
@@ -323,6 +315,7 @@ WITH_PK = [name for name, pattern in ROUTES.items() if "pk" in pattern.pattern.c
 PK_OBJECT = {
     **dict.fromkeys([name for name in WITH_PK if name.startswith("projects:")], "project"),
     **dict.fromkeys([name for name in WITH_PK if name.startswith("tasks:")], "task"),
+    **dict.fromkeys([name for name in WITH_PK if name.startswith("measurement:")], "project"),
     "people:mentor_request_accept": "mentor_request",
     "people:mentor_request_withdraw": "mentor_request",
     "people:mentoring_pair": "pair",
@@ -703,7 +696,7 @@ SWAPS = [
     # A child object of another project, under your own project's id.
     (
         "staff",
-        "projects:measure_detail",
+        "measurement:measure_detail",
         "get",
         {"pk": "project", "measure_pk": "measure"},
         {"pk": "project", "measure_pk": "their_measure"},
@@ -711,7 +704,7 @@ SWAPS = [
     ),
     (
         "staff",
-        "projects:saving_edit",
+        "measurement:saving_edit",
         "get",
         {"pk": "project", "saving_pk": "saving"},
         {"pk": "project", "saving_pk": "their_saving"},
@@ -719,7 +712,7 @@ SWAPS = [
     ),
     (
         "champion",
-        "projects:saving_validate",
+        "measurement:saving_validate",
         "get",
         {"pk": "project", "saving_pk": "saving"},
         {"pk": "project", "saving_pk": "their_saving"},
@@ -727,7 +720,7 @@ SWAPS = [
     ),
     (
         "staff",
-        "projects:pdsa_edit",
+        "measurement:pdsa_edit",
         "get",
         {"pk": "project", "cycle_pk": "cycle"},
         {"pk": "project", "cycle_pk": "their_cycle"},
@@ -874,7 +867,7 @@ SWAPS = [
     ("nursing_champion", "projects:detail", "get", {"pk": "their_draft"}, {"pk": "draft"}, 404),
     (
         "nursing_champion",
-        "projects:saving_validate",
+        "measurement:saving_validate",
         "get",
         {"pk": "their_project", "saving_pk": "their_saving"},
         {"pk": "project", "saving_pk": "saving"},
@@ -1021,7 +1014,7 @@ VALIDATION = {
 
 def test_team_member_cannot_validate_a_saving_they_claim(client_for, world):
     response = client_for(world.member).post(
-        reverse("projects:saving_create", args=[world.project.pk]),
+        reverse("measurement:saving_create", args=[world.project.pk]),
         {
             "description": "Fewer agency hours",
             "amount": "800",
@@ -1043,7 +1036,7 @@ def test_team_member_cannot_validate_a_saving_they_claim(client_for, world):
 def test_lead_cannot_validate_the_team_s_saving_by_editing_it(client_for, world):
     saving = world.saving
     response = client_for(world.staff).post(
-        reverse("projects:saving_edit", args=[world.project.pk, saving.pk]),
+        reverse("measurement:saving_edit", args=[world.project.pk, saving.pk]),
         {
             "description": saving.description,
             "amount": "900",
@@ -1061,7 +1054,7 @@ def test_lead_cannot_validate_the_team_s_saving_by_editing_it(client_for, world)
 
 def test_team_cannot_validate_its_own_saving(client_for, world):
     response = client_for(world.staff).post(
-        reverse("projects:saving_validate", args=[world.project.pk, world.saving.pk]),
+        reverse("measurement:saving_validate", args=[world.project.pk, world.saving.pk]),
         {"validated_amount": "800", "claimed_amount": "800"},
     )
     assert response.status_code == 403
@@ -1296,7 +1289,7 @@ def test_a_hidden_draft_is_not_found_on_every_project_route(client, world, surge
     # Guards the sweep: it reaches every app's project pages.
     assert {
         "projects:detail",
-        "projects:measure_spc_json",
+        "measurement:measure_spc_json",
         "governance:review_project",
         "recognition:poster_file",
         "recognition:certificate",
@@ -1312,8 +1305,8 @@ DEPARTMENT_PAGES = [
     "recognition:board",
     "recognition:board_display",
     "recognition:showcase",
-    "impact:report",
-    "impact:export",
+    "measurement:impact_report",
+    "measurement:impact_export",
 ]
 # Asking for Nursing's page (the outsider's department), by role in ROLES order.
 NURSING_PAGE = "login 403   ok    403   403   ok    ok"
@@ -1345,7 +1338,7 @@ def test_another_department_s_pages_are_for_the_trust_qi_team_and_admins(
     # The trust QI team's own department runs no projects: the board opens on all departments
     # and the impact page on the trust-wide view (issue 17); other pages on their own.
     trust_own = request_as(client, users["trust"], "get", own)
-    if name.startswith("impact:"):
+    if name.startswith("measurement:impact"):
         assert trust_own["Location"] == reverse("people:trust")
     elif name.startswith("recognition:board"):
         assert trust_own.context["department"] is None

@@ -175,7 +175,7 @@ def test_project_summary_pdf_is_logged_with_the_people_it_names(
 
 def test_impact_csv_is_inert_and_names_nobody(client_for, staff, pharmacy, project):
     ClinicalAreaFactory(department=pharmacy, name="@SUM(A1:A9)")
-    response = client_for(staff).get(reverse("impact:export"), YEAR)
+    response = client_for(staff).get(reverse("measurement:impact_export"), YEAR)
     assert_inert(csv_cells(response), "@SUM(A1:A9)")
     # Figures for the department, areas and priorities only: no person's data, so no log.
     assert not ExportLog.objects.exists()
@@ -250,9 +250,9 @@ COVERED = {
     "recognition:portfolio_pdf",
     "recognition:certificate",
     "recognition:project_summary_pdf",
-    "impact:export",
+    "measurement:impact_export",
 }
-NOT_PERSONAL = {"recognition:showcase_calendar", "projects:measure_spc_json"}
+NOT_PERSONAL = {"recognition:showcase_calendar", "measurement:measure_spc_json"}
 DOWNLOAD_SUFFIXES = (".csv", ".xlsx", ".pdf", ".ics", ".json", ".zip")
 
 

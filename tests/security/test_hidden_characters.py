@@ -167,7 +167,7 @@ def test_reminder_subjects_are_one_line_whatever_the_task_title_holds(
 
 # The rule is everywhere: every text field of every model and form of the apps.
 
-APPS = ("people", "projects", "recognition", "qiregister")
+APPS = ("people", "projects", "measurement", "recognition", "qiregister")
 # Not typed by people, or checked in their own way.
 FORM_FIELDS_EXEMPT = {
     ("DataPasteForm", "data"): "rows of date,value, checked row by row (NUL is a row error)",

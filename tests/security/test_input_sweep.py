@@ -113,7 +113,7 @@ def forms_on(html: str, path: str) -> list[Form]:
 
 def filter_parameters() -> set[str]:
     """The query parameters of every FilterSet and report form of the apps."""
-    for app in ("people", "projects", "recognition"):
+    for app in ("people", "projects", "measurement", "recognition"):
         package = importlib.import_module(app)
         for module in pkgutil.walk_packages(package.__path__, f"{app}."):
             if ".migrations" not in module.name and ".management" not in module.name:
@@ -211,7 +211,7 @@ def test_no_page_gives_a_500_on_bad_filter_parameters(client, world):
 
 @pytest.mark.parametrize("how", ["upload", "paste"])
 def test_a_nul_in_a_measure_s_rows_is_a_row_error(client_for, world, how):
-    url = reverse("projects:data_paste", args=[world.project.pk, world.measure.pk])
+    url = reverse("measurement:data_paste", args=[world.project.pk, world.measure.pk])
     rows = "date,value,note\n2026-02-02,14,ward 4\n2026-02-09,11,ward\x005\n"
     if how == "upload":
         data = {"file": SimpleUploadedFile("doses.csv", rows.encode(), content_type="text/csv")}

@@ -22,7 +22,7 @@ from tests.security.test_access_matrix import ROUTES, request_as, trust, url_for
 
 __all__ = ["trust", "world"]  # fixtures of the access matrix, used here
 
-APPS = ("people", "projects", "recognition")
+APPS = ("people", "projects", "measurement", "recognition")
 EXTREMES = {"last day": dt.date.max, "first day": dt.date.min}
 ROLES = ("staff", "champion", "manager", "admin")
 

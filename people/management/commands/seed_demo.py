@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from measurement.demo import seed_impact, seed_other_impact
 from people.demo import DEMO_LOGINS, OTHER_DEMO_LOGINS, seed_other_departments, seed_people
 from people.models import Department
 from projects.demo import seed_other_projects, seed_projects
-from projects.demo_impact import seed_impact, seed_other_impact
 from recognition.demo import seed_other_recognition, seed_recognition
 
 
