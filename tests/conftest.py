@@ -7,8 +7,10 @@
 - outsider: staff in another department.
 """
 
+import contextlib
 import datetime as dt
 import fcntl
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -44,6 +46,105 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     # queries). What each transaction sees, its locks and its constraints are unchanged.
     options = settings.DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+def _template_name(test_name: str) -> str:
+    return f"{test_name}_template"
+
+
+@contextlib.contextmanager
+def _template_lock(template: str):
+    """One process at a time builds or copies the template (the workers of one run share it)."""
+    with open(Path(tempfile.gettempdir()) / f"{template}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-xdist's workers share one migrated test database: the first worker to need it
+    migrates a template (about 40 s of CPU: most of it Django rendering the migrations' model
+    states), and every worker copies it with CREATE DATABASE ... TEMPLATE (about a second),
+    instead of each worker migrating its own. Each worker still has its own database, made by
+    the same migrations (with their data: the trust QI team group, permissions, content types).
+    Run without workers, with --reuse-db or --nomigrations, this is pytest-django's own setup."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    workerinput = getattr(request.config, "workerinput", None)
+    reuse = django_db_keepdb and not django_db_createdb
+    if workerinput is None or reuse or not django_db_use_migrations:
+        from pytest_django.fixtures import _disable_migrations
+
+        if not django_db_use_migrations:
+            _disable_migrations()
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=request.config.option.verbose, interactive=False, keepdb=reuse
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=request.config.option.verbose)
+        return
+
+    connection = connections["default"]
+    test = connection.settings_dict["TEST"]
+    worker_name = test["NAME"]  # test_<name>_gw<n>: pytest-django's suffix for this worker
+    template = _template_name(worker_name.removesuffix(f"_{workerinput['workerid']}"))
+    run = workerinput["testrunuid"]
+    quote = connection.ops.quote_name
+    old_name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock(), _template_lock(template):
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [template],
+            )
+            row = cursor.fetchone()
+        if row is None or row[0] != run:  # none yet, or left by an earlier run
+            test["NAME"] = template
+            connection.creation.create_test_db(
+                verbosity=request.config.option.verbose, autoclobber=True, serialize=False
+            )
+            connection.close()  # a template must have no connections when it is copied
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"COMMENT ON DATABASE {quote(template)} IS %s", [run])
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(worker_name)}")
+            cursor.execute(f"CREATE DATABASE {quote(worker_name)} TEMPLATE {quote(template)}")
+    test["NAME"] = worker_name
+    settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = worker_name
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(old_name, verbosity=request.config.option.verbose)
+
+
+def pytest_sessionfinish(session):
+    """The controller of a pytest-xdist run drops the workers' template when they are done."""
+    if hasattr(session.config, "workerinput") or not getattr(
+        session.config.option, "numprocesses", None
+    ):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    connection = connections["default"]
+    template = _template_name(connection.creation._get_test_db_name())
+    with (
+        session.config.stash[blocking_manager_key].unblock(),
+        _template_lock(template),
+        connection.creation._nodb_cursor() as cursor,
+    ):
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
 
 
 @pytest.fixture
