@@ -147,23 +147,19 @@ def pytest_sessionfinish(session):
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
 
 
-@pytest.fixture
-def pharmacy(db):
+# The personas, as plain functions (the fixtures below call them; a world built once per module,
+# as in tests/security/test_access_matrix.py, calls them too).
+
+
+def make_pharmacy():
     return DepartmentFactory(name="Pharmacy", slug="pharmacy")
 
 
-@pytest.fixture
-def acute_medicine(pharmacy):
-    return ClinicalAreaFactory(department=pharmacy, name="Acute medicine")
+def make_area(department, name):
+    return ClinicalAreaFactory(department=department, name=name)
 
 
-@pytest.fixture
-def surgery(pharmacy):
-    return ClinicalAreaFactory(department=pharmacy, name="Surgery")
-
-
-@pytest.fixture
-def manager(pharmacy, acute_medicine):
+def make_manager(pharmacy, acute_medicine):
     return PersonFactory(
         user=UserFactory(username="manager"),
         display_name="Morgan Ellis",
@@ -173,8 +169,7 @@ def manager(pharmacy, acute_medicine):
     )
 
 
-@pytest.fixture
-def staff(pharmacy, acute_medicine, manager):
+def make_staff(pharmacy, acute_medicine, manager):
     return PersonFactory(
         user=UserFactory(username="staff"),
         display_name="Sam Taylor",
@@ -186,8 +181,7 @@ def staff(pharmacy, acute_medicine, manager):
     )
 
 
-@pytest.fixture
-def champion(pharmacy, acute_medicine):
+def make_champion(pharmacy, acute_medicine):
     person = PersonFactory(
         user=UserFactory(username="champion"),
         display_name="Chris Okoro",
@@ -199,8 +193,7 @@ def champion(pharmacy, acute_medicine):
     return person
 
 
-@pytest.fixture
-def admin(pharmacy):
+def make_admin(pharmacy):
     return PersonFactory(
         user=UserFactory(username="admin", is_staff=True, is_superuser=True),
         display_name="Amira Khan",
@@ -209,8 +202,7 @@ def admin(pharmacy):
     )
 
 
-@pytest.fixture
-def outsider(db):
+def make_outsider():
     nursing = DepartmentFactory(name="Nursing", slug="nursing")
     ward = ClinicalAreaFactory(department=nursing, name="Ward 7")
     return PersonFactory(
@@ -220,6 +212,55 @@ def outsider(db):
         department=nursing,
         clinical_areas=[ward],
     )
+
+
+def make_project(staff, acute_medicine):
+    return ProjectFactory(
+        lead=staff,
+        title="Reducing omitted critical medicines on the wards",
+        aim="Reduce omitted doses of time-critical medicines by 50% within 6 months.",
+        clinical_areas=[acute_medicine],
+    )
+
+
+@pytest.fixture
+def pharmacy(db):
+    return make_pharmacy()
+
+
+@pytest.fixture
+def acute_medicine(pharmacy):
+    return make_area(pharmacy, "Acute medicine")
+
+
+@pytest.fixture
+def surgery(pharmacy):
+    return make_area(pharmacy, "Surgery")
+
+
+@pytest.fixture
+def manager(pharmacy, acute_medicine):
+    return make_manager(pharmacy, acute_medicine)
+
+
+@pytest.fixture
+def staff(pharmacy, acute_medicine, manager):
+    return make_staff(pharmacy, acute_medicine, manager)
+
+
+@pytest.fixture
+def champion(pharmacy, acute_medicine):
+    return make_champion(pharmacy, acute_medicine)
+
+
+@pytest.fixture
+def admin(pharmacy):
+    return make_admin(pharmacy)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_outsider()
 
 
 @pytest.fixture
@@ -233,28 +274,27 @@ def client_for(client):
     return login
 
 
+# PBKDF2's deliberate slowness adds seconds to every persona; tests need no such defence.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    # PBKDF2's deliberate slowness adds seconds to every persona; tests need no such defence.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background tasks (queued emails) run at once, whatever DJANGO_DEBUG says, so a test sees
     their effects; tests/qiregister/test_tasks.py switches to the database queue and a worker."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture
 def project(staff, acute_medicine):
     """A submitted project in Acute medicine led by `staff`."""
-    return ProjectFactory(
-        lead=staff,
-        title="Reducing omitted critical medicines on the wards",
-        aim="Reduce omitted doses of time-critical medicines by 50% within 6 months.",
-        clinical_areas=[acute_medicine],
-    )
+    return make_project(staff, acute_medicine)
 
 
 @pytest.fixture
