@@ -82,13 +82,18 @@ def django_db_setup(
     workerinput = getattr(request.config, "workerinput", None)
     reuse = django_db_keepdb and not django_db_createdb
     if workerinput is None or reuse or not django_db_use_migrations:
-        from pytest_django.fixtures import _disable_migrations
+        from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
 
         if not django_db_use_migrations:
             _disable_migrations()
+        aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
         with django_db_blocker.unblock():
             config = setup_databases(
-                verbosity=request.config.option.verbose, interactive=False, keepdb=reuse
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=reuse,
             )
         yield
         if not django_db_keepdb:
