@@ -7,8 +7,10 @@
 - outsider: staff in another department.
 """
 
+import contextlib
 import datetime as dt
 import fcntl
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,23 +48,123 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
 
 
-@pytest.fixture
-def pharmacy(db):
+def _template_name(test_name: str) -> str:
+    return f"{test_name}_template"
+
+
+@contextlib.contextmanager
+def _template_lock(template: str):
+    """One process at a time builds or copies the template (the workers of one run share it)."""
+    with open(Path(tempfile.gettempdir()) / f"{template}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-xdist's workers share one migrated test database: the first worker to need it
+    migrates a template (about 40 s of CPU: most of it Django rendering the migrations' model
+    states), and every worker copies it with CREATE DATABASE ... TEMPLATE (about a second),
+    instead of each worker migrating its own. Each worker still has its own database, made by
+    the same migrations (with their data: the trust QI team group, permissions, content types).
+    Run without workers, with --reuse-db or --nomigrations, this is pytest-django's own setup."""
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+
+    workerinput = getattr(request.config, "workerinput", None)
+    reuse = django_db_keepdb and not django_db_createdb
+    if workerinput is None or reuse or not django_db_use_migrations:
+        from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+        if not django_db_use_migrations:
+            _disable_migrations()
+        aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=reuse,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=request.config.option.verbose)
+        return
+
+    connection = connections["default"]
+    test = connection.settings_dict["TEST"]
+    worker_name = test["NAME"]  # test_<name>_gw<n>: pytest-django's suffix for this worker
+    template = _template_name(worker_name.removesuffix(f"_{workerinput['workerid']}"))
+    run = workerinput["testrunuid"]
+    quote = connection.ops.quote_name
+    old_name = connection.settings_dict["NAME"]
+    with django_db_blocker.unblock(), _template_lock(template):
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                [template],
+            )
+            row = cursor.fetchone()
+        if row is None or row[0] != run:  # none yet, or left by an earlier run
+            test["NAME"] = template
+            connection.creation.create_test_db(
+                verbosity=request.config.option.verbose, autoclobber=True, serialize=False
+            )
+            connection.close()  # a template must have no connections when it is copied
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"COMMENT ON DATABASE {quote(template)} IS %s", [run])
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(worker_name)}")
+            cursor.execute(f"CREATE DATABASE {quote(worker_name)} TEMPLATE {quote(template)}")
+    test["NAME"] = worker_name
+    settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = worker_name
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(old_name, verbosity=request.config.option.verbose)
+
+
+def pytest_sessionfinish(session):
+    """The controller of a pytest-xdist run drops the workers' template when they are done."""
+    if hasattr(session.config, "workerinput") or not getattr(
+        session.config.option, "numprocesses", None
+    ):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    connection = connections["default"]
+    template = _template_name(connection.creation._get_test_db_name())
+    with (
+        session.config.stash[blocking_manager_key].unblock(),
+        _template_lock(template),
+        connection.creation._nodb_cursor() as cursor,
+    ):
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(template)}")
+
+
+# The personas, as plain functions (the fixtures below call them; a world built once per module,
+# as in tests/security/test_access_matrix.py, calls them too).
+
+
+def make_pharmacy():
     return DepartmentFactory(name="Pharmacy", slug="pharmacy")
 
 
-@pytest.fixture
-def acute_medicine(pharmacy):
-    return ClinicalAreaFactory(department=pharmacy, name="Acute medicine")
+def make_area(department, name):
+    return ClinicalAreaFactory(department=department, name=name)
 
 
-@pytest.fixture
-def surgery(pharmacy):
-    return ClinicalAreaFactory(department=pharmacy, name="Surgery")
-
-
-@pytest.fixture
-def manager(pharmacy, acute_medicine):
+def make_manager(pharmacy, acute_medicine):
     return PersonFactory(
         user=UserFactory(username="manager"),
         display_name="Morgan Ellis",
@@ -72,8 +174,7 @@ def manager(pharmacy, acute_medicine):
     )
 
 
-@pytest.fixture
-def staff(pharmacy, acute_medicine, manager):
+def make_staff(pharmacy, acute_medicine, manager):
     return PersonFactory(
         user=UserFactory(username="staff"),
         display_name="Sam Taylor",
@@ -85,8 +186,7 @@ def staff(pharmacy, acute_medicine, manager):
     )
 
 
-@pytest.fixture
-def champion(pharmacy, acute_medicine):
+def make_champion(pharmacy, acute_medicine):
     person = PersonFactory(
         user=UserFactory(username="champion"),
         display_name="Chris Okoro",
@@ -98,8 +198,7 @@ def champion(pharmacy, acute_medicine):
     return person
 
 
-@pytest.fixture
-def admin(pharmacy):
+def make_admin(pharmacy):
     return PersonFactory(
         user=UserFactory(username="admin", is_staff=True, is_superuser=True),
         display_name="Amira Khan",
@@ -108,8 +207,7 @@ def admin(pharmacy):
     )
 
 
-@pytest.fixture
-def outsider(db):
+def make_outsider():
     nursing = DepartmentFactory(name="Nursing", slug="nursing")
     ward = ClinicalAreaFactory(department=nursing, name="Ward 7")
     return PersonFactory(
@@ -119,6 +217,55 @@ def outsider(db):
         department=nursing,
         clinical_areas=[ward],
     )
+
+
+def make_project(staff, acute_medicine):
+    return ProjectFactory(
+        lead=staff,
+        title="Reducing omitted critical medicines on the wards",
+        aim="Reduce omitted doses of time-critical medicines by 50% within 6 months.",
+        clinical_areas=[acute_medicine],
+    )
+
+
+@pytest.fixture
+def pharmacy(db):
+    return make_pharmacy()
+
+
+@pytest.fixture
+def acute_medicine(pharmacy):
+    return make_area(pharmacy, "Acute medicine")
+
+
+@pytest.fixture
+def surgery(pharmacy):
+    return make_area(pharmacy, "Surgery")
+
+
+@pytest.fixture
+def manager(pharmacy, acute_medicine):
+    return make_manager(pharmacy, acute_medicine)
+
+
+@pytest.fixture
+def staff(pharmacy, acute_medicine, manager):
+    return make_staff(pharmacy, acute_medicine, manager)
+
+
+@pytest.fixture
+def champion(pharmacy, acute_medicine):
+    return make_champion(pharmacy, acute_medicine)
+
+
+@pytest.fixture
+def admin(pharmacy):
+    return make_admin(pharmacy)
+
+
+@pytest.fixture
+def outsider(db):
+    return make_outsider()
 
 
 @pytest.fixture
@@ -132,28 +279,27 @@ def client_for(client):
     return login
 
 
+# PBKDF2's deliberate slowness adds seconds to every persona; tests need no such defence.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    # PBKDF2's deliberate slowness adds seconds to every persona; tests need no such defence.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)
 def immediate_tasks(settings):
     """Background tasks (queued emails) run at once, whatever DJANGO_DEBUG says, so a test sees
     their effects; tests/qiregister/test_tasks.py switches to the database queue and a worker."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture
 def project(staff, acute_medicine):
     """A submitted project in Acute medicine led by `staff`."""
-    return ProjectFactory(
-        lead=staff,
-        title="Reducing omitted critical medicines on the wards",
-        aim="Reduce omitted doses of time-critical medicines by 50% within 6 months.",
-        clinical_areas=[acute_medicine],
-    )
+    return make_project(staff, acute_medicine)
 
 
 @pytest.fixture

@@ -30,8 +30,10 @@ Below the matrix:
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import sys
 import time
 from decimal import Decimal
 from http.cookies import SimpleCookie
@@ -39,9 +41,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
@@ -58,6 +61,18 @@ from people.models import (
 from projects.models import ClosureReport, Interest, Membership, Project
 from recognition.models import Nomination
 from recognition.services import board as board_services
+from tests.conftest import (
+    FAST_PASSWORD_HASHERS,
+    IMMEDIATE_TASKS,
+    make_admin,
+    make_area,
+    make_champion,
+    make_manager,
+    make_outsider,
+    make_pharmacy,
+    make_project,
+    make_staff,
+)
 from tests.factories import (
     AppraisalNoteFactory,
     AwardFactory,
@@ -442,8 +457,7 @@ def png_upload() -> SimpleUploadedFile:
     return SimpleUploadedFile("poster.png", buffer.getvalue(), content_type="image/png")
 
 
-@pytest.fixture
-def trust(db):
+def make_trust():
     """A member of the trust QI team, in a department of their own."""
     person = PersonFactory(
         department=DepartmentFactory(name="Quality and safety", slug="quality"),
@@ -453,9 +467,112 @@ def trust(db):
     return person
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once per module (it takes longer than most of the tests that use it), in
+    a transaction rolled back when the module is done. Each test sees it through pytest-django's
+    `db`, whose transaction is a savepoint inside this one, rolled back after the test, as with
+    Django's TestCase.setUpTestData: nothing a test changes in the database reaches another test,
+    and each test gets its own copy of the Python objects (`world`)."""
+    media = tmp_path_factory.mktemp("media")
+    block = transaction.atomic()
+    block._from_testcase = True  # as TestCase's own, for durable blocks inside the tests
+    with (
+        django_db_blocker.unblock(),
+        # What the autouse fixtures of tests/conftest.py set for each test (and `media_root`).
+        override_settings(
+            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, TASKS=IMMEDIATE_TASKS, MEDIA_ROOT=media
+        ),
+    ):
+        block.__enter__()
+        try:
+            cache.clear()
+            pharmacy = make_pharmacy()
+            acute_medicine = make_area(pharmacy, "Acute medicine")
+            manager = make_manager(pharmacy, acute_medicine)
+            world = build_world(
+                staff=make_staff(pharmacy, acute_medicine, manager),
+                champion=make_champion(pharmacy, acute_medicine),
+                manager=manager,
+                admin=make_admin(pharmacy),
+                outsider=make_outsider(),
+                trust=make_trust(),
+                pharmacy=pharmacy,
+                acute_medicine=acute_medicine,
+            )
+        except BaseException:
+            block.__exit__(*sys.exc_info())
+            raise
+    yield world, media
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        block.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(staff, champion, manager, admin, outsider, trust, pharmacy, acute_medicine, project):
+def world(db, shared_world):
+    """Everything the routes' ids can name (see build_world): this test's copy."""
+    return copy.deepcopy(shared_world[0])
+
+
+@pytest.fixture
+def media_root(settings, shared_world):
+    """The world's uploads (a poster) are in the module's media folder."""
+    settings.MEDIA_ROOT = shared_world[1]
+    return settings.MEDIA_ROOT
+
+
+# The personas are the world's.
+
+
+@pytest.fixture
+def staff(world):
+    return world.staff
+
+
+@pytest.fixture
+def champion(world):
+    return world.champion
+
+
+@pytest.fixture
+def manager(world):
+    return world.manager
+
+
+@pytest.fixture
+def admin(world):
+    return world.admin
+
+
+@pytest.fixture
+def outsider(world):
+    return world.outsider
+
+
+@pytest.fixture
+def trust(world):
+    return world.trust
+
+
+@pytest.fixture
+def pharmacy(world):
+    return world.pharmacy
+
+
+@pytest.fixture
+def acute_medicine(world):
+    return world.acute_medicine
+
+
+@pytest.fixture
+def project(world):
+    return world.project
+
+
+def build_world(staff, champion, manager, admin, outsider, trust, pharmacy, acute_medicine):
     """Everything the routes' ids can name, in Pharmacy, around `project` (led by `staff`)."""
+    project = make_project(staff, acute_medicine)
     now = timezone.now()
     member = PersonFactory(department=pharmacy, display_name="Mina Member")
     project.mentor = champion

@@ -23,9 +23,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from people.models import Booking
-from tests.security.test_access_matrix import ROUTES, request_as, trust, url_for, world
+from tests.security.test_access_matrix import (
+    ROUTES,
+    media_root,
+    request_as,
+    shared_world,
+    trust,
+    url_for,
+    world,
+)
 
-__all__ = ["trust", "world"]  # fixtures of the access matrix, used here
+__all__ = ["media_root", "shared_world", "trust", "world"]  # fixtures of the access matrix
 
 BAD_VALUES = {
     "overflow": "1e50",

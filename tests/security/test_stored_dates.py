@@ -18,9 +18,17 @@ from django.db import models
 from django.utils import timezone
 
 from people.fields import BoundedDateField, DateWindow
-from tests.security.test_access_matrix import ROUTES, request_as, trust, url_for, world
+from tests.security.test_access_matrix import (
+    ROUTES,
+    media_root,
+    request_as,
+    shared_world,
+    trust,
+    url_for,
+    world,
+)
 
-__all__ = ["trust", "world"]  # fixtures of the access matrix, used here
+__all__ = ["media_root", "shared_world", "trust", "world"]  # fixtures of the access matrix
 
 APPS = ("people", "projects", "measurement", "recognition")
 EXTREMES = {"last day": dt.date.max, "first day": dt.date.min}
