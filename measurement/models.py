@@ -31,6 +31,8 @@ from projects.models import edit_version_field
 class ProjectImpact(models.Model):
     """What the project changed beyond money: time, patients and the kind of benefit."""
 
+    project_history_label = "Impact"
+
     class Benefit(models.TextChoices):
         SAFETY = "safety", "Safety"
         EFFECTIVENESS = "effectiveness", "Effectiveness"
@@ -80,6 +82,8 @@ class SavingQuerySet(models.QuerySet):
 
 class Saving(models.Model):
     """A cost saving the team claims; a champion or admin validates it (possibly for less)."""
+
+    project_history_label = "Saving"
 
     class Kind(models.TextChoices):
         ONE_OFF = "one_off", "One-off"
@@ -165,6 +169,8 @@ class MeasureQuerySet(models.QuerySet):
 
 
 class Measure(models.Model):
+    project_history_label = "Measure"
+
     # Far more than a run or XmR chart can usefully show (a daily series for almost three
     # years), and it keeps the page and spc.json small.
     MAX_POINTS = 1000
@@ -290,6 +296,8 @@ class PDSACycleQuerySet(models.QuerySet):
 
 class PDSACycle(models.Model):
     """One Plan-Do-Study-Act cycle testing a change idea."""
+
+    project_history_label = "PDSA cycle"
 
     class Act(models.TextChoices):
         ADOPT = "adopt", "Adopt"

@@ -792,6 +792,8 @@ class RoleOpeningQuerySet(models.QuerySet):
 class RoleOpening(TimeCommitment):
     """A role the project wants filled, e.g. data collector, with a number of places."""
 
+    project_history_label = "Role opening"
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="role_openings")
     title = SingleLineCharField(max_length=120, help_text="For example, data collector.")
     description = MultiLineTextField(blank=True, max_length=2000)
@@ -951,6 +953,8 @@ class OverdueLast:
 class Task(models.Model):
     """A small, specific piece of work a buddy can take without joining as a lead."""
 
+    project_history_label = "Task"
+
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         CLAIMED = "claimed", "Claimed"
@@ -1089,6 +1093,8 @@ class Task(models.Model):
 class ProgressUpdate(models.Model):
     """A dated note of progress: what was done, what is next, what is in the way."""
 
+    project_history_label = "Progress update"
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="progress_updates")
     date = BoundedDateField(default=timezone.localdate, window=UP_TO_TODAY)
@@ -1131,6 +1137,8 @@ class TaskNote(models.Model):
 
 class Interest(models.Model):
     """Someone's interest in a project, or application for one of its role openings."""
+
+    project_history_label = "Request to join"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for the lead"
@@ -1176,6 +1184,8 @@ class Interest(models.Model):
 class Membership(TimeCommitment):
     """A person on a project's team in a role, with that role's time commitment."""
 
+    project_history_label = "Team membership"
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     role_opening = models.ForeignKey(
@@ -1207,6 +1217,8 @@ class Membership(TimeCommitment):
 
 class ReviewDecision(models.Model):
     """A champion's decision on a submitted proposal, kept with who, when and how long it took."""
+
+    project_history_label = "Review decision"
 
     class Decision(models.TextChoices):
         APPROVED = "approved", "Approve"
@@ -1276,6 +1288,8 @@ class ClosureReport(models.Model):
     Each move is a service (projects/services.py closure_report_*); the history keeps every
     send-back and its comment.
     """
+
+    project_history_label = "Closure report"
 
     class State(models.TextChoices):
         WAITING = "waiting", "Written, waiting for sign-off"
@@ -1361,6 +1375,8 @@ class ClosureReport(models.Model):
 
 class MentoringNote(models.Model):
     """A dated note by the mentor on a project; seen by the team, champions and admins."""
+
+    project_history_label = "Mentoring note"
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mentoring_notes")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
