@@ -508,7 +508,7 @@ def _seed_mentoring(department) -> None:
     )
 
 
-# The trust's other departments (issue 10). Hand-written and small, so they cost a few dozen
+# The trust's other departments. Hand-written and small, so they cost a few dozen
 # queries whatever --people says. First names are not in FIRST_NAMES, so these usernames
 # never meet the generated pharmacy ones.
 @dataclass(frozen=True)

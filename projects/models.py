@@ -1005,7 +1005,7 @@ class Task(models.Model):
             # Open-task counts per project on the register and the task board.
             models.Index(fields=["project", "status"], name="task_project_status"),
             # The task board's page of open tasks in due order, read in order and stopped at
-            # the page's end instead of sorting every open task (issue 9, load test).
+            # the page's end instead of sorting every open task (found by the load test).
             models.Index(
                 F("due_date").asc(nulls_last=True),
                 F("id"),

@@ -61,7 +61,7 @@ def test_proposal_is_sent_back_resubmitted_and_approved(browser, live_server, st
 def test_closure_report_is_sent_back_resubmitted_and_signed_off(
     browser, live_server, staff, champion, acute_medicine
 ):
-    """Issue 17, point 3: the lead sends the report, the mentor finds it in the queue, sends it
+    """The lead sends the report, the mentor finds it in the queue, sends it
     back with comments, the lead reworks it, and the mentor confirms the sign-off."""
     project = ProjectFactory(
         lead=staff,

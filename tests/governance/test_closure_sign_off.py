@@ -1,4 +1,4 @@
-"""Champions see their mentoring and closure work (issue 17, point 3).
+"""Champions see their mentoring and closure work.
 
 The journey through the web, as each persona: the lead (staff) writes the closure report and
 sends it for sign-off; the mentor (champion) is emailed, finds it on My QI and in the review

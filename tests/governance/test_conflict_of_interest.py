@@ -1,4 +1,4 @@
-"""Nobody decides on a project they work on (issue 16, item 3).
+"""Nobody decides on a project they work on.
 
 "Working on a project" is one rule (`Project.is_working_on`, `Project.objects.worked_on_by`,
 `project.people_working_on()`): its lead, its co-leads and its current members. Review, the

@@ -221,8 +221,8 @@ def test_history_page_query_count_is_bounded(
     edit(client_for(champion), mentored, stage="on_hold")
     client = client_for(staff)
     # session, user, person, champion areas; project, areas, co-leads; one history query for
-    # each of the thirteen kinds of record (impact, savings and PDSA cycles since issue 8,
-    # measures since issue 16); the names of people in the changes.
+    # each of the thirteen kinds of record (including impact, savings, PDSA cycles
+    # and measures); the names of people in the changes.
     with django_assert_max_num_queries(22):
         client.get(reverse("projects:history", args=[mentored.pk]))
 
@@ -288,7 +288,7 @@ def test_champions_directory_query_count_is_bounded(
     # session, user, person, champion areas; areas with departments and QI leads;
     # assignments; people; mentored projects; users; the person's own areas; their
     # department's QI lead.
-    # +1: may the viewer choose another department's champions (issue 10).
+    # +1: may the viewer choose another department's champions.
     with django_assert_max_num_queries(12):
         client.get(reverse("governance:champions"))
 

@@ -241,7 +241,7 @@ def test_turnaround_is_shown_per_champion_and_overall(client_for, champion, prop
     assert "3 days" in html
 
 
-# Review times by department (issue 16, item 14).
+# Review times by department.
 
 
 @pytest.fixture

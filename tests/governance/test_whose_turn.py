@@ -1,4 +1,4 @@
-"""Whose turn it is, shown back (issue 17, point 5).
+"""Whose turn it is, shown back.
 
 - After "request changes" the lead's My QI and project page say "Changes requested: your
   action", with the champion's comment and a way to edit and resubmit.

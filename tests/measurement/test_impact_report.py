@@ -460,7 +460,7 @@ def test_query_count_is_bounded(
     # area and priority choices; the totals, each area and each priority in one statement,
     # with benefits and staff share, stages; projects submitted, tasks done and progress
     # updates by month.
-    # +1: may the viewer see every department (the trust QI team's permission, issue 10).
+    # +1: may the viewer see every department (the trust QI team's permission).
     with django_assert_max_num_queries(13):
         response = client.get(REPORT)
     assert f"{projects}, of which 0 completed" in response.content.decode()

@@ -1,4 +1,4 @@
-"""Issue 17 points 2 and 6: what a person has taken on (led and co-led projects, roles held,
+"""What a person has taken on (led and co-led projects, roles held,
 claimed tasks) against what they offered and agreed, on My QI, the capacity page and My team."""
 
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The demo tells one believable story (issue 17, point 9): every fact shown on a project is
+"""The demo tells one believable story: every fact shown on a project is
 about that project's topic, its clinical area fits its title and aim, and its dates read like a
 department's real history. A hospital pharmacist shown the demo checks exactly these things.
 

@@ -1,4 +1,4 @@
-"""Leading and co-leading, counted once per project (`Project.objects.led_by`, issue 9).
+"""Leading and co-leading, counted once per project (`Project.objects.led_by`).
 
 The load test found "lead or co-lead" written as `Q(lead=...) | Q(co_leads=...)`: an OR across
 a join that made PostgreSQL read every project for My QI, profiles, portfolios and, once per

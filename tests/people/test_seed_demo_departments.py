@@ -1,4 +1,4 @@
-"""seed_demo's other departments (issue 10): Nursing, Therapies, Quality and safety, the
+"""seed_demo's other departments: Nursing, Therapies, Quality and safety, the
 trust QI team's login and the projects that cross departments."""
 
 from io import StringIO

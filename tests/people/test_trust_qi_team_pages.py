@@ -1,4 +1,4 @@
-"""The trust QI team does not land on empty pages (issue 17, point 8): sign-in leads to the
+"""The trust QI team does not land on empty pages: sign-in leads to the
 trust-wide view, the board and impact pages offer (and start on) all departments, the register
 opens on every department's projects, and their job role shows as what it is."""
 

@@ -38,7 +38,7 @@ ENQUIRIES = ("Medicines information enquiry response times",)
 CHEMOTHERAPY = ("Chemotherapy prescribing verification backlog",)
 
 REWORDINGS = [
-    # The example in issue 17.
+    # The department's own example: the discharge prescriptions project, reworded.
     Rewording(
         "Speeding up discharge prescriptions",
         "Cut the time from discharge prescription to medicines ready to 60 minutes on the "

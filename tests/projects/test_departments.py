@@ -1,4 +1,4 @@
-"""Several departments in one installation (issue 10): department pages, cross-department
+"""Several departments in one installation: department pages, cross-department
 projects, and the trust-wide view. Who may open which page is in
 tests/security/test_access_matrix.py; this is what the pages do."""
 

@@ -1,7 +1,7 @@
 """How well the duplicate check does on the demo register, measured where people meet it: the
 live check on the propose page, the check on submission and the champion's review queue.
 
-The targets (issue 17): the restated project among the first three offered for at least 90%
+The targets: the restated project among the first three offered for at least 90%
 of the rewordings, and no prompt for at least 90% of the unrelated proposals. Each test prints
 its figures (`pytest -s` shows them); the README quotes them.
 """

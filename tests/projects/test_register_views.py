@@ -184,7 +184,7 @@ def test_register_query_count_does_not_grow_with_rows(
     # projects, their clinical areas;
     # filter choices: departments, clinical areas, strategic priorities;
     # plus the champion check inside visible_to is SQL, not extra queries.
-    # +1: the other departments involved in each project shown (issue 10).
+    # +1: the other departments involved in each project shown.
     with django_assert_max_num_queries(11):
         response = client.get(URL, {**ALL, "open_tasks": "on", "sort": "title"})
     assert response.context["page"].paginator.count == count

@@ -1,4 +1,4 @@
-"""Issue 17 point 2: only live projects' tasks are offered or claimable, overdue tasks are
+"""Only live projects' tasks are offered or claimable, overdue tasks are
 labelled and never lead, and the register's hours filter matches what joining costs."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The home page says what needs the signed-in person (issue 17, point 7), and the header
+"""The home page says what needs the signed-in person, and the header
 shows each role's main places."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Single sign-on (issue 10, item 2) against a stub OpenID provider in this process.
+"""Single sign-on against a stub OpenID provider in this process.
 
 The stub provider (tests/oidc_provider.py) runs in this process on 127.0.0.1. Tests drive the
 browser's part with the Django test client: the sign-in page's link, the redirect to the stub,
@@ -298,7 +298,7 @@ def test_without_the_variables_there_are_no_single_sign_on_urls():
     assert "NoReverseMatch" in result.stderr
 
 
-# --- Accounts linked to the provider's identity (issue 16, item 2) ----------------------------
+# --- Accounts linked to the provider's identity ----------------------------
 
 
 def refused(client, caplog) -> str:

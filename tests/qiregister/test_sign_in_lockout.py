@@ -1,4 +1,4 @@
-"""The sign-in lockout (issue 16, item 16): slow guessing that nobody can turn into a lock-out
+"""The sign-in lockout: slow guessing that nobody can turn into a lock-out
 for ever, through the web.
 
 The attacker and the victim share one address (127.0.0.1 here, a trust's NAT address in

@@ -826,7 +826,7 @@ def test_board_query_count_is_bounded(
     client = client_for(staff)
     # session, user, person, their department, their champion areas (navigation); count, one
     # page of projects with lead and poster, their co-leads, their current members with people.
-    # +1: may the viewer see every department (the trust QI team's permission, issue 10).
+    # +1: may the viewer see every department (the trust QI team's permission).
     # +1: the projects the department takes part in, read first (involving_department_q).
     with django_assert_max_num_queries(11):
         response = client.get(reverse("recognition:board"))
@@ -917,7 +917,7 @@ def test_display_query_count_is_bounded(
     client = client_for(staff)
     # session, user, person, their department, their champion areas (navigation); count, the
     # one project with lead and poster, its co-leads, its current members with people.
-    # +1: may the viewer see every department (the trust QI team's permission, issue 10).
+    # +1: may the viewer see every department (the trust QI team's permission).
     # +1: the projects the department takes part in, read first (involving_department_q).
     with django_assert_max_num_queries(11):
         client.get(reverse("recognition:board_display") + "?item=1")

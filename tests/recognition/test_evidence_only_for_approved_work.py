@@ -1,4 +1,4 @@
-"""Evidence only for real contributions (issue 17, point 4): the portfolio, certificates,
+"""Evidence only for real contributions: the portfolio, certificates,
 appraisal summaries and engagement figures count a part in a project only once a champion has
 approved the project. A proposal is listed as "awaiting approval" and earns no certificate."""
 

@@ -791,7 +791,7 @@ def test_cancel_session_page_query_count_does_not_grow_with_slots(
         )
     client = client_for(champion)
     # session, user, person; the session, its slots with projects, presenters; champion areas.
-    # +1: may the viewer see every department (the trust QI team's permission, issue 10).
+    # +1: may the viewer see every department (the trust QI team's permission).
     with django_assert_max_num_queries(8):
         assert client.get(session_url("showcase_session_cancel", session)).status_code == 200
 
@@ -844,7 +844,7 @@ def test_list_query_count_does_not_grow_with_sessions(
     # session, user, person; upcoming sessions, their slots with projects, their presenters;
     # past count, past page, its slots, their presenters; champion areas (may manage);
     # may book; my calendar link.
-    # Issue 10: +1 may the viewer see every department, +1 the department (its name heads
+    # +1 may the viewer see every department, +1 the department (its name heads
     # the page).
     with django_assert_max_num_queries(15):
         assert client.get(LIST).status_code == 200
@@ -872,7 +872,7 @@ def test_session_page_query_count_does_not_grow_with_slots(
     client = client_for(staff)
     # session, user, person; the session, its slots with projects, presenters; projects I
     # lead among them; champion areas (may manage); may book.
-    # +1: may the viewer see every department (the trust QI team's permission, issue 10).
+    # +1: may the viewer see every department (the trust QI team's permission).
     with django_assert_max_num_queries(10):
         assert client.get(session_url("showcase_session", session)).status_code == 200
 

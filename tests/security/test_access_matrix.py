@@ -1,4 +1,4 @@
-"""Access control proven for every route (issue 9, item 1).
+"""Access control proven for every route.
 
 Every named URL pattern has a row in EXPECTATIONS: for each of seven roles, what a GET and what a
 POST must answer. A new view without a row fails `test_every_route_has_a_rule`, so nobody adds
@@ -183,7 +183,7 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "tasks:reopen": (WRONG_METHOD, TEAM),
     # Governance.
     "governance:champions": (SIGNED_IN, WRONG_METHOD),
-    # The trust QI team reads every department's review times there (issue 16).
+    # The trust QI team reads every department's review times there.
     "governance:review_queue": ("login 403   403   ok    403   ok    ok", WRONG_METHOD),
     "governance:review_project": (CHAMPIONS, CHAMPIONS),  # staff leads it: no self-review
     "governance:report": (CHAMPIONS, WRONG_METHOD),
@@ -1301,7 +1301,7 @@ def test_lead_cannot_sign_off_their_own_closure_report(client_for, world):
 
 
 def test_a_member_who_is_a_champion_cannot_review_mentor_or_sign_off(client_for, world):
-    """Issue 16: joining a project as a member rules a champion out of deciding on it."""
+    """Joining a project as a member rules a champion out of deciding on it."""
     member, proposal, project = world.member, world.proposal, world.project
     ChampionAssignmentFactory(person=member, clinical_area=world.acute_medicine)
     Membership.objects.create(project=proposal, person=member, role_title="Data collector")
@@ -1414,7 +1414,7 @@ def test_a_hidden_draft_is_not_found_on_every_project_route(client, world, surge
     assert wrong == {}
 
 
-# Departments (issue 10). A department's own pages take `?department=<slug>`: the viewer's own
+# Departments. A department's own pages take `?department=<slug>`: the viewer's own
 # department is always allowed; another is for the trust QI team and admins only. The register
 # and the champions directory are trust-wide for everyone (without anyone's drafts).
 
@@ -1453,7 +1453,7 @@ def test_another_department_s_pages_are_for_the_trust_qi_team_and_admins(
     assert _department_shown(request_as(client, users["staff"], "get", own)) == "pharmacy"
     assert _department_shown(request_as(client, users["outsider"], "get", own)) == nursing.slug
     # The trust QI team's own department runs no projects: the board opens on all departments
-    # and the impact page on the trust-wide view (issue 17); other pages on their own.
+    # and the impact page on the trust-wide view; other pages on their own.
     trust_own = request_as(client, users["trust"], "get", own)
     if name.startswith("measurement:impact"):
         assert trust_own["Location"] == reverse("people:trust")
