@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from projects.models import Project
+from projects.models import NOT_IN_DEPARTMENT, Project
 
 
 def get_project_for(user, pk: int, *, action: str = "view", queryset=None) -> Project:
@@ -41,9 +41,7 @@ def person_in_department_or_403(user, project: Project):
     department or a partner) to join it or take its tasks."""
     person = getattr(user, "person", None)
     if person is None or not project.involves_department(person.department_id):
-        raise PermissionDenied(
-            "Only staff in the departments this project involves can join it or take its tasks"
-        )
+        raise PermissionDenied(NOT_IN_DEPARTMENT)
     return person
 
 

@@ -27,6 +27,11 @@ from people.models import ChampionAssignment, ClinicalArea, Department, Person, 
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
 
+# Why someone outside the departments a project involves may neither join it nor claim its tasks.
+NOT_IN_DEPARTMENT = (
+    "Only staff in the departments this project involves can join it or take its tasks"
+)
+
 
 class StrategicPriority(models.Model):
     """A departmental strategic priority that projects can align with."""
@@ -193,6 +198,24 @@ def involving_department_q(department: Department | int, via: str = "") -> Q:
     return led | Q(**{f"{via}_id__in" if via else "pk__in": partnered})
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in the project's time zone (settings.TIME_ZONE), the one day boundary
+    for conditions on timestamps: a period's dates are local dates."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def done_during_q(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """Completed in the local dates [start, end] (`ProjectQuerySet.done_during`), as a Q on
+    Project or, with `prefix`, on a model that points at one."""
+    return Q(
+        **{
+            f"{prefix}stage": Project.Stage.COMPLETED,
+            f"{prefix}stage_changed_at__gte": local_midnight(start),
+            f"{prefix}stage_changed_at__lt": local_midnight(end + dt.timedelta(days=1)),
+        }
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     def involving_department(self, department: Department | int) -> ProjectQuerySet:
         return self.filter(involving_department_q(department))
@@ -277,6 +300,24 @@ class ProjectQuerySet(models.QuerySet):
                 weekly_hours_sql=TimeCommitment.weekly_hours_expression(),
             )
         )
+
+    def open_during(self, start: dt.date, end: dt.date) -> ProjectQuerySet:
+        """Submitted projects that were open at some point in the local dates [start, end]:
+        submitted by the end of `end` and not completed or closed before `start` began.
+
+        The one day boundary is local midnight (`local_midnight`), so a project closed at
+        00:30 on the day after the period ends was open during it, in summer time or not."""
+        finished_before = Q(
+            stage__in=Project.CLOSED_STAGES, stage_changed_at__lt=local_midnight(start)
+        )
+        return self.filter(submitted_at__lt=local_midnight(end + dt.timedelta(days=1))).exclude(
+            finished_before
+        )
+
+    def done_during(self, start: dt.date, end: dt.date) -> ProjectQuerySet:
+        """Projects completed in the local dates [start, end] (same day boundary as
+        `open_during`)."""
+        return self.filter(done_during_q(start, end))
 
     def approved(self) -> ProjectQuerySet:
         """Approved by a champion, whatever happened since: the projects whose contributions
@@ -491,6 +532,8 @@ class Project(TimeCommitment):
     # Only approval leads into these stages, so a project in one has `approved_at` set (a
     # constraint). A closed project may have been approved first (then closed) or declined.
     APPROVED_STAGES = (*ACTIVE_STAGES, Stage.ON_HOLD, Stage.COMPLETED)
+    # The stages a project ends in, done or not: nothing more is worked on it.
+    CLOSED_STAGES = (Stage.COMPLETED, Stage.CLOSED)
     STAGE_TAG_COLOURS = {
         Stage.IDEA: "grey",
         Stage.PROPOSED: "purple",
@@ -711,6 +754,59 @@ class Project(TimeCommitment):
     def is_taking_people(self) -> bool:
         """Live, or a proposal awaiting review: people may ask to join (`taking_people_q`)."""
         return self.is_live or (not self.is_draft and self.stage == self.Stage.PROPOSED)
+
+    @property
+    def is_closed(self) -> bool:
+        """Completed or closed without completion (`CLOSED_STAGES`)."""
+        return self.stage in self.CLOSED_STAGES
+
+    @property
+    def why_not_live(self) -> str:
+        """Why the project is not live, as words that follow "it" ("is on hold")."""
+        if self.is_draft:
+            return "is a draft"
+        if self.stage == self.Stage.PROPOSED:
+            return "is waiting for a champion's approval"
+        if self.stage == self.Stage.ON_HOLD:
+            return "is on hold"
+        if self.stage == self.Stage.COMPLETED:
+            return "is completed"
+        return "is closed"
+
+    @property
+    def why_not_taking_people(self) -> str | None:
+        """Why nobody may ask to join now, or None while it is taking people."""
+        if self.is_taking_people:
+            return None
+        return f"This project is not taking new people: it {self.why_not_live}."
+
+    def why_cannot_join(
+        self, person: Person | None, *, works_on_it: bool | None = None, pending: bool | None = None
+    ) -> str | None:
+        """Why `person` may not ask to join, or None if they may (`can_be_joined_by`).
+
+        They must be in a department the project involves, the project must be taking people,
+        and they must not already work on it nor have a request waiting. A page that has
+        already read the team or the person's pending request passes `works_on_it` or
+        `pending` to save the query."""
+        if person is None or not self.involves_department(person.department_id):
+            return NOT_IN_DEPARTMENT
+        if not self.is_taking_people:
+            return self.why_not_taking_people
+        if works_on_it if works_on_it is not None else self.is_working_on(person):
+            return "You are already on this project's team"
+        if (
+            pending
+            if pending is not None
+            else self.interests.filter(person=person, status=Interest.Status.PENDING).exists()
+        ):
+            return "You have already asked to join; the lead will reply"
+        return None
+
+    def can_be_joined_by(
+        self, person: Person | None, *, works_on_it: bool | None = None, pending: bool | None = None
+    ) -> bool:
+        return self.why_cannot_join(person, works_on_it=works_on_it, pending=pending) is None
 
     @property
     def stage_colour(self) -> str:
@@ -1077,6 +1173,33 @@ class Task(models.Model):
     def is_claimable(self) -> bool:
         """Open, on a live project (`TaskQuerySet.offered`); reads `self.project`."""
         return self.status == self.Status.OPEN and self.project.is_live
+
+    @property
+    def why_not_claimable(self) -> str | None:
+        """Why an open task cannot be claimed because of its project, or None."""
+        if self.status != self.Status.OPEN or self.project.is_live:
+            return None
+        return (
+            f"This task cannot be claimed: its project {self.project.why_not_live}. Tasks can "
+            "be taken once a project is approved and while it is being worked on."
+        )
+
+    def why_cannot_claim(self, person: Person | None) -> str | None:
+        """Why `person` may not claim the task now, or None if they may (`is_claimable_by`):
+        they must be in a department its project involves, and the task open on a live
+        project."""
+        if person is None or not self.project.involves_department(person.department_id):
+            return NOT_IN_DEPARTMENT
+        if self.status == self.Status.CLAIMED:
+            if self.claimed_by_id == person.pk:
+                return "You have already claimed this task"
+            return "Someone else has just claimed this task"
+        if self.status == self.Status.DONE:
+            return "This task is already done"
+        return self.why_not_claimable
+
+    def is_claimable_by(self, person: Person | None) -> bool:
+        return self.why_cannot_claim(person) is None
 
     @property
     def is_quiet(self) -> bool:

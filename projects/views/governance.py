@@ -64,9 +64,9 @@ def is_governor(user, project: Project) -> bool:
 def champions_directory(request: HttpRequest) -> HttpResponse:
     # The newest few per champion, and one more to know there are others: listing every
     # project a champion of a large register mentors made a page of tens of thousands of links.
-    active_mentoring = Project.objects.exclude(
-        stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)
-    ).only("pk", "title", "reference", "mentor_id")[: MENTORED_SHOWN + 1]
+    active_mentoring = Project.objects.exclude(stage__in=Project.CLOSED_STAGES).only(
+        "pk", "title", "reference", "mentor_id"
+    )[: MENTORED_SHOWN + 1]
     choice = department_for(request, open_to_all=True)
     areas = (
         ClinicalArea.objects.filter(department=choice.department)

@@ -34,9 +34,7 @@ def project_join(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "project": project,
-        "why_not_taking_people": (
-            None if project.is_taking_people else services.not_taking_people_message(project)
-        ),
+        "why_not_taking_people": project.why_not_taking_people,
     }
     return render(request, "projects/join.html", context)
 

@@ -181,12 +181,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else []
         ),
         "my_request": my_request,
-        "can_join": (
-            person is not None
-            and project.involves_department(person.department_id)
-            and not works_on_it
-            and my_request is None
-            and project.is_taking_people
+        "can_join": project.can_be_joined_by(
+            person, works_on_it=works_on_it, pending=my_request is not None
         ),
         "can_edit": project.can_be_edited_by(request.user),
         "openings": project.role_openings.all(),

@@ -38,17 +38,12 @@ def _task_context(request: HttpRequest, task: Task) -> dict:
     person = getattr(request.user, "person", None)
     is_claimant = person is not None and task.claimed_by_id == person.pk
     leads = can_lead(request.user, task.project)
-    in_department = person is not None and task.project.involves_department(person.department_id)
     return {
         "task": task,
         "is_claimant": is_claimant,
         "can_lead": leads,
-        "can_claim": in_department and task.is_claimable,
-        "why_not_claimable": (
-            services.not_claimable_message(task.project)
-            if task.status == Task.Status.OPEN and not task.project.is_live
-            else None
-        ),
+        "can_claim": task.is_claimable_by(person),
+        "why_not_claimable": task.why_not_claimable,
         "can_act": is_claimant or leads,
     }
 
