@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 
+from people.access import QIRequest, person_of
 from people.models import Department, all_departments_permission
 
 TRUST_QI_TEAM = "Trust QI team"  # the group people/migrations/0010 creates
@@ -88,7 +89,7 @@ class DepartmentChoice:
 
 
 def department_for(
-    request: HttpRequest, *, open_to_all: bool = False, offer_all: bool = False
+    request: QIRequest, *, open_to_all: bool = False, offer_all: bool = False
 ) -> DepartmentChoice:
     """The department a department page shows: `?department=<slug>`, or the viewer's own.
 
@@ -104,15 +105,15 @@ def department_for(
         return _department_for(request, open_to_all=open_to_all)
     slug = request.GET.get("department", "")
     if slug == ALL_DEPARTMENTS or (not slug and lands_on_trust_view(request.user)):
-        person = getattr(request.user, "person", None)
+        person = request.person
         own = person.department_id if person is not None else None
         return DepartmentChoice(None, list(Department.objects.all()), own, offers_all=True)
     return replace(_department_for(request, open_to_all=open_to_all), offers_all=True)
 
 
-def _department_for(request: HttpRequest, *, open_to_all: bool) -> DepartmentChoice:
+def _department_for(request: QIRequest, *, open_to_all: bool) -> DepartmentChoice:
     user = request.user
-    person = getattr(user, "person", None)
+    person = person_of(user)
     slug = request.GET.get("department", "")
     may_choose = open_to_all or sees_all_departments(user)
     if person is not None and (not slug or slug == person.department.slug):

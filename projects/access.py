@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from people.access import person_of
 from projects.models import NOT_IN_DEPARTMENT, Project
 
 
@@ -33,13 +34,13 @@ def get_project_for(user, pk: int, *, action: str = "view", queryset=None) -> Pr
 
 def can_lead(user, project: Project) -> bool:
     """Leads and co-leads (and admins) decide who joins and who does the tasks."""
-    return user.is_staff or project.is_team_member(getattr(user, "person", None))
+    return user.is_staff or project.is_team_member(person_of(user))
 
 
 def person_in_department_or_403(user, project: Project):
     """The acting person, who must belong to a department the project involves (its leading
     department or a partner) to join it or take its tasks."""
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if person is None or not project.involves_department(person.department_id):
         raise PermissionDenied(NOT_IN_DEPARTMENT)
     return person
@@ -62,12 +63,12 @@ def can_record_measurement(user, project: Project) -> bool:
     and impact; champions see them and validate savings but do not edit the team's record."""
     if user.is_staff:
         return True
-    return project.is_working_on(getattr(user, "person", None))
+    return project.is_working_on(person_of(user))
 
 
 def can_validate_savings(user, project: Project) -> bool:
     """Admins and champions of the project's areas, if they are not on its team."""
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if project.is_working_on(person):
         return False
     if user.is_staff:

@@ -105,7 +105,7 @@ class ProjectAdmin(AuditedAdmin):
         # `project_approved_before_working_stages`); the history says who.
         if obj.stage in Project.APPROVED_STAGES and obj.approved_at is None:
             obj.approved_at = timezone.now()
-            obj.approved_by = getattr(request.user, "person", None)
+            obj.approved_by = request.person
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

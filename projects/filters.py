@@ -39,7 +39,7 @@ def data_opening_on_own_department(request) -> QueryDict | None:
     """A filter's data that opens on the viewer's own department; an empty `department` (what
     "All departments" sends) shows every department's. The trust QI team's opens on every
     department's: their own department runs no projects."""
-    person = getattr(request.user, "person", None)
+    person = request.person
     if person is None or "department" in request.GET or lands_on_trust_view(request.user):
         return request.GET or None
     data = request.GET.copy()

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from people.access import person_of
 from people.fields import (
     PLANNED,
     UP_TO_TODAY,
@@ -224,7 +225,7 @@ class ProjectQuerySet(models.QuerySet):
         """Submitted projects for everyone; drafts for their team, area champions and admins."""
         if user.is_staff:
             return self
-        person = getattr(user, "person", None)
+        person = person_of(user)
         if person is None:
             return self.filter(submitted_at__isnull=False)
         # Each IN (...) is computed once and hashed, so this stays one cheap pass over the table.
@@ -851,7 +852,7 @@ class Project(TimeCommitment):
         """Lead, co-leads, champions of the project's areas and admins."""
         if user.is_staff:
             return True
-        person = getattr(user, "person", None)
+        person = person_of(user)
         if person is None:
             return False
         if self.is_team_member(person):

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from people.access import is_champion_or_admin, person_of
 from people.fields import (
     PLANNED,
     SCHEDULED,
@@ -27,7 +28,6 @@ from people.fields import (
 )
 from people.models import Department, Person
 from projects.models import Project, edit_version_field
-from recognition.access import is_champion_or_admin, person_of
 
 
 def new_token() -> tuple[str, str]:

@@ -43,9 +43,7 @@ def _progress_update_page(request: HttpRequest, project: Project, *, update) -> 
     form = ProgressUpdateForm(request.POST if request.method == "POST" else None, instance=update)
     if request.method == "POST" and form.is_valid():
         try:
-            services.progress_update_save(
-                form=form, project=project, author=person_or_403(request.user)
-            )
+            services.progress_update_save(form=form, project=project, author=person_or_403(request))
         except services.EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, ProgressUpdateForm)
         else:
