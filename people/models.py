@@ -316,10 +316,25 @@ class ChampionAssignment(models.Model):
         return f"{self.person} – champion for {self.clinical_area}"
 
 
+class PrivateNoteQuerySet(models.QuerySet):
+    """Notes a line manager writes about a report (`QIConversation`, the appraisal notes):
+    private to the person they are about, the manager who wrote them while still that
+    person's line manager (not a predecessor's notes), and admins."""
+
+    def visible_to(self, user) -> PrivateNoteQuerySet:
+        if user.is_staff:
+            return self
+        viewer = getattr(user, "person", None) if user.is_authenticated else None
+        if viewer is None:
+            return self.none()
+        return self.filter(Q(person=viewer) | Q(manager=viewer, person__line_manager=viewer))
+
+
 class QIConversation(models.Model):
     """A manager's dated note of a conversation with a report about QI interest and capacity.
 
-    Private: the manager who wrote it, the person it is about and admins only.
+    Private: the manager who wrote it, the person it is about and admins only
+    (`PrivateNoteQuerySet.visible_to`).
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="qi_conversations")
@@ -338,6 +353,8 @@ class QIConversation(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = PrivateNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

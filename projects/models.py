@@ -17,6 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from people.access import person_of
+from people.departments import sees_all_departments
 from people.fields import (
     PLANNED,
     UP_TO_TODAY,
@@ -274,6 +275,16 @@ class ProjectQuerySet(models.QuerySet):
         led = Project.objects.filter(lead_id__in=ids).order_by().values("pk")
         return self.filter(pk__in=led.union(co_led))
 
+    def presentable_by(self, person: Person, department_id: int) -> ProjectQuerySet:
+        """The department's projects `person` may book a showcase slot for: led or co-led,
+        submitted and not closed without completion (a completed one is still presented)."""
+        return (
+            self.led_by([person])
+            .filter(department_id=department_id, submitted_at__isnull=False)
+            .exclude(stage=Project.Stage.CLOSED)
+            .order_by("title", "pk")
+        )
+
     def for_register(self) -> ProjectQuerySet:
         """Everything a register row shows, in a fixed number of queries."""
         open_tasks = (
@@ -319,6 +330,67 @@ class ProjectQuerySet(models.QuerySet):
         """Projects completed in the local dates [start, end] (same day boundary as
         `open_during`)."""
         return self.filter(done_during_q(start, end))
+
+    def waiting_for_review_by(self, user, department: Department) -> ProjectQuerySet:
+        """The proposals waiting for review that the review queue lists for `user` in
+        `department`, each annotated with what its row says (all in the page's one query):
+        `viewer_works_on`, `viewer_champions` (an area of it, or its mentor) and
+        `has_free_area_champion`.
+
+        Admins and the trust QI team: every proposal waiting in the department. Champions
+        and QI leads: those in their areas, and their department's where no champion of the
+        area is free to review (`stages.may_review`). Never a proposal the viewer works on
+        (their own, say, started from an audit): another champion of the area, or where none
+        is free, another champion of the department or its QI lead, reviews it.
+        """
+        person = person_of(user)
+        waiting = (
+            self.filter(stage=Project.Stage.PROPOSED, review_requested_at__isnull=False)
+            .select_related("lead", "department__qi_lead")
+            .with_free_area_champion()
+        )
+        if person is None:
+            return waiting.annotate(
+                viewer_works_on=models.Value(False), viewer_champions=models.Value(False)
+            ).filter(department=department)
+        in_my_areas = Project.clinical_areas.through.objects.filter(
+            project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
+        )
+        waiting = waiting.annotate(
+            viewer_works_on=models.ExpressionWrapper(
+                Q(pk__in=Project.objects.worked_on_by(person).values("pk")),
+                output_field=models.BooleanField(),
+            ),
+            viewer_champions=models.ExpressionWrapper(
+                Q(Exists(in_my_areas)) | Q(mentor=person), output_field=models.BooleanField()
+            ),
+        )
+        waiting = waiting.filter(viewer_works_on=False)
+        if user.is_staff or sees_all_departments(user):
+            return waiting.filter(department=department)
+        stands_in = Q(department__qi_lead=person)
+        if person.is_champion:
+            stands_in |= Q(department_id=person.department_id)
+        return waiting.filter(
+            Q(viewer_champions=True) | (stands_in & Q(has_free_area_champion=False))
+        )
+
+    def to_review_by(self, user) -> ProjectQuerySet:
+        """The proposals in the viewer's own department that the review queue lists for them
+        and that they may review (not those they work on), oldest request first: the home
+        page's "Proposals to review". None for someone who does not review (the trust QI team
+        opens the queue for its figures)."""
+        person = person_of(user)
+        reviews = user.is_staff or (
+            person is not None
+            and (person.is_champion or Department.objects.filter(qi_lead=person).exists())
+        )
+        if person is None or not reviews:
+            return self.none()
+        # waiting_for_review_by already leaves out the proposals the viewer works on.
+        return self.waiting_for_review_by(user, person.department).order_by(
+            "review_requested_at", "pk"
+        )
 
     def approved(self) -> ProjectQuerySet:
         """Approved by a champion, whatever happened since: the projects whose contributions

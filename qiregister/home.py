@@ -17,7 +17,6 @@ from django.utils import timezone
 from people.access import QIRequest, is_champion_or_admin
 from people.models import Person
 from projects.models import Interest, Project, Task
-from projects.views.governance import proposals_to_review
 
 # A claimed task is "due" on the home page this many days before its due date.
 DUE_SOON = dt.timedelta(days=7)
@@ -186,7 +185,7 @@ def needs_of(request: QIRequest) -> list[Need]:
         needs += [
             _need(
                 "Proposals to review",
-                proposals_to_review(request),
+                Project.objects.to_review_by(request.user),
                 proposal_item,
                 ("Open the review queue", reverse("governance:review_queue")),
             ),

@@ -107,11 +107,7 @@ def person_capacity(request: QIRequest, pk: int) -> HttpResponse:
         "person": person,
         "is_manager": is_manager,
         # Private: a manager sees the notes they wrote, not a predecessor's.
-        "conversations": (
-            person.qi_conversations.select_related("manager")
-            if request.user.is_staff or viewer == person
-            else person.qi_conversations.filter(manager=viewer).select_related("manager")
-        ),
+        "conversations": person.qi_conversations.visible_to(request.user).select_related("manager"),
         "form": form,
     }
     return render(request, "people/capacity.html", context)

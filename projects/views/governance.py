@@ -10,16 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
-    Value,
 )
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -119,63 +114,6 @@ def _may_open_review_queue(request: QIRequest) -> bool:
     return person is not None and Department.objects.filter(qi_lead=person).exists()
 
 
-def _waiting_for(request: QIRequest, department: Department):
-    """The proposals waiting for review that the queue lists, each annotated with what its row
-    says (all in the page's one query): `viewer_works_on`, `viewer_champions` (an area of it,
-    or its mentor) and `has_free_area_champion`.
-
-    Admins and the trust QI team: every proposal waiting in the department shown. Champions
-    and QI leads: those in their areas, and their department's where no champion of the area
-    is free to review (`stages.may_review`). Never a proposal the viewer works on (their own,
-    say, started from an audit): another champion of the area, or where none is free, another
-    champion of the department or its QI lead, reviews it.
-    """
-    person = request.person
-    waiting = (
-        Project.objects.filter(stage=Project.Stage.PROPOSED, review_requested_at__isnull=False)
-        .select_related("lead", "department__qi_lead")
-        .with_free_area_champion()
-    )
-    if person is None:
-        return waiting.annotate(viewer_works_on=Value(False), viewer_champions=Value(False)).filter(
-            department=department
-        )
-    in_my_areas = Project.clinical_areas.through.objects.filter(
-        project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
-    )
-    waiting = waiting.annotate(
-        viewer_works_on=ExpressionWrapper(
-            Q(pk__in=Project.objects.worked_on_by(person).values("pk")),
-            output_field=BooleanField(),
-        ),
-        viewer_champions=ExpressionWrapper(
-            Q(Exists(in_my_areas)) | Q(mentor=person), output_field=BooleanField()
-        ),
-    )
-    waiting = waiting.filter(viewer_works_on=False)
-    if request.user.is_staff or sees_all_departments(request.user):
-        return waiting.filter(department=department)
-    stands_in = Q(department__qi_lead=person)
-    if person.is_champion:
-        stands_in |= Q(department_id=person.department_id)
-    return waiting.filter(Q(viewer_champions=True) | (stands_in & Q(has_free_area_champion=False)))
-
-
-def proposals_to_review(request: QIRequest):
-    """The proposals in the viewer's own department that the review queue lists for them and
-    that they may review (not those they work on): the home page's "Proposals to review".
-    None for someone who does not review (the trust QI team opens the queue for its figures)."""
-    person = request.person
-    reviews = request.user.is_staff or (
-        person is not None
-        and (person.is_champion or Department.objects.filter(qi_lead=person).exists())
-    )
-    if person is None or not reviews:
-        return Project.objects.none()
-    # _waiting_for already leaves out the proposals the viewer works on.
-    return _waiting_for(request, person.department).order_by("review_requested_at", "pk")
-
-
 # Closure reports listed at most in the queue; more waiting for one person is unheard of.
 CLOSURE_REPORTS_SHOWN = 50
 
@@ -219,7 +157,7 @@ def review_queue(request: QIRequest) -> HttpResponse:
     if not _may_open_review_queue(request):
         raise PermissionDenied("The review queue is for QI champions and admins")
     choice = department_for(request)
-    waiting = _waiting_for(request, choice.department)
+    waiting = Project.objects.waiting_for_review_by(request.user, choice.department)
     page = Paginator(waiting.order_by("review_requested_at", "pk"), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

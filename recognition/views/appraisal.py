@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import QIRequest, parse_id, person_of
+from people.access import QIRequest, parse_id
 from people.forms import PeriodForm
 from people.models import ExportLog, Person
 from projects.exports import csv_writer
@@ -31,13 +31,7 @@ from recognition.pdf import pdf_response
 
 def visible_notes(user, person: Person):
     """The appraisal notes about `person` that `user` may read."""
-    viewer = person_of(user)
-    notes = AppraisalNote.objects.filter(person=person).select_related("manager")
-    if user.is_staff or viewer == person:
-        return notes
-    if viewer is not None and viewer.is_manager_of(person):
-        return notes.filter(manager=viewer)
-    return AppraisalNote.objects.none()
+    return AppraisalNote.objects.visible_to(user).filter(person=person).select_related("manager")
 
 
 @never_cache
@@ -132,12 +126,11 @@ def _summary_people(request: QIRequest):
 def _summaries(request: QIRequest, people, start, end):
     contributions = contributions_for(people, start, end)
     notes = (
-        AppraisalNote.objects.filter(person__in=people)
+        AppraisalNote.objects.visible_to(request.user)
+        .filter(person__in=people)
         .filter(period_start__lte=end, period_end__gte=start)
         .select_related("manager")
     )
-    if not request.user.is_staff:
-        notes = notes.filter(manager=request.person)
     notes_by_person: dict[int, list[AppraisalNote]] = {}
     for note in notes:
         notes_by_person.setdefault(note.person_id, []).append(note)

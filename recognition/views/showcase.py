@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST, require_safe
 from people.access import QIRequest, is_champion_or_admin, parse_id, person_or_403
 from people.departments import department_for, sees_all_departments
 from projects.forms import form_after_edit_conflict
+from projects.models import Project
 from projects.services import EditConflict
 from recognition.forms.showcase import (
     ShowcaseProjectChoiceForm,
@@ -83,7 +84,7 @@ def showcase_list(request: QIRequest) -> HttpResponse:
         and person.department_id == department_id
         and is_champion_or_admin(request.user, department_id),
         "can_book": person is not None
-        and services.bookable_projects(person, department_id).exists(),
+        and Project.objects.presentable_by(person, department_id).exists(),
         "calendar_link": CalendarFeed.objects.filter(person=person).first() if person else None,
     }
     return render(request, "recognition/showcase/list.html", context)
@@ -105,7 +106,7 @@ def showcase_session(request: QIRequest, pk: int) -> HttpResponse:
         "can_book": upcoming
         and session.free_count > 0
         and person is not None
-        and services.bookable_projects(person, session.department_id).exists(),
+        and Project.objects.presentable_by(person, session.department_id).exists(),
         # Champions confirm other teams' slots, never one they are on the team of or present.
         "confirmable": {
             slot.pk
@@ -188,7 +189,7 @@ def showcase_book(request: QIRequest, pk: int) -> HttpResponse:
     """
     session = get_session_for(request, pk)
     person = person_or_403(request)
-    projects = services.bookable_projects(person, session.department_id)
+    projects = Project.objects.presentable_by(person, session.department_id)
     if not projects.exists():
         raise PermissionDenied(NOT_A_LEAD)
     context = {"session": session, "unavailable": None}
@@ -216,7 +217,7 @@ def showcase_book(request: QIRequest, pk: int) -> HttpResponse:
     form = SlotBookingForm(
         request.POST if request.method == "POST" else None,
         session=session,
-        team=services.project_team(project),
+        team=project.people_working_on().order_by("display_name", "pk"),
         free_positions=free,
         initial={
             "presenters": [person.pk],
