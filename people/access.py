@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from people.models import Person
+from people.models import Person, person_of
+
+__all__ = ["QIRequest", "is_champion_or_admin", "parse_id", "person_of", "person_or_403"]
 
 
 class QIRequest(HttpRequest):
@@ -13,15 +15,6 @@ class QIRequest(HttpRequest):
     Person, or None for an anonymous user or an account without one (`PersonMiddleware`)."""
 
     person: Person | None
-
-
-def person_of(user) -> Person | None:
-    """The user's Person, or None. Views read `request.person` instead; this is for code that
-    is handed a user (model and access rules). Django caches it on the user, so the middleware's
-    read and this one are one query."""
-    if not user.is_authenticated:
-        return None
-    return getattr(user, "person", None)
 
 
 def person_or_403(request: QIRequest) -> Person:

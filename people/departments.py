@@ -25,14 +25,20 @@ def sees_all_departments(user) -> bool:
     """The trust QI team and admins see every department's pages and the trust-wide view.
 
     One query, remembered on the user object for the request (`has_perm` would read all the
-    user's and their groups' permissions: two).
+    user's and their groups' permissions: two). For someone with a Person, that query is their
+    `roles`, which the header reads anyway.
     """
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff or user.is_superuser:
         return True
     if not hasattr(user, "_sees_all_departments"):
-        user._sees_all_departments = all_departments_permission(user).exists()
+        person = person_of(user)
+        user._sees_all_departments = (
+            person.roles.may_see_all_departments
+            if person is not None
+            else all_departments_permission(user).exists()
+        )
     return user._sees_all_departments
 
 

@@ -107,6 +107,15 @@ def all_departments_permission(user):
     ).filter(Q(user=user) | Q(group__user=user))
 
 
+def person_of(user) -> Person | None:
+    """The user's Person, or None. Views read `request.person` (`people.middleware`); this is
+    for code handed a user (model and access rules). Django caches it on the user, so the
+    middleware's read and every later one are one query."""
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "person", None)
+
+
 class PersonRoles(NamedTuple):
     champion_area_ids: frozenset[int]
     manages_anyone: bool
@@ -324,7 +333,7 @@ class PrivateNoteQuerySet(models.QuerySet):
     def visible_to(self, user) -> PrivateNoteQuerySet:
         if user.is_staff:
             return self
-        viewer = getattr(user, "person", None) if user.is_authenticated else None
+        viewer = person_of(user)
         if viewer is None:
             return self.none()
         return self.filter(Q(person=viewer) | Q(manager=viewer, person__line_manager=viewer))
@@ -491,7 +500,7 @@ class MentoringPair(models.Model):
         return f"{self.mentor} mentoring {self.mentee}"
 
     def can_be_seen_by(self, user) -> bool:
-        person = getattr(user, "person", None)
+        person = person_of(user)
         if user.is_staff:
             return True
         if person is None:

@@ -189,7 +189,7 @@ class TaskFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        person = getattr(getattr(self.request, "user", None), "person", None)
+        person = getattr(self.request, "person", None)  # no request, no person
         if person is not None:
             # The board shows the tasks of the projects the person's department leads or takes
             # part in; its area choices are those projects' areas.
