@@ -7,7 +7,7 @@ and forth between planning, testing and implementing.
 
 from __future__ import annotations
 
-from people.access import person_of
+from people.access import is_champion_or_admin, person_of
 from projects.models import Project
 
 Stage = Project.Stage
@@ -103,8 +103,9 @@ def may_review_given(
     if person is None:
         return False
     stands_in = (
-        person.is_champion and person.department_id == project.department_id
-    ) or project.department.qi_lead_id == person.pk
+        is_champion_or_admin(user, project.department_id)
+        or project.department.qi_lead_id == person.pk
+    )
     return stands_in and not free_area_champion()
 
 
