@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from people.models import person_of
 from projects.models import Project
 
 
@@ -10,12 +11,12 @@ def can_record_measurement(user, project: Project) -> bool:
     and impact; champions see them and validate savings but do not edit the team's record."""
     if user.is_staff:
         return True
-    return project.is_working_on(getattr(user, "person", None))
+    return project.is_working_on(person_of(user))
 
 
 def can_validate_savings(user, project: Project) -> bool:
     """Admins and champions of the project's areas, if they are not on its team."""
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if project.is_working_on(person):
         return False
     if user.is_staff:

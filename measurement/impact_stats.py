@@ -18,13 +18,13 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from measurement.models import ProjectImpact, Saving
 from people.models import Department
-from projects.models import ProgressUpdate, Project, Task
+from projects.models import ProgressUpdate, Project, Task, done_during_q, local_midnight
 
 
 @dataclass(frozen=True)
@@ -94,11 +94,6 @@ class DepartmentImpact:
         return (Decimal(100) * self.staff_took_part / self.staff).quantize(Decimal("0.1"))
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    """The start of `day` in the project's time zone, for range conditions on timestamps."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def projects_counted(
     department: Department | int,
     start: dt.date,
@@ -108,17 +103,7 @@ def projects_counted(
     priority: int | None = None,
 ) -> QuerySet[Project]:
     """The department's submitted projects open at some time in [start, end]."""
-    finished_before = Q(
-        stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED),
-        stage_changed_at__lt=_local_midnight(start),
-    )
-    projects = (
-        Project.objects.filter(
-            department=department, submitted_at__lt=_local_midnight(end + dt.timedelta(days=1))
-        )
-        .exclude(finished_before)
-        .order_by()
-    )
+    projects = Project.objects.filter(department=department).open_during(start, end).order_by()
     # Uncorrelated IN (...) subqueries, so the queryset's SQL stands alone in `_figure_rows`.
     if area is not None:
         tagged = Project.clinical_areas.through.objects.filter(clinicalarea_id=area)
@@ -303,11 +288,7 @@ def _figure_rows(
     projects: QuerySet[Project], department: Department, start: dt.date, end: dt.date
 ) -> list[dict]:
     """One row for the department (kind "total"), each of its areas and each priority."""
-    completed = Q(
-        stage=Project.Stage.COMPLETED,
-        stage_changed_at__gte=_local_midnight(start),
-        stage_changed_at__lt=_local_midnight(end + dt.timedelta(days=1)),
-    )
+    completed = done_during_q(start, end)
     counted_sql, counted_params = (
         projects.annotate(completed_in_period=ExpressionWrapper(completed, BooleanField()))
         .values_list("pk", "lead_id", "completed_in_period")
@@ -319,8 +300,8 @@ def _figure_rows(
             "department": department.pk,
             "start": start,
             "end": end,
-            "from": _local_midnight(start),
-            "until": _local_midnight(end + dt.timedelta(days=1)),
+            "from": local_midnight(start),
+            "until": local_midnight(end + dt.timedelta(days=1)),
             "done": Task.Status.DONE,
             "one_off": Saving.Kind.ONE_OFF,
             "recurring": Saving.Kind.RECURRING,
@@ -357,7 +338,7 @@ def _month_of(value: dt.date | dt.datetime) -> dt.date:
 def monthly_activity(projects: QuerySet[Project], start: dt.date, end: dt.date) -> list[Month]:
     """Per month of the period: projects submitted, tasks done (and their hours), updates."""
     submitted = (
-        projects.filter(submitted_at__gte=_local_midnight(start))
+        projects.filter(submitted_at__gte=local_midnight(start))
         .annotate(month=TruncMonth("submitted_at"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -365,8 +346,8 @@ def monthly_activity(projects: QuerySet[Project], start: dt.date, end: dt.date) 
     tasks = (
         Task.objects.filter(
             status=Task.Status.DONE,
-            completed_at__gte=_local_midnight(start),
-            completed_at__lt=_local_midnight(end + dt.timedelta(days=1)),
+            completed_at__gte=local_midnight(start),
+            completed_at__lt=local_midnight(end + dt.timedelta(days=1)),
             project__in=projects,
         )
         .annotate(month=TruncMonth("completed_at"))

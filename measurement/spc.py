@@ -40,7 +40,8 @@ Where this module differs from plotthedots, and why ("issue" marks where the iss
   ranges either side of a gap are lost and NA rows count towards N and towards 13.
 - Issue: `rebase` holds 0-based positions in `values`; plotthedots takes dates.
 - Issue: shift and trend length can be 6 or 7 (default 7), and the rule set can be narrowed;
-  both are recorded in `chart.options`. plotthedots has neither (a feature request in its tracker asks for 6).
+  both are recorded in `chart.options`. plotthedots has neither (a request in its tracker
+  asks for 6).
 - Comparisons with the mean, the limits and the near-limit lines treat values within one part
   in 10^9 (math.isclose) as equal, so a value that is "exactly on the limit" in decimal
   arithmetic is not pushed outside by binary floating-point rounding. plotthedots compares raw

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 
+from people.access import QIRequest, person_of
 from people.models import Department, all_departments_permission
 
 TRUST_QI_TEAM = "Trust QI team"  # the group people/migrations/0010 creates
@@ -24,14 +25,20 @@ def sees_all_departments(user) -> bool:
     """The trust QI team and admins see every department's pages and the trust-wide view.
 
     One query, remembered on the user object for the request (`has_perm` would read all the
-    user's and their groups' permissions: two).
+    user's and their groups' permissions: two). For someone with a Person, that query is their
+    `roles`, which the header reads anyway.
     """
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff or user.is_superuser:
         return True
     if not hasattr(user, "_sees_all_departments"):
-        user._sees_all_departments = all_departments_permission(user).exists()
+        person = person_of(user)
+        user._sees_all_departments = (
+            person.roles.may_see_all_departments
+            if person is not None
+            else all_departments_permission(user).exists()
+        )
     return user._sees_all_departments
 
 
@@ -88,7 +95,7 @@ class DepartmentChoice:
 
 
 def department_for(
-    request: HttpRequest, *, open_to_all: bool = False, offer_all: bool = False
+    request: QIRequest, *, open_to_all: bool = False, offer_all: bool = False
 ) -> DepartmentChoice:
     """The department a department page shows: `?department=<slug>`, or the viewer's own.
 
@@ -104,15 +111,15 @@ def department_for(
         return _department_for(request, open_to_all=open_to_all)
     slug = request.GET.get("department", "")
     if slug == ALL_DEPARTMENTS or (not slug and lands_on_trust_view(request.user)):
-        person = getattr(request.user, "person", None)
+        person = request.person
         own = person.department_id if person is not None else None
         return DepartmentChoice(None, list(Department.objects.all()), own, offers_all=True)
     return replace(_department_for(request, open_to_all=open_to_all), offers_all=True)
 
 
-def _department_for(request: HttpRequest, *, open_to_all: bool) -> DepartmentChoice:
+def _department_for(request: QIRequest, *, open_to_all: bool) -> DepartmentChoice:
     user = request.user
-    person = getattr(user, "person", None)
+    person = person_of(user)
     slug = request.GET.get("department", "")
     may_choose = open_to_all or sees_all_departments(user)
     if person is not None and (not slug or slug == person.department.slug):

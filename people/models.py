@@ -107,6 +107,15 @@ def all_departments_permission(user):
     ).filter(Q(user=user) | Q(group__user=user))
 
 
+def person_of(user) -> Person | None:
+    """The user's Person, or None. Views read `request.person` (`people.middleware`); this is
+    for code handed a user (model and access rules). Django caches it on the user, so the
+    middleware's read and every later one are one query."""
+    if not user.is_authenticated:
+        return None
+    return getattr(user, "person", None)
+
+
 class PersonRoles(NamedTuple):
     champion_area_ids: frozenset[int]
     manages_anyone: bool
@@ -316,10 +325,25 @@ class ChampionAssignment(models.Model):
         return f"{self.person} – champion for {self.clinical_area}"
 
 
+class PrivateNoteQuerySet(models.QuerySet):
+    """Notes a line manager writes about a report (`QIConversation`, the appraisal notes):
+    private to the person they are about, the manager who wrote them while still that
+    person's line manager (not a predecessor's notes), and admins."""
+
+    def visible_to(self, user) -> PrivateNoteQuerySet:
+        if user.is_staff:
+            return self
+        viewer = person_of(user)
+        if viewer is None:
+            return self.none()
+        return self.filter(Q(person=viewer) | Q(manager=viewer, person__line_manager=viewer))
+
+
 class QIConversation(models.Model):
     """A manager's dated note of a conversation with a report about QI interest and capacity.
 
-    Private: the manager who wrote it, the person it is about and admins only.
+    Private: the manager who wrote it, the person it is about and admins only
+    (`PrivateNoteQuerySet.visible_to`).
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="qi_conversations")
@@ -338,6 +362,8 @@ class QIConversation(models.Model):
     )
 
     history = HistoricalRecords()
+
+    objects = PrivateNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -474,7 +500,7 @@ class MentoringPair(models.Model):
         return f"{self.mentor} mentoring {self.mentee}"
 
     def can_be_seen_by(self, user) -> bool:
-        person = getattr(user, "person", None)
+        person = person_of(user)
         if user.is_staff:
             return True
         if person is None:

@@ -57,12 +57,9 @@ def with_engagement(people: PersonQuerySet, start: dt.date, end: dt.date) -> Per
         .values("n")
     )
     # Leading (or co-leading) counts for an approved project that was open during the period.
-    finished = Q(stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)) & Q(
-        stage_changed_at__date__lt=start
-    )
     # Counted as "led" plus "co-led but not led", each found through its own index: one OR
     # across the co-leads join made PostgreSQL read every project once for every person.
-    open_in_period = approved.filter(submitted_at__date__lte=end).exclude(finished)
+    open_in_period = approved.open_during(start, end)
     led, co_led = (
         projects.order_by().annotate(group=Value(1)).values("group").annotate(n=Count("pk"))
         for projects in (

@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from projects.models import Project
+from people.access import person_of
+from projects.models import NOT_IN_DEPARTMENT, Project
 
 
 def get_project_for(user, pk: int, *, action: str = "view", queryset=None) -> Project:
@@ -33,17 +34,15 @@ def get_project_for(user, pk: int, *, action: str = "view", queryset=None) -> Pr
 
 def can_lead(user, project: Project) -> bool:
     """Leads and co-leads (and admins) decide who joins and who does the tasks."""
-    return user.is_staff or project.is_team_member(getattr(user, "person", None))
+    return user.is_staff or project.is_team_member(person_of(user))
 
 
 def person_in_department_or_403(user, project: Project):
     """The acting person, who must belong to a department the project involves (its leading
     department or a partner) to join it or take its tasks."""
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if person is None or not project.involves_department(person.department_id):
-        raise PermissionDenied(
-            "Only staff in the departments this project involves can join it or take its tasks"
-        )
+        raise PermissionDenied(NOT_IN_DEPARTMENT)
     return person
 
 

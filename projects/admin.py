@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
+from people.models import person_of
 from projects.models import (
     ClosureReport,
     Interest,
@@ -105,7 +106,7 @@ class ProjectAdmin(AuditedAdmin):
         # `project_approved_before_working_stages`); the history says who.
         if obj.stage in Project.APPROVED_STAGES and obj.approved_at is None:
             obj.approved_at = timezone.now()
-            obj.approved_by = getattr(request.user, "person", None)
+            obj.approved_by = person_of(request.user)
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

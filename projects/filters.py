@@ -39,7 +39,7 @@ def data_opening_on_own_department(request) -> QueryDict | None:
     """A filter's data that opens on the viewer's own department; an empty `department` (what
     "All departments" sends) shows every department's. The trust QI team's opens on every
     department's: their own department runs no projects."""
-    person = getattr(request.user, "person", None)
+    person = request.person
     if person is None or "department" in request.GET or lands_on_trust_view(request.user):
         return request.GET or None
     data = request.GET.copy()
@@ -189,7 +189,7 @@ class TaskFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        person = getattr(getattr(self.request, "user", None), "person", None)
+        person = getattr(self.request, "person", None)  # no request, no person
         if person is not None:
             # The board shows the tasks of the projects the person's department leads or takes
             # part in; its area choices are those projects' areas.

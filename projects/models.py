@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from people.access import person_of
+from people.departments import sees_all_departments
 from people.fields import (
     PLANNED,
     UP_TO_TODAY,
@@ -24,6 +26,11 @@ from people.fields import (
 from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+
+# Why someone outside the departments a project involves may neither join it nor claim its tasks.
+NOT_IN_DEPARTMENT = (
+    "Only staff in the departments this project involves can join it or take its tasks"
+)
 
 
 class StrategicPriority(models.Model):
@@ -191,6 +198,24 @@ def involving_department_q(department: Department | int, via: str = "") -> Q:
     return led | Q(**{f"{via}_id__in" if via else "pk__in": partnered})
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The start of `day` in the project's time zone (settings.TIME_ZONE), the one day boundary
+    for conditions on timestamps: a period's dates are local dates."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def done_during_q(start: dt.date, end: dt.date, prefix: str = "") -> Q:
+    """Completed in the local dates [start, end] (`ProjectQuerySet.done_during`), as a Q on
+    Project or, with `prefix`, on a model that points at one."""
+    return Q(
+        **{
+            f"{prefix}stage": Project.Stage.COMPLETED,
+            f"{prefix}stage_changed_at__gte": local_midnight(start),
+            f"{prefix}stage_changed_at__lt": local_midnight(end + dt.timedelta(days=1)),
+        }
+    )
+
+
 class ProjectQuerySet(models.QuerySet):
     def involving_department(self, department: Department | int) -> ProjectQuerySet:
         return self.filter(involving_department_q(department))
@@ -199,7 +224,7 @@ class ProjectQuerySet(models.QuerySet):
         """Submitted projects for everyone; drafts for their team, area champions and admins."""
         if user.is_staff:
             return self
-        person = getattr(user, "person", None)
+        person = person_of(user)
         if person is None:
             return self.filter(submitted_at__isnull=False)
         # Each IN (...) is computed once and hashed, so this stays one cheap pass over the table.
@@ -248,6 +273,16 @@ class ProjectQuerySet(models.QuerySet):
         led = Project.objects.filter(lead_id__in=ids).order_by().values("pk")
         return self.filter(pk__in=led.union(co_led))
 
+    def presentable_by(self, person: Person, department_id: int) -> ProjectQuerySet:
+        """The department's projects `person` may book a showcase slot for: led or co-led,
+        submitted and not closed without completion (a completed one is still presented)."""
+        return (
+            self.led_by([person])
+            .filter(department_id=department_id, submitted_at__isnull=False)
+            .exclude(stage=Project.Stage.CLOSED)
+            .order_by("title", "pk")
+        )
+
     def for_register(self) -> ProjectQuerySet:
         """Everything a register row shows, in a fixed number of queries."""
         open_tasks = (
@@ -274,6 +309,85 @@ class ProjectQuerySet(models.QuerySet):
                 latest_update_text=models.Subquery(latest_update.values("done")[:1]),
                 weekly_hours_sql=TimeCommitment.weekly_hours_expression(),
             )
+        )
+
+    def open_during(self, start: dt.date, end: dt.date) -> ProjectQuerySet:
+        """Submitted projects that were open at some point in the local dates [start, end]:
+        submitted by the end of `end` and not completed or closed before `start` began.
+
+        The one day boundary is local midnight (`local_midnight`), so a project closed at
+        00:30 on the day after the period ends was open during it, in summer time or not."""
+        finished_before = Q(
+            stage__in=Project.CLOSED_STAGES, stage_changed_at__lt=local_midnight(start)
+        )
+        return self.filter(submitted_at__lt=local_midnight(end + dt.timedelta(days=1))).exclude(
+            finished_before
+        )
+
+    def done_during(self, start: dt.date, end: dt.date) -> ProjectQuerySet:
+        """Projects completed in the local dates [start, end] (same day boundary as
+        `open_during`)."""
+        return self.filter(done_during_q(start, end))
+
+    def waiting_for_review_by(self, user, department: Department) -> ProjectQuerySet:
+        """The proposals waiting for review that the review queue lists for `user` in
+        `department`, each annotated with what its row says (all in the page's one query):
+        `viewer_works_on`, `viewer_champions` (an area of it, or its mentor) and
+        `has_free_area_champion`.
+
+        Admins and the trust QI team: every proposal waiting in the department. Champions
+        and QI leads: those in their areas, and their department's where no champion of the
+        area is free to review (`stages.may_review`). Never a proposal the viewer works on
+        (their own, say, started from an audit): another champion of the area, or where none
+        is free, another champion of the department or its QI lead, reviews it.
+        """
+        person = person_of(user)
+        waiting = (
+            self.filter(stage=Project.Stage.PROPOSED, review_requested_at__isnull=False)
+            .select_related("lead", "department__qi_lead")
+            .with_free_area_champion()
+        )
+        if person is None:
+            return waiting.annotate(
+                viewer_works_on=models.Value(False), viewer_champions=models.Value(False)
+            ).filter(department=department)
+        in_my_areas = Project.clinical_areas.through.objects.filter(
+            project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
+        )
+        waiting = waiting.annotate(
+            viewer_works_on=models.ExpressionWrapper(
+                Q(pk__in=Project.objects.worked_on_by(person).values("pk")),
+                output_field=models.BooleanField(),
+            ),
+            viewer_champions=models.ExpressionWrapper(
+                Q(Exists(in_my_areas)) | Q(mentor=person), output_field=models.BooleanField()
+            ),
+        )
+        waiting = waiting.filter(viewer_works_on=False)
+        if user.is_staff or sees_all_departments(user):
+            return waiting.filter(department=department)
+        stands_in = Q(department__qi_lead=person)
+        if person.is_champion:
+            stands_in |= Q(department_id=person.department_id)
+        return waiting.filter(
+            Q(viewer_champions=True) | (stands_in & Q(has_free_area_champion=False))
+        )
+
+    def to_review_by(self, user) -> ProjectQuerySet:
+        """The proposals in the viewer's own department that the review queue lists for them
+        and that they may review (not those they work on), oldest request first: the home
+        page's "Proposals to review". None for someone who does not review (the trust QI team
+        opens the queue for its figures)."""
+        person = person_of(user)
+        reviews = user.is_staff or (
+            person is not None
+            and (person.is_champion or Department.objects.filter(qi_lead=person).exists())
+        )
+        if person is None or not reviews:
+            return self.none()
+        # waiting_for_review_by already leaves out the proposals the viewer works on.
+        return self.waiting_for_review_by(user, person.department).order_by(
+            "review_requested_at", "pk"
         )
 
     def approved(self) -> ProjectQuerySet:
@@ -489,6 +603,8 @@ class Project(TimeCommitment):
     # Only approval leads into these stages, so a project in one has `approved_at` set (a
     # constraint). A closed project may have been approved first (then closed) or declined.
     APPROVED_STAGES = (*ACTIVE_STAGES, Stage.ON_HOLD, Stage.COMPLETED)
+    # The stages a project ends in, done or not: nothing more is worked on it.
+    CLOSED_STAGES = (Stage.COMPLETED, Stage.CLOSED)
     STAGE_TAG_COLOURS = {
         Stage.IDEA: "grey",
         Stage.PROPOSED: "purple",
@@ -711,6 +827,59 @@ class Project(TimeCommitment):
         return self.is_live or (not self.is_draft and self.stage == self.Stage.PROPOSED)
 
     @property
+    def is_closed(self) -> bool:
+        """Completed or closed without completion (`CLOSED_STAGES`)."""
+        return self.stage in self.CLOSED_STAGES
+
+    @property
+    def why_not_live(self) -> str:
+        """Why the project is not live, as words that follow "it" ("is on hold")."""
+        if self.is_draft:
+            return "is a draft"
+        if self.stage == self.Stage.PROPOSED:
+            return "is waiting for a champion's approval"
+        if self.stage == self.Stage.ON_HOLD:
+            return "is on hold"
+        if self.stage == self.Stage.COMPLETED:
+            return "is completed"
+        return "is closed"
+
+    @property
+    def why_not_taking_people(self) -> str | None:
+        """Why nobody may ask to join now, or None while it is taking people."""
+        if self.is_taking_people:
+            return None
+        return f"This project is not taking new people: it {self.why_not_live}."
+
+    def why_cannot_join(
+        self, person: Person | None, *, works_on_it: bool | None = None, pending: bool | None = None
+    ) -> str | None:
+        """Why `person` may not ask to join, or None if they may (`can_be_joined_by`).
+
+        They must be in a department the project involves, the project must be taking people,
+        and they must not already work on it nor have a request waiting. A page that has
+        already read the team or the person's pending request passes `works_on_it` or
+        `pending` to save the query."""
+        if person is None or not self.involves_department(person.department_id):
+            return NOT_IN_DEPARTMENT
+        if not self.is_taking_people:
+            return self.why_not_taking_people
+        if works_on_it if works_on_it is not None else self.is_working_on(person):
+            return "You are already on this project's team"
+        if (
+            pending
+            if pending is not None
+            else self.interests.filter(person=person, status=Interest.Status.PENDING).exists()
+        ):
+            return "You have already asked to join; the lead will reply"
+        return None
+
+    def can_be_joined_by(
+        self, person: Person | None, *, works_on_it: bool | None = None, pending: bool | None = None
+    ) -> bool:
+        return self.why_cannot_join(person, works_on_it=works_on_it, pending=pending) is None
+
+    @property
     def stage_colour(self) -> str:
         return self.STAGE_TAG_COLOURS[self.stage]
 
@@ -753,7 +922,7 @@ class Project(TimeCommitment):
         """Lead, co-leads, champions of the project's areas and admins."""
         if user.is_staff:
             return True
-        person = getattr(user, "person", None)
+        person = person_of(user)
         if person is None:
             return False
         if self.is_team_member(person):
@@ -1079,6 +1248,33 @@ class Task(models.Model):
     def is_claimable(self) -> bool:
         """Open, on a live project (`TaskQuerySet.offered`); reads `self.project`."""
         return self.status == self.Status.OPEN and self.project.is_live
+
+    @property
+    def why_not_claimable(self) -> str | None:
+        """Why an open task cannot be claimed because of its project, or None."""
+        if self.status != self.Status.OPEN or self.project.is_live:
+            return None
+        return (
+            f"This task cannot be claimed: its project {self.project.why_not_live}. Tasks can "
+            "be taken once a project is approved and while it is being worked on."
+        )
+
+    def why_cannot_claim(self, person: Person | None) -> str | None:
+        """Why `person` may not claim the task now, or None if they may (`is_claimable_by`):
+        they must be in a department its project involves, and the task open on a live
+        project."""
+        if person is None or not self.project.involves_department(person.department_id):
+            return NOT_IN_DEPARTMENT
+        if self.status == self.Status.CLAIMED:
+            if self.claimed_by_id == person.pk:
+                return "You have already claimed this task"
+            return "Someone else has just claimed this task"
+        if self.status == self.Status.DONE:
+            return "This task is already done"
+        return self.why_not_claimable
+
+    def is_claimable_by(self, person: Person | None) -> bool:
+        return self.why_cannot_claim(person) is None
 
     @property
     def is_quiet(self) -> bool:

@@ -54,10 +54,9 @@ def send_reminders() -> Counter:
             context={"project": project, "days": settings.QIREGISTER_REMINDER_NO_UPDATE_DAYS},
         )
 
-    closed = (Project.Stage.COMPLETED, Project.Stage.CLOSED)
     for task in (
         Task.objects.quiet_claims()
-        .exclude(project__stage__in=closed)
+        .exclude(project__stage__in=Project.CLOSED_STAGES)
         .select_related("project__lead__user", "claimed_by__user")
     ):
         for person in {task.claimed_by, task.project.lead}:

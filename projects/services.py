@@ -212,51 +212,18 @@ def refuse_if_saved_since_opened(form, stored: models.Model) -> None:
         )
 
 
-CLOSED_STAGES = (Project.Stage.COMPLETED, Project.Stage.CLOSED)
-
-
-def _why_not_live(project: Project) -> str:
-    if project.is_draft:
-        return "is a draft"
-    if project.stage == Project.Stage.PROPOSED:
-        return "is waiting for a champion's approval"
-    if project.stage == Project.Stage.ON_HOLD:
-        return "is on hold"
-    if project.stage == Project.Stage.COMPLETED:
-        return "is completed"
-    return "is closed"
-
-
-def not_claimable_message(project: Project) -> str:
-    """Why a task of a project that is not live cannot be claimed (`Task.is_claimable`)."""
-    return (
-        f"This task cannot be claimed: its project {_why_not_live(project)}. Tasks can be "
-        "taken once a project is approved and while it is being worked on."
-    )
-
-
-def not_taking_people_message(project: Project) -> str:
-    """Why a project that is not taking people cannot be joined
-    (`Project.is_taking_people`)."""
-    return f"This project is not taking new people: it {_why_not_live(project)}."
-
-
 @transaction.atomic
 def interest_express(
     *, project: Project, person: Person, role_opening: RoleOpening | None = None, message: str = ""
 ) -> Interest:
     # Lock the project so a double-click cannot create two requests (or hit the constraint).
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if not project.is_taking_people:
-        raise WorkflowError(not_taking_people_message(project))
-    if project.is_working_on(person):
-        raise WorkflowError("You are already on this project's team")
+    if why_not := project.why_cannot_join(person):
+        raise WorkflowError(why_not)
     if role_opening is not None and (
         role_opening.project_id != project.pk or not role_opening.is_open
     ):
         raise WorkflowError("That role is not open")
-    if project.interests.filter(person=person, status=Interest.Status.PENDING).exists():
-        raise WorkflowError("You have already asked to join; the lead will reply")
     interest = Interest.objects.create(
         project=project, person=person, role_opening=role_opening, message=message
     )
@@ -285,7 +252,7 @@ def interest_decide(*, interest_id: int, decided_by: Person | None, accept: bool
         raise WorkflowError(f"This request is already {interest.get_status_display().lower()}")
     project = interest.project
     if accept and not project.is_taking_people:
-        raise WorkflowError(not_taking_people_message(project))
+        raise WorkflowError(project.why_not_taking_people)
     if accept:
         opening = None
         if interest.role_opening_id:
@@ -342,14 +309,8 @@ def _locked_task(task_id: int) -> Task:
 def task_claim(*, task_id: int, person: Person) -> Task:
     """Claim an open task. The row lock means two claims at once: exactly one succeeds."""
     task = _locked_task(task_id)
-    if task.status == Task.Status.CLAIMED:
-        if task.claimed_by_id == person.pk:
-            raise WorkflowError("You have already claimed this task")
-        raise WorkflowError("Someone else has just claimed this task")
-    if task.status == Task.Status.DONE:
-        raise WorkflowError("This task is already done")
-    if not task.is_claimable:
-        raise WorkflowError(not_claimable_message(task.project))
+    if why_not := task.why_cannot_claim(person):
+        raise WorkflowError(why_not)
     now = timezone.now()
     task.status = Task.Status.CLAIMED
     task.claimed_by = person
@@ -408,7 +369,7 @@ def task_reassign(*, task_id: int, to: Person) -> Task:
     task = _locked_task(task_id)
     if task.status == Task.Status.DONE:
         raise WorkflowError("A done task cannot be reassigned; reopen it first")
-    if task.project.stage in CLOSED_STAGES:
+    if task.project.is_closed:
         raise WorkflowError("This project is closed")
     now = timezone.now()
     task.status = Task.Status.CLAIMED

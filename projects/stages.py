@@ -7,6 +7,7 @@ and forth between planning, testing and implementing.
 
 from __future__ import annotations
 
+from people.access import is_champion_or_admin, person_of
 from projects.models import Project
 
 Stage = Project.Stage
@@ -49,7 +50,7 @@ def roles_of(user, project: Project) -> set[str]:
     roles = set()
     if user.is_staff:
         roles.add(ADMIN)
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if person is None:
         return roles
     if project.is_team_member(person):
@@ -78,7 +79,7 @@ def may_review(user, project: Project) -> bool:
     reviews it. Otherwise: admins, the champions of its areas and its mentor; and, when no
     champion of its areas is free (all work on it, or it has none), any other champion of its
     department and the department's QI lead."""
-    person = getattr(user, "person", None)
+    person = person_of(user)
     return may_review_given(
         user,
         project,
@@ -98,19 +99,20 @@ def may_review_given(
         return False
     if user.is_staff or champions_it:
         return True
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if person is None:
         return False
     stands_in = (
-        person.is_champion and person.department_id == project.department_id
-    ) or project.department.qi_lead_id == person.pk
+        is_champion_or_admin(user, project.department_id)
+        or project.department.qi_lead_id == person.pk
+    )
     return stands_in and not free_area_champion()
 
 
 def may_sign_off(user, project: Project) -> bool:
     """The mentor (or an admin), never someone who works on the project. A mentor who has
     joined the project since cannot; then whoever may review it signs it off."""
-    person = getattr(user, "person", None)
+    person = person_of(user)
     if person is None or project.is_working_on(person):
         return False
     if user.is_staff or project.mentor_id == person.pk:

@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest
 from django.urls import reverse
 
+from people.access import is_champion_or_admin, person_of
 from people.departments import sees_all_departments
 from qiregister.security import KEPT_FORM, session_ends
 
@@ -32,17 +33,17 @@ def navigation(request: HttpRequest) -> dict:
     if not request.user.is_authenticated:
         return {}
     user = request.user
-    person = getattr(user, "person", None)
+    person = person_of(user)
     places = [("My QI", "people:me")]
     if user.is_staff or (person is not None and person.is_manager):
         places.append(("My team", "people:team"))
     # After `is_manager`, which read the person's roles (the trust QI team's permission too).
     if user.is_staff or (person is not None and sees_all_departments(user)):
         places.append(("Trust", "people:trust"))
-    if user.is_staff or (person is not None and person.is_champion):
+    if is_champion_or_admin(user):
         places.append(("Review", "governance:review_queue"))
     places += PRIMARY_NAVIGATION
-    if user.is_staff or (person is not None and person.is_champion):
+    if is_champion_or_admin(user):
         places.append(("Governance", "governance:report"))
     if user.is_staff:
         places.append(("Admin", "admin:index"))

@@ -11,13 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from people.access import QIRequest, is_champion_or_admin
 from people.models import Person
 from projects.models import Interest, Project, Task
-from projects.views.governance import proposals_to_review
 
 # A claimed task is "due" on the home page this many days before its due date.
 DUE_SOON = dt.timedelta(days=7)
@@ -107,9 +106,9 @@ def _need(title, queryset, to_item, see_all=None) -> Need | None:
     return Need(title, count, [to_item(row) for row in queryset[:SHOWN]], see_all)
 
 
-def needs_of(request: HttpRequest) -> list[Need]:
+def needs_of(request: QIRequest) -> list[Need]:
     """Everything waiting for the signed-in person, in the order the home page lists it."""
-    person = getattr(request.user, "person", None)
+    person = request.person
     if person is None:
         return []
     today = timezone.localdate()
@@ -182,11 +181,11 @@ def needs_of(request: HttpRequest) -> list[Need]:
             sent_back_item,
         ),
     ]
-    if request.user.is_staff or person.is_champion:
+    if is_champion_or_admin(request.user):
         needs += [
             _need(
                 "Proposals to review",
-                proposals_to_review(request),
+                Project.objects.to_review_by(request.user),
                 proposal_item,
                 ("Open the review queue", reverse("governance:review_queue")),
             ),

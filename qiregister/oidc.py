@@ -51,7 +51,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from people.departments import first_page_after_sign_in
-from people.models import Department, Person, SingleSignOnIdentity
+from people.models import Department, Person, SingleSignOnIdentity, person_of
 from qiregister.security import client_ip
 
 logger = logging.getLogger("qiregister.security")
@@ -266,7 +266,7 @@ class SingleSignOnBackend(OIDCAuthenticationBackend):
         return user
 
     def update_user(self, user, claims: dict):
-        if getattr(user, "person", None) is None:
+        if person_of(user) is None:
             self._add_profile(user, claims)
         return user
 
@@ -303,8 +303,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def login_success(self) -> HttpResponse:
         response = super().login_success()
-        # An AttributeError subclass: getattr's default covers an account without a profile.
-        if getattr(self.user, "person", None) is None:
+        if person_of(self.user) is None:
             messages.info(self.request, NO_PROFILE_MESSAGE)
         return response
 

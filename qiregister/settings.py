@@ -104,6 +104,8 @@ MIDDLEWARE = [
     # After auth and messages: signs out idle or too-old sessions, with a message, before
     # LoginRequiredMiddleware sends the request to the sign-in page.
     "qiregister.security.SessionTimeoutMiddleware",
+    # After the session checks: `request.person`, the signed-in Person or None.
+    "people.middleware.PersonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

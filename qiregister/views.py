@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from people.access import is_champion_or_admin
 from people.departments import first_page_after_sign_in, lands_on_trust_view
 from qiregister.context_processors import session_timeout_status
 from qiregister.home import needs_of
@@ -43,8 +44,6 @@ class SignInView(auth_views.LoginView):
 def home(request: HttpRequest) -> HttpResponse:
     """What needs the signed-in person (tasks due, requests and proposals to decide, closure
     reports, changes requested, QI conversations), then a short list of places."""
-    person = getattr(request.user, "person", None)
-    is_champion = person is not None and person.is_champion
     places = []
     lands_on_trust = lands_on_trust_view(request.user)
     if lands_on_trust:
@@ -60,7 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ("People", reverse("people:directory"), "Find colleagues by skill and area."),
         ("Departments", reverse("people:departments"), "Every department's QI lead and work."),
     ]
-    if request.user.is_staff or is_champion:
+    if is_champion_or_admin(request.user):
         places += [
             ("Nominations", reverse("recognition:nominations"), "Shortlists and wins."),
             ("Board display links", reverse("recognition:display_links"), "The board on a screen."),

@@ -35,7 +35,6 @@ SECTIONS = [
     ("Mentoring", (ContributionKind.MENTOR, ContributionKind.MENTEE)),
     ("Reviews as QI champion", (ContributionKind.REVIEW,)),
 ]
-FINISHED_STAGES = (Project.Stage.COMPLETED, Project.Stage.CLOSED)
 
 
 @dataclass
@@ -124,11 +123,7 @@ Found = Iterator[tuple[int, Contribution]]
 def projects_led(ids: set[int], start: dt.date, end: dt.date) -> Found:
     """Leading or co-leading an approved project that was open at some point in the period."""
     led = (
-        Project.objects.led_by(ids)
-        .approved()
-        .filter(submitted_at__date__lte=end)
-        .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
-        .prefetch_related("co_leads")
+        Project.objects.led_by(ids).approved().open_during(start, end).prefetch_related("co_leads")
     )
     for project in led:
         began = project.start_date or timezone.localdate(project.submitted_at)
@@ -305,8 +300,8 @@ def projects_mentored(ids: set[int], start: dt.date, end: dt.date) -> Found:
     """Mentoring the lead of an approved project that was open at some point in the period."""
     mentored = (
         Project.objects.approved()
-        .filter(mentor__in=ids, submitted_at__date__lte=end)
-        .exclude(stage__in=FINISHED_STAGES, stage_changed_at__date__lt=start)
+        .filter(mentor__in=ids)
+        .open_during(start, end)
         .select_related("lead")
     )
     for project in mentored:

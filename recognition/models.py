@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from people.access import is_champion_or_admin, person_of
 from people.fields import (
     PLANNED,
     SCHEDULED,
@@ -25,9 +26,8 @@ from people.fields import (
     MultiLineTextField,
     SingleLineCharField,
 )
-from people.models import Department, Person
+from people.models import Department, Person, PrivateNoteQuerySet
 from projects.models import Project, edit_version_field
-from recognition.access import is_champion_or_admin, person_of
 
 
 def new_token() -> tuple[str, str]:
@@ -657,7 +657,8 @@ class Nomination(models.Model):
 class AppraisalNote(models.Model):
     """A manager's note on a report's QI contribution for an appraisal period.
 
-    Private: the person it is about, the manager who wrote it and admins only.
+    Private: the person it is about, the manager who wrote it and admins only
+    (`PrivateNoteQuerySet.visible_to`).
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appraisal_notes")
@@ -674,6 +675,8 @@ class AppraisalNote(models.Model):
     version = edit_version_field()
 
     history = HistoricalRecords(excluded_fields=["updated_at", "version"])
+
+    objects = PrivateNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period_end", "-pk"]

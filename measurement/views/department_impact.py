@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 from measurement.charts import BarChart, bar_chart
 from measurement.forms import ImpactFilterForm
 from measurement.impact_stats import DepartmentImpact, Figures, department_impact
+from people.access import QIRequest
 from people.departments import DepartmentChoice, department_for
 from people.forms import PeriodForm
 from people.models import ClinicalArea, Department
@@ -114,7 +115,7 @@ def _charts(impact: DepartmentImpact) -> dict[str, BarChart]:
 
 
 def _filters_for(
-    request: HttpRequest, choice: DepartmentChoice
+    request: QIRequest, choice: DepartmentChoice
 ) -> tuple[DepartmentChoice, PeriodForm, ImpactFilterForm]:
     """The department shown (the viewer's own; the trust QI team and admins may choose with
     `?department=`) and the period and filter forms."""
@@ -155,7 +156,7 @@ def _query(impact: DepartmentImpact, filters: ImpactFilterForm, choice: Departme
 
 
 @require_safe
-def impact_report(request: HttpRequest) -> HttpResponse:
+def impact_report(request: QIRequest) -> HttpResponse:
     choice = department_for(request, offer_all=True)
     if choice.is_all:
         # Every department's figures side by side, with the trust's totals: the trust-wide view.
@@ -179,7 +180,7 @@ def impact_report(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def impact_export(request: HttpRequest) -> HttpResponse:
+def impact_export(request: QIRequest) -> HttpResponse:
     """Every figure of the page as CSV; with a bad period or filter, the page shows why."""
     choice = department_for(request, offer_all=True)
     if choice.is_all:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,7 +17,7 @@ from measurement import services
 from measurement.access import can_record_measurement, can_validate_savings
 from measurement.forms import ImpactForm, PDSACycleForm, SavingForm, SavingValidationForm
 from measurement.models import PDSACycle, ProjectImpact, Saving
-from people.access import person_or_403
+from people.access import QIRequest, person_or_403
 from projects.access import get_project_for
 from projects.forms import form_after_edit_conflict
 from projects.models import Project
@@ -30,7 +30,7 @@ def _section(project: Project, anchor: str = "measurement") -> str:
     return reverse("projects:detail", args=[project.pk]) + f"#{anchor}"
 
 
-def _project_for_team(request: HttpRequest, pk: int) -> Project:
+def _project_for_team(request: QIRequest, pk: int) -> Project:
     """The project if the user records its measurement: 404 as for viewing, then 403."""
     project = get_project_for(request.user, pk)
     if not can_record_measurement(request.user, project):
@@ -43,7 +43,7 @@ def _project_for_team(request: HttpRequest, pk: int) -> Project:
 # Impact.
 
 
-def impact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def impact_edit(request: QIRequest, pk: int) -> HttpResponse:
     project = _project_for_team(request, pk)
     instance = ProjectImpact.objects.filter(project=project).first()
     form = ImpactForm(
@@ -52,9 +52,7 @@ def impact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.impact_record(
-                form=form, project=project, updated_by=getattr(request.user, "person", None)
-            )
+            services.impact_record(form=form, project=project, updated_by=request.person)
         except EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, ImpactForm)
         else:
@@ -84,11 +82,11 @@ def _saving_of(project: Project, saving_pk: int, *, for_update: bool = False) ->
     return get_object_or_404(savings, pk=saving_pk)
 
 
-def saving_create(request: HttpRequest, pk: int) -> HttpResponse:
+def saving_create(request: QIRequest, pk: int) -> HttpResponse:
     project = _project_for_team(request, pk)
     form = SavingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        services.saving_save(form=form, project=project, claimed_by=person_or_403(request.user))
+        services.saving_save(form=form, project=project, claimed_by=person_or_403(request))
         messages.success(request, "Saving claimed. A champion for the project's area validates it.")
         return redirect(_section(project, "savings"))
     return render(
@@ -105,7 +103,7 @@ def saving_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def saving_edit(request: HttpRequest, pk: int, saving_pk: int) -> HttpResponse:
+def saving_edit(request: QIRequest, pk: int, saving_pk: int) -> HttpResponse:
     project = _project_for_team(request, pk)
     if request.method != "POST":
         saving = _saving_of(project, saving_pk)
@@ -150,7 +148,7 @@ def _saving_edit_page(request, project, saving, form) -> HttpResponse:
     )
 
 
-def saving_delete(request: HttpRequest, pk: int, saving_pk: int) -> HttpResponse:
+def saving_delete(request: QIRequest, pk: int, saving_pk: int) -> HttpResponse:
     """GET: confirm. POST: delete, unless the saving has been validated."""
     project = _project_for_team(request, pk)
     saving = _saving_of(project, saving_pk)
@@ -167,7 +165,7 @@ def saving_delete(request: HttpRequest, pk: int, saving_pk: int) -> HttpResponse
     )
 
 
-def saving_validate(request: HttpRequest, pk: int, saving_pk: int) -> HttpResponse:
+def saving_validate(request: QIRequest, pk: int, saving_pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     if not can_validate_savings(request.user, project):
         raise PermissionDenied(
@@ -180,7 +178,7 @@ def saving_validate(request: HttpRequest, pk: int, saving_pk: int) -> HttpRespon
         try:
             services.saving_validate(
                 saving_id=saving.pk,
-                champion=person_or_403(request.user),
+                champion=person_or_403(request),
                 amount=form.cleaned_data["validated_amount"],
                 note=form.cleaned_data["validation_note"],
                 claimed_amount_seen=form.cleaned_data["claimed_amount"],
@@ -200,27 +198,25 @@ def saving_validate(request: HttpRequest, pk: int, saving_pk: int) -> HttpRespon
 # PDSA cycles.
 
 
-def pdsa_create(request: HttpRequest, pk: int) -> HttpResponse:
+def pdsa_create(request: QIRequest, pk: int) -> HttpResponse:
     project = _project_for_team(request, pk)
     return _pdsa_form(request, project, None)
 
 
-def pdsa_edit(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+def pdsa_edit(request: QIRequest, pk: int, cycle_pk: int) -> HttpResponse:
     project = _project_for_team(request, pk)
     cycle = get_object_or_404(project.pdsa_cycles, pk=cycle_pk)
     return _pdsa_form(request, project, cycle)
 
 
-def _pdsa_form(request: HttpRequest, project: Project, cycle: PDSACycle | None) -> HttpResponse:
+def _pdsa_form(request: QIRequest, project: Project, cycle: PDSACycle | None) -> HttpResponse:
     def cycle_form(data, instance: PDSACycle | None) -> PDSACycleForm:
         return PDSACycleForm(data, instance=instance, project=project)
 
     form = cycle_form(request.POST if request.method == "POST" else None, cycle)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.pdsa_save(
-                form=form, project=project, author=person_or_403(request.user)
-            )
+            saved = services.pdsa_save(form=form, project=project, author=person_or_403(request))
         except EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, cycle_form)
         else:
@@ -242,7 +238,7 @@ def _pdsa_form(request: HttpRequest, project: Project, cycle: PDSACycle | None) 
 
 
 @require_safe
-def pdsa_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+def pdsa_detail(request: QIRequest, pk: int, cycle_pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     cycle = get_object_or_404(project.pdsa_cycles.with_measures(), pk=cycle_pk)
     return render(
@@ -257,7 +253,7 @@ def pdsa_detail(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 
 
 @require_POST
-def pdsa_reorder(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+def pdsa_reorder(request: QIRequest, pk: int, cycle_pk: int) -> HttpResponse:
     project = _project_for_team(request, pk)
     cycle = get_object_or_404(project.pdsa_cycles, pk=cycle_pk)
     up = request.POST.get("direction") != "down"

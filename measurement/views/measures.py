@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,7 +17,7 @@ from measurement.access import can_record_measurement
 from measurement.forms import DataPasteForm, DataPointForm, MeasureForm
 from measurement.models import Measure, PDSACycle
 from measurement.services import data_import, data_point_save
-from people.access import person_or_403
+from people.access import QIRequest, person_or_403
 from projects.access import get_project_for
 from projects.forms import form_after_edit_conflict
 from projects.models import Project
@@ -27,7 +27,7 @@ from qiregister.form_limits import answers_form_too_large
 NOT_TEAM = "Only the project's team and admins record its measures and data"
 
 
-def _project_for(request: HttpRequest, pk: int, *, record: bool = False) -> Project:
+def _project_for(request: QIRequest, pk: int, *, record: bool = False) -> Project:
     """The project if the user may see it (404 otherwise); with `record`, 403 unless team."""
     project = get_project_for(request.user, pk)
     if record and not can_record_measurement(request.user, project):
@@ -36,7 +36,7 @@ def _project_for(request: HttpRequest, pk: int, *, record: bool = False) -> Proj
 
 
 def _measure_for(
-    request: HttpRequest, pk: int, measure_pk: int, *, record: bool = False
+    request: QIRequest, pk: int, measure_pk: int, *, record: bool = False
 ) -> tuple[Project, Measure]:
     project = _project_for(request, pk, record=record)
     return project, get_object_or_404(Measure, pk=measure_pk, project=project)
@@ -85,7 +85,7 @@ def _with_unit(value, unit: str) -> str:
 
 
 def _detail(
-    request: HttpRequest, project: Project, measure: Measure, point_form: DataPointForm | None
+    request: QIRequest, project: Project, measure: Measure, point_form: DataPointForm | None
 ) -> HttpResponse:
     data = _chart_data(measure)
     can_record = can_record_measurement(request.user, project)
@@ -133,12 +133,12 @@ def _detail(
 
 
 @require_safe
-def measure_detail(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+def measure_detail(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk)
     return _detail(request, project, measure, None)
 
 
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_create(request: QIRequest, pk: int) -> HttpResponse:
     project = _project_for(request, pk, record=True)
     form = MeasureForm(request.POST if request.method == "POST" else None, project=project)
     if request.method == "POST" and form.is_valid():
@@ -154,7 +154,7 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def measure_edit(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+def measure_edit(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk, record=True)
 
     def measure_form(data, instance: Measure) -> MeasureForm:
@@ -176,7 +176,7 @@ def measure_edit(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse
     )
 
 
-def measure_delete(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+def measure_delete(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     if request.method == "POST":
         name = measure.name
@@ -190,28 +190,28 @@ def measure_delete(request: HttpRequest, pk: int, measure_pk: int) -> HttpRespon
     )
 
 
-def datapoint_add(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+def datapoint_add(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     if request.method != "POST":
         return redirect("measurement:measure_detail", project.pk, measure.pk)
     form = DataPointForm(request.POST, measure=measure)
     if not form.is_valid():
         return _detail(request, project, measure, form)
-    point = data_point_save(form=form, measure=measure, entered_by=person_or_403(request.user))
+    point = data_point_save(form=form, measure=measure, entered_by=person_or_403(request))
     if point is None:
         return _detail(request, project, measure, form)
     messages.success(request, f"Value for {charts.format_date(point.date)} added.")
     return redirect("measurement:measure_detail", project.pk, measure.pk)
 
 
-def datapoint_edit(request: HttpRequest, pk: int, measure_pk: int, point_pk: int) -> HttpResponse:
+def datapoint_edit(request: QIRequest, pk: int, measure_pk: int, point_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     point = get_object_or_404(measure.points, pk=point_pk)
     form = DataPointForm(
         request.POST if request.method == "POST" else None, instance=point, measure=measure
     )
     if request.method == "POST" and form.is_valid():
-        saved = data_point_save(form=form, measure=measure, entered_by=person_or_403(request.user))
+        saved = data_point_save(form=form, measure=measure, entered_by=person_or_403(request))
         if saved is not None:
             messages.success(request, f"Value for {charts.format_date(saved.date)} updated.")
             return redirect("measurement:measure_detail", project.pk, measure.pk)
@@ -223,7 +223,7 @@ def datapoint_edit(request: HttpRequest, pk: int, measure_pk: int, point_pk: int
 
 
 @require_POST
-def datapoint_delete(request: HttpRequest, pk: int, measure_pk: int, point_pk: int):
+def datapoint_delete(request: QIRequest, pk: int, measure_pk: int, point_pk: int):
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     point = get_object_or_404(measure.points, pk=point_pk)
     point.delete()
@@ -231,7 +231,7 @@ def datapoint_delete(request: HttpRequest, pk: int, measure_pk: int, point_pk: i
     return redirect("measurement:measure_detail", project.pk, measure.pk)
 
 
-def _data_paste_too_large(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+def _data_paste_too_large(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     """A paste over Django's 2.5 MB: the form again, with the error (it writes nothing)."""
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     context = {"form": DataPasteForm.too_large_to_read(), "project": project, "measure": measure}
@@ -239,7 +239,7 @@ def _data_paste_too_large(request: HttpRequest, pk: int, measure_pk: int) -> Htt
 
 
 @answers_form_too_large(_data_paste_too_large)
-def data_paste(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
+def data_paste(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     form = DataPasteForm(
         request.POST if request.method == "POST" else None,
@@ -250,7 +250,7 @@ def data_paste(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
             added, updated = data_import(
                 measure=measure,
                 rows=form.cleaned_data["rows"],
-                entered_by=person_or_403(request.user),
+                entered_by=person_or_403(request),
             )
         except ValidationError as error:
             form.add_error("file" if form.cleaned_data.get("file") else "data", error)
@@ -265,7 +265,7 @@ def data_paste(request: HttpRequest, pk: int, measure_pk: int) -> HttpResponse:
 
 
 @require_safe
-def measure_spc_json(request: HttpRequest, pk: int, measure_pk: int) -> JsonResponse:
+def measure_spc_json(request: QIRequest, pk: int, measure_pk: int) -> JsonResponse:
     project, measure = _measure_for(request, pk, measure_pk)
     data = _chart_data(measure)
     chart = data["chart"]

@@ -15,11 +15,12 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from measurement.models import Saving
+from people.access import QIRequest
 from people.departments import sees_all_departments
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
 from projects.models import (
@@ -103,10 +104,10 @@ def _departments_with_figures(*, with_people: bool = False):
 
 
 @require_safe
-def department_list(request: HttpRequest) -> HttpResponse:
+def department_list(request: QIRequest) -> HttpResponse:
     """Every department, its QI lead and how much QI is going on: open to all staff."""
     departments = list(_departments_with_figures())
-    person = getattr(request.user, "person", None)
+    person = request.person
     return render(
         request,
         "people/departments.html",
@@ -119,14 +120,14 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def department_detail(request: QIRequest, slug: str) -> HttpResponse:
     """A department's QI home: QI lead, champions, strategic priorities, cross-department
     projects and links to its register and (for its staff and the trust QI team) its board,
     showcases and impact page. Names and projects shown here are public inside the trust."""
     department = get_object_or_404(
         _departments_with_figures().filter(slug=slug).select_related("qi_lead__user")
     )
-    person = getattr(request.user, "person", None)
+    person = request.person
     is_own = person is not None and person.department_id == department.pk
     areas = ClinicalArea.objects.filter(department=department).prefetch_related(
         Prefetch(
@@ -165,7 +166,7 @@ def _cross_department(projects):
 
 
 @require_safe
-def trust_overview(request: HttpRequest) -> HttpResponse:
+def trust_overview(request: QIRequest) -> HttpResponse:
     """The trust-wide view: every department's figures side by side, with the trust's totals,
     and the projects that cross departments. For the trust QI team and admins."""
     if not sees_all_departments(request.user):

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from people import services
-from people.access import person_or_403
+from people.access import QIRequest, person_or_403
 from people.forms import MentorRequestForm, SessionNoteForm
 from people.models import MentoringPair, MentorRequest
 from people.services import MentoringError
 
 
 @require_safe
-def mentoring_home(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def mentoring_home(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     open_requests = MentorRequest.objects.none()
     if person.is_champion:
         open_requests = MentorRequest.objects.open_for_champion(person)
@@ -30,8 +30,8 @@ def mentoring_home(request: HttpRequest) -> HttpResponse:
     return render(request, "people/mentoring.html", context)
 
 
-def mentor_request_create(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def mentor_request_create(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     form = MentorRequestForm(request.POST if request.method == "POST" else None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -49,8 +49,8 @@ def mentor_request_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def mentor_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_or_403(request.user)
+def mentor_request_accept(request: QIRequest, pk: int) -> HttpResponse:
+    person = person_or_403(request)
     request_ = get_object_or_404(MentorRequest.objects.select_related("mentee"), pk=pk)
     if not request_.can_be_accepted_by(person):
         raise PermissionDenied("Only a champion for the request's area can accept it")
@@ -64,21 +64,21 @@ def mentor_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mentor_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_or_403(request.user)
+def mentor_request_withdraw(request: QIRequest, pk: int) -> HttpResponse:
+    person = person_or_403(request)
     request_ = get_object_or_404(MentorRequest, pk=pk, mentee=person, status="open")
     services.mentor_request_withdraw(mentor_request=request_)
     messages.success(request, "Request withdrawn.")
     return redirect("people:mentoring")
 
 
-def mentoring_pair(request: HttpRequest, pk: int) -> HttpResponse:
+def mentoring_pair(request: QIRequest, pk: int) -> HttpResponse:
     pair = get_object_or_404(
         MentoringPair.objects.select_related("mentor", "mentee__line_manager"), pk=pk
     )
     if not pair.can_be_seen_by(request.user):
         raise PermissionDenied("Mentoring notes are private to the pair, the manager and admins")
-    person = getattr(request.user, "person", None)
+    person = request.person
     is_member = pair.is_member(person)
     form = SessionNoteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -98,9 +98,9 @@ def mentoring_pair(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def mentoring_pair_end(request: HttpRequest, pk: int) -> HttpResponse:
+def mentoring_pair_end(request: QIRequest, pk: int) -> HttpResponse:
     pair = get_object_or_404(MentoringPair, pk=pk)
-    if not pair.is_member(getattr(request.user, "person", None)):
+    if not pair.is_member(request.person):
         raise PermissionDenied("Only the mentor or mentee ends the pairing")
     if services.mentoring_pair_end(pair=pair):
         messages.success(request, "Mentoring ended. Thank you.")

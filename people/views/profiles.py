@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from people.access import person_or_403
+from people.access import QIRequest, person_or_403
 from people.filters import PersonFilter
 from people.forms import CapacityForm, QIConversationForm
 from people.models import Course, Person
@@ -24,9 +24,9 @@ MENTORED_ON_MY_QI = 25
 
 
 @require_safe
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: QIRequest) -> HttpResponse:
     """My QI: projects and roles, claimed tasks, pending requests, hours, suggestions."""
-    signed_in = person_or_403(request.user)
+    signed_in = person_or_403(request)
     person = with_commitment(Person.objects.filter(pk=signed_in.pk)).get()
     person.roles = signed_in.roles  # read once, for the page and the header alike
     year_start = timezone.localdate().replace(month=1, day=1)
@@ -70,8 +70,8 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(request, "people/me.html", context)
 
 
-def capacity_edit(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def capacity_edit(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     form = CapacityForm(request.POST if request.method == "POST" else None, instance=person)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -81,7 +81,7 @@ def capacity_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "people/capacity_form.html", {"form": form})
 
 
-def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
+def person_capacity(request: QIRequest, pk: int) -> HttpResponse:
     """A person's QI capacity and the private notes of QI conversations with their manager."""
     person = get_object_or_404(
         with_commitment(Person.objects.all())
@@ -89,7 +89,7 @@ def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("skills", "preferred_areas"),
         pk=pk,
     )
-    viewer = getattr(request.user, "person", None)
+    viewer = request.person
     is_manager = viewer is not None and viewer.is_manager_of(person)
     if not (request.user.is_staff or is_manager or viewer == person):
         raise PermissionDenied("Only this person, their manager and admins can see this page")
@@ -107,11 +107,7 @@ def person_capacity(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person,
         "is_manager": is_manager,
         # Private: a manager sees the notes they wrote, not a predecessor's.
-        "conversations": (
-            person.qi_conversations.select_related("manager")
-            if request.user.is_staff or viewer == person
-            else person.qi_conversations.filter(manager=viewer).select_related("manager")
-        ),
+        "conversations": person.qi_conversations.visible_to(request.user).select_related("manager"),
         "form": form,
     }
     return render(request, "people/capacity.html", context)
@@ -121,7 +117,7 @@ PEOPLE_PAGE_SIZE = 25
 
 
 @require_safe
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: QIRequest) -> HttpResponse:
     people = Person.objects.for_directory().prefetch_related(
         "champion_assignments__clinical_area", "skills"
     )
@@ -137,7 +133,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def profile(request: HttpRequest, pk: int) -> HttpResponse:
+def profile(request: QIRequest, pk: int) -> HttpResponse:
     """What a person has done and offers for QI. Nothing private: no notes of conversations."""
     person = get_object_or_404(
         Person.objects.for_directory().prefetch_related(
@@ -162,7 +158,7 @@ def profile(request: HttpRequest, pk: int) -> HttpResponse:
         "mentors": person.mentors.select_related("mentor").order_by("-started_on"),
         "completions": person.completions.select_related("course"),
         "can_see_capacity_page": request.user.is_staff
-        or getattr(request.user, "person", None) in (person, person.line_manager),
+        or request.person in (person, person.line_manager),
     }
     context["hours_done"] = sum(task.actual_hours or 0 for task in context["tasks_done"])
     return render(request, "people/profile.html", context)

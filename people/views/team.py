@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from people.access import QIRequest
 from people.forms import PeriodForm
 from people.models import ClinicalArea, Course, ExportLog, Person
 from people.team import SORTS, took_part, with_engagement
@@ -17,8 +18,8 @@ from projects.exports import csv_writer
 
 
 @require_safe
-def team(request: HttpRequest) -> HttpResponse:
-    viewer = getattr(request.user, "person", None)
+def team(request: QIRequest) -> HttpResponse:
+    viewer = request.person
     if request.user.is_staff:
         people = Person.objects.all()
     elif viewer is not None and viewer.is_manager:
@@ -51,7 +52,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def engagement(request: HttpRequest) -> HttpResponse:
+def engagement(request: QIRequest) -> HttpResponse:
     if not request.user.is_staff:
         raise PermissionDenied("The engagement report is for the department's QI lead (admins)")
     period_form = PeriodForm(request.GET)

@@ -5,19 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from people import services
-from people.access import parse_id, person_or_403
+from people.access import QIRequest, parse_id, person_or_403
 from people.models import Course, TrainingSession
 
 
 @require_safe
-def training(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def training(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     sessions = (
         TrainingSession.objects.filter(starts_at__gte=timezone.now())
         .select_related("course", "trainer")
@@ -37,8 +37,8 @@ def training(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def session_book(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_or_403(request.user)
+def session_book(request: QIRequest, pk: int) -> HttpResponse:
+    person = person_or_403(request)
     get_object_or_404(TrainingSession, pk=pk)
     try:
         services.session_book(session_id=pk, person=person)
@@ -50,8 +50,8 @@ def session_book(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_or_403(request.user)
+def session_cancel(request: QIRequest, pk: int) -> HttpResponse:
+    person = person_or_403(request)
     get_object_or_404(TrainingSession, pk=pk)
     try:
         services.session_cancel(session_id=pk, person=person)
@@ -62,9 +62,9 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("people:training")
 
 
-def session_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def session_attendance(request: QIRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession.objects.select_related("course", "trainer"), pk=pk)
-    person = getattr(request.user, "person", None)
+    person = request.person
     if not (request.user.is_staff or (person is not None and session.trainer_id == person.pk)):
         raise PermissionDenied("Only the session's trainer and admins mark attendance")
     started = session.starts_at <= timezone.now()

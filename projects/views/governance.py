@@ -10,23 +10,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
-    Value,
 )
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import person_or_403
+from people.access import QIRequest, is_champion_or_admin, person_or_403
 from people.departments import department_for, sees_all_departments
 from people.models import ClinicalArea, Department, Person
 from projects import exports, services, stages
@@ -46,27 +41,18 @@ REVIEW_PAGE_SIZE = 10
 MENTORED_SHOWN = 10  # projects listed per champion in the champions directory
 
 
-def _person(request: HttpRequest) -> Person | None:
-    return getattr(request.user, "person", None)
-
-
-def _is_champion_or_admin(request: HttpRequest) -> bool:
-    person = _person(request)
-    return request.user.is_staff or (person is not None and person.is_champion)
-
-
 def is_governor(user, project: Project) -> bool:
     """Team, the area's champions, the mentor and admins: who sees decisions and history."""
     return bool(stages.roles_of(user, project))
 
 
 @require_safe
-def champions_directory(request: HttpRequest) -> HttpResponse:
+def champions_directory(request: QIRequest) -> HttpResponse:
     # The newest few per champion, and one more to know there are others: listing every
     # project a champion of a large register mentors made a page of tens of thousands of links.
-    active_mentoring = Project.objects.exclude(
-        stage__in=(Project.Stage.COMPLETED, Project.Stage.CLOSED)
-    ).only("pk", "title", "reference", "mentor_id")[: MENTORED_SHOWN + 1]
+    active_mentoring = Project.objects.exclude(stage__in=Project.CLOSED_STAGES).only(
+        "pk", "title", "reference", "mentor_id"
+    )[: MENTORED_SHOWN + 1]
     choice = department_for(request, open_to_all=True)
     areas = (
         ClinicalArea.objects.filter(department=choice.department)
@@ -80,7 +66,7 @@ def champions_directory(request: HttpRequest) -> HttpResponse:
             "champion_assignments__person__user",
         )
     )
-    person = _person(request)
+    person = request.person
     uncovered, my_area_ids = [], set()
     if person is not None and person.department_id == choice.department.pk:
         my_area_ids = set(person.clinical_areas.values_list("pk", flat=True))
@@ -119,81 +105,24 @@ def _similar_for_queue(user, proposals: list[Project]) -> dict[int, list[Project
     return similar
 
 
-def _may_open_review_queue(request: HttpRequest) -> bool:
+def _may_open_review_queue(request: QIRequest) -> bool:
     """Champions, admins, the trust QI team (for the figures) and a department's QI lead (who
     reviews where no champion of the area is free)."""
-    person = _person(request)
-    if _is_champion_or_admin(request) or sees_all_departments(request.user):
+    person = request.person
+    if is_champion_or_admin(request.user) or sees_all_departments(request.user):
         return True
     return person is not None and Department.objects.filter(qi_lead=person).exists()
-
-
-def _waiting_for(request: HttpRequest, department: Department):
-    """The proposals waiting for review that the queue lists, each annotated with what its row
-    says (all in the page's one query): `viewer_works_on`, `viewer_champions` (an area of it,
-    or its mentor) and `has_free_area_champion`.
-
-    Admins and the trust QI team: every proposal waiting in the department shown. Champions
-    and QI leads: those in their areas, and their department's where no champion of the area
-    is free to review (`stages.may_review`). Never a proposal the viewer works on (their own,
-    say, started from an audit): another champion of the area, or where none is free, another
-    champion of the department or its QI lead, reviews it.
-    """
-    person = _person(request)
-    waiting = (
-        Project.objects.filter(stage=Project.Stage.PROPOSED, review_requested_at__isnull=False)
-        .select_related("lead", "department__qi_lead")
-        .with_free_area_champion()
-    )
-    if person is None:
-        return waiting.annotate(viewer_works_on=Value(False), viewer_champions=Value(False)).filter(
-            department=department
-        )
-    in_my_areas = Project.clinical_areas.through.objects.filter(
-        project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
-    )
-    waiting = waiting.annotate(
-        viewer_works_on=ExpressionWrapper(
-            Q(pk__in=Project.objects.worked_on_by(person).values("pk")),
-            output_field=BooleanField(),
-        ),
-        viewer_champions=ExpressionWrapper(
-            Q(Exists(in_my_areas)) | Q(mentor=person), output_field=BooleanField()
-        ),
-    )
-    waiting = waiting.filter(viewer_works_on=False)
-    if request.user.is_staff or sees_all_departments(request.user):
-        return waiting.filter(department=department)
-    stands_in = Q(department__qi_lead=person)
-    if person.is_champion:
-        stands_in |= Q(department_id=person.department_id)
-    return waiting.filter(Q(viewer_champions=True) | (stands_in & Q(has_free_area_champion=False)))
-
-
-def proposals_to_review(request: HttpRequest):
-    """The proposals in the viewer's own department that the review queue lists for them and
-    that they may review (not those they work on): the home page's "Proposals to review".
-    None for someone who does not review (the trust QI team opens the queue for its figures)."""
-    person = _person(request)
-    reviews = request.user.is_staff or (
-        person is not None
-        and (person.is_champion or Department.objects.filter(qi_lead=person).exists())
-    )
-    if person is None or not reviews:
-        return Project.objects.none()
-    # _waiting_for already leaves out the proposals the viewer works on.
-    return _waiting_for(request, person.department).order_by("review_requested_at", "pk")
 
 
 # Closure reports listed at most in the queue; more waiting for one person is unheard of.
 CLOSURE_REPORTS_SHOWN = 50
 
 
-def _closure_reports_waiting_for(request: HttpRequest, department: Department) -> list[Project]:
+def _closure_reports_waiting_for(request: QIRequest, department: Department) -> list[Project]:
     """Projects of the department shown whose closure report waits for sign-off: for admins all
     of them, for others those they may sign off (one query). The trust QI team signs off
     nothing (unless they are champions), so is shown nothing to sign off."""
-    person = _person(request)
+    person = request.person
     projects = Project.objects.filter(department=department)
     if request.user.is_staff:
         projects = projects.awaiting_closure_sign_off()
@@ -224,11 +153,11 @@ def _review_times(department: Department) -> tuple[list[dict], dict]:
 
 
 @require_safe
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: QIRequest) -> HttpResponse:
     if not _may_open_review_queue(request):
         raise PermissionDenied("The review queue is for QI champions and admins")
     choice = department_for(request)
-    waiting = _waiting_for(request, choice.department)
+    waiting = Project.objects.waiting_for_review_by(request.user, choice.department)
     page = Paginator(waiting.order_by("review_requested_at", "pk"), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -263,9 +192,9 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def review_project(request: HttpRequest, pk: int) -> HttpResponse:
+def review_project(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
-    reviewer = person_or_403(request.user)
+    reviewer = person_or_403(request)
     if project.is_working_on(reviewer):
         raise PermissionDenied("You work on this project, so another champion must review it")
     if not stages.may_review(request.user, project):
@@ -303,7 +232,7 @@ def review_project(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
+def closure_report(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     if not is_governor(request.user, project):
         raise PermissionDenied("The closure report is for the team, champions and admins")
@@ -319,7 +248,7 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.closure_report_save(
-                    form=form, project=project, author=person_or_403(request.user)
+                    form=form, project=project, author=person_or_403(request)
                 )
             except services.WorkflowError as error:
                 form.add_error(None, str(error))
@@ -333,7 +262,7 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(project)
     waiting = report is not None and report.is_waiting
     may_sign = waiting and stages.may_sign_off(request.user, project)
-    person = _person(request)
+    person = request.person
     # The mentor or a champion who would sign it off but works on the project is told why not.
     mentor_works_on_it = (
         waiting and project.mentor is not None and project.is_working_on(project.mentor)
@@ -366,10 +295,10 @@ def closure_report(request: HttpRequest, pk: int) -> HttpResponse:
 CLOSURE_STAGES = (Project.Stage.IMPLEMENTING, Project.Stage.SUSTAINING)
 
 
-def _closure_for_signer(request: HttpRequest, pk: int) -> tuple[Project, Person]:
+def _closure_for_signer(request: QIRequest, pk: int) -> tuple[Project, Person]:
     """The project and the person who may sign off (or send back) its closure report."""
     project = get_project_for(request.user, pk)
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     if project.is_working_on(person):
         raise PermissionDenied(
             "You work on this project, so another champion must sign off its closure"
@@ -379,7 +308,7 @@ def _closure_for_signer(request: HttpRequest, pk: int) -> tuple[Project, Person]
     return project, person
 
 
-def _waiting_report_or_none(request: HttpRequest, project: Project) -> ClosureReport | None:
+def _waiting_report_or_none(request: QIRequest, project: Project) -> ClosureReport | None:
     """The closure report if it waits for sign-off; otherwise None, with a message saying why."""
     report = ClosureReport.objects.filter(project=project).first()
     if reason := services.why_not_waiting_for_sign_off(report):
@@ -388,7 +317,7 @@ def _waiting_report_or_none(request: HttpRequest, project: Project) -> ClosureRe
     return report
 
 
-def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+def closure_sign_off(request: QIRequest, pk: int) -> HttpResponse:
     """GET: what signing off does, to confirm. POST: sign off, completing the project."""
     project, person = _closure_for_signer(request, pk)
     if request.method == "POST":
@@ -407,7 +336,7 @@ def closure_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def closure_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+def closure_send_back(request: QIRequest, pk: int) -> HttpResponse:
     """The mentor sends the closure report back to the lead with what to change."""
     project, person = _closure_for_signer(request, pk)
     report = _waiting_report_or_none(request, project)
@@ -431,9 +360,9 @@ def closure_send_back(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def mentoring_note_create(request: HttpRequest, pk: int) -> HttpResponse:
+def mentoring_note_create(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     if not (project.mentor_id == person.pk or request.user.is_staff):
         raise PermissionDenied("Only the project's mentor writes mentoring notes")
     form = MentoringNoteForm(request.POST if request.method == "POST" else None)
@@ -451,9 +380,9 @@ def mentoring_note_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def audit_to_qi(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_to_qi(request: QIRequest, pk: int) -> HttpResponse:
     audit = get_project_for(request.user, pk)
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     if not is_governor(request.user, audit):
         raise PermissionDenied("The audit's team, its champions and admins can start a QI project")
     try:
@@ -466,7 +395,7 @@ def audit_to_qi(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def project_history(request: HttpRequest, pk: int) -> HttpResponse:
+def project_history(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     if not is_governor(request.user, project):
         raise PermissionDenied("History is for the team, champions and admins")
@@ -480,7 +409,7 @@ def project_history(request: HttpRequest, pk: int) -> HttpResponse:
 # The governance report.
 
 
-def _governance_rows(request: HttpRequest):
+def _governance_rows(request: QIRequest):
     latest_decision = ReviewDecision.objects.filter(project=OuterRef("pk")).order_by(
         "-decided_at", "-pk"
     )
@@ -500,13 +429,13 @@ def _governance_rows(request: HttpRequest):
     )
 
 
-def _require_governor(request: HttpRequest) -> None:
-    if not _is_champion_or_admin(request):
+def _require_governor(request: QIRequest) -> None:
+    if not is_champion_or_admin(request.user):
         raise PermissionDenied("The governance report is for QI champions and admins")
 
 
 @require_safe
-def governance_report(request: HttpRequest) -> HttpResponse:
+def governance_report(request: QIRequest) -> HttpResponse:
     _require_governor(request)
     project_filter = _governance_rows(request)
     page = Paginator(project_filter.qs, 50).get_page(request.GET.get("page"))
@@ -528,7 +457,7 @@ def governance_report(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def governance_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def governance_export(request: QIRequest, fmt: str) -> HttpResponse:
     _require_governor(request)
     projects = _governance_rows(request).qs
     exports.record_project_export(request, f"governance_{fmt}", projects, named=("lead", "mentor"))

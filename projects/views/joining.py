@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from people.access import QIRequest
 from projects import services
 from projects.access import can_lead, get_project_for, person_in_department_or_403
 from projects.forms import InterestForm
 
 
-def project_join(request: HttpRequest, pk: int) -> HttpResponse:
+def project_join(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
     person = person_in_department_or_403(request.user, project)
     form = InterestForm(request.POST if request.method == "POST" else None, project=project)
@@ -34,24 +35,22 @@ def project_join(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "form": form,
         "project": project,
-        "why_not_taking_people": (
-            None if project.is_taking_people else services.not_taking_people_message(project)
-        ),
+        "why_not_taking_people": project.why_not_taking_people,
     }
     return render(request, "projects/join.html", context)
 
 
 @require_POST
-def interest_accept(request: HttpRequest, pk: int, interest_pk: int) -> HttpResponse:
+def interest_accept(request: QIRequest, pk: int, interest_pk: int) -> HttpResponse:
     return _interest_decide(request, pk, interest_pk, accept=True)
 
 
 @require_POST
-def interest_decline(request: HttpRequest, pk: int, interest_pk: int) -> HttpResponse:
+def interest_decline(request: QIRequest, pk: int, interest_pk: int) -> HttpResponse:
     return _interest_decide(request, pk, interest_pk, accept=False)
 
 
-def _interest_decide(request: HttpRequest, pk: int, interest_pk: int, *, accept: bool):
+def _interest_decide(request: QIRequest, pk: int, interest_pk: int, *, accept: bool):
     project = get_project_for(request.user, pk)
     if not can_lead(request.user, project):
         raise PermissionDenied("Only the project's lead and co-leads decide who joins")
@@ -59,7 +58,7 @@ def _interest_decide(request: HttpRequest, pk: int, interest_pk: int, *, accept:
     try:
         services.interest_decide(
             interest_id=interest.pk,
-            decided_by=getattr(request.user, "person", None),
+            decided_by=request.person,
             accept=accept,
         )
     except services.WorkflowError as error:
@@ -71,9 +70,9 @@ def _interest_decide(request: HttpRequest, pk: int, interest_pk: int, *, accept:
 
 
 @require_POST
-def interest_withdraw(request: HttpRequest, pk: int, interest_pk: int):
+def interest_withdraw(request: QIRequest, pk: int, interest_pk: int):
     project = get_project_for(request.user, pk)
-    person = getattr(request.user, "person", None)
+    person = request.person
     interest = get_object_or_404(project.interests, pk=interest_pk, person=person)
     try:
         services.interest_withdraw(interest_id=interest.pk, person=person)

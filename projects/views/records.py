@@ -5,11 +5,11 @@ One view per thing the team does; each pair (add, edit) shares the page that sho
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from people.access import person_or_403
+from people.access import QIRequest, person_or_403
 from projects import services
 from projects.access import get_project_for
 from projects.forms import ProgressUpdateForm, RoleOpeningForm, TaskForm, form_after_edit_conflict
@@ -20,7 +20,7 @@ def _back_to_project(project: Project, anchor: str) -> HttpResponse:
     return redirect(reverse("projects:detail", args=[project.pk]) + f"#{anchor}")
 
 
-def _record_form_page(request: HttpRequest, project: Project, form, noun: str, instance):
+def _record_form_page(request: QIRequest, project: Project, form, noun: str, instance):
     context = {"form": form, "project": project, "noun": noun, "instance": instance}
     return render(request, "projects/child_form.html", context)
 
@@ -28,24 +28,22 @@ def _record_form_page(request: HttpRequest, project: Project, form, noun: str, i
 # Progress updates.
 
 
-def update_create(request: HttpRequest, pk: int) -> HttpResponse:
+def update_create(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     return _progress_update_page(request, project, update=None)
 
 
-def update_edit(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
+def update_edit(request: QIRequest, pk: int, child_pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     update = get_object_or_404(project.progress_updates, pk=child_pk)
     return _progress_update_page(request, project, update=update)
 
 
-def _progress_update_page(request: HttpRequest, project: Project, *, update) -> HttpResponse:
+def _progress_update_page(request: QIRequest, project: Project, *, update) -> HttpResponse:
     form = ProgressUpdateForm(request.POST if request.method == "POST" else None, instance=update)
     if request.method == "POST" and form.is_valid():
         try:
-            services.progress_update_save(
-                form=form, project=project, author=person_or_403(request.user)
-            )
+            services.progress_update_save(form=form, project=project, author=person_or_403(request))
         except services.EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, ProgressUpdateForm)
         else:
@@ -57,18 +55,18 @@ def _progress_update_page(request: HttpRequest, project: Project, *, update) -> 
 # Role openings.
 
 
-def opening_create(request: HttpRequest, pk: int) -> HttpResponse:
+def opening_create(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     return _role_opening_page(request, project, opening=None)
 
 
-def opening_edit(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
+def opening_edit(request: QIRequest, pk: int, child_pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     opening = get_object_or_404(project.role_openings, pk=child_pk)
     return _role_opening_page(request, project, opening=opening)
 
 
-def _role_opening_page(request: HttpRequest, project: Project, *, opening) -> HttpResponse:
+def _role_opening_page(request: QIRequest, project: Project, *, opening) -> HttpResponse:
     form = RoleOpeningForm(request.POST if request.method == "POST" else None, instance=opening)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,18 +82,18 @@ def _role_opening_page(request: HttpRequest, project: Project, *, opening) -> Ht
 # Tasks.
 
 
-def task_create(request: HttpRequest, pk: int) -> HttpResponse:
+def task_create(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     return _task_page(request, project, task=None)
 
 
-def task_edit(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
+def task_edit(request: QIRequest, pk: int, child_pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     task = get_object_or_404(project.tasks, pk=child_pk)
     return _task_page(request, project, task=task)
 
 
-def _task_page(request: HttpRequest, project: Project, *, task) -> HttpResponse:
+def _task_page(request: QIRequest, project: Project, *, task) -> HttpResponse:
     form = TaskForm(request.POST if request.method == "POST" else None, instance=task)
     if request.method == "POST" and form.is_valid():
         try:

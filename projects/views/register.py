@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import person_or_403
+from people.access import QIRequest, person_or_403
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
 from projects.filters import ProjectFilter, data_opening_on_own_department
@@ -22,7 +22,7 @@ from projects.search import similar_projects
 PAGE_SIZE = 25
 
 
-def _register_filter(request: HttpRequest) -> ProjectFilter:
+def _register_filter(request: QIRequest) -> ProjectFilter:
     """The register's filter; it opens on the viewer's own department (choosing "All
     departments" sends an empty value, which shows every department's)."""
     projects = Project.objects.visible_to(request.user).for_register()
@@ -32,7 +32,7 @@ def _register_filter(request: HttpRequest) -> ProjectFilter:
 
 
 @require_safe
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: QIRequest) -> HttpResponse:
     project_filter = _register_filter(request)
     page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -52,12 +52,12 @@ def full_or_fragment(request, target: str, page: str, fragment: str, context) ->
     return response
 
 
-def _export_rows(request: HttpRequest):
+def _export_rows(request: QIRequest):
     return _register_filter(request).qs.iterator(chunk_size=2000)
 
 
 @require_safe
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: QIRequest) -> StreamingHttpResponse:
     exports.record_project_export(request, "register_csv", _register_filter(request).qs)
     response = StreamingHttpResponse(
         exports.csv_lines(_export_rows(request)), content_type="text/csv; charset=utf-8"
@@ -68,7 +68,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_safe
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: QIRequest) -> HttpResponse:
     exports.record_project_export(request, "register_xlsx", _register_filter(request).qs)
     response = HttpResponse(
         exports.xlsx_bytes(_export_rows(request)),
@@ -79,8 +79,8 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def project_create(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def project_create(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     visible = Project.objects.visible_to(request.user)
     form = ProjectProposeForm(
         request.POST if request.method == "POST" else None,
@@ -102,7 +102,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def project_similar(request: HttpRequest) -> HttpResponse:
+def project_similar(request: QIRequest) -> HttpResponse:
     """The live duplicate check on the propose page (an htmx fragment)."""
     similar = similar_projects(
         Project.objects.visible_to(request.user),
@@ -123,9 +123,9 @@ CLOSURE_REPORT_STAGES = (
 
 
 @require_safe
-def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def project_detail(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk)
-    person = getattr(request.user, "person", None)
+    person = request.person
     leads = can_lead(request.user, project)
     memberships = project.memberships.filter(left_on__isnull=True).select_related("person")
     my_request = (
@@ -181,12 +181,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else []
         ),
         "my_request": my_request,
-        "can_join": (
-            person is not None
-            and project.involves_department(person.department_id)
-            and not works_on_it
-            and my_request is None
-            and project.is_taking_people
+        "can_join": project.can_be_joined_by(
+            person, works_on_it=works_on_it, pending=my_request is not None
         ),
         "can_edit": project.can_be_edited_by(request.user),
         "openings": project.role_openings.all(),
@@ -207,7 +203,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/detail.html", context)
 
 
-def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_edit(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
 
     def edit_form(data, project: Project) -> ProjectEditForm:
@@ -237,7 +233,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def project_submit(request: QIRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     if not can_lead(request.user, project):
         raise PermissionDenied("Only the project's lead and co-leads submit it for review")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import person_or_403
+from people.access import QIRequest, person_or_403
 from projects import services
 from projects.access import can_lead, get_task_for, person_in_department_or_403
 from projects.filters import TaskFilter
@@ -21,8 +21,8 @@ TASK_PAGE_SIZE = 25
 
 
 @require_safe
-def task_board(request: HttpRequest) -> HttpResponse:
-    person = getattr(request.user, "person", None)
+def task_board(request: QIRequest) -> HttpResponse:
+    person = request.person
     tasks = Task.objects.offered().for_board()
     if person is not None:
         tasks = tasks.filter(involving_department_q(person.department_id, "project"))
@@ -34,27 +34,22 @@ def task_board(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _task_context(request: HttpRequest, task: Task) -> dict:
-    person = getattr(request.user, "person", None)
+def _task_context(request: QIRequest, task: Task) -> dict:
+    person = request.person
     is_claimant = person is not None and task.claimed_by_id == person.pk
     leads = can_lead(request.user, task.project)
-    in_department = person is not None and task.project.involves_department(person.department_id)
     return {
         "task": task,
         "is_claimant": is_claimant,
         "can_lead": leads,
-        "can_claim": in_department and task.is_claimable,
-        "why_not_claimable": (
-            services.not_claimable_message(task.project)
-            if task.status == Task.Status.OPEN and not task.project.is_live
-            else None
-        ),
+        "can_claim": task.is_claimable_by(person),
+        "why_not_claimable": task.why_not_claimable,
         "can_act": is_claimant or leads,
     }
 
 
 @require_safe
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: QIRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)
     context["notes"] = task.notes.select_related("author")
@@ -67,7 +62,7 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
+def task_claim(request: QIRequest, pk: int) -> HttpResponse:
     """GET: confirm the hours and due date. POST: claim."""
     task = get_task_for(request.user, pk)
     person = person_in_department_or_403(request.user, task.project)
@@ -83,7 +78,7 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def task_release(request: HttpRequest, pk: int) -> HttpResponse:
+def task_release(request: QIRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)
     _require(context["can_act"], "Only the buddy or the project's lead can release this task")
@@ -97,7 +92,7 @@ def task_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def task_reopen(request: QIRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     _require(can_lead(request.user, task.project), "Only the project's lead can reopen tasks")
     try:
@@ -109,11 +104,11 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(task)
 
 
-def _task_form_page(request: HttpRequest, context: dict, form, heading: str) -> HttpResponse:
+def _task_form_page(request: QIRequest, context: dict, form, heading: str) -> HttpResponse:
     return render(request, "tasks/form.html", {**context, "form": form, "heading": heading})
 
 
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def task_progress(request: QIRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)
     _require(context["can_act"], "Only the buddy or the project's lead can record progress")
@@ -121,7 +116,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_record_progress(
-                task_id=task.pk, author=person_or_403(request.user), note=form.cleaned_data["note"]
+                task_id=task.pk, author=person_or_403(request), note=form.cleaned_data["note"]
             )
         except services.WorkflowError as error:
             form.add_error(None, str(error))
@@ -131,7 +126,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_form_page(request, context, form, "Record progress")
 
 
-def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+def task_done(request: QIRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)
     _require(context["can_act"], "Only the buddy or the project's lead can mark this task done")
@@ -147,7 +142,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_form_page(request, context, form, "Mark as done")
 
 
-def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+def task_reassign(request: QIRequest, pk: int) -> HttpResponse:
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)
     _require(context["can_lead"], "Only the project's lead can reassign tasks")

@@ -4,11 +4,11 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from people.access import parse_id
 from people.fields import MultiLineFormField, SingleLineFormField
 from people.forms import DATE_WIDGET
 from people.models import Person
 from projects.models import Project
-from recognition.access import parse_id
 from recognition.models import Award, Nomination
 
 Kind = Nomination.NomineeKind

@@ -17,9 +17,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from people.access import person_of
 from people.models import Person
 from projects.services import WorkflowError, save_changed_fields
-from recognition.access import person_of
 from recognition.models import Award, Nomination
 
 Status = Nomination.Status

@@ -20,7 +20,6 @@ from django.db.models import (
     Max,
     Prefetch,
     Q,
-    QuerySet,
 )
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -88,17 +87,6 @@ def session_agenda(session: ShowcaseSession) -> list[AgendaRow]:
     ]
 
 
-def bookable_projects(person: Person, department_id: int) -> QuerySet[Project]:
-    """The projects `person` may book a slot for: led or co-led, submitted, not closed."""
-    co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
-    return (
-        Project.objects.filter(Q(lead=person) | Q(pk__in=co_led))
-        .filter(department_id=department_id, submitted_at__isnull=False)
-        .exclude(stage=Project.Stage.CLOSED)
-        .order_by("title", "pk")
-    )
-
-
 def project_ties(person: Person | None, project_ids: Collection[int]) -> dict[int, bool]:
     """Which of these projects `person` works on (`Project.objects.worked_on_by`: lead,
     co-lead or current member), each mapped to whether they lead or co-lead it. One query."""
@@ -120,11 +108,6 @@ def is_own_slot(slot: ShowcaseSlot, person: Person | None, ties: dict[int, bool]
     if person is None:
         return False
     return slot.project_id in ties or any(p.pk == person.pk for p in slot.presenters.all())
-
-
-def project_team(project: Project) -> QuerySet[Person]:
-    """Who may present a project: whoever works on it (`Project.people_working_on`)."""
-    return project.people_working_on().order_by("display_name", "pk")
 
 
 # Writes.
@@ -178,7 +161,7 @@ def slot_book(
         raise ShowcaseError("Only a submitted project that is not closed can book a slot")
     if not project.is_team_member(booked_by):
         raise ShowcaseError("Only the project's lead or a co-lead can book a slot for it")
-    team = set(project_team(project).values_list("pk", flat=True))
+    team = set(project.people_working_on().values_list("pk", flat=True))
     if not presenters:
         raise ShowcaseError("Choose at least one presenter", field="presenters")
     if any(presenter.pk not in team for presenter in presenters):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from recognition.access import person_of
+from people.access import person_of
 from recognition.models import Award, Nomination
 
 register = template.Library()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import template
 
+from people.access import person_of
 from people.departments import sees_all_departments
 from projects.models import Project
-from recognition.access import person_of
 from recognition.models import ShowcaseSession, ShowcaseSlot
 
 register = template.Library()

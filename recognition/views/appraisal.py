@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,12 +17,12 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from people.access import QIRequest, parse_id
 from people.forms import PeriodForm
 from people.models import ExportLog, Person
 from projects.exports import csv_writer
 from projects.forms import form_after_edit_conflict
 from projects.services import EditConflict, save_changed_fields
-from recognition.access import parse_id, person_of
 from recognition.contributions import SECTIONS, contributions_for
 from recognition.forms.appraisal import AppraisalNoteForm
 from recognition.models import AppraisalNote
@@ -31,19 +31,13 @@ from recognition.pdf import pdf_response
 
 def visible_notes(user, person: Person):
     """The appraisal notes about `person` that `user` may read."""
-    viewer = person_of(user)
-    notes = AppraisalNote.objects.filter(person=person).select_related("manager")
-    if user.is_staff or viewer == person:
-        return notes
-    if viewer is not None and viewer.is_manager_of(person):
-        return notes.filter(manager=viewer)
-    return AppraisalNote.objects.none()
+    return AppraisalNote.objects.visible_to(user).filter(person=person).select_related("manager")
 
 
 @never_cache
-def appraisal_notes(request: HttpRequest, pk: int) -> HttpResponse:
+def appraisal_notes(request: QIRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("line_manager"), pk=pk)
-    viewer = person_of(request.user)
+    viewer = request.person
     is_manager = viewer is not None and viewer.is_manager_of(person)
     if not (request.user.is_staff or is_manager or viewer == person):
         raise PermissionDenied(
@@ -72,9 +66,9 @@ def appraisal_notes(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _own_note(request: HttpRequest, pk: int) -> AppraisalNote:
+def _own_note(request: QIRequest, pk: int) -> AppraisalNote:
     note = get_object_or_404(AppraisalNote.objects.select_related("person"), pk=pk)
-    viewer = person_of(request.user)
+    viewer = request.person
     if not visible_notes(request.user, note.person).filter(pk=note.pk).exists():
         raise Http404("No such appraisal note")
     if viewer is None or note.manager_id != viewer.pk or not viewer.is_manager_of(note.person):
@@ -83,7 +77,7 @@ def _own_note(request: HttpRequest, pk: int) -> AppraisalNote:
 
 
 @never_cache
-def appraisal_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def appraisal_note_edit(request: QIRequest, pk: int) -> HttpResponse:
     note = _own_note(request, pk)
     form = AppraisalNoteForm(request.POST if request.method == "POST" else None, instance=note)
     if request.method == "POST" and form.is_valid():
@@ -98,7 +92,7 @@ def appraisal_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def appraisal_note_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def appraisal_note_delete(request: QIRequest, pk: int) -> HttpResponse:
     note = _own_note(request, pk)
     person_id = note.person_id
     note.delete()
@@ -109,9 +103,9 @@ def appraisal_note_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # The appraisal summary: one row (CSV) or one section (PDF) per report.
 
 
-def _summary_people(request: HttpRequest):
+def _summary_people(request: QIRequest):
     """Whose summary: the manager's reports, or one of them (`?person=`); admins any one person."""
-    viewer = person_of(request.user)
+    viewer = request.person
     chosen = request.GET.get("person", "")
     if chosen and parse_id(chosen) is None:
         raise Http404("No such person")
@@ -129,15 +123,14 @@ def _summary_people(request: HttpRequest):
     return people
 
 
-def _summaries(request: HttpRequest, people, start, end):
+def _summaries(request: QIRequest, people, start, end):
     contributions = contributions_for(people, start, end)
     notes = (
-        AppraisalNote.objects.filter(person__in=people)
+        AppraisalNote.objects.visible_to(request.user)
+        .filter(person__in=people)
         .filter(period_start__lte=end, period_end__gte=start)
         .select_related("manager")
     )
-    if not request.user.is_staff:
-        notes = notes.filter(manager=person_of(request.user))
     notes_by_person: dict[int, list[AppraisalNote]] = {}
     for note in notes:
         notes_by_person.setdefault(note.person_id, []).append(note)
@@ -151,7 +144,7 @@ def _summaries(request: HttpRequest, people, start, end):
     ]
 
 
-def _log(request: HttpRequest, kind: str, start, end, people) -> None:
+def _log(request: QIRequest, kind: str, start, end, people) -> None:
     whom = people[0].display_name if len(people) == 1 else f"{len(people)} people"
     ExportLog.record(
         request.user,
@@ -175,7 +168,7 @@ CSV_HEADERS = [
 
 @require_safe
 @never_cache
-def appraisal_summary(request: HttpRequest, *, fmt: str) -> HttpResponse:
+def appraisal_summary(request: QIRequest, *, fmt: str) -> HttpResponse:
     """The summary as CSV or PDF; a bad period goes back to My team, which says what is wrong."""
     people = _summary_people(request)
     form = PeriodForm(request.GET)
@@ -194,7 +187,7 @@ def appraisal_summary(request: HttpRequest, *, fmt: str) -> HttpResponse:
             "start": start,
             "end": end,
             "generated_at": timezone.now(),
-            "generated_by": person_of(request.user) or request.user,
+            "generated_by": request.person or request.user,
         },
         f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf",
     )

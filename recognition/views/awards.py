@@ -5,16 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import person_or_403
+from people.access import QIRequest, is_champion_or_admin, parse_id, person_or_403
 from projects.models import Project
 from projects.services import WorkflowError
-from recognition.access import is_champion_or_admin, parse_id, person_of
 from recognition.forms.awards import (
     AwardForm,
     NominationFilter,
@@ -35,7 +34,7 @@ Status = Nomination.Status
 
 
 @require_safe
-def award_list(request: HttpRequest) -> HttpResponse:
+def award_list(request: QIRequest) -> HttpResponse:
     """Awards taking nominations, the latest past ones, and recent wins to celebrate.
 
     `?project=<id>` (from a project page's "Nominate this project") carries the project through
@@ -59,29 +58,29 @@ def award_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def past_awards(request: HttpRequest) -> HttpResponse:
+def past_awards(request: QIRequest) -> HttpResponse:
     page = Paginator(Award.objects.closed(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "can_manage": is_champion_or_admin(request.user)}
     return render(request, "recognition/awards/past_awards.html", context)
 
 
-def _project_from_query(request: HttpRequest) -> Project | None:
+def _project_from_query(request: QIRequest) -> Project | None:
     project_id = parse_id(request.GET.get("project"))
-    person = person_of(request.user)
+    person = request.person
     if project_id is None or person is None:
         return None
     return nominable_projects(request.user, person).filter(pk=project_id).first()
 
 
-def award_create(request: HttpRequest) -> HttpResponse:
+def award_create(request: QIRequest) -> HttpResponse:
     return _award_form(request, award_pk=None)
 
 
-def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def award_edit(request: QIRequest, pk: int) -> HttpResponse:
     return _award_form(request, award_pk=pk)
 
 
-def _award_form(request: HttpRequest, *, award_pk: int | None) -> HttpResponse:
+def _award_form(request: QIRequest, *, award_pk: int | None) -> HttpResponse:
     if not is_champion_or_admin(request.user):
         raise PermissionDenied("Only QI champions and admins add and edit awards")
     award = get_object_or_404(Award, pk=award_pk) if award_pk else None
@@ -100,8 +99,8 @@ def _award_form(request: HttpRequest, *, award_pk: int | None) -> HttpResponse:
 # Nominating.
 
 
-def nominate(request: HttpRequest, pk: int) -> HttpResponse:
-    person = person_or_403(request.user)
+def nominate(request: QIRequest, pk: int) -> HttpResponse:
+    person = person_or_403(request)
     award = get_object_or_404(Award, pk=pk)
     if not award.is_open:
         messages.error(request, f"{award.name} is not taking nominations.")
@@ -128,23 +127,23 @@ def nominate(request: HttpRequest, pk: int) -> HttpResponse:
     return _nomination_form(request, form, award, nomination=None)
 
 
-def _initial_nominee(request: HttpRequest) -> dict:
+def _initial_nominee(request: QIRequest) -> dict:
     project_id = parse_id(request.GET.get("project"))
     return {"nominee_kind": "project", "project": project_id} if project_id else {}
 
 
-def _with_member_added(request: HttpRequest, award: Award, *, nomination: Nomination | None):
+def _with_member_added(request: QIRequest, award: Award, *, nomination: Nomination | None):
     """ "Add to the team": the same page again, unvalidated and unsaved, with the person chosen
     under "Add someone else to the team" ticked among the members."""
     form = NominationForm(
         initial=NominationForm.initial_from_data(request.POST),
-        nominator=person_or_403(request.user),
+        nominator=person_or_403(request),
         user=request.user,
     )
     return _nomination_form(request, form, award, nomination=nomination)
 
 
-def _say_saved(request: HttpRequest, nomination: Nomination, submitted: bool) -> None:
+def _say_saved(request: QIRequest, nomination: Nomination, submitted: bool) -> None:
     if submitted:
         messages.success(
             request,
@@ -161,13 +160,13 @@ def _nomination_form(request, form, award: Award, *, nomination: Nomination | No
 
 
 @require_safe
-def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_detail(request: QIRequest, pk: int) -> HttpResponse:
     nomination = services.get_nomination_for(request.user, pk)
     return _nomination_page(request, nomination, status_form=None)
 
 
 def _nomination_page(
-    request: HttpRequest,
+    request: QIRequest,
     nomination: Nomination,
     *,
     status_form: NominationStatusForm | None,
@@ -193,9 +192,9 @@ def _nomination_page(
     return render(request, "recognition/awards/nomination_detail.html", context)
 
 
-def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_edit(request: QIRequest, pk: int) -> HttpResponse:
     nomination = services.get_nomination_for(request.user, pk, action="change")
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     if nomination.status != Status.DRAFT:
         messages.error(request, "This nomination has been submitted: it can no longer be changed.")
         return redirect("recognition:nomination", pk=nomination.pk)
@@ -222,11 +221,11 @@ def nomination_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_submit(request: QIRequest, pk: int) -> HttpResponse:
     nomination = services.get_nomination_for(request.user, pk, action="change")
     try:
         nomination = services.nomination_submit(
-            nomination_id=nomination.pk, person=person_or_403(request.user)
+            nomination_id=nomination.pk, person=person_or_403(request)
         )
     except WorkflowError as error:
         messages.error(request, f"{error}.")
@@ -236,10 +235,10 @@ def nomination_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def nomination_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_delete(request: QIRequest, pk: int) -> HttpResponse:
     nomination = services.get_nomination_for(request.user, pk, action="change")
     try:
-        services.nomination_delete(nomination_id=nomination.pk, person=person_or_403(request.user))
+        services.nomination_delete(nomination_id=nomination.pk, person=person_or_403(request))
     except WorkflowError as error:
         messages.error(request, f"{error}.")
         return redirect("recognition:nomination", pk=nomination.pk)
@@ -248,8 +247,8 @@ def nomination_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def my_nominations(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def my_nominations(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     nominations = Nomination.objects.filter(nominated_by=person).with_nominee()
     page = Paginator(nominations.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -265,10 +264,10 @@ def my_nominations(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def nomination_list(request: HttpRequest) -> HttpResponse:
+def nomination_list(request: QIRequest) -> HttpResponse:
     if not is_champion_or_admin(request.user):
         raise PermissionDenied("The nominations list is for QI champions and admins")
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     nominations = (
         Nomination.objects.submitted()
         .in_department(person.department_id)
@@ -288,11 +287,11 @@ def nomination_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def nomination_status(request: HttpRequest, pk: int) -> HttpResponse:
+def nomination_status(request: QIRequest, pk: int) -> HttpResponse:
     """Record how a nomination fared, from its page or the list's quick action. A refusal
     comes back on the nomination's page, by the field and in the error summary."""
     nomination = services.get_nomination_for(request.user, pk, action="decide")
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     form = NominationStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -311,7 +310,7 @@ def nomination_status(request: HttpRequest, pk: int) -> HttpResponse:
     return _nomination_page(request, nomination, status_form=form)
 
 
-def _safe_next(request: HttpRequest) -> str | None:
+def _safe_next(request: QIRequest) -> str | None:
     """The page the form came from (the filtered list), if it is one of ours."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(

@@ -20,13 +20,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import person_or_403
+from people.access import is_champion_or_admin, person_or_403
 from people.departments import department_for
 from people.models import Department, ExportLog, Person
 from projects.access import get_project_for
 from projects.models import Project
 from recognition import pdf
-from recognition.access import is_champion_or_admin
 from recognition.forms.board import DisplayLinkForm, PosterForm
 from recognition.models import POSTER_CONTENT_TYPES, DisplayLink, Poster
 from recognition.services import board as services
@@ -173,7 +172,7 @@ def board_display_poster_by_link(request: HttpRequest, token: str, pk: int) -> F
 
 
 def _display_link_manager_or_403(request: HttpRequest) -> Person:
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     if not is_champion_or_admin(request.user):
         raise PermissionDenied("Display links are managed by QI champions and admins")
     return person
@@ -229,7 +228,7 @@ def display_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def poster_upload(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     poster = services.poster_of(project)
     if request.method == "POST":
         form = PosterForm(request.POST, request.FILES)

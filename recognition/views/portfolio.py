@@ -21,7 +21,7 @@ from recognition.pdf import pdf_response
 
 
 def _portfolio(request: HttpRequest):
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     form = PeriodForm(request.GET)
     start, end = form.period
     found = contributions_for([person], start, end)[person.pk]
@@ -115,7 +115,7 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
 @never_cache
 def certificate(request: HttpRequest, project_pk: int) -> HttpResponse:
     """A certificate of contribution to one project, for interviews and portfolios."""
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     part = next(
         (part for part in projects_taken_part(person) if part.project.pk == project_pk), None
     )

@@ -15,18 +15,18 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from people.access import person_or_403
+from people.access import QIRequest, is_champion_or_admin, parse_id, person_or_403
 from people.departments import department_for, sees_all_departments
 from projects.forms import form_after_edit_conflict
+from projects.models import Project
 from projects.services import EditConflict
-from recognition.access import is_champion_or_admin, parse_id, person_of
 from recognition.forms.showcase import (
     ShowcaseProjectChoiceForm,
     ShowcaseSessionForm,
@@ -44,17 +44,17 @@ NOT_A_LEAD = "Only the lead or a co-lead of a submitted project in this departme
 # Access control: every view fetches its session through here.
 
 
-def get_session_for(user, pk: int, *, queryset=None) -> ShowcaseSession:
-    """The session `pk` if `user` may see it: their own department's, or any for admins and
-    the trust QI team.
+def get_session_for(request: QIRequest, pk: int, *, queryset=None) -> ShowcaseSession:
+    """The session `pk` if the signed-in user may see it: their own department's, or any for
+    admins and the trust QI team.
 
     Another department's session is a 404 for its other staff, so its existence does not leak.
     """
     queryset = queryset if queryset is not None else ShowcaseSession.objects.all()
     session = get_object_or_404(queryset.select_related("department"), pk=pk)
-    if sees_all_departments(user):
+    if sees_all_departments(request.user):
         return session
-    if person_or_403(user).department_id != session.department_id:
+    if person_or_403(request).department_id != session.department_id:
         raise Http404("No such session")
     return session
 
@@ -63,11 +63,11 @@ def get_session_for(user, pk: int, *, queryset=None) -> ShowcaseSession:
 
 
 @require_safe
-def showcase_list(request: HttpRequest) -> HttpResponse:
+def showcase_list(request: QIRequest) -> HttpResponse:
     """The department's sessions: upcoming (soonest first), then past (latest first, paged)."""
     choice = department_for(request)
     department_id = choice.department.pk
-    person = person_of(request.user)
+    person = request.person
     sessions = ShowcaseSession.objects.filter(department=department_id).with_slots()
     now = timezone.now()
     upcoming = sessions.filter(starts_at__gte=now).order_by("starts_at", "pk")[:UPCOMING_LIMIT]
@@ -84,17 +84,17 @@ def showcase_list(request: HttpRequest) -> HttpResponse:
         and person.department_id == department_id
         and is_champion_or_admin(request.user, department_id),
         "can_book": person is not None
-        and services.bookable_projects(person, department_id).exists(),
+        and Project.objects.presentable_by(person, department_id).exists(),
         "calendar_link": CalendarFeed.objects.filter(person=person).first() if person else None,
     }
     return render(request, "recognition/showcase/list.html", context)
 
 
 @require_safe
-def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
+def showcase_session(request: QIRequest, pk: int) -> HttpResponse:
     """A session with every slot, free or taken; leads book here, champions confirm."""
-    session = get_session_for(request.user, pk, queryset=ShowcaseSession.objects.with_slots())
-    person = person_of(request.user)
+    session = get_session_for(request, pk, queryset=ShowcaseSession.objects.with_slots())
+    person = request.person
     can_manage = is_champion_or_admin(request.user, session.department_id)
     upcoming = not session.is_past
     ties = services.project_ties(person, {slot.project_id for slot in session.booked_slots})
@@ -106,7 +106,7 @@ def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
         "can_book": upcoming
         and session.free_count > 0
         and person is not None
-        and services.bookable_projects(person, session.department_id).exists(),
+        and Project.objects.presentable_by(person, session.department_id).exists(),
         # Champions confirm other teams' slots, never one they are on the team of or present.
         "confirmable": {
             slot.pk
@@ -124,8 +124,8 @@ def showcase_session(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "recognition/showcase/session.html", context)
 
 
-def showcase_session_create(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def showcase_session_create(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     if not is_champion_or_admin(request.user, person.department_id):
         raise PermissionDenied("Only QI champions and admins add showcase sessions")
     form = ShowcaseSessionForm(request.POST if request.method == "POST" else None)
@@ -136,8 +136,8 @@ def showcase_session_create(request: HttpRequest) -> HttpResponse:
     return render(request, "recognition/showcase/form.html", {"form": form, "session": None})
 
 
-def showcase_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_session_for(request.user, pk)
+def showcase_session_edit(request: QIRequest, pk: int) -> HttpResponse:
+    session = get_session_for(request, pk)
     if not is_champion_or_admin(request.user, session.department_id):
         raise PermissionDenied("Only QI champions and admins change showcase sessions")
     form = ShowcaseSessionForm(request.POST if request.method == "POST" else None, instance=session)
@@ -154,20 +154,18 @@ def showcase_session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "recognition/showcase/form.html", {"form": form, "session": session})
 
 
-def showcase_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def showcase_session_cancel(request: QIRequest, pk: int) -> HttpResponse:
     """GET: are you sure, and which bookings go with it? POST: cancel the session.
 
     Refused once the session has started. The leads of the booked projects are emailed.
     """
     queryset = None if request.method == "POST" else ShowcaseSession.objects.with_slots()
-    session = get_session_for(request.user, pk, queryset=queryset)
+    session = get_session_for(request, pk, queryset=queryset)
     if not is_champion_or_admin(request.user, session.department_id):
         raise PermissionDenied("Only QI champions and admins cancel showcase sessions")
     if request.method == "POST":
         try:
-            cancelled = services.session_cancel(
-                session_id=session.pk, cancelled_by=person_of(request.user)
-            )
+            cancelled = services.session_cancel(session_id=session.pk, cancelled_by=request.person)
         except ShowcaseError as error:
             messages.error(request, str(error))
             gone = str(error) == services.SESSION_GONE  # another champion was quicker
@@ -183,15 +181,15 @@ def showcase_session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "recognition/showcase/session_cancel.html", {"session": session})
 
 
-def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
+def showcase_book(request: QIRequest, pk: int) -> HttpResponse:
     """Book a slot without JavaScript, in two steps.
 
     1. GET: which project (skipped when the lead has only one); the choice goes in the URL.
     2. GET shows, POST books: the presenters from the project's team, and a preferred slot.
     """
-    session = get_session_for(request.user, pk)
-    person = person_or_403(request.user)
-    projects = services.bookable_projects(person, session.department_id)
+    session = get_session_for(request, pk)
+    person = person_or_403(request)
+    projects = Project.objects.presentable_by(person, session.department_id)
     if not projects.exists():
         raise PermissionDenied(NOT_A_LEAD)
     context = {"session": session, "unavailable": None}
@@ -219,7 +217,7 @@ def showcase_book(request: HttpRequest, pk: int) -> HttpResponse:
     form = SlotBookingForm(
         request.POST if request.method == "POST" else None,
         session=session,
-        team=services.project_team(project),
+        team=project.people_working_on().order_by("display_name", "pk"),
         free_positions=free,
         initial={
             "presenters": [person.pk],
@@ -260,12 +258,12 @@ def _slot_in(session: ShowcaseSession, slot_pk: int) -> ShowcaseSlot:
 
 
 @require_POST
-def showcase_slot_confirm(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
-    session = get_session_for(request.user, pk)
+def showcase_slot_confirm(request: QIRequest, pk: int, slot_pk: int) -> HttpResponse:
+    session = get_session_for(request, pk)
     slot = _slot_in(session, slot_pk)
     if not is_champion_or_admin(request.user, session.department_id):
         raise PermissionDenied("Only the department's QI champions and admins confirm slots")
-    person = person_of(request.user)
+    person = request.person
     if services.is_own_slot(slot, person, services.project_ties(person, {slot.project_id})):
         raise PermissionDenied(services.OWN_SLOT)
     try:
@@ -277,13 +275,13 @@ def showcase_slot_confirm(request: HttpRequest, pk: int, slot_pk: int) -> HttpRe
     return redirect(session)
 
 
-def showcase_slot_cancel(request: HttpRequest, pk: int, slot_pk: int) -> HttpResponse:
+def showcase_slot_cancel(request: QIRequest, pk: int, slot_pk: int) -> HttpResponse:
     """GET: are you sure? POST: cancel. The project's leads, champions and admins may."""
-    session = get_session_for(request.user, pk)
+    session = get_session_for(request, pk)
     slot = _slot_in(session, slot_pk)
     if not (
         is_champion_or_admin(request.user, session.department_id)
-        or services.project_ties(person_of(request.user), {slot.project_id}).get(slot.project_id)
+        or services.project_ties(request.person, {slot.project_id}).get(slot.project_id)
     ):
         raise PermissionDenied(
             "Only the project's lead and co-leads, QI champions and admins cancel a slot"
@@ -305,7 +303,7 @@ def showcase_slot_cancel(request: HttpRequest, pk: int, slot_pk: int) -> HttpRes
 
 
 @login_not_required  # Calendar clients cannot sign in: a secret key stands in for the login.
-def showcase_calendar(request: HttpRequest) -> HttpResponse:
+def showcase_calendar(request: QIRequest) -> HttpResponse:
     """The department's sessions as iCalendar, for the signed-in user or a link's owner."""
     key = request.GET.get("key")
     if key is not None:
@@ -315,7 +313,7 @@ def showcase_calendar(request: HttpRequest) -> HttpResponse:
     elif not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     else:
-        person = person_or_403(request.user)
+        person = person_or_403(request)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     sessions = ShowcaseSession.objects.for_calendar(person.department_id)
@@ -329,13 +327,13 @@ def showcase_calendar(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def showcase_calendar_link(request: HttpRequest) -> HttpResponse:
+def showcase_calendar_link(request: QIRequest) -> HttpResponse:
     """Make a personal calendar link (revoking any older one) and show it, once.
 
     Rendered in answer to the POST rather than redirected: the secret is stored nowhere, so
     this response is the only place it can appear.
     """
-    person = person_or_403(request.user)
+    person = person_or_403(request)
     token = services.calendar_link_renew(person=person)
     feed_url = (
         request.build_absolute_uri(reverse("recognition:showcase_calendar"))
@@ -348,8 +346,8 @@ def showcase_calendar_link(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def showcase_calendar_link_stop(request: HttpRequest) -> HttpResponse:
-    person = person_or_403(request.user)
+def showcase_calendar_link_stop(request: QIRequest) -> HttpResponse:
+    person = person_or_403(request)
     if services.calendar_link_stop(person=person):
         messages.success(
             request,
