@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
-from people.fields import (
+from common.fields import (
     PLANNED,
     SCHEDULED,
     UP_TO_TODAY,

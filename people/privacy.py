@@ -362,8 +362,8 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
     identity (the provider's identifiers for them) and the reminders log of their email.
     Recorded: a new history row of the person by `by`, with the reason, no old name.
     """
+    from common.email import send_email
     from projects.models import Interest, Project, ReminderLog
-    from projects.notifications import send_email
     from projects.search import CONFIG, refresh_search_vectors
     from recognition.models import AppraisalNote, CalendarFeed
 

@@ -17,10 +17,10 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_safe
 
+from common.forms import PeriodForm
+from common.spreadsheets import csv_writer
 from people.departments import DepartmentChoice, department_for
-from people.forms import PeriodForm
 from people.models import ClinicalArea, Department
-from projects.exports import csv_writer
 from projects.impact_stats import DepartmentImpact, Figures, department_impact
 from projects.models import StrategicPriority
 

@@ -13,19 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
+from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
 from people.access import person_or_403
 from people.models import Person
 from projects import measurement
 from projects.access import can_record_measurement, can_validate_savings, get_project_for
-from projects.forms import (
-    ImpactForm,
-    PDSACycleForm,
-    SavingForm,
-    SavingValidationForm,
-    form_after_edit_conflict,
-)
+from projects.forms import ImpactForm, PDSACycleForm, SavingForm, SavingValidationForm
 from projects.models import PDSACycle, Project, ProjectImpact, Saving
-from projects.services import EditConflict, WorkflowError, save_changed_fields
 
 FORM_TEMPLATE = "projects/impact/form.html"
 

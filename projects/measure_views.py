@@ -13,13 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST, require_safe
 
+from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
 from people.access import person_or_403
 from projects import charts
 from projects.access import can_record_measurement, get_project_for
-from projects.forms import DataPasteForm, DataPointForm, MeasureForm, form_after_edit_conflict
+from projects.forms import DataPasteForm, DataPointForm, MeasureForm
 from projects.measurement import data_import, data_point_save
 from projects.models import Measure, PDSACycle, Project
-from projects.services import EditConflict, save_changed_fields
 from qiregister.form_limits import answers_form_too_large
 
 NOT_TEAM = "Only the project's team and admins record its measures and data"

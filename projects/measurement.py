@@ -14,10 +14,11 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from people.fields import UP_TO_TODAY, one_line
+from common.errors import WorkflowError
+from common.fields import UP_TO_TODAY, one_line
+from common.optimistic_locking import save_changed_fields
 from people.models import Person
 from projects.models import DataPoint, Measure, PDSACycle, Project, Saving
-from projects.services import WorkflowError, save_changed_fields
 
 MAX_ROWS = 1000
 # DataPoint.value is numeric(14, 4): anything this large or larger cannot be stored.

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from people.fields import (
+from common.fields import (
     PLANNED,
     UP_TO_TODAY,
     BoundedDateField,

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from people.fields import (
+from common.fields import (
     PLANNED,
     SCHEDULED,
     BoundedDateField,

@@ -9,11 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from people.forms import PeriodForm
+from common.forms import PeriodForm
+from common.spreadsheets import csv_writer
 from people.models import ClinicalArea, Course, ExportLog, Person
 from people.team import SORTS, took_part, with_engagement
 from projects.capacity import with_commitment
-from projects.exports import csv_writer
 
 
 @require_safe

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
 from people.access import person_or_403
 from projects import services
 from projects.access import can_lead, get_task_for, person_in_department_or_403
@@ -74,8 +75,8 @@ def task_claim(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.task_claim(task_id=task.pk, person=person)
-        except services.WorkflowError as error:
-            messages.error(request, str(error))
+        except WorkflowError as error:
+            messages.error(request, error.message)
             return redirect(task)
         messages.success(request, "Task claimed. Thank you for being a buddy.")
         return redirect(task)
@@ -89,8 +90,8 @@ def task_release(request: HttpRequest, pk: int) -> HttpResponse:
     _require(context["can_act"], "Only the buddy or the project's lead can release this task")
     try:
         services.task_release(task_id=task.pk)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Task released. It is open for someone else.")
     return redirect(task)
@@ -102,8 +103,8 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     _require(can_lead(request.user, task.project), "Only the project's lead can reopen tasks")
     try:
         services.task_reopen(task_id=task.pk)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Task reopened.")
     return redirect(task)
@@ -123,8 +124,8 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
             services.task_record_progress(
                 task_id=task.pk, author=person_or_403(request.user), note=form.cleaned_data["note"]
             )
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Progress recorded.")
             return redirect(task)
@@ -139,8 +140,8 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_complete(task_id=task.pk, actual_hours=form.cleaned_data["actual_hours"])
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Task marked done. Thank you.")
             return redirect(task)
@@ -157,8 +158,8 @@ def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_reassign(task_id=task.pk, to=form.cleaned_data["person"])
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Task reassigned.")
             return redirect(task)

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
-from people.fields import MultiLineFormField, SingleLineFormField
+from common.fields import MultiLineFormField, SingleLineFormField
 from people.forms import DATE_WIDGET
 from people.models import Person
 from projects.models import Project

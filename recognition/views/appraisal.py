@@ -17,11 +17,10 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from people.forms import PeriodForm
+from common.forms import PeriodForm
+from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
+from common.spreadsheets import csv_writer
 from people.models import ExportLog, Person
-from projects.exports import csv_writer
-from projects.forms import form_after_edit_conflict
-from projects.services import EditConflict, save_changed_fields
 from recognition.access import parse_id, person_of
 from recognition.contributions import SECTIONS, contributions_for
 from recognition.forms.appraisal import AppraisalNoteForm

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.exports import neutralise
+from common.spreadsheets import neutralise
 from projects.models import Project, Task
 from tests.factories import (
     ProgressUpdateFactory,
