@@ -226,7 +226,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["display_name"]
         verbose_name_plural = "people"
-        # The admin actions of people/privacy.py; superusers have both.
+        # The admin actions of qiregister/privacy.py; superusers have both.
         permissions = [
             ("export_personal_data", "Can export a person's data (subject access request)"),
             ("anonymise_person", "Can anonymise a leaver"),

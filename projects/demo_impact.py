@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from people.models import Department, Person
-from projects.demo import CROSS_DEPARTMENT_TITLES, THEMES
 from projects.models import (
     DataPoint,
     Measure,
@@ -24,6 +23,7 @@ from projects.models import (
     ProjectImpact,
     Saving,
 )
+from qiregister.demo.projects import CROSS_DEPARTMENT_TITLES, THEMES
 
 B = ProjectImpact.Benefit
 OMITTED, DISCHARGE, IV_TO_ORAL, RECONCILIATION = (theme.title for theme in THEMES[:4])

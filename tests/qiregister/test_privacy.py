@@ -13,9 +13,9 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from common.email import send_email
-from people import privacy
 from people.models import ExportLog, Person, QIConversation, SingleSignOnIdentity
 from projects.models import Membership, Task
+from qiregister import privacy
 from recognition.models import AppraisalNote, Nomination
 from tests.factories import (
     AppraisalNoteFactory,
