@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from common.fields import MultiLineFormField, SingleLineFormField
-from people.forms import DATE_WIDGET
+from common.forms import DATE_WIDGET
 from people.models import Person
 from projects.models import Project
 from recognition.access import parse_id
