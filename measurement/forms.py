@@ -8,6 +8,9 @@ import datetime as dt
 from django import forms
 from django.core.exceptions import ValidationError
 
+from common.fields import PLANNED, MultiLineFormField
+from common.forms import DATE_WIDGET
+from common.optimistic_locking import carry_version
 from measurement.models import (
     SPC_RULES,
     DataPoint,
@@ -18,8 +21,7 @@ from measurement.models import (
     all_spc_rules,
 )
 from measurement.paste import MAX_ROWS, parse_data
-from people.fields import PLANNED, MultiLineFormField
-from projects.forms import DATE_WIDGET, carry_version, clear_length_messages
+from projects.forms import clear_length_messages
 from projects.models import Project
 
 

@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from people.fields import (
+from common.fields import (
     PLANNED,
     UP_TO_TODAY,
     BoundedDateField,

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from people.fields import UP_TO_TODAY, one_line
+from common.fields import UP_TO_TODAY, one_line
 
 MAX_ROWS = 1000
 # DataPoint.value is numeric(14, 4): anything this large or larger cannot be stored.

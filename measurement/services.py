@@ -10,11 +10,12 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from common.errors import WorkflowError
+from common.optimistic_locking import save_changed_fields
 from measurement.models import DataPoint, Measure, PDSACycle, ProjectImpact, Saving
 from measurement.paste import Row
 from people.models import Person
 from projects.models import Project
-from projects.services import WorkflowError, save_changed_fields
 
 
 def data_import(*, measure: Measure, rows: list[Row], entered_by: Person) -> tuple[int, int]:

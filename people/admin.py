@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from people import privacy
 from people.models import (
     Booking,
     ChampionAssignment,
@@ -25,6 +24,7 @@ from people.models import (
     Skill,
     TrainingSession,
 )
+from qiregister import privacy
 from qiregister.history_admin import AuditedAdmin
 
 User = get_user_model()

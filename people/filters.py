@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from people.fields import PLANNED, BoundedDateFormField
+from common.fields import PLANNED, BoundedDateFormField
 from people.models import ClinicalArea, Person, Skill
 
 
@@ -27,7 +27,7 @@ class BoundedNumberFilter(django_filters.NumberFilter):
 
 
 class BoundedDateFilter(django_filters.DateFilter):
-    """A DateFilter within a window (people.fields.DateWindow), ten years ahead by default."""
+    """A DateFilter within a window (common.fields.DateWindow), ten years ahead by default."""
 
     field_class = BoundedDateFormField
 

@@ -18,7 +18,7 @@ from django.utils.text import Truncator
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
-from people.fields import (
+from common.fields import (
     PLANNED,
     SCHEDULED,
     UP_TO_TODAY,
@@ -235,7 +235,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["display_name"]
         verbose_name_plural = "people"
-        # The admin actions of people/privacy.py; superusers have both.
+        # The admin actions of qiregister/privacy.py; superusers have both.
         permissions = [
             ("export_personal_data", "Can export a person's data (subject access request)"),
             ("anonymise_person", "Can anonymise a leaver"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from common.errors import WorkflowError
 from people.models import (
     Booking,
     Completion,
@@ -16,26 +17,18 @@ from people.models import (
 )
 
 
-class BookingError(Exception):
-    """A booking that cannot be made or changed; the message is for the user."""
-
-
-class MentoringError(Exception):
-    """A mentoring step that cannot happen now; the message is for the user."""
-
-
 @transaction.atomic
 def session_book(*, session_id: int, person: Person) -> Booking:
     """Book a place. The session row is locked while places are counted: never overbooked."""
     session = TrainingSession.objects.select_for_update().get(pk=session_id)
     if session.starts_at <= timezone.now():
-        raise BookingError("This session has already started")
+        raise WorkflowError("This session has already started")
     if session.trainer_id == person.pk:
-        raise BookingError("You are the trainer for this session")
+        raise WorkflowError("You are the trainer for this session")
     if session.bookings.filter(person=person).exists():
-        raise BookingError("You are already booked on this session")
+        raise WorkflowError("You are already booked on this session")
     if session.bookings.count() >= session.capacity:
-        raise BookingError("This session is full")
+        raise WorkflowError("This session is full")
     return Booking.objects.create(session=session, person=person)
 
 
@@ -43,10 +36,10 @@ def session_book(*, session_id: int, person: Person) -> Booking:
 def session_cancel(*, session_id: int, person: Person) -> None:
     session = TrainingSession.objects.select_for_update().get(pk=session_id)
     if session.starts_at <= timezone.now():
-        raise BookingError("A session that has started cannot be cancelled")
+        raise WorkflowError("A session that has started cannot be cancelled")
     deleted, _ = session.bookings.filter(person=person).delete()
     if not deleted:
-        raise BookingError("You are not booked on this session")
+        raise WorkflowError("You are not booked on this session")
 
 
 @transaction.atomic
@@ -87,7 +80,7 @@ def attendance_mark(*, session: TrainingSession, attended_person_ids: set[int]) 
 def mentor_request_create(*, mentee: Person, clinical_area, message: str) -> MentorRequest:
     Person.objects.select_for_update().filter(pk=mentee.pk).first()
     if MentorRequest.objects.filter(mentee=mentee, status=MentorRequest.Status.OPEN).exists():
-        raise MentoringError("You have already asked for a mentor; a champion will reply")
+        raise WorkflowError("You have already asked for a mentor; a champion will reply")
     return MentorRequest.objects.create(mentee=mentee, clinical_area=clinical_area, message=message)
 
 
@@ -96,11 +89,11 @@ def mentor_request_accept(*, request_id: int, mentor: Person) -> MentoringPair:
     """Accept a request: the row lock means two champions accepting at once make one pair."""
     request_ = MentorRequest.objects.select_for_update().get(pk=request_id)
     if request_.status != MentorRequest.Status.OPEN:
-        raise MentoringError("This request has already been answered")
+        raise WorkflowError("This request has already been answered")
     if MentoringPair.objects.filter(
         mentor=mentor, mentee_id=request_.mentee_id, ended_on__isnull=True
     ).exists():
-        raise MentoringError("You already mentor this person")
+        raise WorkflowError("You already mentor this person")
     pair = MentoringPair.objects.create(
         mentor=mentor, mentee=request_.mentee, goals=request_.message
     )

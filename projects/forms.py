@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 
-from people.fields import MultiLineFormField
+from common.fields import MultiLineFormField
+from common.forms import DATE_WIDGET
+from common.optimistic_locking import carry_version
 from people.models import Department, Person, Skill
 from projects import stages
 from projects.models import (
@@ -25,87 +24,8 @@ from projects.models import (
     TaskNote,
 )
 from projects.search import similar_projects
-from projects.services import EditConflict
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TOO_LONG = "%(field)s must be %(max)d characters or fewer"
-
-
-def carry_version(form: forms.ModelForm, *, before_first_save: bool = False) -> None:
-    """Optimistic locking: an edit form carries, hidden, the version of the row it was opened
-    at; projects.services.save_changed_fields refuses it if the row was saved since.
-
-    A page that edits a record whether or not it exists yet (a project's impact) passes
-    `before_first_save`: the form then carries version 0 until the record is first saved, so
-    that of two people who open it before then, the second to save is refused too.
-    """
-    if form.instance.pk is None and not before_first_save:
-        return
-    stale = "This form is out of date: open the edit page again"
-    form.fields["version"] = forms.IntegerField(
-        widget=forms.HiddenInput,
-        initial=form.instance.version if form.instance.pk else 0,
-        error_messages={"required": stale, "invalid": stale},
-    )
-
-
-def form_after_edit_conflict(
-    conflict: EditConflict, form: forms.ModelForm, make_form: Callable[..., forms.ModelForm]
-) -> forms.ModelForm:
-    """The edit form again after an EditConflict, for every edit page alike.
-
-    `make_form(data, instance=...)` builds the page's form. It is given the user's input stamped
-    with the version saved now (so that saving again after review is accepted) and the record
-    as saved now; the conflict message goes to the top of the error summary, and
-    `saved_since_opened` holds what saving again would replace, which
-    templates/includes/edit_conflict.html shows.
-    """
-    data = form.data.copy()
-    data["version"] = conflict.current_version
-    form = make_form(data, instance=conflict.saved)
-    form.is_valid()
-    form.add_error(None, str(conflict))
-    form.saved_since_opened = saved_values_replaced(form)
-    return form
-
-
-def saved_values_replaced(form: forms.ModelForm) -> list[tuple[str, str]]:
-    """(label, value saved now) for each field where the form's input differs from what is
-    stored: what saving the form again would replace, after an edit conflict. The stored values
-    are the form's initial data (read when it was built), as validation has already copied the
-    input onto `form.instance`."""
-    return [
-        (
-            form[name].label,
-            _shown(form.fields[name], form.get_initial_for_field(form.fields[name], name)),
-        )
-        for name in form.changed_data
-        if name != "version" and name in form.fields
-    ]
-
-
-def _shown(field: forms.Field, value) -> str:
-    """A stored value as the person entered it: choice labels, dates as 2 Mar 2026."""
-    if value is None or value == "":
-        return ""
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return ", ".join(str(item) for item in value)
-    if isinstance(field, forms.ModelChoiceField):
-        return str(field.queryset.filter(pk=getattr(value, "pk", value)).first() or "")
-    if isinstance(field, forms.ChoiceField):
-        labels = dict(field.choices)
-        if isinstance(value, list | tuple):
-            return ", ".join(str(labels.get(item, item)) for item in value)
-        return str(labels.get(value, value))
-    if isinstance(field, forms.BooleanField):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.datetime | dt.date):
-        return date_format(value, "j M Y")
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, list | tuple):
-        return ", ".join(_shown(field, item) for item in value)
-    return str(value)
 
 
 def clear_length_messages(form: forms.ModelForm) -> None:

@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from people.access import person_of
-from people.departments import sees_all_departments
-from people.fields import (
+from common.fields import (
     PLANNED,
     UP_TO_TODAY,
     BoundedDateField,
     MultiLineTextField,
     SingleLineCharField,
 )
+from people.access import person_of
+from people.departments import sees_all_departments
 from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill
 
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)

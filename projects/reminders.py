@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from common.email import notify
 from people.models import Person
-from projects import notifications
 from projects.models import Project, ReminderLog, Task
 
 
@@ -23,7 +23,7 @@ def _send_once(kind: str, object_id: int, person: Person, **email) -> bool:
     try:
         with transaction.atomic():
             ReminderLog.objects.create(kind=kind, object_id=object_id, recipient=address)
-            notifications.notify(to=[person], **email)
+            notify(to=[person], **email)
     except IntegrityError:
         return False
     return True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from common.email import notify
+from common.errors import WorkflowError
+from common.optimistic_locking import refuse_if_saved_since_opened, save_changed_fields
 from people.models import ChampionAssignment, Person
 from projects import notifications, stages
 from projects.models import (
@@ -21,44 +22,6 @@ from projects.models import (
     TaskNote,
 )
 from projects.search import refresh_search_vectors
-
-
-@transaction.atomic
-def save_changed_fields(form, *, also: Collection[str] = ()) -> models.Model:
-    """Save an edit form's changed fields only, under a row lock, so that a concurrent
-    workflow change (a claim, a submission) on the same row is never overwritten.
-
-    A form with a `version` field (optimistic locking) is refused if the row was saved since
-    the form was opened; saving raises the version by one.
-
-    Form fields that are not the model's own (a session's date and start time, which its form
-    combines into `starts_at`) are not saved by name: `also` lists the model fields the form or
-    the caller set on the instance, saved with the rest when anything changed, as are fields
-    stamped on every save (`auto_now`). The instance then takes the stored values of every
-    field it does not save, so that it, and the history record written from it, is the row as
-    saved.
-    """
-    meta = form.instance._meta
-    stored = type(form.instance).objects.select_for_update().filter(pk=form.instance.pk).first()
-    versioned = "version" in form.fields and stored is not None
-    if versioned:
-        refuse_if_saved_since_opened(form, stored)
-    changed = [name for name in form.changed_data if name != "version"]
-    instance = form.save(commit=False)  # writes nothing; readies save_m2m
-    if changed:
-        own = {field.name for field in meta.concrete_fields}
-        names = {name for name in changed if name in own} | set(also)
-        names |= {field.name for field in meta.concrete_fields if getattr(field, "auto_now", 0)}
-        if versioned:
-            instance.version = stored.version + 1
-            names.add("version")
-        if stored is not None:
-            for field in meta.concrete_fields:
-                if field.name not in names and not field.primary_key:
-                    setattr(instance, field.attname, getattr(stored, field.attname))
-        instance.save(update_fields=names)
-    form.save_m2m()
-    return instance
 
 
 def next_reference(*, year: int) -> str:
@@ -140,7 +103,7 @@ def project_update(*, form, user) -> Project:
         if not stages.may_move(user, before, new_stage) or (before.stage, new_stage) in (
             stages.WORKFLOW_ONLY
         ):
-            raise WorkflowError("That change of stage is not allowed")
+            raise WorkflowError("That change of stage is not allowed", field="stage")
         form.instance.stage_changed_at = timezone.now()
         form.changed_data.append("stage_changed_at")
     project = save_changed_fields(form)
@@ -186,32 +149,6 @@ def progress_update_save(*, form, project: Project, author: Person) -> ProgressU
 # Joining: interest, applications and team membership.
 
 
-class WorkflowError(Exception):
-    """A request that cannot go ahead in the current state; the message is for the user."""
-
-
-class EditConflict(WorkflowError):
-    """The record was saved by someone else after this form was opened; `saved` is the record
-    as saved now (read under the row lock), against which the form is shown again."""
-
-    def __init__(self, message: str, *, saved: models.Model):
-        super().__init__(message)
-        self.saved = saved
-        self.current_version = saved.version
-
-
-def refuse_if_saved_since_opened(form, stored: models.Model) -> None:
-    """Raise EditConflict if `stored` (read under a row lock) is not the version `form` was
-    opened at."""
-    if form.cleaned_data["version"] != stored.version:
-        noun = stored._meta.verbose_name
-        raise EditConflict(
-            f"Someone else changed this {noun} since you opened it: your changes are below "
-            "but not saved. Review their changes and save again.",
-            saved=stored,
-        )
-
-
 @transaction.atomic
 def interest_express(
     *, project: Project, person: Person, role_opening: RoleOpening | None = None, message: str = ""
@@ -227,7 +164,7 @@ def interest_express(
     interest = Interest.objects.create(
         project=project, person=person, role_opening=role_opening, message=message
     )
-    notifications.notify(
+    notify(
         to=notifications.project_team_leads(project),
         subject=f"{person.display_name} would like to join {project.reference}",
         template="interest_received",
@@ -278,7 +215,7 @@ def interest_decide(*, interest_id: int, decided_by: Person | None, accept: bool
     interest.decided_by = decided_by
     interest.decided_at = timezone.now()
     interest.save(update_fields=["status", "decided_by", "decided_at"])
-    notifications.notify(
+    notify(
         to=[interest.person],
         subject=f"{'Accepted' if accept else 'Your request'} on {project.reference}",
         template="interest_decided",
@@ -316,7 +253,7 @@ def task_claim(*, task_id: int, person: Person) -> Task:
     task.claimed_by = person
     task.claimed_at = task.last_activity_at = now
     task.save(update_fields=["status", "claimed_by", "claimed_at", "last_activity_at"])
-    notifications.notify(
+    notify(
         to=notifications.project_team_leads(task.project),
         subject=f"{person.display_name} claimed a task on {task.project.reference}",
         template="task_claimed",
@@ -445,7 +382,7 @@ def review_decide(
         project.stage, project.stage_changed_at = Project.Stage.CLOSED, now
         fields += ["stage", "stage_changed_at"]
     project.save(update_fields=fields)
-    notifications.notify(
+    notify(
         to=[project.lead, *project.co_leads.all()],
         subject=f"{record.outcome}: {project.reference}",
         template="review_decided",
@@ -507,7 +444,7 @@ def closure_report_save(*, form, project: Project, author: Person) -> ClosureRep
     else:
         report.save(update_fields=fields)
     if newly_waiting:
-        notifications.notify(
+        notify(
             to=closure_signers(project),
             subject=f"Closure report to sign off: {project.reference}",
             template="closure_report_submitted",
@@ -568,7 +505,7 @@ def closure_report_send_back(*, project: Project, champion: Person, comment: str
         comment,
     )
     report.save(update_fields=["submitted_at", "sent_back_at", "sent_back_by", "sent_back_comment"])
-    notifications.notify(
+    notify(
         to=notifications.project_team_leads(project),
         subject=f"Closure report sent back: {project.reference}",
         template="closure_report_sent_back",

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "qiregister",
+    "common",
     "people",
     "projects",
     "measurement",

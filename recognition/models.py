@@ -18,14 +18,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from people.access import is_champion_or_admin, person_of
-from people.fields import (
+from common.fields import (
     PLANNED,
     SCHEDULED,
     BoundedDateField,
     MultiLineTextField,
     SingleLineCharField,
 )
+from people.access import is_champion_or_admin, person_of
 from people.models import Department, Person, PrivateNoteQuerySet
 from projects.models import Project, edit_version_field
 

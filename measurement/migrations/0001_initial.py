@@ -19,8 +19,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import common.fields
 import measurement.models
-import people.fields
 
 # The tables the projects app created, by model (simple-history's and the many-to-many tables too).
 TABLES = [
@@ -119,13 +119,13 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "name",
-                            people.fields.SingleLineCharField(
+                            common.fields.SingleLineCharField(
                                 help_text="For example, omitted critical doses.", max_length=150
                             ),
                         ),
                         (
                             "definition",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 help_text="Numerator, denominator, source.",
                                 max_length=2000,
@@ -145,7 +145,7 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "unit",
-                            people.fields.SingleLineCharField(
+                            common.fields.SingleLineCharField(
                                 blank=True,
                                 help_text="For example, %, minutes, doses.",
                                 max_length=40,
@@ -193,8 +193,8 @@ class Migration(migrations.Migration):
                         (
                             "rebase_dates",
                             django.contrib.postgres.fields.ArrayField(
-                                base_field=people.fields.BoundedDateField(
-                                    window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                                base_field=common.fields.BoundedDateField(
+                                    window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                                 ),
                                 blank=True,
                                 default=list,
@@ -296,16 +296,16 @@ class Migration(migrations.Migration):
                                 help_text="Cycles are shown in this order."
                             ),
                         ),
-                        ("change_idea", people.fields.SingleLineCharField(max_length=200)),
+                        ("change_idea", common.fields.SingleLineCharField(max_length=200)),
                         (
                             "prediction",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True, max_length=4000, verbose_name="plan: what we predict"
                             ),
                         ),
                         (
                             "plan",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 max_length=4000,
                                 verbose_name="plan: who, what, when, where",
@@ -313,13 +313,13 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "do",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True, max_length=4000, verbose_name="do: what happened"
                             ),
                         ),
                         (
                             "study",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 max_length=4000,
                                 verbose_name="study: results against the prediction",
@@ -340,22 +340,22 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "act_notes",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True, max_length=4000, verbose_name="act: next steps"
                             ),
                         ),
                         (
                             "start_date",
-                            people.fields.BoundedDateField(
-                                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                            common.fields.BoundedDateField(
+                                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                             ),
                         ),
                         (
                             "end_date",
-                            people.fields.BoundedDateField(
+                            common.fields.BoundedDateField(
                                 blank=True,
                                 null=True,
-                                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                             ),
                         ),
                         ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -454,7 +454,7 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "patient_benefit_narrative",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 help_text="What changed for patients.",
                                 max_length=4000,
@@ -522,7 +522,7 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "description",
-                            people.fields.SingleLineCharField(
+                            common.fields.SingleLineCharField(
                                 help_text="For example, switch to biosimilar adalimumab.",
                                 max_length=200,
                             ),
@@ -564,7 +564,7 @@ class Migration(migrations.Migration):
                         ("validated_at", models.DateTimeField(blank=True, null=True)),
                         (
                             "validation_note",
-                            people.fields.MultiLineTextField(blank=True, max_length=2000),
+                            common.fields.MultiLineTextField(blank=True, max_length=2000),
                         ),
                         ("history_id", models.AutoField(primary_key=True, serialize=False)),
                         ("history_date", models.DateTimeField(db_index=True)),
@@ -641,13 +641,13 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "name",
-                            people.fields.SingleLineCharField(
+                            common.fields.SingleLineCharField(
                                 help_text="For example, omitted critical doses.", max_length=150
                             ),
                         ),
                         (
                             "definition",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 help_text="Numerator, denominator, source.",
                                 max_length=2000,
@@ -667,7 +667,7 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "unit",
-                            people.fields.SingleLineCharField(
+                            common.fields.SingleLineCharField(
                                 blank=True,
                                 help_text="For example, %, minutes, doses.",
                                 max_length=40,
@@ -715,8 +715,8 @@ class Migration(migrations.Migration):
                         (
                             "rebase_dates",
                             django.contrib.postgres.fields.ArrayField(
-                                base_field=people.fields.BoundedDateField(
-                                    window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                                base_field=common.fields.BoundedDateField(
+                                    window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                                 ),
                                 blank=True,
                                 default=list,
@@ -796,14 +796,14 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "date",
-                            people.fields.BoundedDateField(
-                                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0)
+                            common.fields.BoundedDateField(
+                                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0)
                             ),
                         ),
                         ("value", models.DecimalField(decimal_places=4, max_digits=14)),
                         (
                             "annotation",
-                            people.fields.SingleLineCharField(blank=True, max_length=200),
+                            common.fields.SingleLineCharField(blank=True, max_length=200),
                         ),
                         ("history_id", models.AutoField(primary_key=True, serialize=False)),
                         ("history_date", models.DateTimeField(db_index=True)),
@@ -869,14 +869,14 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "date",
-                            people.fields.BoundedDateField(
-                                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0)
+                            common.fields.BoundedDateField(
+                                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0)
                             ),
                         ),
                         ("value", models.DecimalField(decimal_places=4, max_digits=14)),
                         (
                             "annotation",
-                            people.fields.SingleLineCharField(blank=True, max_length=200),
+                            common.fields.SingleLineCharField(blank=True, max_length=200),
                         ),
                         (
                             "entered_by",
@@ -919,16 +919,16 @@ class Migration(migrations.Migration):
                                 help_text="Cycles are shown in this order."
                             ),
                         ),
-                        ("change_idea", people.fields.SingleLineCharField(max_length=200)),
+                        ("change_idea", common.fields.SingleLineCharField(max_length=200)),
                         (
                             "prediction",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True, max_length=4000, verbose_name="plan: what we predict"
                             ),
                         ),
                         (
                             "plan",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 max_length=4000,
                                 verbose_name="plan: who, what, when, where",
@@ -936,13 +936,13 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "do",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True, max_length=4000, verbose_name="do: what happened"
                             ),
                         ),
                         (
                             "study",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 max_length=4000,
                                 verbose_name="study: results against the prediction",
@@ -963,22 +963,22 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "act_notes",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True, max_length=4000, verbose_name="act: next steps"
                             ),
                         ),
                         (
                             "start_date",
-                            people.fields.BoundedDateField(
-                                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                            common.fields.BoundedDateField(
+                                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                             ),
                         ),
                         (
                             "end_date",
-                            people.fields.BoundedDateField(
+                            common.fields.BoundedDateField(
                                 blank=True,
                                 null=True,
-                                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                             ),
                         ),
                         (
@@ -1117,7 +1117,7 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "patient_benefit_narrative",
-                            people.fields.MultiLineTextField(
+                            common.fields.MultiLineTextField(
                                 blank=True,
                                 help_text="What changed for patients.",
                                 max_length=4000,
@@ -1167,7 +1167,7 @@ class Migration(migrations.Migration):
                         ),
                         (
                             "description",
-                            people.fields.SingleLineCharField(
+                            common.fields.SingleLineCharField(
                                 help_text="For example, switch to biosimilar adalimumab.",
                                 max_length=200,
                             ),
@@ -1209,7 +1209,7 @@ class Migration(migrations.Migration):
                         ("validated_at", models.DateTimeField(blank=True, null=True)),
                         (
                             "validation_note",
-                            people.fields.MultiLineTextField(blank=True, max_length=2000),
+                            common.fields.MultiLineTextField(blank=True, max_length=2000),
                         ),
                         (
                             "version",

@@ -14,14 +14,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from common.forms import PeriodForm
+from common.spreadsheets import csv_writer
 from measurement.charts import BarChart, bar_chart
 from measurement.forms import ImpactFilterForm
 from measurement.impact_stats import DepartmentImpact, Figures, department_impact
 from people.access import QIRequest
 from people.departments import DepartmentChoice, department_for
-from people.forms import PeriodForm
 from people.models import ClinicalArea, Department
-from projects.exports import csv_writer
 from projects.models import StrategicPriority
 
 # What each figure is called on the page's tables and in the CSV, in the order shown.

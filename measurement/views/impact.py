@@ -13,15 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
+from common.optimistic_locking import EditConflict, form_after_edit_conflict
 from measurement import services
 from measurement.access import can_record_measurement, can_validate_savings
 from measurement.forms import ImpactForm, PDSACycleForm, SavingForm, SavingValidationForm
 from measurement.models import PDSACycle, ProjectImpact, Saving
 from people.access import QIRequest, person_or_403
 from projects.access import get_project_for
-from projects.forms import form_after_edit_conflict
 from projects.models import Project
-from projects.services import EditConflict, WorkflowError
 
 FORM_TEMPLATE = "measurement/impact/form.html"
 
@@ -156,7 +156,7 @@ def saving_delete(request: QIRequest, pk: int, saving_pk: int) -> HttpResponse:
         try:
             services.saving_withdraw(saving_id=saving.pk)
         except WorkflowError as error:
-            messages.error(request, str(error))
+            messages.error(request, error.message)
         else:
             messages.success(request, f"Saving “{saving.description}” deleted.")
         return redirect(_section(project, "savings"))
@@ -184,7 +184,7 @@ def saving_validate(request: QIRequest, pk: int, saving_pk: int) -> HttpResponse
                 claimed_amount_seen=form.cleaned_data["claimed_amount"],
             )
         except WorkflowError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, f"Saving “{saving.description}” validated.")
             return redirect(_section(project, "savings"))

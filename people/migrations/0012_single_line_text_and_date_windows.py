@@ -5,7 +5,7 @@ import datetime
 import django.utils.timezone
 from django.db import migrations, models
 
-import people.fields
+import common.fields
 
 
 class Migration(migrations.Migration):
@@ -17,15 +17,15 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="championassignment",
             name="started_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="clinicalarea",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, Acute medicine, Surgery, Dispensary, Aseptics.",
                 max_length=100,
             ),
@@ -33,15 +33,15 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="completion",
             name="completed_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="completion",
             name="evidence",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="For example, certificate number.",
                 max_length=2000,
@@ -51,46 +51,46 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="course",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True),
+            field=common.fields.MultiLineTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="course",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, QI induction.", max_length=120, unique=True
             ),
         ),
         migrations.AlterField(
             model_name="department",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, Pharmacy.", max_length=100, unique=True
             ),
         ),
         migrations.AlterField(
             model_name="exportlog",
             name="description",
-            field=people.fields.SingleLineCharField(max_length=300),
+            field=common.fields.SingleLineCharField(max_length=300),
         ),
         migrations.AlterField(
             model_name="exportlog",
             name="kind",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, appraisal_summary_pdf.", max_length=40
             ),
         ),
         migrations.AlterField(
             model_name="historicalchampionassignment",
             name="started_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalclinicalarea",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, Acute medicine, Surgery, Dispensary, Aseptics.",
                 max_length=100,
             ),
@@ -98,15 +98,15 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalcompletion",
             name="completed_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="historicalcompletion",
             name="evidence",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="For example, certificate number.",
                 max_length=2000,
@@ -116,73 +116,73 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalcourse",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True),
+            field=common.fields.MultiLineTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="historicalcourse",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 db_index=True, help_text="For example, QI induction.", max_length=120
             ),
         ),
         migrations.AlterField(
             model_name="historicaldepartment",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 db_index=True, help_text="For example, Pharmacy.", max_length=100
             ),
         ),
         migrations.AlterField(
             model_name="historicalmentoringpair",
             name="ended_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalmentoringpair",
             name="goals",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="historicalmentoringpair",
             name="started_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalmentoringsessionnote",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="historicalmentoringsessionnote",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=4000),
+            field=common.fields.MultiLineTextField(max_length=4000),
         ),
         migrations.AlterField(
             model_name="historicalmentorrequest",
             name="message",
-            field=people.fields.MultiLineTextField(blank=True, max_length=1000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=1000),
         ),
         migrations.AlterField(
             model_name="historicalperson",
             name="display_name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="The name other staff see.", max_length=150
             ),
         ),
         migrations.AlterField(
             model_name="historicalperson",
             name="interests",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="What you would like to improve or learn, in a sentence or two.",
                 max_length=1000,
@@ -192,84 +192,84 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalqiconversation",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="historicalqiconversation",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=2000),
+            field=common.fields.MultiLineTextField(max_length=2000),
         ),
         migrations.AlterField(
             model_name="historicalskill",
             name="name",
-            field=people.fields.SingleLineCharField(db_index=True, max_length=80),
+            field=common.fields.SingleLineCharField(db_index=True, max_length=80),
         ),
         migrations.AlterField(
             model_name="historicaltrainingsession",
             name="place",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="historicaltrainingsession",
             name="starts_at",
             field=models.DateTimeField(
-                validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
+                validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
             ),
         ),
         migrations.AlterField(
             model_name="mentoringpair",
             name="ended_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="mentoringpair",
             name="goals",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="mentoringpair",
             name="started_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="mentoringsessionnote",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="mentoringsessionnote",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=4000),
+            field=common.fields.MultiLineTextField(max_length=4000),
         ),
         migrations.AlterField(
             model_name="mentorrequest",
             name="message",
-            field=people.fields.MultiLineTextField(blank=True, max_length=1000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=1000),
         ),
         migrations.AlterField(
             model_name="person",
             name="display_name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="The name other staff see.", max_length=150
             ),
         ),
         migrations.AlterField(
             model_name="person",
             name="interests",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="What you would like to improve or learn, in a sentence or two.",
                 max_length=1000,
@@ -279,31 +279,31 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="qiconversation",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="qiconversation",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=2000),
+            field=common.fields.MultiLineTextField(max_length=2000),
         ),
         migrations.AlterField(
             model_name="skill",
             name="name",
-            field=people.fields.SingleLineCharField(max_length=80, unique=True),
+            field=common.fields.SingleLineCharField(max_length=80, unique=True),
         ),
         migrations.AlterField(
             model_name="trainingsession",
             name="place",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="trainingsession",
             name="starts_at",
             field=models.DateTimeField(
-                validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
+                validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
             ),
         ),
     ]

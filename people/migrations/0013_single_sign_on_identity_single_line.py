@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-import people.fields
+import common.fields
 
 
 class Migration(migrations.Migration):
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalsinglesignonidentity",
             name="issuer",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="The provider's `iss` claim, e.g. https://login.microsoftonline.com/<tenant id>/v2.0. The security log's refusal line gives it.",
                 max_length=255,
             ),
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalsinglesignonidentity",
             name="object_id",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 help_text="Microsoft Entra ID only: the `oid` claim (the user's object ID in the directory). Leave empty for other providers.",
                 max_length=64,
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalsinglesignonidentity",
             name="subject",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="The `sub` claim: the provider's identifier for this person, which never changes. The security log's refusal line gives it.",
                 max_length=255,
             ),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalsinglesignonidentity",
             name="tenant_id",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 help_text="Microsoft Entra ID only: the `tid` claim (the directory's ID). Leave empty for other providers.",
                 max_length=64,
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="singlesignonidentity",
             name="issuer",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="The provider's `iss` claim, e.g. https://login.microsoftonline.com/<tenant id>/v2.0. The security log's refusal line gives it.",
                 max_length=255,
             ),
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="singlesignonidentity",
             name="object_id",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 help_text="Microsoft Entra ID only: the `oid` claim (the user's object ID in the directory). Leave empty for other providers.",
                 max_length=64,
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="singlesignonidentity",
             name="subject",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="The `sub` claim: the provider's identifier for this person, which never changes. The security log's refusal line gives it.",
                 max_length=255,
             ),
@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="singlesignonidentity",
             name="tenant_id",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 help_text="Microsoft Entra ID only: the `tid` claim (the directory's ID). Leave empty for other providers.",
                 max_length=64,

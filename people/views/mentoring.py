@@ -8,11 +8,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
 from people import services
 from people.access import QIRequest, person_or_403
 from people.forms import MentorRequestForm, SessionNoteForm
 from people.models import MentoringPair, MentorRequest
-from people.services import MentoringError
 
 
 @require_safe
@@ -40,8 +40,8 @@ def mentor_request_create(request: QIRequest) -> HttpResponse:
                 clinical_area=form.cleaned_data["clinical_area"],
                 message=form.cleaned_data["message"],
             )
-        except MentoringError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Request sent. Champions for the area will see it.")
             return redirect("people:mentoring")
@@ -56,8 +56,8 @@ def mentor_request_accept(request: QIRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only a champion for the request's area can accept it")
     try:
         pair = services.mentor_request_accept(request_id=request_.pk, mentor=person)
-    except MentoringError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
         return redirect("people:mentoring")
     messages.success(request, f"You are now mentoring {pair.mentee}.")
     return redirect("people:mentoring_pair", pk=pair.pk)

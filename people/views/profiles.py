@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from common.optimistic_locking import save_changed_fields
 from people.access import QIRequest, person_or_403
 from people.filters import PersonFilter
 from people.forms import CapacityForm, QIConversationForm
 from people.models import Course, Person
 from projects.capacity import tasks_that_fit, with_commitment
 from projects.models import Interest, Membership, Project, Task, approved_q
-from projects.services import save_changed_fields
 
 MENTORED_ON_MY_QI = 25
 

@@ -9,12 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from common.forms import PeriodForm
+from common.spreadsheets import csv_writer
 from people.access import QIRequest
-from people.forms import PeriodForm
 from people.models import ClinicalArea, Course, ExportLog, Person
 from people.team import SORTS, took_part, with_engagement
 from projects.capacity import with_commitment
-from projects.exports import csv_writer
 
 
 @require_safe

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
 from people import services
 from people.access import QIRequest, parse_id, person_or_403
 from people.models import Course, TrainingSession
@@ -42,8 +43,8 @@ def session_book(request: QIRequest, pk: int) -> HttpResponse:
     get_object_or_404(TrainingSession, pk=pk)
     try:
         services.session_book(session_id=pk, person=person)
-    except services.BookingError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "You are booked on.")
     return redirect("people:training")
@@ -55,8 +56,8 @@ def session_cancel(request: QIRequest, pk: int) -> HttpResponse:
     get_object_or_404(TrainingSession, pk=pk)
     try:
         services.session_cancel(session_id=pk, person=person)
-    except services.BookingError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Booking cancelled.")
     return redirect("people:training")

@@ -6,7 +6,7 @@ import django.contrib.postgres.fields
 import django.utils.timezone
 from django.db import migrations
 
-import people.fields
+import common.fields
 
 
 class Migration(migrations.Migration):
@@ -18,84 +18,84 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="closurereport",
             name="impact",
-            field=people.fields.MultiLineTextField(max_length=5000),
+            field=common.fields.MultiLineTextField(max_length=5000),
         ),
         migrations.AlterField(
             model_name="closurereport",
             name="lessons",
-            field=people.fields.MultiLineTextField(max_length=5000, verbose_name="lessons learned"),
+            field=common.fields.MultiLineTextField(max_length=5000, verbose_name="lessons learned"),
         ),
         migrations.AlterField(
             model_name="closurereport",
             name="outcomes",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 max_length=5000, verbose_name="outcomes against the aim"
             ),
         ),
         migrations.AlterField(
             model_name="closurereport",
             name="sustainability",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 max_length=5000, verbose_name="how the change is sustained"
             ),
         ),
         migrations.AlterField(
             model_name="datapoint",
             name="annotation",
-            field=people.fields.SingleLineCharField(blank=True, max_length=200),
+            field=common.fields.SingleLineCharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
             model_name="datapoint",
             name="date",
-            field=people.fields.BoundedDateField(
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0)
+            field=common.fields.BoundedDateField(
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0)
             ),
         ),
         migrations.AlterField(
             model_name="historicalclosurereport",
             name="impact",
-            field=people.fields.MultiLineTextField(max_length=5000),
+            field=common.fields.MultiLineTextField(max_length=5000),
         ),
         migrations.AlterField(
             model_name="historicalclosurereport",
             name="lessons",
-            field=people.fields.MultiLineTextField(max_length=5000, verbose_name="lessons learned"),
+            field=common.fields.MultiLineTextField(max_length=5000, verbose_name="lessons learned"),
         ),
         migrations.AlterField(
             model_name="historicalclosurereport",
             name="outcomes",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 max_length=5000, verbose_name="outcomes against the aim"
             ),
         ),
         migrations.AlterField(
             model_name="historicalclosurereport",
             name="sustainability",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 max_length=5000, verbose_name="how the change is sustained"
             ),
         ),
         migrations.AlterField(
             model_name="historicaldatapoint",
             name="annotation",
-            field=people.fields.SingleLineCharField(blank=True, max_length=200),
+            field=common.fields.SingleLineCharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
             model_name="historicaldatapoint",
             name="date",
-            field=people.fields.BoundedDateField(
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0)
+            field=common.fields.BoundedDateField(
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0)
             ),
         ),
         migrations.AlterField(
             model_name="historicalinterest",
             name="message",
-            field=people.fields.MultiLineTextField(blank=True, max_length=1000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=1000),
         ),
         migrations.AlterField(
             model_name="historicalmeasure",
             name="definition",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="Numerator, denominator, source.",
                 max_length=2000,
@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalmeasure",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, omitted critical doses.", max_length=150
             ),
         ),
@@ -113,8 +113,8 @@ class Migration(migrations.Migration):
             model_name="historicalmeasure",
             name="rebase_dates",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=people.fields.BoundedDateField(
-                    window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                base_field=common.fields.BoundedDateField(
+                    window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                 ),
                 blank=True,
                 default=list,
@@ -125,105 +125,105 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalmeasure",
             name="unit",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True, help_text="For example, %, minutes, doses.", max_length=40
             ),
         ),
         migrations.AlterField(
             model_name="historicalmembership",
             name="joined_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalmembership",
             name="left_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalmembership",
             name="role_title",
-            field=people.fields.SingleLineCharField(max_length=120, verbose_name="role"),
+            field=common.fields.SingleLineCharField(max_length=120, verbose_name="role"),
         ),
         migrations.AlterField(
             model_name="historicalmentoringnote",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="historicalmentoringnote",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=4000),
+            field=common.fields.MultiLineTextField(max_length=4000),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="act_notes",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="act: next steps"
             ),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="change_idea",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="do",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="do: what happened"
             ),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="end_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="plan",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="plan: who, what, when, where"
             ),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="prediction",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="plan: what we predict"
             ),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="start_date",
-            field=people.fields.BoundedDateField(
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+            field=common.fields.BoundedDateField(
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
             ),
         ),
         migrations.AlterField(
             model_name="historicalpdsacycle",
             name="study",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="study: results against the prediction"
             ),
         ),
         migrations.AlterField(
             model_name="historicalprogressupdate",
             name="blockers",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="Anything in the way, and what help you need.",
                 max_length=4000,
@@ -232,27 +232,27 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalprogressupdate",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="historicalprogressupdate",
             name="done",
-            field=people.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
+            field=common.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
         ),
         migrations.AlterField(
             model_name="historicalprogressupdate",
             name="next_steps",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="what is next"
             ),
         ),
         migrations.AlterField(
             model_name="historicalproject",
             name="aim",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="A SMART aim: what will improve, by how much, for whom, by when.",
                 max_length=2000,
                 verbose_name="aim statement",
@@ -261,7 +261,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalproject",
             name="headline_impact",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 help_text="One sentence for the QI board, e.g. 'Discharge waits down from 3 hours to 90 minutes'.",
                 max_length=300,
@@ -270,7 +270,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalproject",
             name="problem",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="What is wrong now and how you know: data, incidents, feedback.",
                 max_length=5000,
                 verbose_name="problem and background",
@@ -279,7 +279,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalproject",
             name="reference",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 db_index=True,
                 editable=False,
@@ -291,30 +291,30 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalproject",
             name="start_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalproject",
             name="target_end_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalproject",
             name="title",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="historicalprojectimpact",
             name="patient_benefit_narrative",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="What changed for patients.",
                 max_length=4000,
@@ -324,75 +324,75 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalreviewdecision",
             name="comment",
-            field=people.fields.MultiLineTextField(blank=True, max_length=4000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=4000),
         ),
         migrations.AlterField(
             model_name="historicalroleopening",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="historicalroleopening",
             name="title",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, data collector.", max_length=120
             ),
         ),
         migrations.AlterField(
             model_name="historicalsaving",
             name="description",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, switch to biosimilar adalimumab.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="historicalsaving",
             name="validation_note",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="historicalstrategicpriority",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True),
+            field=common.fields.MultiLineTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="historicalstrategicpriority",
             name="name",
-            field=people.fields.SingleLineCharField(max_length=150),
+            field=common.fields.SingleLineCharField(max_length=150),
         ),
         migrations.AlterField(
             model_name="historicaltask",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=4000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=4000),
         ),
         migrations.AlterField(
             model_name="historicaltask",
             name="due_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicaltask",
             name="title",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="historicaltasknote",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=2000),
+            field=common.fields.MultiLineTextField(max_length=2000),
         ),
         migrations.AlterField(
             model_name="interest",
             name="message",
-            field=people.fields.MultiLineTextField(blank=True, max_length=1000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=1000),
         ),
         migrations.AlterField(
             model_name="measure",
             name="definition",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="Numerator, denominator, source.",
                 max_length=2000,
@@ -402,7 +402,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="measure",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, omitted critical doses.", max_length=150
             ),
         ),
@@ -410,8 +410,8 @@ class Migration(migrations.Migration):
             model_name="measure",
             name="rebase_dates",
             field=django.contrib.postgres.fields.ArrayField(
-                base_field=people.fields.BoundedDateField(
-                    window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                base_field=common.fields.BoundedDateField(
+                    window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                 ),
                 blank=True,
                 default=list,
@@ -422,105 +422,105 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="measure",
             name="unit",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True, help_text="For example, %, minutes, doses.", max_length=40
             ),
         ),
         migrations.AlterField(
             model_name="membership",
             name="joined_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="membership",
             name="left_on",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="membership",
             name="role_title",
-            field=people.fields.SingleLineCharField(max_length=120, verbose_name="role"),
+            field=common.fields.SingleLineCharField(max_length=120, verbose_name="role"),
         ),
         migrations.AlterField(
             model_name="mentoringnote",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="mentoringnote",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=4000),
+            field=common.fields.MultiLineTextField(max_length=4000),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="act_notes",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="act: next steps"
             ),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="change_idea",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="do",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="do: what happened"
             ),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="end_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="plan",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="plan: who, what, when, where"
             ),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="prediction",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="plan: what we predict"
             ),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="start_date",
-            field=people.fields.BoundedDateField(
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+            field=common.fields.BoundedDateField(
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
             ),
         ),
         migrations.AlterField(
             model_name="pdsacycle",
             name="study",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="study: results against the prediction"
             ),
         ),
         migrations.AlterField(
             model_name="progressupdate",
             name="blockers",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="Anything in the way, and what help you need.",
                 max_length=4000,
@@ -529,27 +529,27 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="progressupdate",
             name="date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 default=django.utils.timezone.localdate,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
             ),
         ),
         migrations.AlterField(
             model_name="progressupdate",
             name="done",
-            field=people.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
+            field=common.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
         ),
         migrations.AlterField(
             model_name="progressupdate",
             name="next_steps",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True, max_length=4000, verbose_name="what is next"
             ),
         ),
         migrations.AlterField(
             model_name="project",
             name="aim",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="A SMART aim: what will improve, by how much, for whom, by when.",
                 max_length=2000,
                 verbose_name="aim statement",
@@ -558,7 +558,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="project",
             name="headline_impact",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 help_text="One sentence for the QI board, e.g. 'Discharge waits down from 3 hours to 90 minutes'.",
                 max_length=300,
@@ -567,7 +567,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="project",
             name="problem",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="What is wrong now and how you know: data, incidents, feedback.",
                 max_length=5000,
                 verbose_name="problem and background",
@@ -576,7 +576,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="project",
             name="reference",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 blank=True,
                 editable=False,
                 help_text="Assigned when the project is first submitted, e.g. QI-2026-014. Never reused.",
@@ -588,30 +588,30 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="project",
             name="start_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="project",
             name="target_end_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="project",
             name="title",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="projectimpact",
             name="patient_benefit_narrative",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="What changed for patients.",
                 max_length=4000,
@@ -621,69 +621,69 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reminderlog",
             name="kind",
-            field=people.fields.SingleLineCharField(max_length=30),
+            field=common.fields.SingleLineCharField(max_length=30),
         ),
         migrations.AlterField(
             model_name="reviewdecision",
             name="comment",
-            field=people.fields.MultiLineTextField(blank=True, max_length=4000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=4000),
         ),
         migrations.AlterField(
             model_name="roleopening",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="roleopening",
             name="title",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, data collector.", max_length=120
             ),
         ),
         migrations.AlterField(
             model_name="saving",
             name="description",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, switch to biosimilar adalimumab.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="saving",
             name="validation_note",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="strategicpriority",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True),
+            field=common.fields.MultiLineTextField(blank=True),
         ),
         migrations.AlterField(
             model_name="strategicpriority",
             name="name",
-            field=people.fields.SingleLineCharField(max_length=150),
+            field=common.fields.SingleLineCharField(max_length=150),
         ),
         migrations.AlterField(
             model_name="task",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=4000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=4000),
         ),
         migrations.AlterField(
             model_name="task",
             name="due_date",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="task",
             name="title",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="tasknote",
             name="note",
-            field=people.fields.MultiLineTextField(max_length=2000),
+            field=common.fields.MultiLineTextField(max_length=2000),
         ),
     ]

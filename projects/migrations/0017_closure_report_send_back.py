@@ -4,7 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-import people.fields
+import common.fields
 
 
 class Migration(migrations.Migration):
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="closurereport",
             name="sent_back_comment",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="The mentor's comments when the report was last sent back.",
                 max_length=4000,
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalclosurereport",
             name="sent_back_comment",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 blank=True,
                 help_text="The mentor's comments when the report was last sent back.",
                 max_length=4000,

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
 from people.access import QIRequest, is_champion_or_admin, person_or_403
 from people.departments import department_for, sees_all_departments
 from people.models import ClinicalArea, Department, Person
@@ -213,8 +214,8 @@ def review_project(request: QIRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 mentor=form.cleaned_data["mentor"],
             )
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Decision recorded. The lead has been emailed.")
             return redirect("governance:review_queue")
@@ -250,8 +251,8 @@ def closure_report(request: QIRequest, pk: int) -> HttpResponse:
                 services.closure_report_save(
                     form=form, project=project, author=person_or_403(request)
                 )
-            except services.WorkflowError as error:
-                form.add_error(None, str(error))
+            except WorkflowError as error:
+                form.add_error(error.field, error.message)
             else:
                 messages.success(
                     request,
@@ -323,8 +324,8 @@ def closure_sign_off(request: QIRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.closure_sign_off(project=project, champion=person)
-        except services.WorkflowError as error:
-            messages.error(request, str(error))
+        except WorkflowError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, "Closure report signed off. The project is completed.")
         return redirect(project)
@@ -348,8 +349,8 @@ def closure_send_back(request: QIRequest, pk: int) -> HttpResponse:
             services.closure_report_send_back(
                 project=project, champion=person, comment=form.cleaned_data["comment"]
             )
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Closure report sent back. The lead has been emailed.")
             return redirect(project)
@@ -387,8 +388,8 @@ def audit_to_qi(request: QIRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("The audit's team, its champions and admins can start a QI project")
     try:
         project = services.audit_to_qi(audit=audit, lead=person)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
         return redirect(audit)
     messages.success(request, "QI project started from the audit. Check it, then submit it.")
     return redirect("projects:edit", pk=project.pk)

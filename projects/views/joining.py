@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from common.errors import WorkflowError
 from people.access import QIRequest
 from projects import services
 from projects.access import can_lead, get_project_for, person_in_department_or_403
@@ -27,8 +28,8 @@ def project_join(request: QIRequest, pk: int) -> HttpResponse:
                 role_opening=form.cleaned_data["role_opening"],
                 message=form.cleaned_data["message"],
             )
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Thank you. The lead will reply by email.")
             return redirect(project)
@@ -61,8 +62,8 @@ def _interest_decide(request: QIRequest, pk: int, interest_pk: int, *, accept: b
             decided_by=request.person,
             accept=accept,
         )
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         verb = "accepted onto the team" if accept else "declined"
         messages.success(request, f"{interest.person} {verb}.")
@@ -76,8 +77,8 @@ def interest_withdraw(request: QIRequest, pk: int, interest_pk: int):
     interest = get_object_or_404(project.interests, pk=interest_pk, person=person)
     try:
         services.interest_withdraw(interest_id=interest.pk, person=person)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Request withdrawn.")
     return redirect(project)

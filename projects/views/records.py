@@ -9,10 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from common.optimistic_locking import EditConflict, form_after_edit_conflict
 from people.access import QIRequest, person_or_403
 from projects import services
 from projects.access import get_project_for
-from projects.forms import ProgressUpdateForm, RoleOpeningForm, TaskForm, form_after_edit_conflict
+from projects.forms import ProgressUpdateForm, RoleOpeningForm, TaskForm
 from projects.models import Project
 
 
@@ -44,7 +45,7 @@ def _progress_update_page(request: QIRequest, project: Project, *, update) -> Ht
     if request.method == "POST" and form.is_valid():
         try:
             services.progress_update_save(form=form, project=project, author=person_or_403(request))
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, ProgressUpdateForm)
         else:
             messages.success(request, f"Progress update {'updated' if update else 'added'}.")
@@ -71,7 +72,7 @@ def _role_opening_page(request: QIRequest, project: Project, *, opening) -> Http
     if request.method == "POST" and form.is_valid():
         try:
             services.role_opening_save(form=form, project=project)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, RoleOpeningForm)
         else:
             messages.success(request, f"Role opening {'updated' if opening else 'added'}.")
@@ -98,7 +99,7 @@ def _task_page(request: QIRequest, project: Project, *, task) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_save(form=form, project=project)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, TaskForm)
         else:
             messages.success(request, f"Task {'updated' if task else 'added'}.")

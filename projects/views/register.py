@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
+from common.optimistic_locking import EditConflict, form_after_edit_conflict
 from people.access import QIRequest, person_or_403
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
 from projects.filters import ProjectFilter, data_opening_on_own_department
-from projects.forms import ProjectEditForm, ProjectProposeForm, form_after_edit_conflict
+from projects.forms import ProjectEditForm, ProjectProposeForm
 from projects.models import ClosureReport, Interest, Project, ReviewDecision
 from projects.search import similar_projects
 
@@ -219,13 +221,13 @@ def project_edit(request: QIRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(form=form, user=request.user)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             project = get_project_for(request.user, pk, action="edit")
             form = form_after_edit_conflict(
                 conflict, form, lambda data, instance: edit_form(data, project)
             )
-        except services.WorkflowError as error:
-            form.add_error("stage", str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Project updated.")
             return redirect(project)
@@ -239,8 +241,8 @@ def project_submit(request: QIRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the project's lead and co-leads submit it for review")
     try:
         project = services.project_submit(project=project)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, f"{project.reference} submitted for review.")
     return redirect(project)

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
 from people.access import QIRequest, person_or_403
 from projects import services
 from projects.access import can_lead, get_task_for, person_in_department_or_403
@@ -69,8 +70,8 @@ def task_claim(request: QIRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             services.task_claim(task_id=task.pk, person=person)
-        except services.WorkflowError as error:
-            messages.error(request, str(error))
+        except WorkflowError as error:
+            messages.error(request, error.message)
             return redirect(task)
         messages.success(request, "Task claimed. Thank you for being a buddy.")
         return redirect(task)
@@ -84,8 +85,8 @@ def task_release(request: QIRequest, pk: int) -> HttpResponse:
     _require(context["can_act"], "Only the buddy or the project's lead can release this task")
     try:
         services.task_release(task_id=task.pk)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Task released. It is open for someone else.")
     return redirect(task)
@@ -97,8 +98,8 @@ def task_reopen(request: QIRequest, pk: int) -> HttpResponse:
     _require(can_lead(request.user, task.project), "Only the project's lead can reopen tasks")
     try:
         services.task_reopen(task_id=task.pk)
-    except services.WorkflowError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Task reopened.")
     return redirect(task)
@@ -118,8 +119,8 @@ def task_progress(request: QIRequest, pk: int) -> HttpResponse:
             services.task_record_progress(
                 task_id=task.pk, author=person_or_403(request), note=form.cleaned_data["note"]
             )
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Progress recorded.")
             return redirect(task)
@@ -134,8 +135,8 @@ def task_done(request: QIRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_complete(task_id=task.pk, actual_hours=form.cleaned_data["actual_hours"])
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Task marked done. Thank you.")
             return redirect(task)
@@ -152,8 +153,8 @@ def task_reassign(request: QIRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.task_reassign(task_id=task.pk, to=form.cleaned_data["person"])
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Task reassigned.")
             return redirect(task)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
-from people.forms import DATE_WIDGET
-from projects.forms import carry_version
+from common.forms import DATE_WIDGET
+from common.optimistic_locking import carry_version
 from recognition.models import AppraisalNote
 
 

@@ -4,9 +4,9 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from common.fields import MultiLineFormField, SingleLineFormField
+from common.forms import DATE_WIDGET
 from people.access import parse_id
-from people.fields import MultiLineFormField, SingleLineFormField
-from people.forms import DATE_WIDGET
 from people.models import Person
 from projects.models import Project
 from recognition.models import Award, Nomination

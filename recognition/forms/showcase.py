@@ -6,9 +6,9 @@ from django import forms
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from people.fields import SCHEDULED, BoundedDateFormField
+from common.fields import SCHEDULED, BoundedDateFormField
+from common.optimistic_locking import carry_version
 from people.models import Person
-from projects.forms import carry_version
 from projects.models import Project
 from recognition.models import ShowcaseSession
 from recognition.services.showcase import shrink_refused

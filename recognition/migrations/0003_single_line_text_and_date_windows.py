@@ -4,7 +4,7 @@ import datetime
 
 from django.db import migrations, models
 
-import people.fields
+import common.fields
 
 
 class Migration(migrations.Migration):
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="appraisalnote",
             name="note",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="Their QI contribution in the period and what was agreed next.",
                 max_length=5000,
             ),
@@ -24,55 +24,55 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="appraisalnote",
             name="period_end",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 verbose_name="appraisal period to",
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="appraisalnote",
             name="period_start",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 verbose_name="appraisal period from",
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="award",
             name="awarding_body",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, the trust, the RPS.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="award",
             name="deadline",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
                 verbose_name="nomination deadline",
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="award",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="award",
             name="name",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="calendarfeed",
             name="token_digest",
-            field=people.fields.SingleLineCharField(max_length=64, unique=True),
+            field=common.fields.SingleLineCharField(max_length=64, unique=True),
         ),
         migrations.AlterField(
             model_name="displaylink",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, Dispensary staff room.",
                 max_length=100,
                 verbose_name="where the screen is",
@@ -81,12 +81,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="displaylink",
             name="token_digest",
-            field=people.fields.SingleLineCharField(editable=False, max_length=64, unique=True),
+            field=common.fields.SingleLineCharField(editable=False, max_length=64, unique=True),
         ),
         migrations.AlterField(
             model_name="historicalappraisalnote",
             name="note",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="Their QI contribution in the period and what was agreed next.",
                 max_length=5000,
             ),
@@ -94,50 +94,50 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicalappraisalnote",
             name="period_end",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 verbose_name="appraisal period to",
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalappraisalnote",
             name="period_start",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 verbose_name="appraisal period from",
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalaward",
             name="awarding_body",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, the trust, the RPS.", max_length=200
             ),
         ),
         migrations.AlterField(
             model_name="historicalaward",
             name="deadline",
-            field=people.fields.BoundedDateField(
+            field=common.fields.BoundedDateField(
                 blank=True,
                 null=True,
                 verbose_name="nomination deadline",
-                window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
             ),
         ),
         migrations.AlterField(
             model_name="historicalaward",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="historicalaward",
             name="name",
-            field=people.fields.SingleLineCharField(max_length=200),
+            field=common.fields.SingleLineCharField(max_length=200),
         ),
         migrations.AlterField(
             model_name="historicaldisplaylink",
             name="name",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, Dispensary staff room.",
                 max_length=100,
                 verbose_name="where the screen is",
@@ -146,44 +146,44 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="historicaldisplaylink",
             name="token_digest",
-            field=people.fields.SingleLineCharField(db_index=True, editable=False, max_length=64),
+            field=common.fields.SingleLineCharField(db_index=True, editable=False, max_length=64),
         ),
         migrations.AlterField(
             model_name="historicalnomination",
             name="citation",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="Why they deserve it: what they did and what changed.", max_length=4000
             ),
         ),
         migrations.AlterField(
             model_name="historicalnomination",
             name="team_name",
-            field=people.fields.SingleLineCharField(blank=True, max_length=150),
+            field=common.fields.SingleLineCharField(blank=True, max_length=150),
         ),
         migrations.AlterField(
             model_name="historicalportfoliodomain",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="historicalportfoliodomain",
             name="name",
-            field=people.fields.SingleLineCharField(max_length=120),
+            field=common.fields.SingleLineCharField(max_length=120),
         ),
         migrations.AlterField(
             model_name="historicalposter",
             name="original_name",
-            field=people.fields.SingleLineCharField(blank=True, max_length=255),
+            field=common.fields.SingleLineCharField(blank=True, max_length=255),
         ),
         migrations.AlterField(
             model_name="historicalshowcasesession",
             name="notes",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="historicalshowcasesession",
             name="place",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, Pharmacy seminar room.", max_length=200
             ),
         ),
@@ -191,51 +191,51 @@ class Migration(migrations.Migration):
             model_name="historicalshowcasesession",
             name="starts_at",
             field=models.DateTimeField(
-                validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
+                validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
                 verbose_name="starts at",
             ),
         ),
         migrations.AlterField(
             model_name="historicalshowcasesession",
             name="title",
-            field=people.fields.SingleLineCharField(default="Clinical update", max_length=150),
+            field=common.fields.SingleLineCharField(default="Clinical update", max_length=150),
         ),
         migrations.AlterField(
             model_name="nomination",
             name="citation",
-            field=people.fields.MultiLineTextField(
+            field=common.fields.MultiLineTextField(
                 help_text="Why they deserve it: what they did and what changed.", max_length=4000
             ),
         ),
         migrations.AlterField(
             model_name="nomination",
             name="team_name",
-            field=people.fields.SingleLineCharField(blank=True, max_length=150),
+            field=common.fields.SingleLineCharField(blank=True, max_length=150),
         ),
         migrations.AlterField(
             model_name="portfoliodomain",
             name="description",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="portfoliodomain",
             name="name",
-            field=people.fields.SingleLineCharField(max_length=120),
+            field=common.fields.SingleLineCharField(max_length=120),
         ),
         migrations.AlterField(
             model_name="poster",
             name="original_name",
-            field=people.fields.SingleLineCharField(blank=True, max_length=255),
+            field=common.fields.SingleLineCharField(blank=True, max_length=255),
         ),
         migrations.AlterField(
             model_name="showcasesession",
             name="notes",
-            field=people.fields.MultiLineTextField(blank=True, max_length=2000),
+            field=common.fields.MultiLineTextField(blank=True, max_length=2000),
         ),
         migrations.AlterField(
             model_name="showcasesession",
             name="place",
-            field=people.fields.SingleLineCharField(
+            field=common.fields.SingleLineCharField(
                 help_text="For example, Pharmacy seminar room.", max_length=200
             ),
         ),
@@ -243,13 +243,13 @@ class Migration(migrations.Migration):
             model_name="showcasesession",
             name="starts_at",
             field=models.DateTimeField(
-                validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
+                validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
                 verbose_name="starts at",
             ),
         ),
         migrations.AlterField(
             model_name="showcasesession",
             name="title",
-            field=people.fields.SingleLineCharField(default="Clinical update", max_length=150),
+            field=common.fields.SingleLineCharField(default="Clinical update", max_length=150),
         ),
     ]

@@ -17,9 +17,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from common.errors import WorkflowError
+from common.optimistic_locking import save_changed_fields
 from people.access import person_of
 from people.models import Person
-from projects.services import WorkflowError, save_changed_fields
 from recognition.models import Award, Nomination
 
 Status = Nomination.Status
@@ -51,7 +52,7 @@ def award_save(*, form) -> Award:
             return form.save()
     except IntegrityError as error:
         raise WorkflowError(
-            "This award from this awarding body is already in the catalogue"
+            "This award from this awarding body is already in the catalogue", field="name"
         ) from error
 
 
@@ -172,13 +173,17 @@ def nomination_set_status(*, nomination_id: int, status: str, changed_by: Person
     (checked here too, as the view's check and this write are not one transaction)."""
     nomination = Nomination.objects.select_for_update(of=("self",)).get(pk=nomination_id)
     if status not in Nomination.DECIDED_STATUSES:
-        raise WorkflowError("Choose submitted, shortlisted, won or not won")
+        raise WorkflowError("Choose submitted, shortlisted, won or not won", field="status")
     if nomination.status == Status.DRAFT:
-        raise WorkflowError("This nomination is still a draft: only its nominator can submit it")
+        raise WorkflowError(
+            "This nomination is still a draft: only its nominator can submit it", field="status"
+        )
     if nomination.involves(changed_by):
-        raise WorkflowError(STAKE_MESSAGE)
+        raise WorkflowError(STAKE_MESSAGE, field="status")
     if nomination.status == status:
-        raise WorkflowError(f"This nomination is already {Status(status).label.lower()}")
+        raise WorkflowError(
+            f"This nomination is already {Status(status).label.lower()}", field="status"
+        )
     nomination.status = status
     nomination.status_changed_by = changed_by
     nomination.status_changed_at = timezone.now()

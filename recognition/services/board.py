@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Greatest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import WorkflowError
 from people.models import Department, Person
 from projects.models import Membership, ProgressUpdate, Project, involving_department_q
 from recognition.models import DisplayLink, Poster, new_token, token_digest
@@ -29,10 +30,6 @@ BOARD_STAGES = (
 )
 # How often a display link's "last used" time is written: a screen asks every few seconds.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
-
-
-class BoardError(Exception):
-    """A request that cannot go ahead in the current state; the message is for the user."""
 
 
 # Reads
@@ -166,7 +163,7 @@ def poster_remove(*, project: Project) -> None:
     Project.objects.select_for_update().filter(pk=project.pk).first()
     poster = Poster.objects.filter(project=project).first()
     if poster is None:
-        raise BoardError("This project has no poster to remove")
+        raise WorkflowError("This project has no poster to remove")
     poster.delete()
 
 
@@ -189,7 +186,7 @@ def display_link_create(
 def display_link_revoke(*, link: DisplayLink) -> DisplayLink:
     link = DisplayLink.objects.select_for_update().get(pk=link.pk)
     if link.revoked_at is not None:
-        raise BoardError(f"The link for {link.name} was already revoked")
+        raise WorkflowError(f"The link for {link.name} was already revoked")
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
     return link

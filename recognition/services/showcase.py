@@ -24,23 +24,13 @@ from django.db.models import (
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from common.email import notify
+from common.errors import WorkflowError
+from common.optimistic_locking import refuse_if_saved_since_opened, save_changed_fields
 from people.models import Department, Person
 from projects import notifications
 from projects.models import Project
-from projects.services import refuse_if_saved_since_opened, save_changed_fields
 from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot, new_token, token_digest
-
-
-class ShowcaseError(Exception):
-    """A showcase step that cannot happen now; the message is for the user.
-
-    `field` names the form field the message belongs next to, if any.
-    """
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
 
 FULL = "This session is full"
 STARTED = "This session has already started; its slots can no longer be booked"
@@ -135,7 +125,7 @@ def session_update(*, form) -> ShowcaseSession:
         refuse_if_saved_since_opened(form, stored)  # first: a stale form is no shrink
     last_booked = session.slots.aggregate(last=Max("position"))["last"]
     if last_booked and session.slot_count < last_booked:
-        raise ShowcaseError(shrink_refused(last_booked), field="slot_count")
+        raise WorkflowError(shrink_refused(last_booked), field="slot_count")
     # The form combines the date and start time into starts_at.
     moved = {"date", "start_time"} & set(form.changed_data)
     return save_changed_fields(form, also=["starts_at"] if moved else [])
@@ -153,30 +143,30 @@ def slot_book(
     """Book a slot in a session for a project: the given position, or the first free one."""
     session = ShowcaseSession.objects.select_for_update().get(pk=session_id)
     if session.starts_at <= timezone.now():
-        raise ShowcaseError(STARTED)
+        raise WorkflowError(STARTED)
     project = Project.objects.prefetch_related("co_leads").get(pk=project.pk)  # as it is now
     if project.department_id != session.department_id:
-        raise ShowcaseError("This session is for another department's projects")
+        raise WorkflowError("This session is for another department's projects")
     if project.is_draft or project.stage == Project.Stage.CLOSED:
-        raise ShowcaseError("Only a submitted project that is not closed can book a slot")
+        raise WorkflowError("Only a submitted project that is not closed can book a slot")
     if not project.is_team_member(booked_by):
-        raise ShowcaseError("Only the project's lead or a co-lead can book a slot for it")
+        raise WorkflowError("Only the project's lead or a co-lead can book a slot for it")
     team = set(project.people_working_on().values_list("pk", flat=True))
     if not presenters:
-        raise ShowcaseError("Choose at least one presenter", field="presenters")
+        raise WorkflowError("Choose at least one presenter", field="presenters")
     if any(presenter.pk not in team for presenter in presenters):
-        raise ShowcaseError("Presenters must be on the project's team", field="presenters")
+        raise WorkflowError("Presenters must be on the project's team", field="presenters")
     if session.slots.filter(project=project).exists():
-        raise ShowcaseError(PROJECT_TWICE)
+        raise WorkflowError(PROJECT_TWICE)
     free = session.free_positions()
     if not free:
-        raise ShowcaseError(FULL)
+        raise WorkflowError(FULL)
     if position is None:
         position = free[0]
     elif not 1 <= position <= session.slot_count:
-        raise ShowcaseError(f"This session has no slot {position}", field="position")
+        raise WorkflowError(f"This session has no slot {position}", field="position")
     elif position not in free:
-        raise ShowcaseError(position_taken(position), field="position")
+        raise WorkflowError(position_taken(position), field="position")
     try:
         with transaction.atomic():
             slot = ShowcaseSlot.objects.create(
@@ -186,8 +176,8 @@ def slot_book(
         # Only reachable if something wrote slots without taking the session lock (the admin).
         constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
         if constraint == "showcase_project_once_per_session":
-            raise ShowcaseError(PROJECT_TWICE) from error
-        raise ShowcaseError(position_taken(position), field="position") from error
+            raise WorkflowError(PROJECT_TWICE) from error
+        raise WorkflowError(position_taken(position), field="position") from error
     slot.presenters.set(presenters)
     return slot
 
@@ -197,11 +187,11 @@ def slot_confirm(*, slot_id: int, champion: Person | None) -> ShowcaseSlot:
     """Confirm a booked slot; nobody confirms a slot of their own project or that they present."""
     slot = ShowcaseSlot.objects.select_for_update().filter(pk=slot_id).first()
     if slot is None:
-        raise ShowcaseError(CANCELLED)
+        raise WorkflowError(CANCELLED)
     if is_own_slot(slot, champion, project_ties(champion, {slot.project_id})):
-        raise ShowcaseError(OWN_SLOT)
+        raise WorkflowError(OWN_SLOT)
     if slot.status == ShowcaseSlot.Status.CONFIRMED:
-        raise ShowcaseError("This slot is already confirmed")
+        raise WorkflowError("This slot is already confirmed")
     slot.status = ShowcaseSlot.Status.CONFIRMED
     slot.confirmed_by = champion
     slot.confirmed_at = timezone.now()
@@ -217,9 +207,9 @@ def slot_cancel(*, slot_id: int) -> None:
     session = ShowcaseSession.objects.select_for_update().filter(pk__in=session_id).first()
     slot = ShowcaseSlot.objects.select_for_update().filter(pk=slot_id).first()
     if session is None or slot is None:
-        raise ShowcaseError(CANCELLED)
+        raise WorkflowError(CANCELLED)
     if session.starts_at <= timezone.now():
-        raise ShowcaseError(
+        raise WorkflowError(
             "This session has already started, so the booking stays on record. "
             "Ask an admin if it needs correcting"
         )
@@ -234,9 +224,9 @@ def session_cancel(*, session_id: int, cancelled_by: Person | None) -> list[Show
     # Bookings lock the session too, so none can slip in between the list and the delete.
     session = ShowcaseSession.objects.select_for_update().filter(pk=session_id).first()
     if session is None:
-        raise ShowcaseError(SESSION_GONE)
+        raise WorkflowError(SESSION_GONE)
     if session.starts_at <= timezone.now():
-        raise ShowcaseError(SESSION_STARTED)
+        raise WorkflowError(SESSION_STARTED)
     slots = list(
         session.slots.select_related("project__lead__user")
         .prefetch_related(Prefetch("project__co_leads", Person.objects.select_related("user")))
@@ -245,7 +235,7 @@ def session_cancel(*, session_id: int, cancelled_by: Person | None) -> list[Show
     session.delete()  # the slots go with it, each leaving a deletion in its history
     when = timezone.localtime(session.starts_at)
     for slot in slots:
-        notifications.notify(
+        notify(
             to=notifications.project_team_leads(slot.project),
             subject=f"{session.title} on {when.day} {when:%B %Y} is cancelled",
             template="showcase_session_cancelled",

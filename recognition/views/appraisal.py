@@ -17,12 +17,11 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from common.forms import PeriodForm
+from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
+from common.spreadsheets import csv_writer
 from people.access import QIRequest, parse_id
-from people.forms import PeriodForm
 from people.models import ExportLog, Person
-from projects.exports import csv_writer
-from projects.forms import form_after_edit_conflict
-from projects.services import EditConflict, save_changed_fields
 from recognition.contributions import SECTIONS, contributions_for
 from recognition.forms.appraisal import AppraisalNoteForm
 from recognition.models import AppraisalNote

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
 from people.access import QIRequest, is_champion_or_admin, parse_id, person_or_403
 from projects.models import Project
-from projects.services import WorkflowError
 from recognition.forms.awards import (
     AwardForm,
     NominationFilter,
@@ -89,7 +89,7 @@ def _award_form(request: QIRequest, *, award_pk: int | None) -> HttpResponse:
         try:
             saved = services.award_save(form=form)
         except WorkflowError as error:
-            form.add_error("name", str(error))
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, f"{saved.name} {'saved' if award else 'added'}.")
             return redirect("recognition:awards")
@@ -120,7 +120,7 @@ def nominate(request: QIRequest, pk: int) -> HttpResponse:
                 form=form, award=award, nominated_by=person, submit=submit
             )
         except WorkflowError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, error.message)
         else:
             _say_saved(request, nomination, submit)
             return redirect("recognition:nomination", pk=nomination.pk)
@@ -213,7 +213,7 @@ def nomination_edit(request: QIRequest, pk: int) -> HttpResponse:
                 nomination_id=nomination.pk, form=form, person=person, submit=submit
             )
         except WorkflowError as error:
-            form.add_error(None, str(error))
+            form.add_error(error.field, error.message)
         else:
             _say_saved(request, nomination, submit)
             return redirect("recognition:nomination", pk=nomination.pk)
@@ -228,7 +228,7 @@ def nomination_submit(request: QIRequest, pk: int) -> HttpResponse:
             nomination_id=nomination.pk, person=person_or_403(request)
         )
     except WorkflowError as error:
-        messages.error(request, f"{error}.")
+        messages.error(request, f"{error.message}.")
     else:
         _say_saved(request, nomination, submitted=True)
     return redirect("recognition:nomination", pk=nomination.pk)
@@ -240,7 +240,7 @@ def nomination_delete(request: QIRequest, pk: int) -> HttpResponse:
     try:
         services.nomination_delete(nomination_id=nomination.pk, person=person_or_403(request))
     except WorkflowError as error:
-        messages.error(request, f"{error}.")
+        messages.error(request, f"{error.message}.")
         return redirect("recognition:nomination", pk=nomination.pk)
     messages.success(request, "Draft nomination deleted.")
     return redirect("recognition:my_nominations")
@@ -299,7 +299,7 @@ def nomination_status(request: QIRequest, pk: int) -> HttpResponse:
                 nomination_id=nomination.pk, status=form.cleaned_data["status"], changed_by=person
             )
         except WorkflowError as error:
-            form.add_error("status", str(error))
+            form.add_error(error.field, error.message)
         else:
             messages.success(
                 request,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
 from people.access import is_champion_or_admin, person_or_403
 from people.departments import department_for
 from people.models import Department, ExportLog, Person
@@ -216,8 +217,8 @@ def display_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(DisplayLink, pk=pk, department=person.department)
     try:
         services.display_link_revoke(link=link)
-    except services.BoardError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, f"The link for {link.name} is revoked: that screen stops now.")
     return redirect("recognition:display_links")
@@ -256,8 +257,8 @@ def poster_remove(request: HttpRequest, pk: int) -> HttpResponse:
     project = get_project_for(request.user, pk, action="edit")
     try:
         services.poster_remove(project=project)
-    except services.BoardError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, "Poster removed.")
     return redirect(reverse("projects:detail", args=[project.pk]) + "#poster")

@@ -10,10 +10,10 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from common.forms import PeriodForm
+from common.spreadsheets import csv_writer
 from people.access import person_or_403
-from people.forms import PeriodForm
 from people.models import ExportLog
-from projects.exports import csv_writer
 from projects.models import Project
 from recognition.contributions import contributions_for, projects_taken_part
 from recognition.models import PortfolioDomain

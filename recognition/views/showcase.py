@@ -22,11 +22,11 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_POST, require_safe
 
+from common.errors import WorkflowError
+from common.optimistic_locking import EditConflict, form_after_edit_conflict
 from people.access import QIRequest, is_champion_or_admin, parse_id, person_or_403
 from people.departments import department_for, sees_all_departments
-from projects.forms import form_after_edit_conflict
 from projects.models import Project
-from projects.services import EditConflict
 from recognition.forms.showcase import (
     ShowcaseProjectChoiceForm,
     ShowcaseSessionForm,
@@ -34,7 +34,6 @@ from recognition.forms.showcase import (
 )
 from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot
 from recognition.services import showcase as services
-from recognition.services.showcase import ShowcaseError
 
 PAST_PAGE_SIZE = 10
 UPCOMING_LIMIT = 50
@@ -146,8 +145,8 @@ def showcase_session_edit(request: QIRequest, pk: int) -> HttpResponse:
             services.session_update(form=form)
         except EditConflict as conflict:
             form = form_after_edit_conflict(conflict, form, ShowcaseSessionForm)
-        except ShowcaseError as error:
-            form.add_error(error.field, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, "Session updated.")
             return redirect(session)
@@ -166,9 +165,9 @@ def showcase_session_cancel(request: QIRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             cancelled = services.session_cancel(session_id=session.pk, cancelled_by=request.person)
-        except ShowcaseError as error:
-            messages.error(request, str(error))
-            gone = str(error) == services.SESSION_GONE  # another champion was quicker
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            gone = error.message == services.SESSION_GONE  # another champion was quicker
             return redirect("recognition:showcase" if gone else session)
         told = (
             f" The leads of its {len(cancelled)} booked project"
@@ -233,8 +232,8 @@ def showcase_book(request: QIRequest, pk: int) -> HttpResponse:
                 booked_by=person,
                 position=form.cleaned_data["position"],
             )
-        except ShowcaseError as error:
-            form.add_error(error.field, str(error))
+        except WorkflowError as error:
+            form.add_error(error.field, error.message)
         else:
             at = timezone.localtime(slot.session.slot_starts_at(slot.position))
             messages.success(
@@ -268,8 +267,8 @@ def showcase_slot_confirm(request: QIRequest, pk: int, slot_pk: int) -> HttpResp
         raise PermissionDenied(services.OWN_SLOT)
     try:
         services.slot_confirm(slot_id=slot.pk, champion=person)
-    except ShowcaseError as error:
-        messages.error(request, str(error))
+    except WorkflowError as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, f"Slot {slot.position} confirmed for {slot.project.reference}.")
     return redirect(session)
@@ -289,8 +288,8 @@ def showcase_slot_cancel(request: QIRequest, pk: int, slot_pk: int) -> HttpRespo
     if request.method == "POST":
         try:
             services.slot_cancel(slot_id=slot.pk)
-        except ShowcaseError as error:
-            messages.error(request, str(error))
+        except WorkflowError as error:
+            messages.error(request, error.message)
         else:
             messages.success(
                 request, f"Slot {slot.position} cancelled. It is free for another project."

@@ -102,10 +102,10 @@ def assert_accessible(page) -> None:
 @pytest.fixture
 def demo_department(db):
     """`seed_demo`'s department, with the demo logins' password set to PASSWORD."""
-    from measurement.demo import seed_impact
-    from people.demo import seed_people
-    from projects.demo import seed_projects
-    from recognition.demo import seed_recognition
+    from qiregister.demo.measurement import seed_impact
+    from qiregister.demo.people import seed_people
+    from qiregister.demo.projects import seed_projects
+    from qiregister.demo.recognition import seed_recognition
     from tests.factories import PASSWORD
 
     department = seed_people(password=PASSWORD, people=40)

@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import WorkflowError
 from projects import services
 from projects.models import ClosureReport, Project
 from tests.factories import (
@@ -276,12 +277,12 @@ def test_the_admin_sees_every_report_waiting_and_the_trust_qi_team_none(
 
 def test_the_service_refuses_an_empty_comment_and_a_report_not_waiting(staff, champion, mentored):
     report = ClosureReport.objects.create(project=mentored, written_by=staff, **closure_data())
-    with pytest.raises(services.WorkflowError, match="Say what the lead should change"):
+    with pytest.raises(WorkflowError, match="Say what the lead should change"):
         services.closure_report_send_back(project=mentored, champion=champion, comment=" ")
     services.closure_report_send_back(project=mentored, champion=champion, comment="More data")
-    with pytest.raises(services.WorkflowError, match="sent back to the lead"):
+    with pytest.raises(WorkflowError, match="sent back to the lead"):
         services.closure_report_send_back(project=mentored, champion=champion, comment="Again")
-    with pytest.raises(services.WorkflowError, match="sent back to the lead"):
+    with pytest.raises(WorkflowError, match="sent back to the lead"):
         services.closure_sign_off(project=mentored, champion=champion)
     report.refresh_from_db()
     assert report.signed_off_at is None

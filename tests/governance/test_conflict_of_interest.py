@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import WorkflowError
 from projects import services
 from projects.models import ClosureReport, Interest, Membership, Project, ReviewDecision
 from tests.factories import (
@@ -106,7 +107,7 @@ def test_a_champion_who_joined_a_proposal_cannot_approve_it(client_for, champion
 
 def test_the_service_refuses_a_decision_by_someone_working_on_the_project(champion, proposal):
     Membership.objects.create(project=proposal, person=champion, role_title="Data collector")
-    with pytest.raises(services.WorkflowError, match="works on this project"):
+    with pytest.raises(WorkflowError, match="works on this project"):
         services.review_decide(project=proposal, champion=champion, decision="approved")
     assert not ReviewDecision.objects.exists()
 
@@ -132,7 +133,7 @@ def test_the_mentor_list_leaves_out_members_and_a_member_posted_anyway_is_refuse
     assert "Select a valid choice" in response.content.decode()
     proposal.refresh_from_db()
     assert (proposal.stage, proposal.mentor) == (Project.Stage.PROPOSED, None)
-    with pytest.raises(services.WorkflowError, match="mentor"):
+    with pytest.raises(WorkflowError, match="mentor"):
         services.review_decide(
             project=proposal, champion=champion, decision="approved", mentor=member
         )
@@ -225,7 +226,7 @@ def test_a_mentor_who_joined_the_project_cannot_sign_off_its_closure(
 
 def test_the_service_refuses_a_sign_off_by_someone_working_on_the_project(champion, mentored):
     Membership.objects.create(project=mentored, person=champion, role_title="Data collector")
-    with pytest.raises(services.WorkflowError, match="works on this project"):
+    with pytest.raises(WorkflowError, match="works on this project"):
         services.closure_sign_off(project=mentored, champion=champion)
     assert ClosureReport.objects.get().signed_off_by is None
 

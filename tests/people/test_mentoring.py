@@ -56,14 +56,14 @@ def test_champion_of_another_area_cannot_accept(
 def test_two_champions_accepting_at_once_make_one_pair(staff, champion, pharmacy, acute_medicine):
     other = PersonFactory(department=pharmacy)
     ChampionAssignmentFactory(person=other, clinical_area=acute_medicine)
-    from people.services import MentoringError
+    from common.errors import WorkflowError
 
     for _ in range(10):
         request_ = MentorRequest.objects.create(mentee=staff, clinical_area=acute_medicine)
         results, errors = race(
             lambda r=request_: mentor_request_accept(request_id=r.pk, mentor=champion),
             lambda r=request_: mentor_request_accept(request_id=r.pk, mentor=other),
-            expected=(MentoringError,),
+            expected=(WorkflowError,),
         )
         assert len(results) == 1
         assert errors == ["This request has already been answered"]

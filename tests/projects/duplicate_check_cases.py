@@ -1,9 +1,10 @@
 """The duplicate check's test set: proposals as pharmacy staff write them.
 
-REWORDINGS restate a demo project (projects/demo.py, THEMES and DEMO_PROJECTS) in other words,
-with the abbreviations of the trade; each names the titles (their beginning: the demo adds the
-clinical area) of the demo projects it restates. UNRELATED proposals share only everyday
-words ("patients", "wards", "reduce", "time") with the register, or a single word of it.
+REWORDINGS restate a demo project (qiregister/demo/projects.py, THEMES and DEMO_PROJECTS) in
+other words, with the abbreviations of the trade; each names the titles (their beginning: the
+demo adds the clinical area) of the demo projects it restates. UNRELATED proposals share only
+everyday words ("patients", "wards", "reduce", "time") with the register, or a single word of
+it.
 """
 
 from typing import NamedTuple

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.exports import neutralise
 from projects.models import Project, Task
 from tests.factories import (
     ProgressUpdateFactory,
@@ -199,25 +198,6 @@ def test_exports_do_not_leak_drafts(client_for, outsider, draft, project):
     body = b"".join(response.streaming_content).decode()
     assert project.title in body
     assert draft.title not in body
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+44", "'+44"),
-        ("-x", "'-x"),
-        ("@a", "'@a"),
-        ("ok", "ok"),
-        (3, 3),
-        ("x;=1+1", "x;'=1+1"),
-        ("a, -b", "a, '-b"),
-        ("=a;@b", "'=a;'@b"),
-        ("3-5 wards, 20% fewer", "3-5 wards, 20% fewer"),
-    ],
-)
-def test_neutralise(value, expected):
-    assert neutralise(value) == expected
 
 
 def test_anonymous_cannot_export(client, project):

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import WorkflowError
 from projects import services
 from projects.models import Interest, Membership, OverdueLast, Project, Task
 from tests.factories import PersonFactory, ProjectFactory, RoleOpeningFactory, TaskFactory
@@ -153,7 +154,7 @@ def test_claiming_a_task_of_a_project_that_is_not_live_is_refused(client_for, st
 def test_the_claim_service_refuses_a_draft_task_even_for_its_team(lead, acute_medicine):
     draft = ProjectFactory(lead=lead, draft=True, clinical_areas=[acute_medicine])
     task = TaskFactory(project=draft)
-    with pytest.raises(services.WorkflowError, match="its project is a draft"):
+    with pytest.raises(WorkflowError, match="its project is a draft"):
         services.task_claim(task_id=task.pk, person=lead)
 
 

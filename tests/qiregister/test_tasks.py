@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from projects import notifications
+from common.email import notify, send_email
 from projects.models import Project
 from tests.factories import PersonFactory, ProjectFactory
 from tests.helpers import environment_without, run_manage
@@ -83,7 +83,7 @@ def test_a_join_request_queues_the_leads_email_and_the_worker_sends_it(
     assert mail.outbox == []
     queued = DBTaskResult.objects.get()
     assert queued.status == TaskResultStatus.READY
-    assert queued.task_path == "projects.notifications.send_email"
+    assert queued.task_path == "common.email.send_email"
 
     run_worker()
 
@@ -102,7 +102,7 @@ def test_a_join_request_queues_the_leads_email_and_the_worker_sends_it(
 def test_nothing_is_queued_when_the_change_is_rolled_back(queued_tasks, run_worker, staff, project):
     def change_that_fails():
         with transaction.atomic():
-            notifications.notify(
+            notify(
                 to=[staff],
                 subject="Never sent",
                 template="reminder_no_update",
@@ -134,7 +134,7 @@ def test_a_failed_send_is_recorded_as_failed_with_the_message_kept(
     kept = failed.args_kwargs["kwargs"]
     assert kept["to"] == [project.lead.email]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    notifications.send_email.enqueue(**kept)
+    send_email.enqueue(**kept)
     run_worker()
     assert [email.to for email in mail.outbox] == [[project.lead.email]]
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from common.errors import WorkflowError
 from projects.models import Membership
-from projects.services import WorkflowError
 from recognition.forms import awards as award_forms
 from recognition.forms.awards import AwardForm
 from recognition.models import Award, Nomination

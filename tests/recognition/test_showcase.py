@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from common.errors import WorkflowError
 from projects.models import Membership, Project
 from recognition.models import CalendarFeed, ShowcaseSession, ShowcaseSlot, token_digest
 from recognition.services import showcase as services
@@ -241,7 +242,7 @@ def test_the_shrink_check_is_repeated_under_the_lock(champion, booked):
     form = ShowcaseSessionForm(session_data(slot_count="1"), instance=session)
     assert form.is_valid()
     ShowcaseSlotFactory(session=session, position=3, project=booked.project)
-    with pytest.raises(services.ShowcaseError, match="Slot 3 is booked"):
+    with pytest.raises(WorkflowError, match="Slot 3 is booked"):
         services.session_update(form=form)
     session.refresh_from_db()
     assert session.slot_count == 3
@@ -472,14 +473,14 @@ def test_the_booking_service_refuses_with_a_clear_message(
             "manager presents": {"presenters": [staff, manager]},
         }[change]
     )
-    with pytest.raises(services.ShowcaseError, match=re.escape(message)):
+    with pytest.raises(WorkflowError, match=re.escape(message)):
         services.slot_book(**arguments)
     assert ShowcaseSlot.objects.count() == 1
 
 
 def test_the_booking_service_keeps_projects_to_their_department(outsider, session):
     theirs = ProjectFactory(lead=outsider)
-    with pytest.raises(services.ShowcaseError, match="another department"):
+    with pytest.raises(WorkflowError, match="another department"):
         services.slot_book(
             session_id=session.pk, project=theirs, presenters=[outsider], booked_by=outsider
         )
@@ -582,7 +583,7 @@ def test_the_confirm_service_refuses_anyone_with_a_part_in_the_slot(staff, champ
         Membership.objects.create(project=booked.project, person=champion, role_title="Analyst")
     elif tie == "presenter":
         booked.presenters.add(champion)
-    with pytest.raises(services.ShowcaseError, match="ask another champion"):
+    with pytest.raises(WorkflowError, match="ask another champion"):
         services.slot_confirm(slot_id=booked.pk, champion=person)
     booked.refresh_from_db()
     assert booked.status == "booked"

@@ -18,6 +18,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from common.errors import WorkflowError
 from people import services as people_services
 from people.models import Booking, Course, TrainingSession
 from projects import services as project_services
@@ -42,7 +43,7 @@ Round = tuple[list[Callable[[], object]], Callable[[Outcome], None]]
 class LastPlaceOfARole:
     """20 requests for the last of 3 places, accepted at once by the lead and 3 co-leads."""
 
-    expected = (project_services.WorkflowError,)
+    expected = (WorkflowError,)
     refusal = "No places left for Data collector: 3 of 3 taken"
 
     def __init__(self, department, area):
@@ -87,7 +88,7 @@ class LastPlaceOfARole:
 class ClaimingATask:
     """20 buddies claiming the same open task with one click each."""
 
-    expected = (project_services.WorkflowError,)
+    expected = (WorkflowError,)
     refusal = "Someone else has just claimed this task"
 
     def __init__(self, department, area):
@@ -116,7 +117,7 @@ class ClaimingATask:
 class LastTrainingSeat:
     """20 people booking the last of 3 seats on a training session."""
 
-    expected = (people_services.BookingError,)
+    expected = (WorkflowError,)
     refusal = "This session is full"
 
     def __init__(self, department, area):
@@ -152,7 +153,7 @@ class LastTrainingSeat:
 class LastShowcaseSlot:
     """20 leads booking the last slot of a showcase, half naming slot 3, half the first free."""
 
-    expected = (showcase_services.ShowcaseError,)
+    expected = (WorkflowError,)
     refusal = "This session is full"
 
     def __init__(self, department, area):
@@ -194,7 +195,7 @@ class LastShowcaseSlot:
 class DoubleSubmittedJoinRequest:
     """One person's request to join sent 20 times at once (a keen double-click)."""
 
-    expected = (project_services.WorkflowError,)
+    expected = (WorkflowError,)
     refusal = "You have already asked to join; the lead will reply"
 
     def __init__(self, department, area):

@@ -3,7 +3,7 @@ textareas keep line breaks and lose the hidden characters; email subjects are on
 
 A line break in a showcase session's title made its cancellation email fail (Django refuses a
 header with a line break), so the leads were never told. The rule lives in the model fields
-(`people.fields`): the last tests walk every model and form, so a new text field cannot miss it.
+(`common.fields`): the last tests walk every model and form, so a new text field cannot miss it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from people.fields import (
+from common.fields import (
     MultiLineFormField,
     MultiLineTextField,
     SingleLineCharField,

@@ -1,5 +1,5 @@
 """Pages survive any date already stored, however it got there (before the date windows of
-`people.fields`, or straight into the database): a showcase session on 9999-12-31 returned 500
+`common.fields`, or straight into the database): a showcase session on 9999-12-31 returned 500
 on the showcase list, its page and the department's calendar feed, for everyone.
 
 Every date field people type (found from the models: those with a date window) is set to the
@@ -17,7 +17,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
-from people.fields import BoundedDateField, DateWindow
+from common.fields import BoundedDateField, DateWindow
 from tests.security.test_access_matrix import (
     ROUTES,
     media_root,

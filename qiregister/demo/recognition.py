@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from measurement.demo import themed_projects
-from people.demo import OTHER_DEPARTMENTS
 from people.models import Department, Person
-from projects.demo import THEMES, WHERE, theme_of
 from projects.models import Project
+from qiregister.demo.measurement import themed_projects
+from qiregister.demo.people import OTHER_DEPARTMENTS
+from qiregister.demo.projects import THEMES, WHERE, theme_of
 from recognition.models import (
     AppraisalNote,
     Award,
@@ -44,9 +44,9 @@ AWARDS = [
     ("Regional Medicines Optimisation Award", "NHS England region", Award.Level.REGIONAL, 90),
     ("RPS Pharmacy Team of the Year", "Royal Pharmaceutical Society", Award.Level.NATIONAL, -30),
 ]
-# Keyed by the project's theme (projects.demo.THEMES), in the order the board and the
+# Keyed by the project's theme (qiregister.demo.projects.THEMES), in the order the board and the
 # showcases show them; the figures are those of the theme's measure or saving
-# (measurement.demo).
+# (qiregister.demo.measurement).
 HEADLINES = {
     THEMES[0].title: "Omitted time-critical doses down from 12% to 5% of doses.",
     THEMES[1].title: "Discharge medicines ready within 60 minutes for 74% of patients, "
@@ -252,7 +252,7 @@ def _seed_posters(projects) -> None:
         )
 
 
-# The trust's other departments (people.demo.OTHER_DEPARTMENTS): their own credentialing
+# The trust's other departments (qiregister.demo.people.OTHER_DEPARTMENTS): their own credentialing
 # domains, and a past and a coming clinical update each, added when the department has none.
 OTHER_DOMAINS = {
     # The four themes of the NMC Code.

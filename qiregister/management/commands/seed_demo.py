@@ -1,10 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from measurement.demo import seed_impact, seed_other_impact
-from people.demo import DEMO_LOGINS, OTHER_DEMO_LOGINS, seed_other_departments, seed_people
 from people.models import Department
-from projects.demo import seed_other_projects, seed_projects
-from recognition.demo import seed_other_recognition, seed_recognition
+from qiregister.demo.measurement import seed_impact, seed_other_impact
+from qiregister.demo.people import (
+    DEMO_LOGINS,
+    OTHER_DEMO_LOGINS,
+    seed_other_departments,
+    seed_people,
+)
+from qiregister.demo.projects import seed_other_projects, seed_projects
+from qiregister.demo.recognition import seed_other_recognition, seed_recognition
 
 
 class Command(BaseCommand):

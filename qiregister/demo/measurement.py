@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from measurement.models import DataPoint, Measure, PDSACycle, ProjectImpact, Saving
 from people.models import Department, Person
-from projects.demo import CROSS_DEPARTMENT_TITLES, THEMES
 from projects.models import Project
+from qiregister.demo.projects import CROSS_DEPARTMENT_TITLES, THEMES
 
 B = ProjectImpact.Benefit
 OMITTED, DISCHARGE, IV_TO_ORAL, RECONCILIATION = (theme.title for theme in THEMES[:4])
@@ -40,7 +40,8 @@ class Series:
     study: str  # what the first cycle found
 
 
-# Keyed by the project's theme (projects.demo.THEMES): each measure on a project of its kind.
+# Keyed by the project's theme (qiregister.demo.projects.THEMES): each measure on a project
+# of its kind.
 SERIES = {
     OMITTED: Series(
         "Omitted time-critical doses",
@@ -314,9 +315,9 @@ def _claim_saving(project, description, amount, kind, *, validator, days_ago, no
     )
 
 
-# One completed project in each of the other departments (projects.demo.DEMO_PROJECTS) shows
-# its impact and a saving, validated by the department's QI lead. No measures: the SPC demo
-# stays Pharmacy's.
+# One completed project in each of the other departments
+# (qiregister.demo.projects.DEMO_PROJECTS) shows its impact and a saving, validated by the
+# department's QI lead. No measures: the SPC demo stays Pharmacy's.
 # title: (hours a month, patients, benefits, narrative, saving, amount, kind)
 OTHER_IMPACTS = {
     "Pressure ulcer prevention: SSKIN bundle on surgical wards": (

@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from measurement.models import Measure, Saving
-from people.demo import FIRST_NAMES, OTHER_DEPARTMENTS
 from people.departments import TRUST_QI_TEAM, sees_all_departments
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
 from projects.models import ClosureReport, Project, StrategicPriority, Task
+from qiregister.demo.people import FIRST_NAMES, OTHER_DEPARTMENTS
 from recognition.models import PortfolioDomain, ShowcaseSession, ShowcaseSlot
 
 CLINICAL_DEPARTMENTS = ["pharmacy", "nursing", "therapies"]
@@ -198,8 +198,8 @@ def test_seed_demo_with_the_other_departments_is_idempotent(db):
 
 
 def test_other_departments_usernames_never_meet_generated_pharmacy_ones():
-    # Generated Pharmacy usernames are first.last from FIRST_NAMES (people.demo); --people
-    # 100000 uses every one of them.
+    # Generated Pharmacy usernames are first.last from FIRST_NAMES (qiregister.demo.people);
+    # --people 100000 uses every one of them.
     for department in OTHER_DEPARTMENTS:
         for person in department.people:
             assert person.display_name.split()[0] not in FIRST_NAMES, person.username

@@ -30,6 +30,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from common.email import send_email
+from measurement.models import Saving
 from people.models import (
     MentoringPair,
     MentoringSessionNote,
@@ -38,6 +40,9 @@ from people.models import (
     QIConversation,
     SingleSignOnIdentity,
 )
+from projects.models import Interest, Membership, ProgressUpdate, Project, ReminderLog, Task
+from projects.search import CONFIG, refresh_search_vectors
+from recognition.models import AppraisalNote, CalendarFeed
 
 FORMER_NAME = "Former staff member"
 ANONYMISED_REASON = "Anonymised as a leaver"
@@ -362,11 +367,6 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
     identity (the provider's identifiers for them) and the reminders log of their email.
     Recorded: a new history row of the person by `by`, with the reason, no old name.
     """
-    from projects.models import Interest, Project, ReminderLog
-    from projects.notifications import send_email
-    from projects.search import CONFIG, refresh_search_vectors
-    from recognition.models import AppraisalNote, CalendarFeed
-
     with transaction.atomic():
         person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
         user = User.objects.select_for_update().get(pk=person.user_id)
@@ -492,9 +492,6 @@ def anonymise_leaver(person: Person, *, by) -> Anonymised:
 
 def anonymisation_impact(person: Person) -> dict[str, int]:
     """What anonymising the person keeps and deletes, counted for the confirmation page."""
-    from measurement.models import Saving
-    from projects.models import Membership, ProgressUpdate, Project, Task
-    from recognition.models import AppraisalNote
 
     return {
         "projects led": Project.objects.filter(lead=person).count(),

@@ -46,7 +46,7 @@ class Theme:
     aim: str  # "{where}" is the area's place, e.g. "on the surgical wards"
     problem: str
     kind: str
-    areas: tuple[str, ...]  # the clinical areas where such a project runs (people.demo)
+    areas: tuple[str, ...]  # the clinical areas where such a project runs (qiregister.demo.people)
     data: str  # what its data counts, in the words of its tasks
     result: str  # what it achieved once finished, for its closure report
     priority: str  # one of PRIORITIES
@@ -905,8 +905,9 @@ def _seed_staff_story(department: Department) -> None:
         )
 
 
-# The trust's other departments (people.demo.OTHER_DEPARTMENTS): a handful of hand-written
-# projects each, and the cross-department projects. Each is added once, found by its title.
+# The trust's other departments (qiregister.demo.people.OTHER_DEPARTMENTS): a handful of
+# hand-written projects each, and the cross-department projects. Each is added once, found
+# by its title.
 DEPARTMENT_PRIORITIES = {
     "nursing": [
         ("Harm-free care", "Fewer falls, pressure ulcers and catheter infections."),
@@ -927,7 +928,7 @@ class DemoTask:
     hours: str
     claimed_by: str = ""  # a username; empty for an open task
     done: bool = False
-    skills: tuple[str, ...] = ("Data collection",)  # people.demo.SKILLS
+    skills: tuple[str, ...] = ("Data collection",)  # qiregister.demo.people.SKILLS
     description: str = "The data sheet is in the project folder."
 
 

@@ -12,10 +12,10 @@ from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from people import privacy
+from common.email import send_email
 from people.models import ExportLog, Person, QIConversation, SingleSignOnIdentity
 from projects.models import Membership, Task
-from projects.notifications import send_email
+from qiregister import privacy
 from recognition.models import AppraisalNote, Nomination
 from tests.factories import (
     AppraisalNoteFactory,
