@@ -238,7 +238,7 @@ class DataPasteForm(forms.Form):
     MAX_UPLOAD_BYTES = 1_000_000
     # The box takes as many characters as a file may have bytes (maxlength in the page); 1,000
     # rows (MAX_ROWS) take far fewer. Django reads at most 2.5 MB of a form: a larger paste is
-    # answered with this form and TOO_LARGE (qiregister.form_limits), never a bare 400.
+    # answered with this form and TOO_LARGE (common.form_limits), never a bare 400.
     MAX_PASTE_CHARACTERS = 1_000_000
     TOO_LARGE = f"Paste at most {MAX_ROWS:,} rows (1 MB) at a time"
 

@@ -25,7 +25,7 @@ from people.models import (
     TrainingSession,
 )
 from qiregister import privacy
-from qiregister.history_admin import AuditedAdmin
+from common.history_admin import AuditedAdmin
 
 User = get_user_model()
 

@@ -19,7 +19,7 @@ from projects.models import (
     TaskNote,
 )
 from projects.search import refresh_search_vectors
-from qiregister.history_admin import AuditedAdmin
+from common.history_admin import AuditedAdmin
 
 
 @admin.register(StrategicPriority)

@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which is the first to read a form: lets a view answer a form over
     # Django's size limits with its own page and an error rather than the 400 page.
-    "qiregister.form_limits.FormLimitsMiddleware",
+    "common.form_limits.FormLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -298,7 +298,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "qiregister.views.csrf_failure"
 # Django's limits on one request's form, stated because pages and messages quote them: 2.5 MB
 # of text (files aside) and 1,000 fields. A form over them gets the 400 page, or its own page
-# back with an error where the view says how (qiregister.form_limits).
+# back with an error where the view says how (common.form_limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # No script reads the CSRF cookie: forms carry the token, and htmx gets it from <body hx-headers>.

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from qiregister.history_admin import AuditedAdmin
+from common.history_admin import AuditedAdmin
 from recognition.models import (
     AppraisalNote,
     Award,

@@ -21,7 +21,7 @@ from measurement.services import data_import, data_point_save
 from people.access import QIRequest, person_or_403
 from projects.access import get_project_for
 from projects.models import Project
-from qiregister.form_limits import answers_form_too_large
+from common.form_limits import answers_form_too_large
 
 NOT_TEAM = "Only the project's team and admins record its measures and data"
 
