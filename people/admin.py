@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from common.history_admin import AuditedAdmin
 from people.models import (
     Booking,
     ChampionAssignment,
@@ -25,7 +26,6 @@ from people.models import (
     TrainingSession,
 )
 from qiregister import privacy
-from common.history_admin import AuditedAdmin
 
 User = get_user_model()
 

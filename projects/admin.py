@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 
+from common.history_admin import AuditedAdmin
 from people.models import person_of
 from projects.models import (
     ClosureReport,
@@ -19,7 +20,6 @@ from projects.models import (
     TaskNote,
 )
 from projects.search import refresh_search_vectors
-from common.history_admin import AuditedAdmin
 
 
 @admin.register(StrategicPriority)

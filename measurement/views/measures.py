@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from common.form_limits import answers_form_too_large
 from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
 from measurement import charts
 from measurement.access import can_record_measurement
@@ -21,7 +22,6 @@ from measurement.services import data_import, data_point_save
 from people.access import QIRequest, person_or_403
 from projects.access import get_project_for
 from projects.models import Project
-from common.form_limits import answers_form_too_large
 
 NOT_TEAM = "Only the project's team and admins record its measures and data"
 
