@@ -262,6 +262,11 @@ class Measure(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_spc(self) -> bool:
+        """Drawn as an SPC (XmR) chart with limits, rather than a run chart."""
+        return self.chart_type == self.ChartType.SPC
+
     def get_rules_display(self) -> list[str]:
         labels = dict(SPC_RULES)
         return [labels[rule] for rule in self.rules if rule in labels]

@@ -519,7 +519,10 @@ def test_bad_edit_of_a_saving_changes_nothing(client_for, staff, champion, proje
 def test_team_deletes_a_claim_after_confirming(client_for, staff, project):
     saving = make_saving(project)
     url = reverse("measurement:saving_delete", args=[project.pk, saving.pk])
-    assert "Yes, delete this saving" in client_for(staff).get(url).content.decode()
+    page = client_for(staff).get(url).content.decode()
+    assert "Yes, delete this saving" in page
+    back = reverse("projects:detail", args=[project.pk]) + "#savings"
+    assert f'<a class="nhsuk-link" href="{back}">No, keep it</a>' in page
     assert project.savings.exists()
     response = client_for(staff).post(url)
     assert response.status_code == 302

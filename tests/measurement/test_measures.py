@@ -306,6 +306,9 @@ def test_deleting_a_measure_asks_first_then_removes_its_values(client_for, staff
     page = client.get(url).content.decode()
     assert "Delete “Doses given on time”?" in page
     assert "3 values" in page
+    assert "Yes, delete the measure" in page
+    detail = reverse("measurement:measure_detail", args=[project.pk, measure.pk])
+    assert f'<a class="nhsuk-link" href="{detail}">No, keep it</a>' in page
     assert Measure.objects.filter(pk=measure.pk).exists()
     response = client.post(url)
     assert response["Location"] == reverse("projects:detail", args=[project.pk])
@@ -592,6 +595,11 @@ def test_run_chart_measure_shows_the_median_and_its_signals(client_for, staff, p
     assert "Special cause improvement: a shift, 8 points" in html
     assert "Run chart signal: too few runs" in html
     assert "Process limits" not in html
+    # The SPC reading notes are for SPC charts only.
+    assert "Read with" not in html
+    spc = make_measure(project, name="Doses on time, SPC")
+    add_points(spc, [20, 21, 19, 20, 22, 18, 20, 21, 19, 20, 30, 31, 29, 30, 32, 28, 30, 31])
+    assert "Read with" in _detail(client_for(staff), project, spc)
 
 
 def test_chart_page_query_count_does_not_grow_with_the_data(
