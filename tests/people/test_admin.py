@@ -10,7 +10,11 @@ def _registered(app_label):
 
 @pytest.mark.parametrize(
     "model",
-    _registered("auth") + _registered("people") + _registered("projects"),
+    _registered("auth")
+    + _registered("people")
+    + _registered("projects")
+    + _registered("measurement")
+    + _registered("recognition"),
     ids=lambda m: m.__name__,
 )
 def test_every_admin_changelist_and_add_page_loads_for_admins(client_for, admin, project, model):
