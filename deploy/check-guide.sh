@@ -400,7 +400,7 @@ print(display_link_create(department=department, name='Guide screen', created_by
 
 worker_unit() {
   manage shell --no-imports -c "
-from projects.notifications import send_email
+from common.email import send_email
 send_email.enqueue(subject='Guide check $$', text='Sent by the worker.', html='<p>Sent.</p>', to=['someone@example.nhs.uk'])
 "
   task_status() {
