@@ -10,6 +10,7 @@
 import contextlib
 import datetime as dt
 import fcntl
+import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -71,7 +72,7 @@ def django_db_setup(
     django_db_modify_db_settings,
 ):
     """pytest-xdist's workers share one migrated test database: the first worker to need it
-    migrates a template (about 40 s of CPU: most of it Django rendering the migrations' model
+    migrates a template (about 15 s of CPU: most of it Django rendering the migrations' model
     states), and every worker copies it with CREATE DATABASE ... TEMPLATE (about a second),
     instead of each worker migrating its own. Each worker still has its own database, made by
     the same migrations (with their data: the trust QI team group, permissions, content types).
@@ -282,6 +283,39 @@ def client_for(client):
 # PBKDF2's deliberate slowness adds seconds to every persona; tests need no such defence.
 FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def built_once(django_db_blocker, media, build):
+    """For data that takes longer to build than the tests that read it: `build()` once, in a
+    transaction rolled back when the module (or other scope) is done, with the settings the autouse
+    fixtures below give each test, and `media` as MEDIA_ROOT. Each test sees the data through
+    pytest-django's `db`, whose transaction is a savepoint inside this one, rolled back after the
+    test, as with Django's TestCase.setUpTestData: nothing a test changes in the database reaches
+    another test. In a module-scoped fixture: `yield from built_once(...)`; it yields what
+    `build()` returned."""
+    from django.core.cache import cache
+    from django.db import transaction
+    from django.test import override_settings
+
+    block = transaction.atomic()
+    block._from_testcase = True  # as TestCase's own, for durable blocks inside the tests
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, TASKS=IMMEDIATE_TASKS, MEDIA_ROOT=media
+        ),
+    ):
+        block.__enter__()
+        try:
+            cache.clear()
+            built = build()
+        except BaseException:
+            block.__exit__(*sys.exc_info())
+            raise
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        block.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,9 @@ from django.utils import timezone
 from measurement.models import DataPoint, Measure, PDSACycle, ProjectImpact, Saving
 from tests.factories import PersonFactory, ProjectFactory
 
-BEFORE_THE_MOVE = ("projects", "0018_register_hours_filter_indexes")
+# projects 0001 to 0018, as a new database (the test database) applies them: in one squashed
+# migration.
+BEFORE_THE_MOVE = ("projects", "0001_squashed_0018_register_hours_filter_indexes")
 MOVED = ["measure", "datapoint", "pdsacycle", "projectimpact", "saving"]
 MOVED_WITH_HISTORY = [
     *MOVED,

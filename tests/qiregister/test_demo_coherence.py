@@ -14,12 +14,12 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from measurement.models import DataPoint, Measure, PDSACycle, Saving
 from projects.models import ClosureReport, Membership, ProgressUpdate, Project, ReviewDecision, Task
 from recognition.models import Nomination, Poster, ShowcaseSlot
+from tests.conftest import built_once
 
 # Each topic of the demo (found by a word of the project's title) and the words of which every
 # fact about such a project (headline, measure, saving, PDSA change, closure report, task) must
@@ -76,12 +76,14 @@ DEMO_PASSWORD = "demo-pass-1"  # noqa: S105 - a test's demo data
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """`seed_demo` as `make run` seeds it, rolled back when the module's tests are done."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", "--password", DEMO_PASSWORD)
-        yield
-        transaction.set_rollback(True)
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`seed_demo` as `make run` seeds it, once for the module's tests (each in its own savepoint),
+    with its posters in a throwaway folder."""
+    yield from built_once(
+        django_db_blocker,
+        tmp_path_factory.mktemp("media"),
+        lambda: call_command("seed_demo", "--password", DEMO_PASSWORD),
+    )
 
 
 @pytest.fixture

@@ -33,7 +33,9 @@ def test_embedded_server_starts_migrates_and_answers_queries(tmp_path):
 
     migrated = manage("migrate", "--no-input")
     assert migrated.returncode == 0, migrated.stderr
-    assert "Applying people.0001_initial... OK" in migrated.stdout
+    assert "Applying people.0001_squashed_0014_quality_improvement_lead_job_role... OK" in (
+        migrated.stdout
+    )
 
     queried = manage(
         "shell",

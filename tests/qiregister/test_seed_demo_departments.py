@@ -14,6 +14,7 @@ from people.models import ChampionAssignment, ClinicalArea, Department, Person
 from projects.models import ClosureReport, Project, StrategicPriority, Task
 from qiregister.demo.people import FIRST_NAMES, OTHER_DEPARTMENTS
 from recognition.models import PortfolioDomain, ShowcaseSession, ShowcaseSlot
+from tests.conftest import built_once
 
 CLINICAL_DEPARTMENTS = ["pharmacy", "nursing", "therapies"]
 DEMO_PASSWORD = "demo-pass-1"  # noqa: S105 - a test's demo data
@@ -28,14 +29,41 @@ def seed(password=DEMO_PASSWORD):
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """seed() once for the module's tests that read what it made (each in its own savepoint):
+    what it printed. Every test after the first that uses it sees it, so a test that seeds its
+    own from nothing comes before."""
+    yield from built_once(django_db_blocker, tmp_path_factory.mktemp("media"), seed)
+
+
 def signs_in(username, password):
     # django-axes needs the request a sign-in comes with.
     request = RequestFactory().post("/login/")
     return authenticate(request, username=username, password=password) is not None
 
 
-def test_seed_demo_makes_three_clinical_departments_with_areas_champions_and_priorities(db):
-    seed()
+# Before the tests that read the module's seeded demo: this one seeds its own, from nothing.
+@pytest.mark.parametrize("people", ["4", "5"])
+def test_seed_demo_works_with_the_smallest_pharmacy_and_grows_later(db, people):
+    # With no generated pharmacist to lead it, the cross-department project still gets a lead.
+    call_command("seed_demo", "--password", "x", "--people", people, "--projects", "0")
+    insulin = Project.objects.get(title="Insulin safety on the wards")
+    assert insulin.lead.department.slug == "pharmacy"
+    # Pharmacy's own demo grows later without taking the older cross-department project in:
+    # its measures, showcases and the staff login's tasks stay on Pharmacy's own projects.
+    call_command("seed_demo", "--password", "x", "--people", "20", "--projects", "30")
+    generated = Project.objects.filter(department__slug="pharmacy", partner_departments=None)
+    assert generated.count() == 30
+    assert Measure.objects.filter(project__department__slug="pharmacy").exists()
+    assert not insulin.measures.exists()
+    assert not insulin.showcase_slots.exists()
+    assert Task.objects.filter(claimed_by__user__username="staff").exists()
+    assert not insulin.tasks.filter(claimed_by__user__username="staff").exists()
+    assert not insulin.interests.exists()
+
+
+def test_seed_demo_makes_three_clinical_departments_with_areas_champions_and_priorities(seeded, db):
     for slug in CLINICAL_DEPARTMENTS:
         department = Department.objects.get(slug=slug)
         areas = ClinicalArea.objects.filter(department=department)
@@ -47,8 +75,7 @@ def test_seed_demo_makes_three_clinical_departments_with_areas_champions_and_pri
         assert Person.objects.filter(department=department).count() >= 12, slug
 
 
-def test_other_departments_have_one_head_and_managers_with_reports_in_the_department(db):
-    seed()
+def test_other_departments_have_one_head_and_managers_with_reports_in_the_department(seeded, db):
     for slug in ["nursing", "therapies"]:
         people = Person.objects.filter(department__slug=slug)
         assert people.filter(line_manager__isnull=True).count() == 1, slug
@@ -62,8 +89,7 @@ def test_other_departments_have_one_head_and_managers_with_reports_in_the_depart
         assert job_roles & {Person.JobRole.NURSE, Person.JobRole.AHP}, slug
 
 
-def test_the_new_demo_logins_sign_in_in_their_departments(db):
-    seed()
+def test_the_new_demo_logins_sign_in_in_their_departments(seeded, db):
     for username, slug in [
         ("nurse", "nursing"),
         ("nursing.champion", "nursing"),
@@ -80,8 +106,7 @@ def test_the_new_demo_logins_sign_in_in_their_departments(db):
     assert therapist.job_role == Person.JobRole.AHP
 
 
-def test_trustqi_is_in_the_trust_qi_team_and_no_admin(db):
-    seed()
+def test_trustqi_is_in_the_trust_qi_team_and_no_admin(seeded, db):
     user = Person.objects.get(user__username="trustqi").user
     assert user.groups.filter(name=TRUST_QI_TEAM).exists()
     assert user.has_perm("people.view_all_departments")
@@ -94,8 +119,7 @@ def test_trustqi_is_in_the_trust_qi_team_and_no_admin(db):
         assert not other.has_perm("people.view_all_departments"), username
 
 
-def test_cross_department_projects_have_partner_departments_and_open_tasks(db):
-    seed()
+def test_cross_department_projects_have_partner_departments_and_open_tasks(seeded, db):
     insulin = Project.objects.get(title="Insulin safety on the wards")
     assert insulin.department.slug == "pharmacy"
     assert set(insulin.partner_departments.values_list("slug", flat=True)) == {"nursing"}
@@ -118,8 +142,7 @@ def test_cross_department_projects_have_partner_departments_and_open_tasks(db):
         assert project.mentor.department == project.department
 
 
-def test_every_clinical_department_has_showcases_and_projects_in_many_stages(db):
-    seed()
+def test_every_clinical_department_has_showcases_and_projects_in_many_stages(seeded, db):
     for slug in CLINICAL_DEPARTMENTS:
         projects = Project.objects.filter(department__slug=slug)
         assert ShowcaseSession.objects.filter(department__slug=slug).exists(), slug
@@ -137,8 +160,7 @@ def test_every_clinical_department_has_showcases_and_projects_in_many_stages(db)
         assert Saving.objects.filter(project__department__slug=slug).exists(), slug
 
 
-def test_other_departments_follow_the_governance_rules(db):
-    seed()
+def test_other_departments_follow_the_governance_rules(seeded, db):
     others = Project.objects.exclude(department__slug="pharmacy")
     reviewed = others.exclude(stage__in=[Project.Stage.IDEA, Project.Stage.PROPOSED])
     assert reviewed.exists()
@@ -159,16 +181,15 @@ def test_other_departments_follow_the_governance_rules(db):
         assert not saving.project.is_working_on(saving.validated_by)
 
 
-def test_seed_demo_reports_every_department_and_every_login(db):
-    out = seed()
+def test_seed_demo_reports_every_department_and_every_login(seeded, db):
+    out = seeded
     for name in ["Pharmacy", "Nursing", "Therapies", "Quality and safety"]:
         assert f"{name}: " in out
     for username in ["staff", "admin", "nurse", "therapist", "nursing.champion", "trustqi"]:
         assert username in out.split("Demo logins: ")[1]
 
 
-def test_seed_demo_with_the_other_departments_is_idempotent(db):
-    seed()
+def test_seed_demo_with_the_other_departments_is_idempotent(seeded, db):
 
     def counts():
         return [
@@ -203,22 +224,3 @@ def test_other_departments_usernames_never_meet_generated_pharmacy_ones():
     for department in OTHER_DEPARTMENTS:
         for person in department.people:
             assert person.display_name.split()[0] not in FIRST_NAMES, person.username
-
-
-@pytest.mark.parametrize("people", ["4", "5"])
-def test_seed_demo_works_with_the_smallest_pharmacy_and_grows_later(db, people):
-    # With no generated pharmacist to lead it, the cross-department project still gets a lead.
-    call_command("seed_demo", "--password", "x", "--people", people, "--projects", "0")
-    insulin = Project.objects.get(title="Insulin safety on the wards")
-    assert insulin.lead.department.slug == "pharmacy"
-    # Pharmacy's own demo grows later without taking the older cross-department project in:
-    # its measures, showcases and the staff login's tasks stay on Pharmacy's own projects.
-    call_command("seed_demo", "--password", "x", "--people", "20", "--projects", "30")
-    generated = Project.objects.filter(department__slug="pharmacy", partner_departments=None)
-    assert generated.count() == 30
-    assert Measure.objects.filter(project__department__slug="pharmacy").exists()
-    assert not insulin.measures.exists()
-    assert not insulin.showcase_slots.exists()
-    assert Task.objects.filter(claimed_by__user__username="staff").exists()
-    assert not insulin.tasks.filter(claimed_by__user__username="staff").exists()
-    assert not insulin.interests.exists()
