@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-import people.fields
+import common.fields
 
 GROUP = "Trust QI team"
 
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, QI induction.", max_length=120, unique=True
                     ),
                 ),
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                         max_length=12,
                     ),
                 ),
-                ("description", people.fields.MultiLineTextField(blank=True)),
+                ("description", common.fields.MultiLineTextField(blank=True)),
                 (
                     "is_induction",
                     models.BooleanField(
@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, Pharmacy.", max_length=100, unique=True
                     ),
                 ),
@@ -152,20 +152,20 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "started_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "ended_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
-                ("goals", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("goals", common.fields.MultiLineTextField(blank=True, max_length=2000)),
             ],
             options={
                 "ordering": ["-started_on", "-pk"],
@@ -180,7 +180,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(max_length=80, unique=True)),
+                ("name", common.fields.SingleLineCharField(max_length=80, unique=True)),
             ],
             options={
                 "ordering": ["name"],
@@ -197,7 +197,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, Acute medicine, Surgery, Dispensary, Aseptics.",
                         max_length=100,
                     ),
@@ -232,7 +232,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, Acute medicine, Surgery, Dispensary, Aseptics.",
                         max_length=100,
                     ),
@@ -286,7 +286,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         db_index=True, help_text="For example, QI induction.", max_length=120
                     ),
                 ),
@@ -302,7 +302,7 @@ class Migration(migrations.Migration):
                         max_length=12,
                     ),
                 ),
-                ("description", people.fields.MultiLineTextField(blank=True)),
+                ("description", common.fields.MultiLineTextField(blank=True)),
                 (
                     "is_induction",
                     models.BooleanField(
@@ -349,7 +349,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "display_name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="The name other staff see.", max_length=150
                     ),
                 ),
@@ -403,7 +403,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "interests",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="What you would like to improve or learn, in a sentence or two.",
                         max_length=1000,
@@ -484,21 +484,21 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "issuer",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="The provider's `iss` claim, e.g. https://login.microsoftonline.com/<tenant id>/v2.0. The security log's refusal line gives it.",
                         max_length=255,
                     ),
                 ),
                 (
                     "subject",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="The `sub` claim: the provider's identifier for this person, which never changes. The security log's refusal line gives it.",
                         max_length=255,
                     ),
                 ),
                 (
                     "tenant_id",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         help_text="Microsoft Entra ID only: the `tid` claim (the directory's ID). Leave empty for other providers.",
                         max_length=64,
@@ -506,7 +506,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "object_id",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         help_text="Microsoft Entra ID only: the `oid` claim (the user's object ID in the directory). Leave empty for other providers.",
                         max_length=64,
@@ -561,7 +561,7 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(db_index=True, max_length=80)),
+                ("name", common.fields.SingleLineCharField(db_index=True, max_length=80)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
@@ -695,7 +695,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "display_name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="The name other staff see.", max_length=150
                     ),
                 ),
@@ -740,7 +740,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "interests",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="What you would like to improve or learn, in a sentence or two.",
                         max_length=1000,
@@ -849,7 +849,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("message", people.fields.MultiLineTextField(blank=True, max_length=1000)),
+                ("message", common.fields.MultiLineTextField(blank=True, max_length=1000)),
                 (
                     "status",
                     models.CharField(
@@ -915,12 +915,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=4000)),
+                ("note", common.fields.MultiLineTextField(max_length=4000)),
                 (
                     "pair",
                     models.ForeignKey(
@@ -972,10 +972,10 @@ class Migration(migrations.Migration):
                 (
                     "starts_at",
                     models.DateTimeField(
-                        validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
+                        validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
                     ),
                 ),
-                ("place", people.fields.SingleLineCharField(max_length=200)),
+                ("place", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "capacity",
                     models.PositiveSmallIntegerField(
@@ -1045,12 +1045,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=2000)),
+                ("note", common.fields.MultiLineTextField(max_length=2000)),
                 (
                     "agreed_hours_per_month",
                     models.DecimalField(
@@ -1232,7 +1232,7 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("message", people.fields.MultiLineTextField(blank=True, max_length=1000)),
+                ("message", common.fields.MultiLineTextField(blank=True, max_length=1000)),
                 (
                     "status",
                     models.CharField(
@@ -1318,12 +1318,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=4000)),
+                ("note", common.fields.MultiLineTextField(max_length=4000)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
@@ -1384,20 +1384,20 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "started_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "ended_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
-                ("goals", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("goals", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
@@ -1458,7 +1458,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         db_index=True, help_text="For example, Pharmacy.", max_length=100
                     ),
                 ),
@@ -1514,14 +1514,14 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "completed_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
                 (
                     "evidence",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="For example, certificate number.",
                         max_length=2000,
@@ -1588,9 +1588,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "started_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -1654,11 +1654,11 @@ class Migration(migrations.Migration):
                 ("exported_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "kind",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, appraisal_summary_pdf.", max_length=40
                     ),
                 ),
-                ("description", people.fields.SingleLineCharField(max_length=300)),
+                ("description", common.fields.SingleLineCharField(max_length=300)),
                 (
                     "user",
                     models.ForeignKey(
@@ -1705,14 +1705,14 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "completed_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
                 (
                     "evidence",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="For example, certificate number.",
                         max_length=2000,
@@ -1756,9 +1756,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "started_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
@@ -1798,12 +1798,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=2000)),
+                ("note", common.fields.MultiLineTextField(max_length=2000)),
                 (
                     "agreed_hours_per_month",
                     models.DecimalField(
@@ -1851,21 +1851,21 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "issuer",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="The provider's `iss` claim, e.g. https://login.microsoftonline.com/<tenant id>/v2.0. The security log's refusal line gives it.",
                         max_length=255,
                     ),
                 ),
                 (
                     "subject",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="The `sub` claim: the provider's identifier for this person, which never changes. The security log's refusal line gives it.",
                         max_length=255,
                     ),
                 ),
                 (
                     "tenant_id",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         help_text="Microsoft Entra ID only: the `tid` claim (the directory's ID). Leave empty for other providers.",
                         max_length=64,
@@ -1873,7 +1873,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "object_id",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         help_text="Microsoft Entra ID only: the `oid` claim (the user's object ID in the directory). Leave empty for other providers.",
                         max_length=64,
@@ -1985,10 +1985,10 @@ class Migration(migrations.Migration):
                 (
                     "starts_at",
                     models.DateTimeField(
-                        validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
+                        validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)]
                     ),
                 ),
-                ("place", people.fields.SingleLineCharField(max_length=200)),
+                ("place", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "capacity",
                     models.PositiveSmallIntegerField(

@@ -24,8 +24,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+import common.fields
 import measurement.models
-import people.fields
 
 
 class Migration(migrations.Migration):
@@ -69,13 +69,13 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, omitted critical doses.", max_length=150
                     ),
                 ),
                 (
                     "definition",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="Numerator, denominator, source.",
                         max_length=2000,
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "unit",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True, help_text="For example, %, minutes, doses.", max_length=40
                     ),
                 ),
@@ -139,8 +139,8 @@ class Migration(migrations.Migration):
                 (
                     "rebase_dates",
                     django.contrib.postgres.fields.ArrayField(
-                        base_field=people.fields.BoundedDateField(
-                            window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                        base_field=common.fields.BoundedDateField(
+                            window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                         ),
                         blank=True,
                         default=list,
@@ -221,28 +221,28 @@ class Migration(migrations.Migration):
                     "number",
                     models.PositiveSmallIntegerField(help_text="Cycles are shown in this order."),
                 ),
-                ("change_idea", people.fields.SingleLineCharField(max_length=200)),
+                ("change_idea", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "prediction",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="plan: what we predict"
                     ),
                 ),
                 (
                     "plan",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="plan: who, what, when, where"
                     ),
                 ),
                 (
                     "do",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="do: what happened"
                     ),
                 ),
                 (
                     "study",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         max_length=4000,
                         verbose_name="study: results against the prediction",
@@ -259,22 +259,22 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "act_notes",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="act: next steps"
                     ),
                 ),
                 (
                     "start_date",
-                    people.fields.BoundedDateField(
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                    common.fields.BoundedDateField(
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                     ),
                 ),
                 (
                     "end_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -362,7 +362,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "reference",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         db_index=True,
                         editable=False,
@@ -371,7 +371,7 @@ class Migration(migrations.Migration):
                         null=True,
                     ),
                 ),
-                ("title", people.fields.SingleLineCharField(max_length=200)),
+                ("title", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "kind",
                     models.CharField(
@@ -386,7 +386,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "aim",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="A SMART aim: what will improve, by how much, for whom, by when.",
                         max_length=2000,
                         verbose_name="aim statement",
@@ -394,7 +394,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "problem",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="What is wrong now and how you know: data, incidents, feedback.",
                         max_length=5000,
                         verbose_name="problem and background",
@@ -402,18 +402,18 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "start_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "target_end_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
@@ -471,7 +471,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "headline_impact",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         help_text="One sentence for the QI board, e.g. 'Discharge waits down from 3 hours to 90 minutes'.",
                         max_length=300,
@@ -561,8 +561,8 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(max_length=150)),
-                ("description", people.fields.MultiLineTextField(blank=True)),
+                ("name", common.fields.SingleLineCharField(max_length=150)),
+                ("description", common.fields.MultiLineTextField(blank=True)),
                 (
                     "is_active",
                     models.BooleanField(
@@ -619,12 +619,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0)
+                    common.fields.BoundedDateField(
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0)
                     ),
                 ),
                 ("value", models.DecimalField(decimal_places=4, max_digits=14)),
-                ("annotation", people.fields.SingleLineCharField(blank=True, max_length=200)),
+                ("annotation", common.fields.SingleLineCharField(blank=True, max_length=200)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
@@ -687,28 +687,28 @@ class Migration(migrations.Migration):
                     "number",
                     models.PositiveSmallIntegerField(help_text="Cycles are shown in this order."),
                 ),
-                ("change_idea", people.fields.SingleLineCharField(max_length=200)),
+                ("change_idea", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "prediction",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="plan: what we predict"
                     ),
                 ),
                 (
                     "plan",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="plan: who, what, when, where"
                     ),
                 ),
                 (
                     "do",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="do: what happened"
                     ),
                 ),
                 (
                     "study",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         max_length=4000,
                         verbose_name="study: results against the prediction",
@@ -725,22 +725,22 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "act_notes",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="act: next steps"
                     ),
                 ),
                 (
                     "start_date",
-                    people.fields.BoundedDateField(
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                    common.fields.BoundedDateField(
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                     ),
                 ),
                 (
                     "end_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
@@ -869,7 +869,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "reference",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         editable=False,
                         help_text="Assigned when the project is first submitted, e.g. QI-2026-014. Never reused.",
@@ -878,7 +878,7 @@ class Migration(migrations.Migration):
                         unique=True,
                     ),
                 ),
-                ("title", people.fields.SingleLineCharField(max_length=200)),
+                ("title", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "kind",
                     models.CharField(
@@ -893,7 +893,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "aim",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="A SMART aim: what will improve, by how much, for whom, by when.",
                         max_length=2000,
                         verbose_name="aim statement",
@@ -901,7 +901,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "problem",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="What is wrong now and how you know: data, incidents, feedback.",
                         max_length=5000,
                         verbose_name="problem and background",
@@ -909,18 +909,18 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "start_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "target_end_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
@@ -974,7 +974,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "headline_impact",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True,
                         help_text="One sentence for the QI board, e.g. 'Discharge waits down from 3 hours to 90 minutes'.",
                         max_length=300,
@@ -1093,12 +1093,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=4000)),
+                ("note", common.fields.MultiLineTextField(max_length=4000)),
                 (
                     "author",
                     models.ForeignKey(
@@ -1138,8 +1138,8 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("title", people.fields.SingleLineCharField(max_length=200)),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=4000)),
+                ("title", common.fields.SingleLineCharField(max_length=200)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=4000)),
                 (
                     "estimated_hours",
                     models.DecimalField(
@@ -1154,10 +1154,10 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "due_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
@@ -1257,7 +1257,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "description",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, switch to biosimilar adalimumab.", max_length=200
                     ),
                 ),
@@ -1291,7 +1291,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("validated_at", models.DateTimeField(blank=True, null=True)),
-                ("validation_note", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("validation_note", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
@@ -1399,11 +1399,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "title",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, data collector.", max_length=120
                     ),
                 ),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 (
                     "places",
                     models.PositiveSmallIntegerField(
@@ -1493,7 +1493,7 @@ class Migration(migrations.Migration):
                         verbose_name="reason for declining",
                     ),
                 ),
-                ("comment", people.fields.MultiLineTextField(blank=True, max_length=4000)),
+                ("comment", common.fields.MultiLineTextField(blank=True, max_length=4000)),
                 (
                     "submitted_at",
                     models.DateTimeField(help_text="When the proposal was sent for this review."),
@@ -1594,7 +1594,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "patient_benefit_narrative",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="What changed for patients.",
                         max_length=4000,
@@ -1818,24 +1818,24 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
                 (
                     "done",
-                    people.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
+                    common.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
                 ),
                 (
                     "next_steps",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="what is next"
                     ),
                 ),
                 (
                     "blockers",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="Anything in the way, and what help you need.",
                         max_length=4000,
@@ -1913,12 +1913,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=4000)),
+                ("note", common.fields.MultiLineTextField(max_length=4000)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
@@ -1979,13 +1979,13 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, omitted critical doses.", max_length=150
                     ),
                 ),
                 (
                     "definition",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="Numerator, denominator, source.",
                         max_length=2000,
@@ -2005,7 +2005,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "unit",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         blank=True, help_text="For example, %, minutes, doses.", max_length=40
                     ),
                 ),
@@ -2049,8 +2049,8 @@ class Migration(migrations.Migration):
                 (
                     "rebase_dates",
                     django.contrib.postgres.fields.ArrayField(
-                        base_field=people.fields.BoundedDateField(
-                            window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
+                        base_field=common.fields.BoundedDateField(
+                            window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653)
                         ),
                         blank=True,
                         default=list,
@@ -2147,20 +2147,20 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "outcomes",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         max_length=5000, verbose_name="outcomes against the aim"
                     ),
                 ),
-                ("impact", people.fields.MultiLineTextField(max_length=5000)),
+                ("impact", common.fields.MultiLineTextField(max_length=5000)),
                 (
                     "lessons",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         max_length=5000, verbose_name="lessons learned"
                     ),
                 ),
                 (
                     "sustainability",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         max_length=5000, verbose_name="how the change is sustained"
                     ),
                 ),
@@ -2185,7 +2185,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "sent_back_comment",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="The mentor's comments when the report was last sent back.",
                         max_length=4000,
@@ -2274,20 +2274,20 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "outcomes",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         max_length=5000, verbose_name="outcomes against the aim"
                     ),
                 ),
-                ("impact", people.fields.MultiLineTextField(max_length=5000)),
+                ("impact", common.fields.MultiLineTextField(max_length=5000)),
                 (
                     "lessons",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         max_length=5000, verbose_name="lessons learned"
                     ),
                 ),
                 (
                     "sustainability",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         max_length=5000, verbose_name="how the change is sustained"
                     ),
                 ),
@@ -2303,7 +2303,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "sent_back_comment",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="The mentor's comments when the report was last sent back.",
                         max_length=4000,
@@ -2434,7 +2434,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "patient_benefit_narrative",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="What changed for patients.",
                         max_length=4000,
@@ -2479,7 +2479,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("kind", people.fields.SingleLineCharField(max_length=30)),
+                ("kind", common.fields.SingleLineCharField(max_length=30)),
                 ("object_id", models.PositiveBigIntegerField()),
                 ("recipient", models.EmailField(max_length=254)),
                 ("sent_on", models.DateField(default=django.utils.timezone.localdate)),
@@ -2528,7 +2528,7 @@ class Migration(migrations.Migration):
                         verbose_name="reason for declining",
                     ),
                 ),
-                ("comment", people.fields.MultiLineTextField(blank=True, max_length=4000)),
+                ("comment", common.fields.MultiLineTextField(blank=True, max_length=4000)),
                 (
                     "submitted_at",
                     models.DateTimeField(help_text="When the proposal was sent for this review."),
@@ -2620,11 +2620,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "title",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, data collector.", max_length=120
                     ),
                 ),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 (
                     "places",
                     models.PositiveSmallIntegerField(
@@ -2722,21 +2722,21 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "role_title",
-                    people.fields.SingleLineCharField(max_length=120, verbose_name="role"),
+                    common.fields.SingleLineCharField(max_length=120, verbose_name="role"),
                 ),
                 (
                     "joined_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "left_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
@@ -2786,7 +2786,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("message", people.fields.MultiLineTextField(blank=True, max_length=1000)),
+                ("message", common.fields.MultiLineTextField(blank=True, max_length=1000)),
                 (
                     "status",
                     models.CharField(
@@ -2901,21 +2901,21 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "role_title",
-                    people.fields.SingleLineCharField(max_length=120, verbose_name="role"),
+                    common.fields.SingleLineCharField(max_length=120, verbose_name="role"),
                 ),
                 (
                     "joined_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "left_on",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -2987,7 +2987,7 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("message", people.fields.MultiLineTextField(blank=True, max_length=1000)),
+                ("message", common.fields.MultiLineTextField(blank=True, max_length=1000)),
                 (
                     "status",
                     models.CharField(
@@ -3089,7 +3089,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "description",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, switch to biosimilar adalimumab.", max_length=200
                     ),
                 ),
@@ -3123,7 +3123,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("validated_at", models.DateTimeField(blank=True, null=True)),
-                ("validation_note", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("validation_note", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 (
                     "version",
                     models.PositiveIntegerField(
@@ -3189,8 +3189,8 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(max_length=150)),
-                ("description", people.fields.MultiLineTextField(blank=True)),
+                ("name", common.fields.SingleLineCharField(max_length=150)),
+                ("description", common.fields.MultiLineTextField(blank=True)),
                 (
                     "is_active",
                     models.BooleanField(
@@ -3282,8 +3282,8 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("title", people.fields.SingleLineCharField(max_length=200)),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=4000)),
+                ("title", common.fields.SingleLineCharField(max_length=200)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=4000)),
                 (
                     "estimated_hours",
                     models.DecimalField(
@@ -3298,10 +3298,10 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "due_date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
@@ -3434,7 +3434,7 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=2000)),
+                ("note", common.fields.MultiLineTextField(max_length=2000)),
                 (
                     "created_at",
                     models.DateTimeField(default=django.utils.timezone.now, editable=False),
@@ -3545,7 +3545,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("note", people.fields.MultiLineTextField(max_length=2000)),
+                ("note", common.fields.MultiLineTextField(max_length=2000)),
                 (
                     "created_at",
                     models.DateTimeField(default=django.utils.timezone.now, editable=False),
@@ -3582,12 +3582,12 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0)
+                    common.fields.BoundedDateField(
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0)
                     ),
                 ),
                 ("value", models.DecimalField(decimal_places=4, max_digits=14)),
-                ("annotation", people.fields.SingleLineCharField(blank=True, max_length=200)),
+                ("annotation", common.fields.SingleLineCharField(blank=True, max_length=200)),
                 (
                     "entered_by",
                     models.ForeignKey(
@@ -3627,24 +3627,24 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "date",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         default=django.utils.timezone.localdate,
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 0),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 0),
                     ),
                 ),
                 (
                     "done",
-                    people.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
+                    common.fields.MultiLineTextField(max_length=4000, verbose_name="what was done"),
                 ),
                 (
                     "next_steps",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True, max_length=4000, verbose_name="what is next"
                     ),
                 ),
                 (
                     "blockers",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         blank=True,
                         help_text="Anything in the way, and what help you need.",
                         max_length=4000,

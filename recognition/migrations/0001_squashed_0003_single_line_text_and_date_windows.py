@@ -14,7 +14,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import people.fields
+import common.fields
 import recognition.models
 
 
@@ -43,10 +43,10 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(max_length=200)),
+                ("name", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "awarding_body",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, the trust, the RPS.", max_length=200
                     ),
                 ),
@@ -64,14 +64,14 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "deadline",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
                         verbose_name="nomination deadline",
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 ("url", models.URLField(blank=True, verbose_name="link to the award's page")),
                 (
                     "is_open",
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("token_digest", people.fields.SingleLineCharField(max_length=64, unique=True)),
+                ("token_digest", common.fields.SingleLineCharField(max_length=64, unique=True)),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "person",
@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, Dispensary staff room.",
                         max_length=100,
                         verbose_name="where the screen is",
@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "token_digest",
-                    people.fields.SingleLineCharField(editable=False, max_length=64, unique=True),
+                    common.fields.SingleLineCharField(editable=False, max_length=64, unique=True),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("revoked_at", models.DateTimeField(blank=True, null=True)),
@@ -166,21 +166,21 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "period_start",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         verbose_name="appraisal period from",
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "period_end",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         verbose_name="appraisal period to",
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "note",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="Their QI contribution in the period and what was agreed next.",
                         max_length=5000,
                     ),
@@ -247,10 +247,10 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(max_length=200)),
+                ("name", common.fields.SingleLineCharField(max_length=200)),
                 (
                     "awarding_body",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, the trust, the RPS.", max_length=200
                     ),
                 ),
@@ -268,14 +268,14 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "deadline",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         blank=True,
                         null=True,
                         verbose_name="nomination deadline",
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 ("url", models.URLField(blank=True, verbose_name="link to the award's page")),
                 (
                     "is_open",
@@ -323,7 +323,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "name",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, Dispensary staff room.",
                         max_length=100,
                         verbose_name="where the screen is",
@@ -331,7 +331,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "token_digest",
-                    people.fields.SingleLineCharField(db_index=True, editable=False, max_length=64),
+                    common.fields.SingleLineCharField(db_index=True, editable=False, max_length=64),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("revoked_at", models.DateTimeField(blank=True, null=True)),
@@ -405,10 +405,10 @@ class Migration(migrations.Migration):
                         verbose_name="who is nominated",
                     ),
                 ),
-                ("team_name", people.fields.SingleLineCharField(blank=True, max_length=150)),
+                ("team_name", common.fields.SingleLineCharField(blank=True, max_length=150)),
                 (
                     "citation",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="Why they deserve it: what they did and what changed.",
                         max_length=4000,
                     ),
@@ -521,8 +521,8 @@ class Migration(migrations.Migration):
                         auto_created=True, blank=True, db_index=True, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(max_length=120)),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("name", common.fields.SingleLineCharField(max_length=120)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 (
                     "contribution_kinds",
                     django.contrib.postgres.fields.ArrayField(
@@ -607,7 +607,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("size", models.PositiveIntegerField(help_text="Bytes.")),
-                ("original_name", people.fields.SingleLineCharField(blank=True, max_length=255)),
+                ("original_name", common.fields.SingleLineCharField(blank=True, max_length=255)),
                 ("thumbnail", models.TextField(blank=True, max_length=255)),
                 ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
@@ -670,18 +670,18 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "title",
-                    people.fields.SingleLineCharField(default="Clinical update", max_length=150),
+                    common.fields.SingleLineCharField(default="Clinical update", max_length=150),
                 ),
                 (
                     "starts_at",
                     models.DateTimeField(
-                        validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
+                        validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
                         verbose_name="starts at",
                     ),
                 ),
                 (
                     "place",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, Pharmacy seminar room.", max_length=200
                     ),
                 ),
@@ -706,7 +706,7 @@ class Migration(migrations.Migration):
                         verbose_name="minutes per slot",
                     ),
                 ),
-                ("notes", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("notes", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
                 ("history_date", models.DateTimeField(db_index=True)),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
@@ -777,10 +777,10 @@ class Migration(migrations.Migration):
                         verbose_name="who is nominated",
                     ),
                 ),
-                ("team_name", people.fields.SingleLineCharField(blank=True, max_length=150)),
+                ("team_name", common.fields.SingleLineCharField(blank=True, max_length=150)),
                 (
                     "citation",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="Why they deserve it: what they did and what changed.",
                         max_length=4000,
                     ),
@@ -946,8 +946,8 @@ class Migration(migrations.Migration):
                         auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
                     ),
                 ),
-                ("name", people.fields.SingleLineCharField(max_length=120)),
-                ("description", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("name", common.fields.SingleLineCharField(max_length=120)),
+                ("description", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 (
                     "contribution_kinds",
                     django.contrib.postgres.fields.ArrayField(
@@ -1015,7 +1015,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("size", models.PositiveIntegerField(help_text="Bytes.")),
-                ("original_name", people.fields.SingleLineCharField(blank=True, max_length=255)),
+                ("original_name", common.fields.SingleLineCharField(blank=True, max_length=255)),
                 (
                     "thumbnail",
                     models.FileField(
@@ -1052,18 +1052,18 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "title",
-                    people.fields.SingleLineCharField(default="Clinical update", max_length=150),
+                    common.fields.SingleLineCharField(default="Clinical update", max_length=150),
                 ),
                 (
                     "starts_at",
                     models.DateTimeField(
-                        validators=[people.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
+                        validators=[common.fields.DateWindow(datetime.date(2000, 1, 1), 731)],
                         verbose_name="starts at",
                     ),
                 ),
                 (
                     "place",
-                    people.fields.SingleLineCharField(
+                    common.fields.SingleLineCharField(
                         help_text="For example, Pharmacy seminar room.", max_length=200
                     ),
                 ),
@@ -1088,7 +1088,7 @@ class Migration(migrations.Migration):
                         verbose_name="minutes per slot",
                     ),
                 ),
-                ("notes", people.fields.MultiLineTextField(blank=True, max_length=2000)),
+                ("notes", common.fields.MultiLineTextField(blank=True, max_length=2000)),
                 (
                     "version",
                     models.PositiveIntegerField(
@@ -1370,21 +1370,21 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "period_start",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         verbose_name="appraisal period from",
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "period_end",
-                    people.fields.BoundedDateField(
+                    common.fields.BoundedDateField(
                         verbose_name="appraisal period to",
-                        window=people.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
+                        window=common.fields.DateWindow(datetime.date(2000, 1, 1), 3653),
                     ),
                 ),
                 (
                     "note",
-                    people.fields.MultiLineTextField(
+                    common.fields.MultiLineTextField(
                         help_text="Their QI contribution in the period and what was agreed next.",
                         max_length=5000,
                     ),
