@@ -33,7 +33,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import sys
 import time
 from decimal import Decimal
 from http.cookies import SimpleCookie
@@ -41,10 +40,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
@@ -62,8 +60,7 @@ from projects.models import ClosureReport, Interest, Membership, Project
 from recognition.models import Nomination
 from recognition.services import board as board_services
 from tests.conftest import (
-    FAST_PASSWORD_HASHERS,
-    IMMEDIATE_TASKS,
+    built_once,
     make_admin,
     make_area,
     make_champion,
@@ -475,38 +472,24 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     Django's TestCase.setUpTestData: nothing a test changes in the database reaches another test,
     and each test gets its own copy of the Python objects (`world`)."""
     media = tmp_path_factory.mktemp("media")
-    block = transaction.atomic()
-    block._from_testcase = True  # as TestCase's own, for durable blocks inside the tests
-    with (
-        django_db_blocker.unblock(),
-        # What the autouse fixtures of tests/conftest.py set for each test (and `media_root`).
-        override_settings(
-            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, TASKS=IMMEDIATE_TASKS, MEDIA_ROOT=media
-        ),
-    ):
-        block.__enter__()
-        try:
-            cache.clear()
-            pharmacy = make_pharmacy()
-            acute_medicine = make_area(pharmacy, "Acute medicine")
-            manager = make_manager(pharmacy, acute_medicine)
-            world = build_world(
-                staff=make_staff(pharmacy, acute_medicine, manager),
-                champion=make_champion(pharmacy, acute_medicine),
-                manager=manager,
-                admin=make_admin(pharmacy),
-                outsider=make_outsider(),
-                trust=make_trust(),
-                pharmacy=pharmacy,
-                acute_medicine=acute_medicine,
-            )
-        except BaseException:
-            block.__exit__(*sys.exc_info())
-            raise
-    yield world, media
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        block.__exit__(None, None, None)
+
+    def build():
+        pharmacy = make_pharmacy()
+        acute_medicine = make_area(pharmacy, "Acute medicine")
+        manager = make_manager(pharmacy, acute_medicine)
+        world = build_world(
+            staff=make_staff(pharmacy, acute_medicine, manager),
+            champion=make_champion(pharmacy, acute_medicine),
+            manager=manager,
+            admin=make_admin(pharmacy),
+            outsider=make_outsider(),
+            trust=make_trust(),
+            pharmacy=pharmacy,
+            acute_medicine=acute_medicine,
+        )
+        return world, media
+
+    yield from built_once(django_db_blocker, media, build)
 
 
 @pytest.fixture
