@@ -318,6 +318,19 @@ def built_once(django_db_blocker, media, build):
         block.__exit__(None, None, None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def static_files_found_per_request():
+    """WhiteNoise's middleware lists every file under STATIC_ROOT (over a thousand, once
+    collectstatic has run) when it is built, and the test client builds the middleware afresh for
+    each test: a tenth of a second or more per test, minutes over the suite. Told to refresh, it
+    looks a file up when it is asked for instead, with the same headers. No test asks the test
+    client for a static file; the servers the tests start run the production settings."""
+    from django.test import override_settings
+
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
