@@ -301,7 +301,8 @@ CSRF_FAILURE_VIEW = "qiregister.views.csrf_failure"
 # back with an error where the view says how (common.form_limits).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
-# No script reads the CSRF cookie: forms carry the token, and htmx gets it from <body hx-headers>.
+# No script reads the CSRF cookie: forms carry the token, and htmx gets it from the body tag
+# (data-hx-headers).
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
