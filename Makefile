@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= qi-demo-2026
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and the calendar feed point at the server `make run` starts.
+QIREGISTER_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install run test lint format lock bench clean
 
@@ -18,15 +20,18 @@ $(BIN)/.installed: pyproject.toml requirements.lock requirements-dev.lock
 
 install: $(BIN)/.installed
 
+RUN_ENV = DJANGO_DEBUG=true QIREGISTER_BASE_URL="$(QIREGISTER_BASE_URL)"
 run: install
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo ""
 	@echo "QI Register is at http://$(HOST):$(PORT)/"
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): staff, champion, manager, admin (Pharmacy);"
 	@echo "  nurse, nursing.champion, therapist (Nursing, Therapies); trustqi (the trust QI team)"
 	@echo ""
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@echo "Emails are printed here, in this terminal (the console email backend of DJANGO_DEBUG)."
+	@echo ""
+	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collected no tests: that is a failure here, like any other non-zero exit.
 # pytest-xdist runs one worker per core (TEST_WORKERS=0 runs in one process), each test file in

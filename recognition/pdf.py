@@ -2,28 +2,59 @@
 
 The fetcher only allows data: URLs: a document can embed an image it was given, but nothing in
 it can make the server read a local file or call another host.
+
+WeasyPrint needs the Pango and HarfBuzz system libraries. Without them the app still starts and
+every other page works: a PDF export answers with a page that says what the server lacks, and
+`manage.py check` warns (recognition.checks).
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
+
+logger = logging.getLogger(__name__)
+
+MISSING_LIBRARIES = (
+    "PDF exports need the Pango and HarfBuzz libraries, which this server lacks. On Debian or "
+    "Ubuntu: sudo apt install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "
+    "fonts-dejavu-core"
+)
+
+
+class PDFUnavailable(Exception):
+    """WeasyPrint cannot run here: its system libraries are missing."""
+
+
+def weasyprint():
+    """The weasyprint module, or PDFUnavailable saying what to install."""
+    try:
+        import weasyprint as module
+    except (ImportError, OSError) as error:  # OSError: a shared library could not be loaded
+        raise PDFUnavailable(f"{MISSING_LIBRARIES} ({error})") from error
+    return module
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
+    module = weasyprint()
     html = render_to_string(template_name, context)
-    fetcher = URLFetcher(allowed_protocols={"data"})
+    fetcher = module.urls.URLFetcher(allowed_protocols={"data"})
     # Tagged PDF: headings, tables and reading order survive for screen readers, and the
     # document's language and title come from the template's <html lang> and <title>.
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
+    return module.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_tags=True)
 
 
-def pdf_response(template_name: str, context: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(render_pdf(template_name, context), content_type="application/pdf")
+def pdf_response(template_name: str, context: dict, filename: str, request=None) -> HttpResponse:
+    try:
+        content = render_pdf(template_name, context)
+    except PDFUnavailable as error:
+        logger.error("PDF export %s refused: %s", filename, error)
+        page = render_to_string("recognition/pdf_unavailable.html", request=request)
+        return HttpResponse(page, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -189,6 +189,7 @@ def appraisal_summary(request: QIRequest, *, fmt: str) -> HttpResponse:
             "generated_by": request.person or request.user,
         },
         f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf",
+        request=request,
     )
 
 

@@ -374,4 +374,5 @@ def project_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "recognition/board/summary.html",
         context,
         filename=f"{project.reference or 'draft'}-summary.pdf",
+        request=request,
     )

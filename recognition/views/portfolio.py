@@ -108,6 +108,7 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
             "generated_at": timezone.now(),
         },
         f"qi-portfolio-{slugify(person.display_name)}-{start}-{end}.pdf",
+        request=request,
     )
 
 
@@ -134,4 +135,5 @@ def certificate(request: HttpRequest, project_pk: int) -> HttpResponse:
             "issued_on": timezone.localdate(),
         },
         f"certificate-{part.project.reference}-{slugify(person.display_name)}.pdf",
+        request=request,
     )

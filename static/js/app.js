@@ -2,6 +2,7 @@ import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 
 initAll();
 initBoardDisplay();
+initPdfExports();
 
 // htmx swaps new markup in: initialise any NHS.UK components inside it.
 document.body.addEventListener("htmx:afterSettle", (event) => {
@@ -102,5 +103,19 @@ function initBoardDisplay(scope = document) {
     }
 
     schedule();
+  });
+}
+
+// A PDF of a whole team takes seconds to make: when its button is pressed, say so in the
+// form's status region (read out by screen readers); the browser downloads the file when the
+// server has made it, and the page stays where it is.
+function initPdfExports(scope = document) {
+  scope.querySelectorAll("form[data-qi-pdf-export]").forEach((form) => {
+    const status = form.querySelector("[data-qi-pdf-status]");
+    form.addEventListener("submit", (event) => {
+      if (status && event.submitter && event.submitter.hasAttribute("data-qi-pdf-button")) {
+        status.textContent = "Preparing your PDF. It will download when it is ready.";
+      }
+    });
   });
 }

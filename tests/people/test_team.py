@@ -197,3 +197,12 @@ def test_periods_are_bounded_on_every_report(db, client_for, admin, period, mess
         response = client.get(url, period)
         assert response.status_code == 200, url
         assert message in response.text, url
+
+
+def test_the_team_pdf_says_before_it_is_asked_for_that_it_takes_a_few_seconds(
+    client_for, manager, staff
+):
+    page = client_for(manager).get(reverse("people:team")).content.decode()
+    assert 'aria-describedby="summary-pdf-hint"' in page
+    assert "takes a few seconds to prepare" in page
+    assert 'role="status" data-qi-pdf-status' in page

@@ -43,10 +43,15 @@ class Command(BaseCommand):
         if not password:
             raise CommandError("--password must not be empty.")
         # Pharmacy first and whole, so its demo is the same with or without the others.
+        self.progress(f"Pharmacy: {people} people, clinical areas, champions and training")
         department = seed_people(password=password, people=people)
+        self.progress(f"Pharmacy: {projects} projects with their teams, tasks and updates")
         added = seed_projects(department=department, count=projects)
+        self.progress("Pharmacy: measures, savings and impact")
         seed_impact(department)
+        self.progress("Pharmacy: showcases, the QI board, awards and appraisal notes")
         seed_recognition(department)
+        self.progress("Nursing, Therapies and the trust QI team")
         seed_other_departments(password=password)
         added += seed_other_projects()
         seed_other_impact()
@@ -66,6 +71,11 @@ class Command(BaseCommand):
             "Demo logins: "
             + ", ".join([login.username for login in DEMO_LOGINS] + OTHER_DEMO_LOGINS)
         )
+
+    def progress(self, step: str) -> None:
+        """Seeding takes tens of seconds: say what is being made, as it starts."""
+        self.stdout.write(f"Seeding {step}...")
+        self.stdout.flush()
 
 
 def _count(number: int, singular: str, plural: str) -> str:
