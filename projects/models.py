@@ -779,6 +779,12 @@ class Project(TimeCommitment):
         return reverse("projects:detail", args=[self.pk])
 
     @property
+    def stage_in_text(self) -> str:
+        """The stage inside a sentence: "testing changes (PDSA)", its acronym kept."""
+        label = self.get_stage_display()
+        return label[:1].lower() + label[1:]
+
+    @property
     def is_draft(self) -> bool:
         return self.submitted_at is None
 

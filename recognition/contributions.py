@@ -134,7 +134,7 @@ def projects_led(ids: set[int], start: dt.date, end: dt.date) -> Found:
                 Contribution(
                     ContributionKind.LED,
                     _in_period(began, start, end),
-                    f"{role} of {project} ({project.get_stage_display().lower()})",
+                    f"{role} of {project} ({project.stage_in_text})",
                     project=project,
                     role=role,
                 ),

@@ -197,3 +197,12 @@ def test_a_bad_period_is_explained_and_nothing_is_downloaded(client_for, staff):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("recognition:portfolio"))
     assert not ExportLog.objects.exists()
+
+
+def test_a_stage_in_running_text_keeps_its_acronym(client_for, staff, project):
+    project.stage = project.Stage.TESTING
+    project.approved_at = timezone.now()
+    project.save()
+    page = client_for(staff).get(reverse("recognition:portfolio")).content.decode()
+    assert f"Project lead of {project} (testing changes (PDSA))" in page
+    assert "(pdsa)" not in page
