@@ -475,3 +475,11 @@ def test_chart_series_differ_by_pattern_as_well_as_colour(client_for, staff, dat
     # Claimed bars are solid; validated bars and their legend swatch use the chart's hatching.
     assert '<pattern id="chart-savings-series-1"' in savings
     assert savings.count('fill="url(#chart-savings-series-1)"') >= 2
+
+
+def test_large_figures_are_shown_with_thousands_grouped(client_for, staff, project):
+    make_impact(project, "1250", 4620, ["safety"])
+    html = client_for(staff).get(REPORT, PERIOD).content.decode()
+    assert 'Patients affected</dt><dd class="nhsuk-summary-list__value">4,620</dd>' in html
+    assert "4620" not in html
+    assert "1,250 hours a month" in html
