@@ -123,6 +123,8 @@ class ProjectProposeForm(ProjectForm):
         required=False,
         label="I have looked at the similar projects and mine is different",
     )
+    # As on the page: the title and aim first, for the duplicate check beside them.
+    field_order = ["title", "aim", "confirm_not_duplicate"]
 
     def __init__(self, *args, visible_projects, **kwargs):
         super().__init__(*args, **kwargs)

@@ -163,3 +163,13 @@ def test_live_duplicate_check_runs_a_fixed_number_of_queries(
             headers={"HX-Request": "true"},
         )
     assert len(response.context["similar"]) == 5
+
+
+def test_the_error_summary_follows_the_order_of_the_page(client_for, staff):
+    page = client_for(staff).post(reverse("projects:create"), {"submit": "1"}).content.decode()
+    start = page.index("nhsuk-error-summary__list")
+    end = page.index("</ul>", start)
+    listed = re.findall(r'href="#(id_[a-z_]+)"', page[start:end])
+    assert listed[:3] == ["id_title", "id_aim", "id_kind"]
+    on_page = sorted(listed, key=lambda id_: page.index(f'id="{id_}"', end))
+    assert listed == on_page

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -152,14 +153,34 @@ def send(client, user, form: Form, data: dict, bad: str):
     )
 
 
-def outcome_of(call) -> str | None:
-    """None when fine; what went wrong otherwise."""
+def outcome_of(call, check=None) -> str | None:
+    """None when fine; what went wrong otherwise (`check` reads a page that answered 200)."""
     try:
         response = call()
     except Exception as error:  # the test client re-raises a view's exception
         return f"{type(error).__name__}: {str(error)[:200]}"
     if response.status_code >= 500:
         return str(response.status_code)
+    if check and response.status_code == 200 and "html" in response.get("Content-Type", ""):
+        return check(response.content.decode())
+    return None
+
+
+SUMMARY = re.compile(r'<ul class="nhsuk-list nhsuk-error-summary__list">(.*?)</ul>', re.S)
+
+
+def summary_out_of_order(html: str) -> str | None:
+    """The error summary lists its errors in the order of their fields on the page (NHS.UK):
+    None when it does; the two fields out of order otherwise."""
+    summary = SUMMARY.search(html)
+    if summary is None:
+        return None
+    ids = re.findall(r'href="#([^"]+)"', summary.group(1))
+    positions = [(html.find(f'id="{id_}"', summary.end()), id_) for id_ in dict.fromkeys(ids)]
+    found = [(position, id_) for position, id_ in positions if position >= 0]
+    for (before, first), (after, second) in zip(found, found[1:], strict=False):
+        if after < before:
+            return f"error summary lists {first} before {second}, the page shows them the other way"
     return None
 
 
@@ -197,7 +218,10 @@ def test_no_form_gives_a_500_on_bad_input(client, world, discovered):
         user = getattr(world, role).user
         for label, bad in BAD_VALUES.items():
             data = dict.fromkeys(form.fields, bad)
-            problem = outcome_of(lambda: send(client, user, form, data, bad))  # noqa: B023
+            problem = outcome_of(
+                lambda: send(client, user, form, data, bad),  # noqa: B023
+                check=summary_out_of_order,
+            )
             if problem:
                 failures.append(f"{role} {form.method} {form.action} all={label}: {problem}")
         for name in form.fields:
@@ -243,3 +267,15 @@ def test_a_nul_in_a_measure_s_rows_is_a_row_error(client_for, world, how):
     assert response.status_code == 200
     assert "Row 3: contains a NUL character" in response.content.decode()
     assert not world.measure.points.filter(date="2026-02-02").exists()
+
+
+def test_an_error_summary_out_of_page_order_is_caught():
+    summary = (
+        '<ul class="nhsuk-list nhsuk-error-summary__list"><li><a href="#id_kind">Choose</a></li>'
+        '<li><a href="#id_aim">Write</a></li></ul>'
+    )
+    in_order = summary + '<textarea id="id_kind"></textarea><input id="id_aim">'
+    out_of_order = summary + '<textarea id="id_aim"></textarea><input id="id_kind">'
+    assert summary_out_of_order(in_order) is None
+    assert "id_kind before id_aim" in summary_out_of_order(out_of_order)
+    assert summary_out_of_order("<p>No errors</p>") is None
