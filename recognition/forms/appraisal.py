@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from django import forms
+import datetime as dt
 
-from common.forms import DATE_WIDGET
+from django import forms
+from django.utils import timezone
+
+from common.forms import DATE_WIDGET, PeriodForm
 from common.optimistic_locking import carry_version
 from recognition.models import AppraisalNote
 
@@ -30,6 +33,14 @@ class AppraisalNoteForm(forms.ModelForm):
             "The note must be 5000 characters or fewer"
         )
         carry_version(self)
+        if self.instance.pk is None:
+            # A new note is most often for the appraisal year just ending: the last 12 months,
+            # as the team page and the portfolio show by default.
+            today = timezone.localdate()
+            self.initial.setdefault(
+                "period_start", today - dt.timedelta(days=PeriodForm.DEFAULT_DAYS)
+            )
+            self.initial.setdefault("period_end", today)
 
     def clean(self):
         cleaned = super().clean()
