@@ -311,6 +311,17 @@ class TaskDoneForm(forms.Form):
             "invalid": "Enter the hours as a number, like 1.5",
         },
     )
+    output_url = forms.URLField(
+        label="Link to what you made (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For example, the audit spreadsheet or report on SharePoint or Teams.",
+        error_messages={
+            "invalid": "Enter a web address that starts with https://",
+            "max_length": "The link must be 500 characters or fewer",
+        },
+    )
 
 
 class TaskReassignForm(forms.Form):

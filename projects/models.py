@@ -1169,6 +1169,12 @@ class Task(models.Model):
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("500"))],
         help_text="Hours it really took.",
     )
+    output_url = models.URLField(
+        "link to what the task produced",
+        max_length=500,
+        blank=True,
+        help_text="Given when it is marked done: the spreadsheet, report or poster it made.",
+    )
     version = edit_version_field()
 
     history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[skills_needed])

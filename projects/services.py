@@ -286,7 +286,7 @@ def task_record_progress(*, task_id: int, author: Person, note: str) -> TaskNote
 
 
 @transaction.atomic
-def task_complete(*, task_id: int, actual_hours) -> Task:
+def task_complete(*, task_id: int, actual_hours, output_url: str = "") -> Task:
     task = _locked_task(task_id)
     if task.status == Task.Status.DONE:
         raise WorkflowError("This task is already done")
@@ -295,8 +295,11 @@ def task_complete(*, task_id: int, actual_hours) -> Task:
     now = timezone.now()
     task.status = Task.Status.DONE
     task.actual_hours = actual_hours
+    task.output_url = output_url
     task.completed_at = task.last_activity_at = now
-    task.save(update_fields=["status", "actual_hours", "completed_at", "last_activity_at"])
+    task.save(
+        update_fields=["status", "actual_hours", "output_url", "completed_at", "last_activity_at"]
+    )
     refresh_search_vectors(Project.objects.filter(pk=task.project_id))
     return task
 
@@ -325,6 +328,7 @@ def task_reopen(*, task_id: int) -> Task:
     task.claimed_by = None
     task.claimed_at = task.last_activity_at = task.completed_at = None
     task.actual_hours = None
+    task.output_url = ""
     task.save(
         update_fields=[
             "status",
@@ -333,6 +337,7 @@ def task_reopen(*, task_id: int) -> Task:
             "last_activity_at",
             "completed_at",
             "actual_hours",
+            "output_url",
         ]
     )
     return task

@@ -134,7 +134,11 @@ def task_done(request: QIRequest, pk: int) -> HttpResponse:
     form = TaskDoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_complete(task_id=task.pk, actual_hours=form.cleaned_data["actual_hours"])
+            services.task_complete(
+                task_id=task.pk,
+                actual_hours=form.cleaned_data["actual_hours"],
+                output_url=form.cleaned_data["output_url"],
+            )
         except WorkflowError as error:
             form.add_error(error.field, error.message)
         else:
