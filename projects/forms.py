@@ -346,17 +346,19 @@ class ReviewDecisionForm(forms.Form):
         label="Your decision",
         error_messages={"required": "Choose approve, request changes or decline"},
     )
+    # Shown under "Approve" (NHS.UK conditional radios).
     mentor = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
-        label="Mentor (if approving)",
-        help_text="You, unless another champion for the area will mentor the lead.",
+        label="Who will mentor the lead?",
+        help_text="You, unless another champion for the area will.",
         empty_label="Me",
     )
+    # Shown under "Decline".
     reason = forms.ChoiceField(
         choices=[("", "Choose a reason"), *ReviewDecision.Reason.choices],
         required=False,
-        label="Reason (if declining)",
+        label="Reason for declining",
     )
     comment = MultiLineFormField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -366,14 +368,16 @@ class ReviewDecisionForm(forms.Form):
         help_text="Needed when you request changes or decline.",
     )
 
-    def __init__(self, *args, project: Project, **kwargs):
+    def __init__(self, *args, project: Project, reviewer: Person, **kwargs):
         super().__init__(*args, **kwargs)
-        # The area's champions, less anyone working on the project (lead, co-leads, members).
+        # The area's other champions, less anyone working on the project (lead, co-leads,
+        # members); the reviewer is the list's first entry, "Me".
         self.fields["mentor"].queryset = (
             Person.objects.filter(
                 champion_assignments__clinical_area__in=project.clinical_areas.all()
             )
             .exclude(pk__in=project.people_working_on().values("pk"))
+            .exclude(pk=reviewer.pk)
             .distinct()
             .order_by("display_name")
         )

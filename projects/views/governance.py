@@ -203,7 +203,9 @@ def review_project(request: QIRequest, pk: int) -> HttpResponse:
             "Only a champion for the project's area or an admin, who does not work on it, can "
             "review it"
         )
-    form = ReviewDecisionForm(request.POST if request.method == "POST" else None, project=project)
+    form = ReviewDecisionForm(
+        request.POST if request.method == "POST" else None, project=project, reviewer=reviewer
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.review_decide(

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -214,7 +215,49 @@ def test_an_admin_without_a_staff_profile_cannot_record_a_decision(
 def test_the_mentor_list_leaves_out_the_team(client_for, champion, proposal, acute_medicine):
     proposal.lead.champion_assignments.create(clinical_area=acute_medicine)
     form = client_for(champion).get(review_url(proposal)).context["form"]
-    assert list(form.fields["mentor"].queryset) == [champion]
+    assert list(form.fields["mentor"].queryset) == []  # the reviewer is "Me"
+
+
+def test_the_reviewer_is_offered_once_as_me_beside_the_area_s_other_champions(
+    client_for, champion, proposal, acute_medicine, pharmacy
+):
+    other = PersonFactory(department=pharmacy, display_name="Olivia Other")
+    ChampionAssignmentFactory(person=other, clinical_area=acute_medicine)
+    page = client_for(champion).get(review_url(proposal)).content.decode()
+    mentor = page[
+        page.index('<select name="mentor"') : page.index(
+            "</select>", page.index('<select name="mentor"')
+        )
+    ]
+    assert re.findall(r"<option[^>]*>([^<]*)</option>", mentor) == ["Me", "Olivia Other"]
+    assert champion.display_name not in mentor
+
+
+def test_mentor_and_reason_are_revealed_under_the_decision_they_belong_to(
+    client_for, champion, proposal
+):
+    page = client_for(champion).get(review_url(proposal)).content.decode()
+    approve = page[page.index('id="conditional-approved"') :]
+    approve = approve[: approve.index("nhsuk-radios__item")]
+    decline = page[page.index('id="conditional-declined"') :]
+    assert 'name="mentor"' in approve
+    assert 'name="reason"' not in approve
+    assert 'name="reason"' in decline
+    assert 'data-aria-controls="conditional-approved"' in page
+    assert 'data-aria-controls="conditional-declined"' in page
+    # The comment belongs to two decisions (changes and decline): it stays after the choices.
+    assert page.index('name="comment"') > page.index('id="conditional-declined"')
+
+
+def test_a_decline_without_a_reason_shows_the_reason_under_decline(client_for, champion, proposal):
+    page = (
+        client_for(champion)
+        .post(review_url(proposal), {"decision": "declined", "comment": "Already done on ward 3."})
+        .content.decode()
+    )
+    assert "Choose a reason for declining" in page
+    # Shown, not hidden, with the decision chosen, so the error is next to its field.
+    assert '<div class="nhsuk-radios__conditional" id="conditional-declined">' in page
 
 
 def test_champion_of_another_area_cannot_decide(client_for, champion, proposal, pharmacy, surgery):
