@@ -8,6 +8,7 @@
 """
 
 import contextlib
+import copy
 import datetime as dt
 import fcntl
 import sys
@@ -229,14 +230,83 @@ def make_project(staff, acute_medicine):
     )
 
 
-@pytest.fixture
-def pharmacy(db):
-    return make_pharmacy()
+# A module that names some personas in PERSONAS_BUILT_ONCE gets them built once, with what they
+# need (a champion needs Pharmacy and Acute medicine), by `built_once`, and each of its tests
+# gets its own copy of them, in a savepoint rolled back after it: building them took longer than
+# most of the tests that read them. Its other tests see them in the database even where they did
+# not ask for them; personas not named are built by each test that asks, as in any other module.
+# No test of such a module may use a transactional database (its commits would end the
+# module's transaction).
+PERSONA_NEEDS = {
+    "pharmacy": (),
+    "acute_medicine": ("pharmacy",),
+    "manager": ("pharmacy", "acute_medicine"),
+    "staff": ("pharmacy", "acute_medicine", "manager"),
+    "champion": ("pharmacy", "acute_medicine"),
+    "admin": ("pharmacy",),
+    "outsider": (),
+    "project": ("staff", "acute_medicine"),
+}
+PERSONA_MAKERS = {
+    "pharmacy": make_pharmacy,
+    "acute_medicine": lambda pharmacy: make_area(pharmacy, "Acute medicine"),
+    "manager": make_manager,
+    "staff": make_staff,
+    "champion": make_champion,
+    "admin": make_admin,
+    "outsider": make_outsider,
+    "project": make_project,
+}
+
+
+def _with_needs(names) -> list[str]:
+    """`names` and every persona they need, each after what it needs."""
+    ordered: list[str] = []
+
+    def add(name):
+        for need in PERSONA_NEEDS[name]:
+            add(need)
+        if name not in ordered:
+            ordered.append(name)
+
+    for name in names:
+        add(name)
+    return ordered
+
+
+@pytest.fixture(scope="module")
+def personas_built_once(request, django_db_blocker, tmp_path_factory):
+    """The personas the module names in PERSONAS_BUILT_ONCE, by name (an empty dict where it
+    names none)."""
+    names = _with_needs(getattr(request.module, "PERSONAS_BUILT_ONCE", ()))
+    if not names:
+        yield {}
+        return
+    request.getfixturevalue("django_db_setup")
+
+    def build():
+        built: dict = {}
+        for name in names:
+            built[name] = PERSONA_MAKERS[name](*(built[need] for need in PERSONA_NEEDS[name]))
+        return built
+
+    yield from built_once(django_db_blocker, tmp_path_factory.mktemp("media"), build)
 
 
 @pytest.fixture
-def acute_medicine(pharmacy):
-    return make_area(pharmacy, "Acute medicine")
+def built_personas(db, personas_built_once):
+    """This test's copy of the personas built once for its module."""
+    return copy.deepcopy(personas_built_once)
+
+
+@pytest.fixture
+def pharmacy(built_personas):
+    return built_personas.get("pharmacy") or make_pharmacy()
+
+
+@pytest.fixture
+def acute_medicine(built_personas, pharmacy):
+    return built_personas.get("acute_medicine") or make_area(pharmacy, "Acute medicine")
 
 
 @pytest.fixture
@@ -245,28 +315,28 @@ def surgery(pharmacy):
 
 
 @pytest.fixture
-def manager(pharmacy, acute_medicine):
-    return make_manager(pharmacy, acute_medicine)
+def manager(built_personas, pharmacy, acute_medicine):
+    return built_personas.get("manager") or make_manager(pharmacy, acute_medicine)
 
 
 @pytest.fixture
-def staff(pharmacy, acute_medicine, manager):
-    return make_staff(pharmacy, acute_medicine, manager)
+def staff(built_personas, pharmacy, acute_medicine, manager):
+    return built_personas.get("staff") or make_staff(pharmacy, acute_medicine, manager)
 
 
 @pytest.fixture
-def champion(pharmacy, acute_medicine):
-    return make_champion(pharmacy, acute_medicine)
+def champion(built_personas, pharmacy, acute_medicine):
+    return built_personas.get("champion") or make_champion(pharmacy, acute_medicine)
 
 
 @pytest.fixture
-def admin(pharmacy):
-    return make_admin(pharmacy)
+def admin(built_personas, pharmacy):
+    return built_personas.get("admin") or make_admin(pharmacy)
 
 
 @pytest.fixture
-def outsider(db):
-    return make_outsider()
+def outsider(built_personas):
+    return built_personas.get("outsider") or make_outsider()
 
 
 @pytest.fixture
@@ -344,9 +414,9 @@ def immediate_tasks(settings):
 
 
 @pytest.fixture
-def project(staff, acute_medicine):
+def project(built_personas, staff, acute_medicine):
     """A submitted project in Acute medicine led by `staff`."""
-    return make_project(staff, acute_medicine)
+    return built_personas.get("project") or make_project(staff, acute_medicine)
 
 
 @pytest.fixture
@@ -457,6 +527,16 @@ SLOWEST_FILES = [
 
 
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if getattr(item.module, "PERSONAS_BUILT_ONCE", None) and (
+            (marker and marker.kwargs.get("transaction"))
+            or {"transactional_db", "live_server"} & set(item.fixturenames)
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: a module with PERSONAS_BUILT_ONCE holds a transaction open"
+                " for its whole run: move tests that commit to another module"
+            )
     rank = {path: position for position, path in enumerate(SLOWEST_FILES)}
     # A stable sort: the other files, and the tests inside each file, keep their order.
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

@@ -18,6 +18,8 @@ from measurement.services import data_import
 from projects.models import Membership
 from tests.factories import PersonFactory
 
+PERSONAS_BUILT_ONCE = ("staff", "champion", "manager", "admin", "outsider", "project")
+
 START = dt.date(2026, 1, 5)  # a Monday
 # Twelve weeks around 20, then eight a little higher: inside the limits of the first twelve
 # (mean 20, AMR 35/11, upper limit 28.5, near-limit line 25.6), so only the shift rule flags

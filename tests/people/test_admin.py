@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+PERSONAS_BUILT_ONCE = ("staff", "champion", "admin", "outsider", "project")
+
 
 def _registered(app_label):
     from django.contrib import admin as django_admin

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from people.models import ClinicalArea, Person
 from projects.models import Project
+from tests.conftest import built_once
 from tests.projects.duplicate_check_cases import (
     HELD_OUT_REWORDINGS,
     HELD_OUT_UNRELATED,
@@ -25,9 +26,28 @@ ALL_REWORDINGS = REWORDINGS + HELD_OUT_REWORDINGS
 ALL_UNRELATED = UNRELATED + HELD_OUT_UNRELATED
 
 
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo register, seeded once for the module's tests (each in its own savepoint), with
+    its posters in the module's media folder."""
+    media = tmp_path_factory.mktemp("media")
+
+    def seed():
+        call_command("seed_demo", "--password", "demo-pass-1")
+        return media
+
+    yield from built_once(django_db_blocker, media, seed)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--password", "demo-pass-1")
+def media_root(settings, seeded):
+    """The demo's posters are in the module's media folder."""
+    settings.MEDIA_ROOT = seeded
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def demo(seeded, db):
     staff = Person.objects.get(user__username="staff")
     champion = Person.objects.get(user__username="champion")
     # Proposals go to an area the demo champion reviews, so they reach his queue.

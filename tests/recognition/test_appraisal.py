@@ -13,6 +13,8 @@ from people.models import ExportLog
 from recognition.models import AppraisalNote
 from tests.factories import AppraisalNoteFactory, PersonFactory, TaskFactory
 
+PERSONAS_BUILT_ONCE = ("staff", "champion", "manager", "admin", "outsider", "project")
+
 
 def pdf_text(response) -> str:
     assert response["Content-Type"] == "application/pdf"

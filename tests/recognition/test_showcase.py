@@ -26,6 +26,8 @@ from tests.factories import (
     ShowcaseSlotFactory,
 )
 
+PERSONAS_BUILT_ONCE = ("staff", "champion", "manager", "admin", "outsider", "project")
+
 LIST = reverse("recognition:showcase")
 CREATE = reverse("recognition:showcase_session_create")
 CALENDAR = reverse("recognition:showcase_calendar")

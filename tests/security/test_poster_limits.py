@@ -25,6 +25,8 @@ from recognition import posters
 from recognition.models import Poster
 from tests.recognition.test_board import _refused, image_bytes, poster_upload
 
+PERSONAS_BUILT_ONCE = ("staff", "project")
+
 MEBIBYTE = 1024 * 1024
 PDF_REFUSED = "This PDF could not be turned into a preview within the limits"
 IMAGE_REFUSED = "This image could not be turned into a preview within the limits"
