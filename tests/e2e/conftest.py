@@ -142,6 +142,10 @@ def assert_accessible(page) -> None:
 @pytest.fixture
 def demo_department(db):
     """`seed_demo`'s department, with the demo logins' password set to PASSWORD."""
+    return seed_demo_department()
+
+
+def seed_demo_department():
     from qiregister.demo.measurement import seed_impact
     from qiregister.demo.people import seed_people
     from qiregister.demo.projects import seed_projects
