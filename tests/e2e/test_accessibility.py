@@ -1,8 +1,9 @@
 """Every page type, as the persona who sees it, checked with axe-core for WCAG 2.2 A and AA.
 
-Each test seeds `seed_demo`'s department (a couple of seconds) and walks a table of pages in one
-browser context, signing in as each persona in turn, so the run stays short. A page that fails
-does not stop the others: every violation is collected and reported together. The
+The tests only read: `seed_demo`'s department is seeded once for the module (several seconds),
+committed, and served by the module's own live server; it is removed when the module is done.
+Each test walks a table of pages in one browser context, signing in as each persona in turn. A
+page that fails does not stop the others: every violation is collected and reported together. The
 accessibility statement (templates/accessibility.html) describes what these tests check; change
 both together.
 """
@@ -15,17 +16,22 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
+from pytest_django.live_server_helper import LiveServer
 
 from measurement.models import Measure
 from people.models import MentoringPair
 from projects.models import ClosureReport, Project
 from recognition.models import Award, Nomination, ShowcaseSession
-from tests.e2e.conftest import axe_violations, sign_in
+from tests.conftest import FAST_PASSWORD_HASHERS, IMMEDIATE_TASKS
+from tests.e2e.conftest import axe_violations, seed_demo_department, sign_in
 from tests.e2e.demo import demo_objects
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Not transactional: nothing is written in the tests' own transactions (see `visits`).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 ANONYMOUS = ""
 # The narrowest width WCAG 1.4.10 (Reflow) asks for: 320 CSS pixels, no scrolling sideways.
@@ -201,6 +207,52 @@ def _closure_waiting_for(champion) -> Project:
     return project
 
 
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture
+def media_root(settings, media):
+    """The demo's uploads (posters) stay where the module's seeding put them."""
+    settings.MEDIA_ROOT = media
+    return media
+
+
+@pytest.fixture(scope="module")
+def visits(django_db_setup, django_db_blocker, media):
+    """The walk's pages in the demo department, seeded and committed once for the module (a
+    live server sees only committed rows), then emptied as after a transactional test."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, TASKS=IMMEDIATE_TASKS, MEDIA_ROOT=media
+        ),
+    ):
+        walk = _visits(seed_demo_department())
+    yield walk
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, visits):
+    # Its own live server: pytest-django's `live_server` makes every test that uses it
+    # transactional, emptying the database after each.
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    yield server
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(base_url=server.url)
+    yield context.new_page()
+    context.close()
+
+
 def _sign_in_as(page, persona: str) -> None:
     page.context.clear_cookies()
     if persona:
@@ -222,11 +274,11 @@ TOO_WIDE = """async () => {
 }"""
 
 
-def test_every_page_type_has_no_violations_and_reflows_at_320_pixels(page, demo_department):
+def test_every_page_type_has_no_violations_and_reflows_at_320_pixels(page, visits):
     """axe-core at 1280px, then the same page at 320px must not scroll sideways."""
     violations, too_wide = {}, {}
     persona = None
-    for visit in _visits(demo_department):
+    for visit in visits:
         if visit.persona != persona:
             persona = visit.persona
             _sign_in_as(page, persona)
@@ -266,8 +318,8 @@ NARROW_PAGES = [
 ]
 
 
-def test_key_pages_at_320_pixels_have_no_violations(page, demo_department):
-    visits = {visit.name: visit for visit in _visits(demo_department)}
+def test_key_pages_at_320_pixels_have_no_violations(page, visits):
+    visits = {visit.name: visit for visit in visits}
     page.set_viewport_size(NARROW)
     violations = {}
     persona = None
@@ -308,8 +360,8 @@ NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"
 
 
 @pytest.mark.parametrize("width", [NARROW, WIDE], ids=["320px", "1280px"])
-def test_keyboard_focus_is_always_visible_and_on_screen(page, demo_department, width):
-    visits = {visit.name: visit for visit in _visits(demo_department)}
+def test_keyboard_focus_is_always_visible_and_on_screen(page, visits, width):
+    visits = {visit.name: visit for visit in visits}
     page.set_viewport_size(width)
     hidden = []
     _sign_in_as(page, "staff")

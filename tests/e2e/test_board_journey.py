@@ -98,12 +98,15 @@ def test_screen_shows_the_board_through_a_link_until_it_is_revoked(
     assert_accessible(page)
 
     screen = browser.new_context().new_page()
+    # The display's timer runs on the page's clock, which the test moves on instead of waiting.
+    screen.clock.install()
     screen.goto(link_url)
     assert "Project 1 of 2" in screen.locator("[data-qi-board-position]").inner_text()
     assert_accessible(screen)
     screen.evaluate("window.stillTheSamePage = true")
 
     # It moves on by itself, in place (so full screen would be kept).
+    screen.clock.run_for(5000)
     screen.wait_for_function(
         "() => document.querySelector('[data-qi-board-position]').textContent.includes('2 of 2')",
         timeout=9000,
@@ -115,7 +118,13 @@ def test_screen_shows_the_board_through_a_link_until_it_is_revoked(
     # Pause stops it; Next still works by hand.
     screen.get_by_role("button", name="Pause").click()
     assert screen.get_by_role("button", name="Play").is_visible()
-    screen.wait_for_timeout(6500)
+    # A timer left running would ask for the next project (fetch) within these 6.5 seconds.
+    screen.evaluate(
+        "() => { window.fetches = 0; const fetch = window.fetch;"
+        " window.fetch = (...args) => { window.fetches += 1; return fetch(...args); }; }"
+    )
+    screen.clock.run_for(6500)
+    assert screen.evaluate("window.fetches") == 0, "the display moved on while paused"
     assert "2 of 2" in screen.locator("[data-qi-board-position]").inner_text()
     screen.get_by_role("link", name="Next project").click()
     screen.wait_for_function(
@@ -149,6 +158,7 @@ def test_screen_opened_on_a_one_project_board_gets_next_when_a_second_arrives(
         clinical_areas=[acute_medicine],
     )
     sign_in(page, "champion", PASSWORD)
+    page.clock.install()
     page.goto("/board/display/")
     assert "Project 1 of 1" in page.locator("[data-qi-board-position]").inner_text()
     next_link = page.get_by_role("link", name="Next project")
@@ -161,6 +171,7 @@ def test_screen_opened_on_a_one_project_board_gets_next_when_a_second_arrives(
         headline_impact="Omitted doses halved",
         clinical_areas=[acute_medicine],
     )
+    page.clock.run_for(5000)
     page.wait_for_function(
         "() => document.querySelector('[data-qi-board-position]').textContent.includes('of 2')",
         timeout=9000,

@@ -2,7 +2,9 @@
 
 The idle limit is set to one minute, so the warning opens 30 seconds before the end; time is
 moved by editing the activity stamp in the session row before a page is opened (a stamp under
-a minute old is not moved by the request that opens it).
+a minute old is not moved by the request that opens it). Where the page must wait for its own
+timers, the server's time and the page's clock (Playwright's) are moved on together, instead of
+waiting for them.
 """
 
 import time
@@ -63,12 +65,19 @@ def test_when_the_session_ends_the_page_and_its_text_stay_to_copy(
     sign_in(page, "staff", PASSWORD)
     # 35 seconds left: time to type before the warning opens, 30 seconds before the end.
     idle_for(page, 25)
+    page.clock.install()
     page.goto(reverse("projects:edit", args=[project.pk]))
     problem = page.get_by_label("Problem and background")
     problem.fill("Half an hour of typing that must not be lost")
+    # Six seconds on: 29 seconds left, and the page's timer asks the server how long is left.
+    idle_for(page, 31)
+    page.clock.run_for(6_000)
     page.get_by_role("dialog", name="You're about to be signed out").wait_for(timeout=15_000)
+    # Past the end: the countdown reaches nought, and the page asks the server again.
+    idle_for(page, 61)
+    page.clock.run_for(32_000)
     signed_out = page.get_by_role("dialog", name="You have been signed out")
-    signed_out.wait_for(state="visible", timeout=45_000)
+    signed_out.wait_for(state="visible", timeout=15_000)
     assert "copy it before you sign in again" in signed_out.inner_text()
     assert_accessible(page)
 
