@@ -24,34 +24,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _delete_from_each_table(original):
-    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
-        if reset_sequences or allow_cascade:
-            return original(
-                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
-            )
-        # Table names from Django's own introspection, quoted.
-        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
-
-    return sql_flush
-
-
-@pytest.fixture(scope="module", autouse=True)
-def flush_by_delete():
-    """Browser tests are transactional (the live server's threads must see their data), so the
-    database is emptied after each. TRUNCATE of the 119 tables took 3-4 s here, nearly all of
-    it the server replacing each table's files; DELETE of their few rows takes 40 ms. The
-    flush runs in one transaction and every foreign key is deferred to its end, so the order
-    of the tables does not matter, and the tables end up as empty as before."""
-    from django.db.backends.postgresql.operations import DatabaseOperations
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            DatabaseOperations, "sql_flush", _delete_from_each_table(DatabaseOperations.sql_flush)
-        )
-        yield
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
