@@ -546,6 +546,7 @@ SLOWEST_FILES = [
     "tests/security/test_access_matrix.py",
     "tests/e2e/test_accessibility.py",
     "tests/security/test_stored_dates.py",
+    "tests/security/test_filter_parameter_sweep.py",
     "tests/resilience/test_database_restart.py",
     "tests/resilience/test_backup_restore.py",
     "tests/qiregister/test_two_servers.py",

@@ -5,27 +5,23 @@ Found, not listed: every route of the URL configuration is fetched (as the acces
 with the ids of its world) by each role; every <form> on those pages is submitted the way it
 says (GET or POST, to its action) with its own fields. First every field at once carries the bad
 value, then each field alone while the others keep the values the page gave them, so a bad
-value also reaches the code behind a form that is otherwise valid. Separately, every route is
-fetched with the parameters of every FilterSet and report form in its query string.
+value also reaches the code behind a form that is otherwise valid. (Every route fetched with the
+parameters of every FilterSet in its query string: test_filter_parameter_sweep.py.)
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-import django_filters
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from people.models import Booking
 from tests.security.test_access_matrix import (
-    EXPECTATIONS,
     ROUTES,
     media_root,
     request_as,
@@ -129,21 +125,6 @@ def forms_on(html: str, path: str) -> list[Form]:
     return [form for form in parser.forms if form.fields or form.files]
 
 
-def filter_parameters() -> set[str]:
-    """The query parameters of every FilterSet and report form of the apps."""
-    for app in ("people", "projects", "measurement", "recognition"):
-        package = importlib.import_module(app)
-        for module in pkgutil.walk_packages(package.__path__, f"{app}."):
-            if ".migrations" not in module.name and ".management" not in module.name:
-                importlib.import_module(module.name)
-    names, stack = set(), [django_filters.FilterSet]
-    while stack:
-        for sub in stack.pop().__subclasses__():
-            stack.append(sub)
-            names |= set(sub.base_filters)
-    return names | {"from", "to", "page", "sort", "format", "department", "person", "project"}
-
-
 def send(client, user, form: Form, data: dict, bad: str):
     payload = dict(data)
     for name in form.files:
@@ -230,28 +211,6 @@ def test_no_form_gives_a_500_on_bad_input(client, world, discovered):
                 problem = outcome_of(lambda: send(client, user, form, data, "x"))  # noqa: B023
                 if problem:
                     failures.append(f"{role} {form.method} {form.action} {name}={label}: {problem}")
-    assert failures == [], "\n".join(failures)
-
-
-# Routes that answer a GET with 405 before any view code reads the query string.
-POST_ONLY = {name for name, (get, _post) in EXPECTATIONS.items() if set(get.split()[1:]) == {"405"}}
-
-
-def test_no_page_gives_a_500_on_bad_filter_parameters(client, world):
-    parameters = filter_parameters()
-    assert {"days_in_stage", "max_hours", "due_before", "q", "from"} <= parameters
-    failures = []
-    for name in sorted(ROUTES):
-        if name.split(":")[-1] in SKIPPED_ROUTES or name in POST_ONLY:
-            continue
-        path = url_for(name, world)
-        for label, bad in BAD_VALUES.items():
-            data = dict.fromkeys(parameters, bad)
-            problem = outcome_of(
-                lambda: request_as(client, world.admin.user, "get", path, data)  # noqa: B023
-            )
-            if problem:
-                failures.append(f"GET {path} {label}: {problem}")
     assert failures == [], "\n".join(failures)
 
 
