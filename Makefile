@@ -33,6 +33,17 @@ run: install
 	@echo ""
 	$(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# The W3C Nu HTML validator that the walk of page types runs (tests/e2e/validator.py), from npm
+# into .tools/; where npm or Java is missing, `make test` says so and the validation is skipped.
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR):
+	@if command -v npm >/dev/null && command -v java >/dev/null; then \
+	  npm install --prefix .tools --no-save --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); \
+	else \
+	  echo "npm or Java not found: HTML validation is skipped (Debian: apt install npm default-jre-headless)"; \
+	fi
+
 # pytest exits 5 when it collected no tests: that is a failure here, like any other non-zero exit.
 # pytest-xdist runs one worker per core (TEST_WORKERS=0 runs in one process), each test file in
 # one worker, each worker with its own test database, copied from one migrated template (the
@@ -41,7 +52,7 @@ run: install
 # with no migration edited in place, `make test PYTEST_ARGS=--reuse-db` keeps the workers'
 # databases and skips migrating (about 40 s of CPU).
 TEST_WORKERS ?= auto
-test: install
+test: install $(VNU_JAR)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install

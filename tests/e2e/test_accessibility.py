@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -26,6 +27,7 @@ from people.models import MentoringPair
 from projects.models import ClosureReport, Project
 from recognition.models import Award, Nomination, ShowcaseSession
 from tests.conftest import FAST_PASSWORD_HASHERS, IMMEDIATE_TASKS
+from tests.e2e import validator
 from tests.e2e.conftest import axe_violations, seed_demo_department, sign_in
 from tests.e2e.demo import demo_objects
 from tests.factories import PASSWORD
@@ -383,3 +385,30 @@ def test_keyboard_focus_is_always_visible_and_on_screen(page, visits, width):
                 hidden.append({"page": name, **focus})
         assert stops > 10, f"{name}: only {stops} tab stops"
     assert hidden == [], json.dumps(hidden, indent=2)
+
+
+def test_every_page_type_is_valid_html(client, visits):
+    """The W3C Nu validator finds no error in any page type as the server sends it (its
+    warnings, such as those on the design system's own markup, aside)."""
+    if reason := validator.unavailable():
+        pytest.skip(f"HTML validation not run: {reason}")
+    pages = {}
+    for visit in visits:
+        client.logout()
+        if visit.persona:
+            client.force_login(User.objects.get(username=visit.persona))
+        response = client.get(visit.path)
+        assert response.status_code == visit.status, f"{visit.name}: {visit.path}"
+        if "html" in response["Content-Type"]:
+            pages[visit.name] = response.content.decode()
+    assert len(pages) > 40  # the walk's pages, not a handful
+    assert validator.validation_errors(pages) == {}
+
+
+def test_the_validator_reports_what_htmx_s_own_spelling_would_break():
+    if reason := validator.unavailable():
+        pytest.skip(f"HTML validation not run: {reason}")
+    page = '<!doctype html><html lang="en"><title>Register</title><form hx-get="/projects/"></form>'
+    assert list(validator.validation_errors({"register": page})) == ["register"]
+    valid = page.replace("hx-get", "data-hx-get")
+    assert validator.validation_errors({"register": valid}) == {}
