@@ -10,11 +10,15 @@ import base64
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
+    # Imported here, not at the top: loading Pango through cffi takes about a second of CPU,
+    # which every process that loads the URLconf (gunicorn workers, manage.py commands) would
+    # pay, though few ever make a PDF.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
     html = render_to_string(template_name, context)
     fetcher = URLFetcher(allowed_protocols={"data"})
     # Tagged PDF: headings, tables and reading order survive for screen readers, and the
