@@ -7,9 +7,10 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
 # (OWASP's list for CSV injection).
@@ -37,6 +38,10 @@ def xlsx_cell(sheet, value) -> WriteOnlyCell:
     """A cell holding text exactly as typed: stored as a string (data type "s"), which Excel
     shows as text and never evaluates, so it needs no apostrophe (openpyxl would otherwise store
     text starting with "=" as a formula). Characters XML cannot hold are dropped."""
+    # openpyxl is imported when a workbook is written (see projects.exports.xlsx_bytes).
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if not isinstance(value, str):
         return WriteOnlyCell(sheet, value=value)
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))

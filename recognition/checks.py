@@ -1,14 +1,17 @@
-"""`manage.py check` (and runserver, migrate) says plainly when PDF exports cannot work here."""
+"""The system checks (`manage.py check`, runserver, migrate) say plainly when PDF exports cannot
+work here."""
 
 from django.core import checks
 
-from recognition.pdf import PDFUnavailable, weasyprint
+from recognition.pdf import MISSING_LIBRARIES, missing_pdf_libraries
 
 
 @checks.register()
 def pdf_libraries_installed(app_configs, **kwargs):
-    try:
-        weasyprint()
-    except PDFUnavailable as error:
-        return [checks.Warning(str(error), id="recognition.W001")]
+    if missing := missing_pdf_libraries():
+        return [
+            checks.Warning(
+                f"{MISSING_LIBRARIES} (not found: {', '.join(missing)})", id="recognition.W001"
+            )
+        ]
     return []

@@ -5,12 +5,13 @@ it can make the server read a local file or call another host.
 
 WeasyPrint needs the Pango and HarfBuzz system libraries. Without them the app still starts and
 every other page works: a PDF export answers with a page that says what the server lacks, and
-`manage.py check` warns (recognition.checks).
+the system checks (`manage.py check`, runserver, migrate) warn (recognition.checks).
 """
 
 from __future__ import annotations
 
 import base64
+import ctypes
 import logging
 
 from django.http import HttpResponse
@@ -25,8 +26,33 @@ MISSING_LIBRARIES = (
 )
 
 
+# The shared libraries WeasyPrint loads, under the names it tries (weasyprint/text/ffi.py).
+PDF_LIBRARIES = {
+    "Pango": ("libpango-1.0.so.0", "libpango-1.0.dylib", "libpango-1.0-0.dll"),
+    "PangoFT2": ("libpangoft2-1.0.so.0", "libpangoft2-1.0.dylib", "libpangoft2-1.0-0.dll"),
+    "HarfBuzz": ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll"),
+    "fontconfig": ("libfontconfig.so.1", "libfontconfig.1.dylib", "libfontconfig-1.dll"),
+}
+
+
 class PDFUnavailable(Exception):
     """WeasyPrint cannot run here: its system libraries are missing."""
+
+
+def missing_pdf_libraries() -> list[str]:
+    """The libraries PDF exports need that cannot be loaded here. Loading them is quick;
+    importing WeasyPrint, which every management command would pay for in its checks, is not."""
+    missing = []
+    for library, names in PDF_LIBRARIES.items():
+        for name in names:
+            try:
+                ctypes.CDLL(name)
+            except OSError:
+                continue
+            break
+        else:
+            missing.append(library)
+    return missing
 
 
 def weasyprint():

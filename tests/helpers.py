@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,20 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         text=True,
         timeout=300,
     )
+
+
+def database_url(name: str) -> str:
+    """A database on the test server (DATABASE_URL's, or the embedded one) as a URL, for a
+    child process."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = quote(str(db["HOST"] or ""), safe="")  # a socket folder is percent-encoded
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{credentials}@{host}{port}/{name}"
 
 
 def environment_without(*prefixes: str) -> dict[str, str]:

@@ -783,6 +783,21 @@ class Migration(migrations.Migration):
                     ],
                     options={
                         "ordering": ["project", "order", "pk"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                models.F("project"),
+                                django.db.models.functions.text.Lower("name"),
+                                name="measure_unique_name_ignoring_case",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("baseline_points__isnull", True),
+                                    ("baseline_points__gte", 12),
+                                    _connector="OR",
+                                ),
+                                name="measure_baseline_at_least_12",
+                            ),
+                        ],
                     },
                 ),
                 migrations.CreateModel(
@@ -899,6 +914,11 @@ class Migration(migrations.Migration):
                     ],
                     options={
                         "ordering": ["measure", "date"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("measure", "date"), name="data_point_once_per_date"
+                            ),
+                        ],
                     },
                 ),
                 migrations.CreateModel(
@@ -1018,6 +1038,19 @@ class Migration(migrations.Migration):
                     options={
                         "verbose_name": "PDSA cycle",
                         "ordering": ["project", "number"],
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("project", "number"), name="pdsa_number_once"
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    ("end_date__isnull", True),
+                                    ("end_date__gte", models.F("start_date")),
+                                    _connector="OR",
+                                ),
+                                name="pdsa_ends_after_start",
+                            ),
+                        ],
                     },
                 ),
                 migrations.CreateModel(
@@ -1248,70 +1281,26 @@ class Migration(migrations.Migration):
                     ],
                     options={
                         "ordering": ["claimed_at", "pk"],
+                        "constraints": [
+                            models.CheckConstraint(
+                                condition=models.Q(
+                                    models.Q(
+                                        ("validated_amount__isnull", True),
+                                        ("validated_by__isnull", True),
+                                    ),
+                                    models.Q(
+                                        ("validated_amount__isnull", False),
+                                        ("validated_by__isnull", False),
+                                    ),
+                                    _connector="OR",
+                                ),
+                                name="saving_validated_with_who",
+                            ),
+                            models.CheckConstraint(
+                                condition=models.Q(("amount__gt", 0)), name="saving_amount_positive"
+                            ),
+                        ],
                     },
-                ),
-                migrations.AddConstraint(
-                    model_name="measure",
-                    constraint=models.UniqueConstraint(
-                        models.F("project"),
-                        django.db.models.functions.text.Lower("name"),
-                        name="measure_unique_name_ignoring_case",
-                    ),
-                ),
-                migrations.AddConstraint(
-                    model_name="measure",
-                    constraint=models.CheckConstraint(
-                        condition=models.Q(
-                            ("baseline_points__isnull", True),
-                            ("baseline_points__gte", 12),
-                            _connector="OR",
-                        ),
-                        name="measure_baseline_at_least_12",
-                    ),
-                ),
-                migrations.AddConstraint(
-                    model_name="datapoint",
-                    constraint=models.UniqueConstraint(
-                        fields=("measure", "date"), name="data_point_once_per_date"
-                    ),
-                ),
-                migrations.AddConstraint(
-                    model_name="pdsacycle",
-                    constraint=models.UniqueConstraint(
-                        fields=("project", "number"), name="pdsa_number_once"
-                    ),
-                ),
-                migrations.AddConstraint(
-                    model_name="pdsacycle",
-                    constraint=models.CheckConstraint(
-                        condition=models.Q(
-                            ("end_date__isnull", True),
-                            ("end_date__gte", models.F("start_date")),
-                            _connector="OR",
-                        ),
-                        name="pdsa_ends_after_start",
-                    ),
-                ),
-                migrations.AddConstraint(
-                    model_name="saving",
-                    constraint=models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(
-                                ("validated_amount__isnull", True), ("validated_by__isnull", True)
-                            ),
-                            models.Q(
-                                ("validated_amount__isnull", False), ("validated_by__isnull", False)
-                            ),
-                            _connector="OR",
-                        ),
-                        name="saving_validated_with_who",
-                    ),
-                ),
-                migrations.AddConstraint(
-                    model_name="saving",
-                    constraint=models.CheckConstraint(
-                        condition=models.Q(("amount__gt", 0)), name="saving_amount_positive"
-                    ),
                 ),
             ],
         ),

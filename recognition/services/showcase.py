@@ -22,7 +22,6 @@ from django.db.models import (
     Q,
 )
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from common.email import notify
 from common.errors import WorkflowError
@@ -279,6 +278,10 @@ def person_for_calendar_key(key: str) -> Person | None:
 def calendar_bytes(department: Department, sessions) -> bytes:
     """An RFC 5545 calendar of `sessions` (from ShowcaseSession.objects.for_calendar), all times
     in UTC."""
+    # Imported here, as recognition.pdf imports WeasyPrint: icalendar takes about 0.2 s of CPU
+    # to import, which every process that loads the URLconf would pay.
+    from icalendar import Calendar, Event
+
     base_url = settings.QIREGISTER_BASE_URL
     host = urlsplit(base_url).hostname or "qiregister"
     now = timezone.now()

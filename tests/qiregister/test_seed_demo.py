@@ -1,3 +1,5 @@
+import shutil
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.files.storage import default_storage
@@ -9,25 +11,7 @@ from measurement.models import DataPoint, Measure, PDSACycle, ProjectImpact, Sav
 from measurement.spc import xmr_chart
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
 from recognition.models import AppraisalNote, Nomination, PortfolioDomain, Poster, ShowcaseSlot
-
-
-def test_seed_demo_creates_the_department_and_the_four_logins(db):
-    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
-    # --people counts Pharmacy's people; the other departments are a fixed size.
-    assert Person.objects.filter(department__slug="pharmacy").count() == 40
-    assert ClinicalArea.objects.filter(department__slug="pharmacy").count() >= 4
-    for username in ("staff", "champion", "manager", "admin"):
-        # django-axes needs the request a sign-in comes with.
-        request = RequestFactory().post("/login/")
-        assert authenticate(request, username=username, password="demo-pass-1") is not None
-    staff = Person.objects.get(user__username="staff")
-    manager = Person.objects.get(user__username="manager")
-    champion = Person.objects.get(user__username="champion")
-    assert manager.is_manager_of(staff)
-    assert champion.is_champion
-    admin = Person.objects.get(user__username="admin").user
-    assert admin.is_superuser
-    assert admin.is_staff
+from tests.conftest import built_once
 
 
 def test_every_seeded_person_can_sign_in_with_the_demo_password(db):
@@ -44,16 +28,6 @@ def test_seed_demo_is_idempotent(db):
     counts = (Person.objects.count(), ChampionAssignment.objects.count())
     call_command("seed_demo", "--password", "demo-pass-1", "--people", "30")
     assert (Person.objects.count(), ChampionAssignment.objects.count()) == counts
-
-
-def test_seed_demo_gives_every_pharmacy_area_a_champion_and_people_managers(db):
-    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
-    areas = ClinicalArea.objects.filter(department__slug="pharmacy")
-    championed = areas.filter(champion_assignments__isnull=False).distinct().count()
-    assert championed == areas.count()
-    assert Department.objects.get(slug="pharmacy").qi_lead.user.username == "admin"
-    pharmacy = Person.objects.filter(department__slug="pharmacy")
-    assert pharmacy.filter(line_manager__isnull=True).count() == 1  # only the chief
 
 
 def test_seed_demo_refuses_too_few_people(db):
@@ -142,8 +116,57 @@ def test_seed_demo_adds_mentoring_courses_sessions_and_completions(db):
     assert not staff.completions.exists()  # so /me/ shows the induction as outstanding
 
 
-def test_seed_demo_adds_showcases_posters_awards_and_appraisal_notes(db):
-    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
+# The tests below read one demo seeded with 40 people, made once for them, each test in its own
+# savepoint. Every test after the first that uses it sees it, so the tests above, which seed
+# their own from nothing, come before.
+
+
+@pytest.fixture(scope="module")
+def seeded_media(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once; the folder that holds its posters."""
+    media = tmp_path_factory.mktemp("media")
+
+    def seed():
+        call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
+        return media
+
+    yield from built_once(django_db_blocker, media, seed)
+
+
+@pytest.fixture
+def seeded(db, seeded_media, media_root):
+    """The seeded demo, with a copy of its posters in this test's MEDIA_ROOT."""
+    shutil.copytree(seeded_media, media_root, dirs_exist_ok=True)
+
+
+def test_seed_demo_creates_the_department_and_the_four_logins(seeded):
+    # --people counts Pharmacy's people; the other departments are a fixed size.
+    assert Person.objects.filter(department__slug="pharmacy").count() == 40
+    assert ClinicalArea.objects.filter(department__slug="pharmacy").count() >= 4
+    for username in ("staff", "champion", "manager", "admin"):
+        # django-axes needs the request a sign-in comes with.
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password="demo-pass-1") is not None
+    staff = Person.objects.get(user__username="staff")
+    manager = Person.objects.get(user__username="manager")
+    champion = Person.objects.get(user__username="champion")
+    assert manager.is_manager_of(staff)
+    assert champion.is_champion
+    admin = Person.objects.get(user__username="admin").user
+    assert admin.is_superuser
+    assert admin.is_staff
+
+
+def test_seed_demo_gives_every_pharmacy_area_a_champion_and_people_managers(seeded):
+    areas = ClinicalArea.objects.filter(department__slug="pharmacy")
+    championed = areas.filter(champion_assignments__isnull=False).distinct().count()
+    assert championed == areas.count()
+    assert Department.objects.get(slug="pharmacy").qi_lead.user.username == "admin"
+    pharmacy = Person.objects.filter(department__slug="pharmacy")
+    assert pharmacy.filter(line_manager__isnull=True).count() == 1  # only the chief
+
+
+def test_seed_demo_adds_showcases_posters_awards_and_appraisal_notes(seeded):
     slots = ShowcaseSlot.objects.filter(session__department__slug="pharmacy")
     assert slots.filter(status="confirmed", session__starts_at__lt=timezone.now()).exists()
     assert slots.filter(session__starts_at__gt=timezone.now()).exists()
@@ -160,8 +183,7 @@ def test_seed_demo_adds_showcases_posters_awards_and_appraisal_notes(db):
     assert (slots.count(), Poster.objects.count(), Nomination.objects.count()) == counts
 
 
-def test_seed_demo_adds_measures_pdsa_cycles_and_impact(db):
-    call_command("seed_demo", "--password", "demo-pass-1", "--people", "40")
+def test_seed_demo_adds_measures_pdsa_cycles_and_impact(seeded):
     outcome = Measure.objects.filter(kind="outcome").first()
     values = [float(point.value) for point in outcome.points.order_by("date")]
     assert len(values) == 30

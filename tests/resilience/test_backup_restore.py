@@ -1,7 +1,8 @@
 """`make backup` and `make restore` round-trip a seeded register exactly.
 
-A scratch database on the test server gets the migrations and the demo data (seed_demo, which
-also uploads posters); `make backup` dumps it and its media folder; `make restore` loads that into
+A scratch database on the test server gets the migrations (a copy of the migrated template:
+tests/conftest.py create_migrated_database) and the demo data (seed_demo, which also uploads
+posters); `make backup` dumps it and its media folder; `make restore` loads that into
 another, fresh database and media folder. Every table must then hold the same rows (count and an
 MD5 of the ordered rows as text), every sequence the same position, and every media file the
 same bytes. The make targets run as a user runs them (`-o` only skips the venv check).
@@ -18,7 +19,6 @@ import subprocess
 import tarfile
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -31,7 +31,7 @@ from psycopg import sql
 
 from qiregister import backups
 from recognition.models import Poster
-from tests.helpers import ROOT, environment_without, run_manage
+from tests.helpers import ROOT, database_url, environment_without, run_manage
 
 SEED_PEOPLE = "30"
 
@@ -45,16 +45,6 @@ def server_params() -> dict:
         "user": db["USER"] or None,
         "password": db["PASSWORD"] or None,
     }
-
-
-def database_url(name: str) -> str:
-    params = server_params()
-    credentials = quote(params["user"] or "", safe="")
-    if params["password"]:
-        credentials += ":" + quote(params["password"], safe="")
-    host = quote(str(params["host"] or ""), safe="")  # a socket folder is percent-encoded
-    port = f":{params['port']}" if params["port"] else ""
-    return f"postgres://{credentials}@{host}{port}/{name}"
 
 
 def admin_sql(statement: sql.Composable) -> None:
@@ -131,21 +121,18 @@ def environment(database: str, media: Path, backups: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded_backup(tmp_path_factory):
+def seeded_backup(tmp_path_factory, create_migrated_database):
     """A seeded scratch database, its media, and a backup of both made by `make backup`."""
     if shutil.which("make") is None:
         pytest.fail("make is needed for `make backup`")
     folder = tmp_path_factory.mktemp("backup")
     source = f"qi_backup_source_{uuid.uuid4().hex[:8]}"
-    create_database(source)
+    create_migrated_database(source)
     try:
         env = environment(source, folder / "media", folder / "backups")
-        for command in (
-            ("migrate", "--no-input"),
-            ("seed_demo", "--password", "backup-demo-2026", "--people", SEED_PEOPLE),
-        ):
-            done = run_manage(*command, env=env)
-            assert done.returncode == 0, done.stderr
+        seed = ("seed_demo", "--password", "backup-demo-2026", "--people", SEED_PEOPLE)
+        done = run_manage(*seed, env=env)
+        assert done.returncode == 0, done.stderr
         # A file with an awkward name in a folder of its own, beside the seeded posters.
         odd = folder / "media" / "posters" / "odd folder" / "café poster (final).png"
         odd.parent.mkdir(parents=True)

