@@ -746,9 +746,7 @@ def test_parse_data_reads_uk_dates_pounds_and_thousands_commas():
 
 
 def test_tab_separated_rows_from_a_spreadsheet_are_read(measure):
-    form = DataPasteForm(
-        {"data": "Date\tValue\n05/01/2026\t12\n12/01/2026\t£9.5"}, measure=measure
-    )
+    form = DataPasteForm({"data": "Date\tValue\n05/01/2026\t12\n12/01/2026\t£9.5"}, measure=measure)
     assert form.is_valid(), form.errors
     assert [(r.date, r.value) for r in form.cleaned_data["rows"]] == [
         (dt.date(2026, 1, 5), Decimal("12")),
