@@ -235,6 +235,9 @@ class DataPointForm(forms.ModelForm):
 
 
 class DataPasteForm(forms.Form):
+    """Rows pasted or uploaded for a measure, read for a preview; the preview sends the text
+    it read back in `data`, to be read and checked again before it is saved."""
+
     MAX_UPLOAD_BYTES = 1_000_000
     # The box takes as many characters as a file may have bytes (maxlength in the page); 1,000
     # rows (MAX_ROWS) take far fewer. Django reads at most 2.5 MB of a form: a larger paste is
@@ -247,25 +250,28 @@ class DataPasteForm(forms.Form):
         required=False,
         max_length=MAX_PASTE_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="One row per line, for example 2026-01-31,42. A third column is kept as a "
-        f"note. Copy two columns from a spreadsheet and paste them here. At most {MAX_ROWS:,} "
-        "rows at a time.",
+        help_text="One row per line: the date (day first, for example 31/01/2026 or "
+        "31 Jan 2026), then the value. A third column is kept as a note. Copy the columns from "
+        f"a spreadsheet and paste them here. At most {MAX_ROWS:,} rows at a time.",
         error_messages={"max_length": TOO_LARGE},
     )
     file = forms.FileField(
         label="Or upload a CSV file", required=False, help_text="Columns: date,value[,note]."
     )
 
-    def __init__(self, *args, too_large: bool = False, **kwargs):
+    def __init__(self, *args, measure: Measure, too_large: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.measure = measure
         self.too_large = too_large
         # NUL is reported with its row by parse_data, like an upload's, not for the whole paste.
         self.fields["data"].validators = []
+        if measure.is_percentage:
+            self.fields["data"].help_text += " Values may have a % sign (5.1%)."
 
     @classmethod
-    def too_large_to_read(cls) -> DataPasteForm:
+    def too_large_to_read(cls, measure: Measure) -> DataPasteForm:
         """The form for a paste Django refused to read (over 2.5 MB): empty, with the error."""
-        return cls(data={}, too_large=True)
+        return cls(data={}, measure=measure, too_large=True)
 
     def clean(self):
         cleaned = super().clean()
@@ -288,10 +294,17 @@ class DataPasteForm(forms.Form):
             self.add_error("data", "Paste some rows or choose a CSV file")
             return cleaned
         try:
-            cleaned["rows"] = parse_data(text)
+            cleaned["rows"] = parse_data(
+                text, percent=self.measure.is_percentage, unit=self.measure.unit
+            )
         except ValidationError as error:
             self.add_error("file" if upload is not None else "data", error)
+        cleaned["text"] = text.strip()
         return cleaned
+
+    @property
+    def error_field(self) -> str:
+        return "file" if self.cleaned_data.get("file") else "data"
 
 
 class PDSACycleForm(forms.ModelForm):

@@ -267,6 +267,11 @@ class Measure(models.Model):
         """Drawn as an SPC (XmR) chart with limits, rather than a run chart."""
         return self.chart_type == self.ChartType.SPC
 
+    @property
+    def is_percentage(self) -> bool:
+        """Counted in %, so a pasted value may carry a % sign ("5.1%")."""
+        return self.unit.strip().lower() in {"%", "percent", "per cent", "percentage"}
+
     def get_rules_display(self) -> list[str]:
         labels = dict(SPC_RULES)
         return [labels[rule] for rule in self.rules if rule in labels]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -18,25 +20,99 @@ from people.models import Person
 from projects.models import Project
 
 
-def data_import(*, measure: Measure, rows: list[Row], entered_by: Person) -> tuple[int, int]:
+@dataclass(frozen=True)
+class PlannedRow:
+    """A row as it would be saved, with the value it replaces (None if the date is new)."""
+
+    row: Row
+    old: DataPoint | None
+    annotation: str  # the note that would be saved: a blank one keeps the old note
+
+    @property
+    def adds(self) -> bool:
+        return self.old is None
+
+    @property
+    def replaces_value(self) -> bool:
+        return self.old is not None and self.old.value != self.row.value
+
+    @property
+    def changes(self) -> bool:
+        return self.old is None or (self.old.value, self.old.annotation) != (
+            self.row.value,
+            self.annotation,
+        )
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What saving the rows would do to the measure, shown before anything is saved."""
+
+    rows: list[PlannedRow]
+    checked: str  # a digest of the values it replaces; confirming with another one is refused
+
+    @property
+    def added(self) -> int:
+        return sum(planned.adds for planned in self.rows)
+
+    @property
+    def replaced(self) -> int:
+        return sum(planned.replaces_value for planned in self.rows)
+
+    @property
+    def updated(self) -> int:
+        return sum(planned.changes and not planned.adds for planned in self.rows)
+
+
+class ImportOutOfDate(Exception):
+    """The measure changed after its rows were previewed: preview them again (`plan`)."""
+
+    def __init__(self, plan: ImportPlan) -> None:
+        super().__init__("The measure changed after the rows were checked")
+        self.plan = plan
+
+
+def data_import_plan(*, measure: Measure, rows: list[Row]) -> ImportPlan:
+    """What `data_import` would do with the rows, or a ValidationError if the measure cannot
+    hold them. Two queries: the points on the rows' dates, the count of the measure's points.
+    """
+    existing = {
+        point.date: point for point in measure.points.filter(date__in=[row.date for row in rows])
+    }
+    planned = []
+    digest = hashlib.sha256(measure.unit.encode())
+    for row in rows:
+        old = existing.get(row.date)
+        planned.append(PlannedRow(row, old, row.annotation or (old.annotation if old else "")))
+        state = "new" if old is None else f"{old.pk}:{old.value}:{old.annotation}"
+        digest.update(f"\n{row.date}:{state}".encode())
+    plan = ImportPlan(planned, digest.hexdigest()[:32])
+    would_hold = measure.points.count() + plan.added
+    if would_hold > Measure.MAX_POINTS:
+        raise ValidationError(
+            f"A measure holds at most {Measure.MAX_POINTS:,} values; these rows would make "
+            f"it {would_hold:,}. Start a new measure or remove old values first."
+        )
+    return plan
+
+
+def data_import(
+    *, measure: Measure, rows: list[Row], entered_by: Person, checked: str | None = None
+) -> tuple[int, int]:
     """Add the rows to the measure; a date it already has gets the new value. All or nothing.
 
-    Returns (added, updated).
+    `checked` is the digest of the plan the user saw (ImportPlan.checked): if the measure's
+    values on those dates changed since, nothing is saved and ImportOutOfDate carries the new
+    plan. Returns (added, updated).
     """
     with transaction.atomic():
         Measure.objects.select_for_update().filter(pk=measure.pk).first()
-        existing = {
-            point.date: point for point in measure.points.filter(date__in=[r.date for r in rows])
-        }
-        would_hold = measure.points.count() + len({r.date for r in rows} - existing.keys())
-        if would_hold > Measure.MAX_POINTS:
-            raise ValidationError(
-                f"A measure holds at most {Measure.MAX_POINTS:,} values; these rows would make "
-                f"it {would_hold:,}. Start a new measure or remove old values first."
-            )
+        plan = data_import_plan(measure=measure, rows=rows)
+        if checked is not None and plan.checked != checked:
+            raise ImportOutOfDate(plan)
         new, changed = [], []
-        for row in rows:
-            point = existing.get(row.date)
+        for planned in plan.rows:
+            row, point = planned.row, planned.old
             if point is None:
                 new.append(
                     DataPoint(
@@ -47,10 +123,9 @@ def data_import(*, measure: Measure, rows: list[Row], entered_by: Person) -> tup
                         entered_by=entered_by,
                     )
                 )
-                continue
-            annotation = row.annotation or point.annotation  # a blank one keeps the old note
-            if (point.value, point.annotation) != (row.value, annotation):
-                point.value, point.annotation, point.entered_by = row.value, annotation, entered_by
+            elif planned.changes:
+                point.value, point.annotation = row.value, planned.annotation
+                point.entered_by = entered_by
                 changed.append(point)
         if new:
             bulk_create_with_history(new, DataPoint, default_user=entered_by.user)

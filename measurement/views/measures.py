@@ -18,7 +18,13 @@ from measurement import charts
 from measurement.access import can_record_measurement
 from measurement.forms import DataPasteForm, DataPointForm, MeasureForm
 from measurement.models import Measure, PDSACycle
-from measurement.services import data_import, data_point_save
+from measurement.services import (
+    ImportOutOfDate,
+    ImportPlan,
+    data_import,
+    data_import_plan,
+    data_point_save,
+)
 from people.access import QIRequest, person_or_403
 from projects.access import get_project_for
 from projects.models import Project
@@ -233,29 +239,92 @@ def datapoint_delete(request: QIRequest, pk: int, measure_pk: int, point_pk: int
 def _data_paste_too_large(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     """A paste over Django's 2.5 MB: the form again, with the error (it writes nothing)."""
     project, measure = _measure_for(request, pk, measure_pk, record=True)
-    context = {"form": DataPasteForm.too_large_to_read(), "project": project, "measure": measure}
+    form = DataPasteForm.too_large_to_read(measure)
+    context = {"form": form, "project": project, "measure": measure}
     return render(request, "measurement/measures/paste.html", context, status=413)
+
+
+def _data_preview(
+    request: QIRequest,
+    project: Project,
+    measure: Measure,
+    *,
+    text: str,
+    plan: ImportPlan,
+    changed_meanwhile: bool = False,
+) -> HttpResponse:
+    """The rows as they would be saved, each marked as new, replacing a value, or unchanged."""
+    unit = measure.unit
+    rows = [
+        {
+            "date": charts.format_date(planned.row.date),
+            "value": _with_unit(planned.row.value, unit),
+            "old": _with_unit(planned.old.value, unit) if planned.old else "",
+            "note": planned.annotation,
+            "planned": planned,
+        }
+        for planned in plan.rows
+    ]
+    context = {
+        "project": project,
+        "measure": measure,
+        "text": text,
+        "plan": plan,
+        "rows": rows,
+        "notes_changed": plan.updated - plan.replaced,
+        "unchanged": len(rows) - plan.added - plan.updated,
+        "changed_meanwhile": changed_meanwhile,
+    }
+    return render(request, "measurement/measures/paste_preview.html", context)
 
 
 @answers_form_too_large(_data_paste_too_large)
 def data_paste(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
+    """Rows pasted or uploaded: read and previewed; saved only when the preview is confirmed.
+
+    The preview posts back the text it read (and the digest of what it showed, `checked`); the
+    text is read and checked again, and if the measure's values on those dates changed since,
+    the new preview is shown instead of saving.
+    """
     project, measure = _measure_for(request, pk, measure_pk, record=True)
+    posted = request.method == "POST"
     form = DataPasteForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
+        request.POST if posted else None, request.FILES if posted else None, measure=measure
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            added, updated = data_import(
-                measure=measure,
-                rows=form.cleaned_data["rows"],
-                entered_by=person_or_403(request),
-            )
-        except ValidationError as error:
-            form.add_error("file" if form.cleaned_data.get("file") else "data", error)
+    if posted and form.is_valid():
+        text, rows = form.cleaned_data["text"], form.cleaned_data["rows"]
+        checked = request.POST.get("checked", "")[:64]  # only the preview sends it
+        if "change" in request.POST:  # back from the preview to change the rows
+            form = DataPasteForm(initial={"data": text}, measure=measure)
+        elif not checked:
+            try:
+                plan = data_import_plan(measure=measure, rows=rows)
+            except ValidationError as error:  # more values than the measure holds
+                form.add_error(form.error_field, error)
+            else:
+                return _data_preview(request, project, measure, text=text, plan=plan)
         else:
-            messages.success(request, f"{added} added, {updated} updated.")
-            return redirect("measurement:measure_detail", project.pk, measure.pk)
+            try:
+                added, updated = data_import(
+                    measure=measure,
+                    rows=rows,
+                    entered_by=person_or_403(request),
+                    checked=checked,
+                )
+            except ImportOutOfDate as out_of_date:
+                return _data_preview(
+                    request,
+                    project,
+                    measure,
+                    text=text,
+                    plan=out_of_date.plan,
+                    changed_meanwhile=True,
+                )
+            except ValidationError as error:
+                form.add_error(form.error_field, error)
+            else:
+                messages.success(request, f"{added} added, {updated} updated.")
+                return redirect("measurement:measure_detail", project.pk, measure.pk)
     return render(
         request,
         "measurement/measures/paste.html",

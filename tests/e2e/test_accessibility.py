@@ -61,7 +61,7 @@ def _submit(button: str) -> Callable:
 
 def _paste_bad_rows(page):
     page.get_by_label("Paste rows of date,value").fill("next week,20\n01/02/2026,abc")
-    page.get_by_role("button", name="Add the values").click()
+    page.get_by_role("button", name="Check the values").click()
     page.locator(".nhsuk-error-summary").wait_for()
 
 

@@ -44,7 +44,7 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
     page.get_by_label("Paste rows of date,value").fill(
         _rows(BASELINE) + "\nnext week,20\n12/01/2026,abc"
     )
-    page.get_by_role("button", name="Add the values").click()
+    page.get_by_role("button", name="Check the values").click()
     summary = page.locator(".nhsuk-error-summary").inner_text()
     assert "Row 13: “next week” is not a date" in summary
     assert "Row 14: “abc” is not a number" in summary
@@ -54,7 +54,14 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
     assert not Measure.objects.get().points.exists()
 
     page.get_by_label("Paste rows of date,value").fill(_rows(BASELINE + AFTER))
-    page.get_by_role("button", name="Add the values").click()
+    page.get_by_role("button", name="Check the values").click()
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Check the values before saving them"
+    )
+    assert page.locator("#preview-rows tbody tr").count() == 20
+    assert not Measure.objects.get().points.exists()  # nothing saved before confirming
+    assert_accessible(page)
+    page.get_by_role("button", name="Save these values").click()
     assert "20 added, 0 updated." in page.locator(".nhsuk-inset-text").first.inner_text()
 
     chart = page.get_by_role("img", name="SPC chart (XmR) of Doses given on time")
@@ -66,4 +73,35 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
     assert "Special cause improvement (outside the process limits)" in last_row
     assert page.locator("table tbody tr").count() == 20
     assert_accessible(page)
+    assert page.external_requests == []
+
+
+def test_staff_pastes_spreadsheet_cells_checks_the_replaced_value_and_saves(page, staff, project):
+    measure = Measure.objects.create(
+        project=project, name="Doses given on time", kind=Measure.Kind.PROCESS, unit="%"
+    )
+    measure.points.create(date=dt.date(2026, 11, 30), value=70)
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, "staff", PASSWORD)
+    page.goto(reverse("measurement:data_paste", args=[project.pk, measure.pk]))
+    # As copied from an NHS spreadsheet: a header, tabs, Excel's dates, % signs, a note.
+    page.get_by_label("Paste rows of date,value").fill(
+        "Week ending\tOn time\tNote\n23-Nov-26\t80.5%\n30 Nov 2026\t85%\tNew pharmacist"
+    )
+    page.get_by_role("button", name="Check the values").click()
+    rows = page.locator("#preview-rows tbody tr")
+    assert rows.count() == 2
+    assert "23 Nov 2026" in rows.nth(0).inner_text()
+    assert "Adds" in rows.nth(0).inner_text()
+    replaced = rows.nth(1).inner_text()
+    assert "Replaces 70%" in replaced
+    assert "85%" in replaced
+    assert "1 value will be replaced" in page.locator(".nhsuk-warning-callout").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_accessible(page)
+    assert list(measure.points.values_list("value", flat=True)) == [70]
+
+    page.get_by_role("button", name="Save these values").click()
+    assert "1 added, 1 updated." in page.locator(".nhsuk-inset-text").first.inner_text()
+    assert sorted(measure.points.values_list("value", flat=True)) == [80.5, 85]
     assert page.external_requests == []

@@ -17,6 +17,7 @@ from measurement.paste import Row, parse_data
 from measurement.services import data_import
 from projects.models import Membership
 from tests.factories import PersonFactory
+from tests.measurement.paste_steps import preview_fields
 
 PERSONAS_BUILT_ONCE = ("staff", "champion", "manager", "admin", "outsider", "project")
 
@@ -383,12 +384,28 @@ def test_team_deletes_a_value(client_for, staff, project, measure):
 
 
 def _paste(client, project, measure, **data):
+    """The first step: the rows read and previewed (or the form with its errors)."""
     return client.post(reverse("measurement:data_paste", args=[project.pk, measure.pk]), data)
+
+
+def _save_previewed(client, project, measure, preview):
+    """The second step: "Save these values" on the preview, which posts back what it read."""
+    return client.post(
+        reverse("measurement:data_paste", args=[project.pk, measure.pk]),
+        {**preview_fields(preview.content.decode()), "save": "1"},
+    )
+
+
+def _paste_and_save(client, project, measure, **data):
+    preview = _paste(client, project, measure, **data)
+    assert preview.status_code == 200
+    assert "Check the values before saving them" in preview.content.decode()
+    return _save_previewed(client, project, measure, preview)
 
 
 def test_pasting_twenty_rows_adds_twenty_values(client_for, staff, project, measure):
     client = client_for(staff)
-    response = _paste(client, project, measure, data=rows_text(SHIFT_SERIES))
+    response = _paste_and_save(client, project, measure, data=rows_text(SHIFT_SERIES))
     assert response.status_code == 302
     assert measure.points.count() == 20
     assert measure.points.last().value == Decimal("24.1")
@@ -399,7 +416,7 @@ def test_pasting_twenty_rows_adds_twenty_values(client_for, staff, project, meas
 BAD_ROWS = "date,value\n2026-01-05,20\nsoon,21\n2026-01-19,lots\n05/01/2026,22\n2026-02-02,23"
 # Rows are numbered as lines of what was pasted, the header being row 1.
 BAD_ROW_MESSAGES = [
-    "Row 3: “soon” is not a date (use 2026-01-31)",
+    "Row 3: “soon” is not a date: write it day first, like 31/01/2026 or 31 Jan 2026",
     "Row 4: “lots” is not a number",
     "Row 5: 05/01/2026 is already in row 2",
 ]
@@ -440,7 +457,7 @@ def test_uploaded_csv_with_problems_is_listed_and_nothing_saved(
 def test_uploaded_csv_adds_its_rows(client_for, staff, project, measure):
     text = "\ufeffDate,Value,Note\n" + rows_text(SHIFT_SERIES[:12])  # Excel's UTF-8 BOM
     upload = SimpleUploadedFile("data.csv", text.encode(), content_type="text/csv")
-    response = _paste(client_for(staff), project, measure, file=upload)
+    response = _paste_and_save(client_for(staff), project, measure, file=upload)
     assert response.status_code == 302
     assert measure.points.count() == 12
 
@@ -457,7 +474,7 @@ def test_pasting_again_updates_the_dates_already_there(client_for, staff, projec
     add_points(measure, [10, 11])
     client = client_for(staff)
     text = rows_text([10, 15, 12])  # the first unchanged, the second changed, one new
-    response = _paste(client, project, measure, data=text)
+    response = _paste_and_save(client, project, measure, data=text)
     assert "1 added, 1 updated." in client.get(response["Location"]).content.decode()
     assert list(measure.points.values_list("value", flat=True)) == [
         Decimal("10"),
@@ -728,8 +745,8 @@ def test_parse_data_reads_uk_dates_pounds_and_thousands_commas():
     ]
 
 
-def test_tab_separated_rows_from_a_spreadsheet_are_read():
-    form = DataPasteForm({"data": "Date\tValue\n05/01/2026\t12\n12/01/2026\t£9.5"})
+def test_tab_separated_rows_from_a_spreadsheet_are_read(measure):
+    form = DataPasteForm({"data": "Date\tValue\n05/01/2026\t12\n12/01/2026\t£9.5"}, measure=measure)
     assert form.is_valid(), form.errors
     assert [(r.date, r.value) for r in form.cleaned_data["rows"]] == [
         (dt.date(2026, 1, 5), Decimal("12")),
@@ -737,8 +754,8 @@ def test_tab_separated_rows_from_a_spreadsheet_are_read():
     ]
 
 
-def test_tab_separated_rows_keep_thousands_commas():
-    form = DataPasteForm({"data": "05/01/2026\t1,250\n12/01/2026\t2,000"})
+def test_tab_separated_rows_keep_thousands_commas(measure):
+    form = DataPasteForm({"data": "05/01/2026\t1,250\n12/01/2026\t2,000"}, measure=measure)
     assert form.is_valid(), form.errors
     assert [r.value for r in form.cleaned_data["rows"]] == [Decimal("1250"), Decimal("2000")]
 
@@ -769,7 +786,9 @@ def test_data_import_saves_nothing_when_a_row_fails(staff, measure):
 def test_a_bad_first_row_is_an_error_not_a_header():
     with pytest.raises(ValidationError) as error:
         parse_data("2026-13-01,5\n2026-02-01,6\n2026-03-01,7")
-    assert error.value.messages == ["Row 1: “2026-13-01” is not a date (use 2026-01-31)"]
+    assert error.value.messages == [
+        "Row 1: “2026-13-01” is not a date: write it day first, like 31/01/2026 or 31 Jan 2026"
+    ]
     # A real header is still skipped, and rows are numbered as the user sees them.
     with pytest.raises(ValidationError) as error:
         parse_data("date,value\n\n2026-01-01,abc")
@@ -857,7 +876,7 @@ def test_pasting_past_the_cap_on_values_is_refused_and_nothing_saved(
     assert 'href="#id_data"' in html
     assert measure.points.count() == 15
     # Rows that only update dates already there do not count against the cap.
-    response = _paste(client_for(staff), project, measure, data=rows_text([12] * 5))
+    response = _paste_and_save(client_for(staff), project, measure, data=rows_text([12] * 5))
     assert response.status_code == 302
     assert measure.points.count() == 15
 

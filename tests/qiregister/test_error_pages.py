@@ -73,7 +73,7 @@ def test_a_paste_over_the_upload_limit_gets_the_form_back_with_an_error(csrf_cli
     assert "There is a problem" in html  # the NHS error summary
     assert "Paste at most 1,000 rows (1 MB) at a time" in html
     assert 'id="id_data-error"' in html or "nhsuk-error-message" in html
-    assert "Add the values" in html  # the form itself, to paste again
+    assert "Check the values" in html  # the form itself, to paste again
     assert not DataPoint.objects.exists()
 
 
