@@ -494,10 +494,12 @@ def test_chart_page_flags_a_known_shift_in_the_table_and_the_badge(
     add_points(measure, SHIFT_SERIES)
     html = _detail(client_for(champion), project, measure)
     assert 'role="img"' in html
-    assert 'aria-labelledby="chart-title"' in html
+    assert 'aria-labelledby="chart-title-wide"' in html
+    assert 'aria-labelledby="chart-title-narrow"' in html
     assert "20 weekly values from 5 Jan 2026 to 18 May 2026." in html  # the description
     assert "The last 8 are special cause improvement (a shift)." in html
-    assert 'nhsuk-tag--blue">Special cause improvement (high)</strong>' in html
+    assert "Variation icon: Special cause improving (high)</title>" in html
+    assert "Special cause improving (high)</p>" in html  # the words beside the icon
     rows = html[html.index("<tbody") :]
     assert rows.count("<strong>Special cause improvement (a shift)</strong>") == 8
     assert rows.count("Common cause") == 12
@@ -523,7 +525,7 @@ def test_chart_shows_target_assurance_and_trial_limits(client_for, staff, projec
     measure.save()
     add_points(measure, [20, 22, 18, 21, 19, 23, 17, 20, 22, 18])
     html = _detail(client_for(staff), project, measure)
-    assert "Assurance: consistently failing the target" in html
+    assert "Assurance icon: Consistently failing the target</title>" in html
     assert "Trial limits: fewer than 13 points" in html
     assert "Target 50" in html
 
@@ -566,7 +568,7 @@ def test_pdsa_cycle_starts_and_notes_are_marked_on_the_chart(client_for, staff, 
     )
     before_the_data.measures.add(measure)
     html = _detail(client_for(staff), project, measure)
-    start = html.index('<svg class="qi-chart__svg"')
+    start = html.index('<svg class="qi-chart__svg qi-chart__svg--wide"')
     svg = html[start : html.index("</svg>", start)]
     assert ">PDSA 2</text>" in svg
     assert "PDSA 2: Dose reminder stickers" in svg  # its tooltip
@@ -828,8 +830,9 @@ def test_every_phase_with_trial_limits_says_so_in_the_table(client_for, staff, p
         reverse("measurement:measure_detail", args=[project.pk, measure.pk])
     )
     # The first phase has 8 values, the second 16: only the first phase's 8 points are trial,
-    # each said twice (its row in the table and its marker's title on the chart).
-    assert page.text.count("– trial limits") == 16
+    # each said three times (its row in the table and its marker's title in the chart's wide
+    # and narrow drawings).
+    assert page.text.count("– trial limits") == 24
 
 
 def test_a_run_chart_refuses_a_baseline_and_phases(client_for, staff, project):
