@@ -26,7 +26,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from measurement.spc import (
@@ -329,7 +329,9 @@ def format_number(value: float | Decimal, decimals: int | None = None) -> str:
     """20.1, 1,250, 0.25: thousands separated, trailing zeros dropped."""
     if decimals is None:
         decimals = 2
-    text = f"{float(value):,.{decimals}f}"
+    # Halves round up, as a spreadsheet rounds them (30.125 is 30.13, not the float's 30.12).
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
