@@ -781,8 +781,8 @@ ICON_GREY = "#5e6163"  # 6.2:1
 ICON_PURPLE = "#361475"  # 13.9:1
 ICON_DOT_GREY = "#7b7d7d"  # the earlier, ordinary points, as on the chart
 
-_FLAT = (30.0, 27.0, 31.0)  # the first three dots: ordinary variation about a level
-_DOT_XS = (13.0, 18.5, 24.0, 29.5, 35.0)
+_FLAT = (27.0, 24.5, 28.0)  # the first three dots: ordinary variation about a level
+_DOT_XS = (12.0, 17.5, 23.0, 28.5, 34.0)
 
 
 @dataclass(frozen=True)
@@ -839,11 +839,11 @@ ASSURANCE_ICONS: dict[Assurance, tuple[str, str, str]] = {
 
 def variation_icon(variation: Variation) -> Icon:
     label, colour, letter = VARIATION_ICONS[variation]
-    ys = [*_FLAT, 29.0, 30.0]  # common cause: all five about the level
+    ys = [*_FLAT, 25.5, 26.5]  # common cause: all five about the level
     if letter == "H":
-        ys[3:] = [23.0, 18.0]
+        ys[3:] = [20.0, 15.0]
     elif letter == "L":
-        ys[3:] = [35.0, 39.0]
+        ys[3:] = [31.5, 36.0]
     dots = tuple(
         IconDot(x, y, colour if letter and i >= 3 else ICON_DOT_GREY)
         for i, (x, y) in enumerate(zip(_DOT_XS, ys, strict=True))
