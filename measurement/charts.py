@@ -26,7 +26,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
 from measurement.spc import (
@@ -44,17 +44,32 @@ from measurement.spc import (
 
 Chart = XmrChart | RunChart
 
-WIDTH = 800
-HEIGHT = 400
-MARGIN_LEFT = 72
-MARGIN_RIGHT = 112  # room for the "Mean 20.1" labels at the right-hand end of the lines
-MARGIN_BOTTOM = 56
-MARGIN_TOP = 16
 MARKER_ROW_HEIGHT = 16
 MAX_MARKER_ROWS = 3
 CHARACTER_WIDTH = 6.5  # an estimate of a 12px label's character width, to keep labels apart
-LABEL_GAP = 13  # the least vertical distance between two right-hand labels
+LABEL_GAP = 14  # the least distance between two right-hand labels' baselines (12px text)
 MAX_X_TICKS = 8
+
+
+@dataclass(frozen=True)
+class Canvas:
+    """The size of a chart and its margins, in SVG units (the SVG scales to its column)."""
+
+    width: int
+    height: int
+    margin_left: int
+    margin_right: int  # room for the "Mean 20.1" labels at the right-hand end of the lines
+    margin_bottom: int
+    margin_top: int
+    max_x_ticks: int
+    y_title_x: int  # where the rotated y-axis title sits
+
+
+# A desktop or tablet column, and a phone (drawn narrower, so that scaled to a 375px screen
+# its 12px text stays about 11px: legible without scrolling sideways).
+WIDE = Canvas(800, 400, 72, 112, 56, 16, MAX_X_TICKS, 18)
+NARROW = Canvas(400, 340, 60, 84, 48, 16, 4, 14)
+WIDTH, HEIGHT = WIDE.width, WIDE.height
 
 GREY = "#7b7d7d"
 BLUE = "#005eb8"
@@ -93,25 +108,6 @@ RULE_LABELS: dict[str, str] = {
     RunRule.ASTRONOMICAL: "an astronomical point",
     RunRule.TOO_FEW_RUNS: "too few runs",
     RunRule.TOO_MANY_RUNS: "too many runs",
-}
-
-VARIATION_BADGES: dict[Variation, tuple[str, str]] = {
-    Variation.COMMON_CAUSE: ("Common cause variation", "grey"),
-    Variation.IMPROVEMENT_HIGH: ("Special cause improvement (high)", "blue"),
-    Variation.IMPROVEMENT_LOW: ("Special cause improvement (low)", "blue"),
-    Variation.CONCERN_HIGH: ("Special cause concern (high)", "orange"),
-    Variation.CONCERN_LOW: ("Special cause concern (low)", "orange"),
-    Variation.NEUTRAL_HIGH: ("Special cause variation (high)", "purple"),
-    Variation.NEUTRAL_LOW: ("Special cause variation (low)", "purple"),
-}
-
-ASSURANCE_BADGES: dict[Assurance, tuple[str, str]] = {
-    Assurance.CONSISTENT_PASS: ("Assurance: consistently passing the target", "blue"),
-    Assurance.CONSISTENT_FAIL: ("Assurance: consistently failing the target", "orange"),
-    Assurance.INCONSISTENT: (
-        "Assurance: inconsistent, will sometimes pass and sometimes fail the target",
-        "grey",
-    ),
 }
 
 TRIAL_LIMITS_BADGE = ("Trial limits: fewer than 13 points", "yellow")
@@ -237,6 +233,7 @@ class PlottedMarker:
 class ChartDrawing:
     width: int
     height: int
+    y_title_x: int
     left: float
     top: float
     right: float
@@ -272,7 +269,7 @@ class ChartDrawing:
     @property
     def y_axis_label_position(self) -> Label:
         """Where the rotated y-axis title goes: x and y in the rotated frame."""
-        return Label(-(self.top + self.bottom) / 2, 18, self.y_axis_label)
+        return Label(-(self.top + self.bottom) / 2, self.y_title_x, self.y_axis_label)
 
 
 @dataclass(frozen=True)
@@ -332,7 +329,9 @@ def format_number(value: float | Decimal, decimals: int | None = None) -> str:
     """20.1, 1,250, 0.25: thousands separated, trailing zeros dropped."""
     if decimals is None:
         decimals = 2
-    text = f"{float(value):,.{decimals}f}"
+    # Halves round up, as a spreadsheet rounds them (30.125 is 30.13, not the float's 30.12).
+    exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    text = f"{exact:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -347,11 +346,13 @@ def format_date(day: dt.date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def date_ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
+def date_ticks(
+    first: dt.date, last: dt.date, most_ticks: int = MAX_X_TICKS
+) -> list[tuple[dt.date, str]]:
     """Calendar ticks between two dates: days or weeks for short spans, else month starts."""
     span = (last - first).days
     if span <= 90:
-        step = next(s for s in (1, 2, 7, 14, 28, 56) if span / s < MAX_X_TICKS)
+        step = next((s for s in (1, 2, 7, 14, 28, 56) if span / s < most_ticks), 91)
         days = [first + dt.timedelta(days=i) for i in range(0, span + 1, step)]
         labels, year = [], None
         for day in days:
@@ -359,7 +360,7 @@ def date_ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
             year = day.year
         return list(zip(days, labels, strict=True))
     months = (last.year - first.year) * 12 + last.month - first.month
-    step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if months / s < MAX_X_TICKS), 120)
+    step = next((s for s in (1, 2, 3, 6, 12, 24, 60) if months / s < most_ticks), 120)
     ticks = []
     year, month = first.year, first.month
     while (year, month) <= (last.year, last.month):
@@ -400,13 +401,23 @@ def classification(point_type: PointType, rule: str | None) -> str:
     return f"{label} ({RULE_LABELS[rule]})" if rule else label
 
 
-def _spread(labels: list[Label], gap: float) -> list[Label]:
-    """Nudge right-hand labels apart vertically so none overlaps the next."""
-    placed: list[Label] = []
-    for label in sorted(labels, key=lambda item: item.y):
-        y = max(label.y, placed[-1].y + gap) if placed else label.y
-        placed.append(Label(label.x, round(y, 2), label.text))
-    return placed
+def _spread(labels: list[Label], gap: float, lowest: float, highest: float) -> list[Label]:
+    """Move right-hand labels apart vertically so that no two are closer than `gap`, keeping
+    their order and every baseline between `lowest` and `highest` (SVG y grows downwards).
+
+    Labels that would overlap are pushed down; if that takes the last below `highest`, the
+    stack is pushed back up from the bottom, so equal or close values (a mean on its target)
+    still get one line each.
+    """
+    ordered = sorted(labels, key=lambda item: item.y)
+    ys: list[float] = []
+    for label in ordered:
+        y = max(label.y, lowest)
+        ys.append(max(y, ys[-1] + gap) if ys else y)
+    for i in range(len(ys) - 1, -1, -1):
+        ceiling = highest if i == len(ys) - 1 else ys[i + 1] - gap
+        ys[i] = min(ys[i], ceiling)
+    return [Label(label.x, round(y, 2), label.text) for label, y in zip(ordered, ys, strict=True)]
 
 
 def draw(
@@ -417,6 +428,7 @@ def draw(
     target: float | Decimal | None = None,
     notes: Sequence[str] = (),
     markers: Sequence[Marker] = (),
+    canvas: Canvas = WIDE,
 ) -> ChartDrawing:
     """Place `chart` (one point per date, in date order) on an SVG canvas.
 
@@ -429,10 +441,11 @@ def draw(
     dated_markers = [m for m in markers if present and present[0][1] <= m.date <= present[-1][1]]
     off_chart = tuple(m for m in markers if m not in dated_markers)
 
-    marker_rows = _marker_rows(dated_markers, present)
+    left, right = canvas.margin_left, canvas.width - canvas.margin_right
+    marker_rows = _marker_rows(dated_markers, present, right - left)
     rows_used = max(marker_rows, default=-1) + 1
-    left, right = MARGIN_LEFT, WIDTH - MARGIN_RIGHT
-    top, bottom = MARGIN_TOP + rows_used * MARKER_ROW_HEIGHT, HEIGHT - MARGIN_BOTTOM
+    top = canvas.margin_top + rows_used * MARKER_ROW_HEIGHT
+    bottom = canvas.height - canvas.margin_bottom
 
     first_day, last_day = present[0][1], present[-1][1]
     day_pad = max(1, (last_day - first_day).days * 0.02)
@@ -530,13 +543,17 @@ def draw(
         )
 
     return ChartDrawing(
-        width=WIDTH,
-        height=HEIGHT,
+        width=canvas.width,
+        height=canvas.height,
+        y_title_x=canvas.y_title_x,
         left=left,
         top=top,
         right=right,
         bottom=bottom,
-        x_ticks=tuple(Tick(x_of(day), label) for day, label in date_ticks(first_day, last_day)),
+        x_ticks=tuple(
+            Tick(x_of(day), label)
+            for day, label in date_ticks(first_day, last_day, canvas.max_x_ticks)
+        ),
         y_ticks=tuple(Tick(y(t), format_number(t, decimals)) for t in ticks),
         y_axis_label=unit or "Value",
         data_line=" ".join(f"{p.x},{p.y}" for p in points),
@@ -549,7 +566,8 @@ def draw(
         phase_labels=tuple(phase_labels),
         markers=tuple(plotted_markers),
         markers_off_chart=off_chart,
-        right_labels=tuple(_spread(right_labels, LABEL_GAP)),
+        # Baselines anywhere from the top of the canvas to its foot: 12px text still fits.
+        right_labels=tuple(_spread(right_labels, LABEL_GAP, 12, canvas.height - 4)),
         legend=_legend(chart, points, target_line, phase_lines, plotted_markers),
     )
 
@@ -564,13 +582,13 @@ def _n(value: float) -> str:
     return format_number(value, 2)
 
 
-def _marker_rows(markers: Sequence[Marker], present) -> list[int]:
+def _marker_rows(markers: Sequence[Marker], present, plot_width: float) -> list[int]:
     """A label row for each marker, so that labels close together do not overlap."""
     if not markers:
         return []
     first, last = present[0][1], present[-1][1]
     span_days = max(1, (last - first).days)
-    pixels_per_day = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / span_days
+    pixels_per_day = plot_width / span_days
     row_ends: list[float] = []  # the right-hand end of the last label in each row
     rows = []
     for marker in markers:
@@ -694,7 +712,7 @@ def describe(
     if target is not None:
         sentence = f"Target {_n(float(target))}{_unit(unit)}"
         if isinstance(chart, XmrChart) and chart.assurance is not None:
-            sentence += f"; {ASSURANCE_BADGES[chart.assurance][0].lower()}"
+            sentence += f"; {ASSURANCE_ICONS[chart.assurance][0].lower()}"
         sentences.append(sentence + ".")
     if markers:
         marked = ", ".join(f"{m.label} on {format_date(m.date)}" for m in markers)
@@ -722,13 +740,10 @@ def _latest_signal(present) -> str:
 
 
 def badges(chart: Chart) -> list[Badge]:
-    """The variation and assurance "icons" as labelled badges, in MDC's words."""
+    """What a run chart signals, as labelled badges; for an XmR chart (whose variation and
+    assurance are `icons`), whether its limits are trial limits."""
     found = []
     if isinstance(chart, XmrChart):
-        if chart.variation is not None:
-            found.append(Badge(*VARIATION_BADGES[chart.variation]))
-        if chart.assurance is not None:
-            found.append(Badge(*ASSURANCE_BADGES[chart.assurance]))
         if chart.phases and chart.phases[-1].trial_limits:
             found.append(Badge(*TRIAL_LIMITS_BADGE))
         return found
@@ -749,6 +764,140 @@ def badges(chart: Chart) -> list[Badge]:
                 )
             )
     return found
+
+
+# --- Making Data Count icons ---------------------------------------------------------------
+# Our own drawings of NHS England's published variation and assurance icons, as inline SVG on
+# a 48 x 48 grid: a coloured ring; for variation, five joined dots whose last two take the
+# ring's colour and rise (high) or fall (low), with H or L above them; for assurance, P (passes),
+# F (fails) or ? (hit and miss) over a target line. The colours are the published ones made
+# dark enough for 4.5:1 on white (the ring and letter carry meaning): NHS blue for
+# improvement and passing, a deep orange for concern and failing, grey for common cause and
+# hit and miss, purple for a change neither better nor worse.
+
+ICON_BLUE = "#005eb8"  # 6.4:1 on white
+ICON_ORANGE = "#b35c00"  # 4.7:1 (the published #fab428 is 1.8:1)
+ICON_GREY = "#5e6163"  # 6.2:1
+ICON_PURPLE = "#361475"  # 13.9:1
+ICON_DOT_GREY = "#7b7d7d"  # the earlier, ordinary points, as on the chart
+
+_FLAT = (27.0, 24.5, 28.0)  # the first three dots: ordinary variation about a level
+_DOT_XS = (12.0, 17.5, 23.0, 28.5, 34.0)
+
+
+@dataclass(frozen=True)
+class IconDot:
+    x: float
+    y: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Icon:
+    """One Making Data Count icon, with the words that say the same."""
+
+    kind: str  # "variation" or "assurance"
+    name: str  # the Variation or Assurance value, for ids and classes
+    label: str  # the words: the icon's text alternative and the caption beside it
+    colour: str
+    letter: str  # "H", "L", "P", "F", "?" or "" (common cause)
+    dots: tuple[IconDot, ...] = ()
+
+    @property
+    def line(self) -> str:
+        return " ".join(f"{dot.x},{dot.y}" for dot in self.dots)
+
+
+VARIATION_ICONS: dict[Variation, tuple[str, str, str]] = {  # words, colour, letter
+    Variation.COMMON_CAUSE: ("Common cause variation", ICON_GREY, ""),
+    Variation.IMPROVEMENT_HIGH: ("Special cause improving (high)", ICON_BLUE, "H"),
+    Variation.IMPROVEMENT_LOW: ("Special cause improving (low)", ICON_BLUE, "L"),
+    Variation.CONCERN_HIGH: ("Special cause concerning (high)", ICON_ORANGE, "H"),
+    Variation.CONCERN_LOW: ("Special cause concerning (low)", ICON_ORANGE, "L"),
+    Variation.NEUTRAL_HIGH: (
+        "Special cause variation, neither better nor worse (high)",
+        ICON_PURPLE,
+        "H",
+    ),
+    Variation.NEUTRAL_LOW: (
+        "Special cause variation, neither better nor worse (low)",
+        ICON_PURPLE,
+        "L",
+    ),
+}
+
+ASSURANCE_ICONS: dict[Assurance, tuple[str, str, str]] = {
+    Assurance.CONSISTENT_PASS: ("Consistently hitting the target", ICON_BLUE, "P"),
+    Assurance.CONSISTENT_FAIL: ("Consistently failing the target", ICON_ORANGE, "F"),
+    Assurance.INCONSISTENT: (
+        "Hit and miss: sometimes hitting and sometimes missing the target",
+        ICON_GREY,
+        "?",
+    ),
+}
+
+
+def variation_icon(variation: Variation) -> Icon:
+    label, colour, letter = VARIATION_ICONS[variation]
+    ys = [*_FLAT, 25.5, 26.5]  # common cause: all five about the level
+    if letter == "H":
+        ys[3:] = [20.0, 15.0]
+    elif letter == "L":
+        ys[3:] = [31.5, 36.0]
+    dots = tuple(
+        IconDot(x, y, colour if letter and i >= 3 else ICON_DOT_GREY)
+        for i, (x, y) in enumerate(zip(_DOT_XS, ys, strict=True))
+    )
+    return Icon("variation", variation.value, label, colour, letter, dots)
+
+
+def assurance_icon(assurance: Assurance) -> Icon:
+    label, colour, letter = ASSURANCE_ICONS[assurance]
+    return Icon("assurance", assurance.value, label, colour, letter)
+
+
+def icons(chart: Chart) -> list[Icon]:
+    """An XmR chart's variation icon and, with a target, its assurance icon."""
+    if not isinstance(chart, XmrChart):
+        return []
+    found = []
+    if chart.variation is not None:
+        found.append(variation_icon(chart.variation))
+    if chart.assurance is not None:
+        found.append(assurance_icon(chart.assurance))
+    return found
+
+
+def phase_changes(
+    chart: Chart, dates: Sequence[dt.date], *, unit: str = "", improvement_direction: str = ""
+) -> list[str]:
+    """What changed at each new phase, in words: "From 28 Sep 2026: mean 5.5, down from 10.7
+    (an improvement: lower is better)." One sentence per phase after the first."""
+    if not isinstance(chart, XmrChart):
+        return []
+    sentences = []
+    for before, after in zip(chart.phases, chart.phases[1:], strict=False):
+        if before.mean is None or after.mean is None:
+            continue
+        text = f"From {format_date(dates[after.start])}: mean {_n(after.mean)}{_unit(unit)}"
+        change = _side_of(after.mean, before.mean)
+        if not change:
+            sentences.append(f"{text}, the same as before.")
+            continue
+        text += f", {'up' if change > 0 else 'down'} from {_n(before.mean)}{_unit(unit)}"
+        if improvement_direction in ("increase", "decrease"):
+            better = (change > 0) == (improvement_direction == "increase")
+            way = "higher" if improvement_direction == "increase" else "lower"
+            text += f" ({'an improvement' if better else 'worse'}: {way} is better)"
+        sentences.append(text + ".")
+    return sentences
+
+
+def _side_of(value: float, reference: float) -> int:
+    """+1, -1 or 0 as `value` reads above, below or equal to `reference` at two decimals."""
+    if _n(value) == _n(reference):
+        return 0
+    return 1 if value > reference else -1
 
 
 # --- JSON ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -48,16 +49,24 @@ def _measure_for(
 
 
 def _chart_data(measure: Measure) -> dict:
-    """The measure's points, its PDSA cycle markers and its chart (None without values).
+    """The measure's points, its PDSA cycle markers and its chart (None without values), and
+    the project's PDSA cycles (`cycles`), each with `marks_measure`.
 
-    Two queries: the data points, the PDSA cycles linked to the measure.
+    Two queries: the data points, the project's PDSA cycles (marking the measure or not).
     """
     points = list(measure.points.order_by("date"))
     dates = [point.date for point in points]
     notes = [point.annotation for point in points]
+    links = PDSACycle.measures.through.objects.filter(pdsacycle=OuterRef("pk"), measure=measure)
+    cycles = list(
+        PDSACycle.objects.filter(project_id=measure.project_id)
+        .annotate(marks_measure=Exists(links))
+        .order_by("start_date", "number")
+    )
     markers = [
         charts.Marker(cycle.start_date, f"PDSA {cycle.number}", str(cycle))
-        for cycle in PDSACycle.objects.filter(measures=measure).order_by("start_date", "number")
+        for cycle in cycles
+        if cycle.marks_measure
     ]
     chart = None
     if points:
@@ -78,8 +87,26 @@ def _chart_data(measure: Measure) -> dict:
         "dates": dates,
         "notes": notes,
         "markers": markers,
+        "cycles": cycles,
         "chart": chart,
     }
+
+
+def _rebase_offers(measure: Measure, cycles: list[PDSACycle], dates: list) -> list[PDSACycle]:
+    """The project's PDSA cycles (in date order) that start inside the measure's data where its
+    SPC limits are not already recalculated: the places to offer a new phase."""
+    if not measure.is_spc or len(dates) < 2:
+        return []
+    taken = set(charts.rebase_positions(dates, measure.rebase_dates))
+    offers = []
+    for cycle in cycles:
+        if not dates[0] < cycle.start_date <= dates[-1]:
+            continue
+        (position,) = charts.rebase_positions(dates, [cycle.start_date])
+        if position not in taken:
+            taken.add(position)  # one offer per place, the first cycle starting there
+            offers.append(cycle)
+    return offers
 
 
 def _with_unit(value, unit: str) -> str:
@@ -109,22 +136,38 @@ def _detail(
     chart, plotted = data["chart"], {}
     if chart is not None and len(data["points"]) >= 2:
         unit = measure.unit
-        drawing = charts.draw(
-            chart,
-            data["dates"],
-            unit=unit,
-            target=measure.target,
-            notes=data["notes"],
-            markers=data["markers"],
-        )
+
+        def drawn(canvas: charts.Canvas) -> charts.ChartDrawing:
+            return charts.draw(
+                chart,
+                data["dates"],
+                unit=unit,
+                target=measure.target,
+                notes=data["notes"],
+                markers=data["markers"],
+                canvas=canvas,
+            )
+
+        drawing = drawn(charts.WIDE)
         plotted = {point.position: point for point in drawing.points}
         marked = [m for m in data["markers"] if m not in drawing.markers_off_chart]
         context.update(
             drawing=drawing,
+            narrow_drawing=drawn(charts.NARROW),
             description=charts.describe(
                 chart, data["dates"], unit=unit, target=measure.target, markers=marked
             ),
             badges=charts.badges(chart),
+            icons=charts.icons(chart),
+            phase_changes=charts.phase_changes(
+                chart,
+                data["dates"],
+                unit=unit,
+                improvement_direction=measure.improvement_direction,
+            ),
+            rebase_offers=_rebase_offers(measure, data["cycles"], data["dates"])
+            if can_record
+            else [],
         )
     context["rows"] = [
         {
@@ -166,6 +209,11 @@ def measure_edit(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
         return MeasureForm(data, instance=instance, project=project)
 
     form = measure_form(request.POST if request.method == "POST" else None, measure)
+    rebase_cycle = None
+    if request.method != "POST":
+        rebase_cycle = _rebase_cycle(request, project, measure)
+        if rebase_cycle is not None:  # offered on the chart: the date filled in, to confirm
+            form.initial["rebase_dates"] = sorted([*measure.rebase_dates, rebase_cycle.start_date])
     if request.method == "POST" and form.is_valid():
         try:
             save_changed_fields(form)
@@ -177,8 +225,20 @@ def measure_edit(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:
     return render(
         request,
         "measurement/measures/form.html",
-        {"form": form, "project": project, "measure": measure},
+        {"form": form, "project": project, "measure": measure, "rebase_cycle": rebase_cycle},
     )
+
+
+def _rebase_cycle(request: QIRequest, project: Project, measure: Measure) -> PDSACycle | None:
+    """The project's PDSA cycle named by `?rebase_at_cycle=`, when a new phase could start
+    at its start date (an SPC chart, not already starting one there); otherwise None."""
+    pk = request.GET.get("rebase_at_cycle", "")
+    if not pk.isdigit() or not measure.is_spc:
+        return None
+    cycle = project.pdsa_cycles.filter(pk=pk).first()
+    if cycle is None or cycle.start_date in measure.rebase_dates:
+        return None
+    return cycle
 
 
 def measure_delete(request: QIRequest, pk: int, measure_pk: int) -> HttpResponse:

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from measurement.models import Measure
+from measurement.models import DataPoint, Measure, PDSACycle
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
 
@@ -66,8 +66,10 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
 
     chart = page.get_by_role("img", name="SPC chart (XmR) of Doses given on time")
     assert chart.is_visible()
-    badges = page.get_by_role("list", name="What the chart shows").inner_text()
-    assert "Special cause improvement (high)" in badges
+    assert page.get_by_role(
+        "img", name="Variation icon: Special cause improving (high)"
+    ).is_visible()
+    assert "Special cause improving (high)" in page.locator(".qi-mdc__words").inner_text()
     last_row = page.locator("table tbody tr").last.inner_text()
     assert "18 May 2026" in last_row
     assert "Special cause improvement (outside the process limits)" in last_row
@@ -105,3 +107,71 @@ def test_staff_pastes_spreadsheet_cells_checks_the_replaced_value_and_saves(page
     assert "1 added, 1 updated." in page.locator(".nhsuk-inset-text").first.inner_text()
     assert sorted(measure.points.values_list("value", flat=True)) == [80.5, 85]
     assert page.external_requests == []
+
+
+# Whether the document scrolls sideways, and where the visible chart and its last point sit.
+CHART_BOXES = """() => {
+  const svg = [...document.querySelectorAll('.qi-chart__svg')].find(s => s.checkVisibility());
+  const points = svg.querySelectorAll('.qi-chart__point path');
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.right]; };
+  return {
+    scrolls: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    drawing: svg.classList.contains('qi-chart__svg--narrow') ? 'narrow' : 'wide',
+    chart: box(svg),
+    lastPoint: box(points[points.length - 1]),
+    fontSize: svg.querySelector('text').getBoundingClientRect().height,
+  };
+}"""
+
+
+def test_on_a_phone_the_whole_chart_shows_and_a_pdsa_cycle_offers_a_new_phase(page, staff, project):
+    measure = Measure.objects.create(
+        project=project, name="Doses given on time", kind="outcome", unit="%"
+    )
+    values = BASELINE + AFTER
+    DataPoint.objects.bulk_create(
+        DataPoint(measure=measure, date=START + dt.timedelta(weeks=i), value=v)
+        for i, v in enumerate(values)
+    )
+    PDSACycle.objects.create(
+        project=project,
+        number=1,
+        change_idea="Dose reminder stickers",
+        start_date=START + dt.timedelta(weeks=12),  # 30 Mar 2026, when the values rise
+        created_by=staff,
+    )
+    sign_in(page, "staff", PASSWORD)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(reverse("measurement:measure_detail", args=[project.pk, measure.pk]))
+    boxes = page.evaluate(CHART_BOXES)
+    assert boxes["drawing"] == "narrow"
+    assert not boxes["scrolls"]
+    assert boxes["chart"][0] >= 0
+    assert boxes["chart"][1] <= 375  # the chart's right edge shows
+    assert boxes["lastPoint"][1] <= 375  # and so does the last point
+    assert boxes["fontSize"] >= 10  # 12px text drawn at no less than about 10px
+    assert page.get_by_role(
+        "img", name="Variation icon: Special cause improving (high)"
+    ).is_visible()
+    assert_accessible(page)
+
+    page.get_by_role(
+        "link", name="Rebase the limits from 30 Mar 2026 (PDSA cycle 1 starts)"
+    ).click()
+    assert "Check the new phase before you save" in page.content()
+    assert page.get_by_label("New phases start on (optional)").input_value() == "2026-03-30"
+    assert_accessible(page)
+    page.get_by_role("button", name="Save the measure").click()
+
+    assert page.locator(".qi-chart__phase-change").inner_text() == (
+        "From 30 Mar 2026: mean 30.13%, up from 20.08% (an improvement: higher is better)."
+    )
+    assert page.get_by_role("link", name="Rebase the limits from").count() == 0
+    assert Measure.objects.get().rebase_dates == [START + dt.timedelta(weeks=12)]
+    assert_accessible(page)
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    boxes = page.evaluate(CHART_BOXES)
+    assert boxes["drawing"] == "wide"
+    assert not boxes["scrolls"]
+    assert boxes["lastPoint"][1] <= boxes["chart"][1]

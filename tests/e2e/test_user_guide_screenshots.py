@@ -95,7 +95,12 @@ def _shots(department) -> list[Shot]:
         Shot("staff-tasks.png", "staff", "/tasks/"),
         Shot("staff-task-claim.png", "staff", f"/tasks/{task.pk}/claim/"),
         Shot("staff-my-qi.png", "staff", "/me/"),
-        Shot("staff-spc-chart.png", "staff", f"/projects/{led.pk}/measures/{spc.pk}/"),
+        Shot(
+            "staff-spc-chart.png",
+            "staff",
+            f"/projects/{led.pk}/measures/{spc.pk}/",
+            then=_scroll_to("h2#chart"),  # the icons, the words and the chart
+        ),
         Shot("staff-pdsa-form.png", "staff", f"/projects/{led.pk}/pdsa/new/"),
         Shot("staff-closure.png", "staff", f"/projects/{led.pk}/closure/"),
         Shot("staff-mentoring.png", "staff", "/mentoring/"),

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from measurement import charts
-from measurement.spc import PointType, run_chart, xmr_chart
+from measurement.spc import Assurance, PointType, Variation, run_chart, xmr_chart
 
 START = dt.date(2026, 1, 5)
 BASELINE = [20, 22, 18, 21, 19, 23, 17, 20, 22, 18, 21, 19]
@@ -243,23 +243,164 @@ def test_cadence_from_the_typical_gap(gap_days, word):
     assert charts.cadence(dates) == word
 
 
-def test_badges_use_the_making_data_count_words():
+def test_an_xmr_charts_only_badge_is_for_trial_limits():
     improving = xmr_chart(BASELINE + SHIFT, fix_after_n_points=12, target=10)
-    assert charts.badges(improving) == [
-        charts.Badge("Special cause improvement (high)", "blue"),
-        charts.Badge("Assurance: consistently passing the target", "blue"),
-    ]
+    assert charts.badges(improving) == []  # variation and assurance are icons now
     short = xmr_chart(BASELINE[:8], target=20, improvement_direction="decrease")
-    assert charts.badges(short) == [
-        charts.Badge("Common cause variation", "grey"),
-        charts.Badge(
-            "Assurance: inconsistent, will sometimes pass and sometimes fail the target", "grey"
-        ),
-        charts.Badge("Trial limits: fewer than 13 points", "yellow"),
+    assert charts.badges(short) == [charts.Badge("Trial limits: fewer than 13 points", "yellow")]
+
+
+# --- Making Data Count icons -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variation", "words", "colour", "letter"),
+    [
+        (Variation.COMMON_CAUSE, "Common cause variation", charts.ICON_GREY, ""),
+        (Variation.IMPROVEMENT_HIGH, "Special cause improving (high)", charts.ICON_BLUE, "H"),
+        (Variation.IMPROVEMENT_LOW, "Special cause improving (low)", charts.ICON_BLUE, "L"),
+        (Variation.CONCERN_HIGH, "Special cause concerning (high)", charts.ICON_ORANGE, "H"),
+        (Variation.CONCERN_LOW, "Special cause concerning (low)", charts.ICON_ORANGE, "L"),
+        (Variation.NEUTRAL_HIGH, "neither better nor worse (high)", charts.ICON_PURPLE, "H"),
+        (Variation.NEUTRAL_LOW, "neither better nor worse (low)", charts.ICON_PURPLE, "L"),
+    ],
+)
+def test_each_variation_has_its_making_data_count_icon(variation, words, colour, letter):
+    icon = charts.variation_icon(variation)
+    assert words in icon.label
+    assert (icon.colour, icon.letter) == (colour, letter)
+    first, last = icon.dots[:3], icon.dots[3:]
+    assert all(dot.colour == charts.ICON_DOT_GREY for dot in first)
+    level = sum(dot.y for dot in first) / 3
+    if letter == "H":  # the last two rise (SVG y grows downwards) in the icon's colour
+        assert all(dot.colour == colour and dot.y < level - 3 for dot in last)
+    elif letter == "L":
+        assert all(dot.colour == colour and dot.y > level + 3 for dot in last)
+    else:
+        assert all(dot.colour == charts.ICON_DOT_GREY and abs(dot.y - level) < 3 for dot in last)
+
+
+@pytest.mark.parametrize(
+    ("assurance", "words", "colour", "letter"),
+    [
+        (Assurance.CONSISTENT_PASS, "Consistently hitting the target", charts.ICON_BLUE, "P"),
+        (Assurance.CONSISTENT_FAIL, "Consistently failing the target", charts.ICON_ORANGE, "F"),
+        (Assurance.INCONSISTENT, "Hit and miss", charts.ICON_GREY, "?"),
+    ],
+)
+def test_each_assurance_has_its_making_data_count_icon(assurance, words, colour, letter):
+    icon = charts.assurance_icon(assurance)
+    assert icon.label.startswith(words)
+    assert (icon.kind, icon.colour, icon.letter) == ("assurance", colour, letter)
+
+
+def test_a_chart_gets_its_variation_icon_and_with_a_target_its_assurance_icon():
+    improving = xmr_chart(BASELINE + SHIFT, fix_after_n_points=12, target=10)
+    assert [(i.name, i.letter) for i in charts.icons(improving)] == [
+        ("improvement_high", "H"),
+        ("consistent_pass", "P"),
+    ]
+    falling_is_better = xmr_chart(
+        BASELINE + SHIFT, fix_after_n_points=12, target=30, improvement_direction="decrease"
+    )
+    assert [(i.name, i.letter) for i in charts.icons(falling_is_better)] == [
+        ("concern_high", "H"),
+        ("consistent_pass", "P"),  # the whole process sits below 30
+    ]
+    no_target = xmr_chart(BASELINE[:8])
+    assert [i.name for i in charts.icons(no_target)] == ["common_cause"]
+    assert charts.icons(run_chart(BASELINE)) == []
+
+
+def _contrast_on_white(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+@pytest.mark.parametrize(
+    "colour", [charts.ICON_BLUE, charts.ICON_ORANGE, charts.ICON_GREY, charts.ICON_PURPLE]
+)
+def test_icon_rings_and_letters_have_text_contrast_on_white(colour):
+    assert _contrast_on_white(colour) >= 4.5
+
+
+# --- What changed between phases -------------------------------------------------------------
+
+
+def test_a_phase_change_is_said_in_words_with_its_date():
+    # The example published with the request: a mean of 10.7 until the limits were rebased on
+    # 28 Sep 2026, and 5.5 after, on a measure where lower is better.
+    before = [10, 11.5, 10.2, 11, 10.8, 10.4, 11.2, 10.5, 10.9, 10.5]  # mean 10.7
+    after = [5.2, 5.8, 5.5, 5.1, 5.9, 5.4, 5.6]  # mean 5.5
+    dates = weekly(len(before) + len(after), start=dt.date(2026, 7, 20))
+    assert dates[len(before)] == dt.date(2026, 9, 28)
+    chart = charts.compute_chart(
+        chart_type="spc",
+        dates=dates,
+        values=before + after,
+        improvement_direction="decrease",
+        rebase_dates=[dt.date(2026, 9, 28)],
+    )
+    assert charts.variation_icon(chart.variation).label == "Common cause variation"
+    assert charts.phase_changes(chart, dates, improvement_direction="decrease") == [
+        "From 28 Sep 2026: mean 5.5, down from 10.7 (an improvement: lower is better)."
+    ]
+    assert charts.phase_changes(chart, dates, unit="days", improvement_direction="increase") == [
+        "From 28 Sep 2026: mean 5.5 days, down from 10.7 days (worse: higher is better)."
+    ]
+    assert charts.phase_changes(chart, dates, unit="%", improvement_direction="neutral") == [
+        "From 28 Sep 2026: mean 5.5%, down from 10.7%."
     ]
 
 
-# --- JSON ------------------------------------------------------------------------------------
+def test_a_phase_with_the_same_mean_says_so_and_one_phase_says_nothing():
+    dates = weekly(24)
+    chart = xmr_chart(BASELINE * 2, rebase=[12])
+    assert charts.phase_changes(chart, dates) == ["From 30 Mar 2026: mean 20, the same as before."]
+    assert charts.phase_changes(xmr_chart(BASELINE), dates) == []
+    assert charts.phase_changes(run_chart(BASELINE), dates) == []
+
+
+# --- Labels and the narrow drawing -----------------------------------------------------------
+
+
+def _labels_apart(drawing):
+    ys = sorted(label.y for label in drawing.right_labels)
+    assert all(b - a >= charts.LABEL_GAP for a, b in zip(ys, ys[1:], strict=False))
+    assert all(12 <= y <= drawing.height - 4 for y in ys)  # all inside the canvas
+
+
+@pytest.mark.parametrize("canvas", [charts.WIDE, charts.NARROW])
+@pytest.mark.parametrize("target", [20, 20.05, 19.9, 23.3, 16.7])
+def test_mean_target_and_limit_labels_never_overlap(canvas, target):
+    values = [20, 20.1, 19.9, 20, 20.1, 19.9, 20, 20.1, 19.9, 20, 20.1, 19.9]
+    chart = xmr_chart(values, target=target)
+    drawing = charts.draw(chart, weekly(len(values)), target=target, canvas=canvas)
+    texts = [label.text.split()[0] for label in drawing.right_labels]
+    assert sorted(texts) == ["Lower", "Mean", "Target", "Upper"]
+    _labels_apart(drawing)
+
+
+def test_labels_pushed_past_the_foot_of_the_chart_are_moved_back_up():
+    low = [charts.Label(700, 396, "Mean 1"), charts.Label(700, 396, "Target 1")]
+    placed = charts._spread(low, charts.LABEL_GAP, 12, 396)
+    assert [label.y for label in placed] == [396 - charts.LABEL_GAP, 396]
+    high = [charts.Label(700, 5, "Upper 9"), charts.Label(700, 6, "Mean 8")]
+    assert [label.y for label in charts._spread(high, charts.LABEL_GAP, 12, 396)] == [12, 26]
+
+
+def test_the_narrow_drawing_fits_its_canvas_with_fewer_date_ticks():
+    values = BASELINE + SHIFT + BASELINE
+    dates = weekly(len(values))
+    chart = xmr_chart(values, rebase=[12, 20])
+    drawing = charts.draw(chart, dates, canvas=charts.NARROW)
+    assert (drawing.width, drawing.height) == (charts.NARROW.width, charts.NARROW.height)
+    assert all(drawing.left <= p.x <= drawing.right for p in drawing.points)
+    assert drawing.right < drawing.width
+    assert len(drawing.x_ticks) <= charts.NARROW.max_x_ticks
+    assert len(charts.draw(chart, dates).x_ticks) > len(drawing.x_ticks)
 
 
 def test_chart_json_is_plain_json_with_iso_dates():

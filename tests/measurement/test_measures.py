@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -511,10 +512,12 @@ def test_chart_page_flags_a_known_shift_in_the_table_and_the_badge(
     add_points(measure, SHIFT_SERIES)
     html = _detail(client_for(champion), project, measure)
     assert 'role="img"' in html
-    assert 'aria-labelledby="chart-title"' in html
+    assert 'aria-labelledby="chart-title-wide"' in html
+    assert 'aria-labelledby="chart-title-narrow"' in html
     assert "20 weekly values from 5 Jan 2026 to 18 May 2026." in html  # the description
     assert "The last 8 are special cause improvement (a shift)." in html
-    assert 'nhsuk-tag--blue">Special cause improvement (high)</strong>' in html
+    assert "Variation icon: Special cause improving (high)</title>" in html
+    assert "Special cause improving (high)</p>" in html  # the words beside the icon
     rows = html[html.index("<tbody") :]
     assert rows.count("<strong>Special cause improvement (a shift)</strong>") == 8
     assert rows.count("Common cause") == 12
@@ -540,7 +543,7 @@ def test_chart_shows_target_assurance_and_trial_limits(client_for, staff, projec
     measure.save()
     add_points(measure, [20, 22, 18, 21, 19, 23, 17, 20, 22, 18])
     html = _detail(client_for(staff), project, measure)
-    assert "Assurance: consistently failing the target" in html
+    assert "Assurance icon: Consistently failing the target</title>" in html
     assert "Trial limits: fewer than 13 points" in html
     assert "Target 50" in html
 
@@ -583,7 +586,7 @@ def test_pdsa_cycle_starts_and_notes_are_marked_on_the_chart(client_for, staff, 
     )
     before_the_data.measures.add(measure)
     html = _detail(client_for(staff), project, measure)
-    start = html.index('<svg class="qi-chart__svg"')
+    start = html.index('<svg class="qi-chart__svg qi-chart__svg--wide"')
     svg = html[start : html.index("</svg>", start)]
     assert ">PDSA 2</text>" in svg
     assert "PDSA 2: Dose reminder stickers" in svg  # its tooltip
@@ -603,6 +606,122 @@ def test_a_rebase_starts_a_new_phase_with_its_own_limits(client_for, staff, proj
     assert ">Phase 2</text>" in html
     assert "Mean in the last of 2 phases 30" in html
     assert "New phase: limits recalculated" in html
+
+
+def _cycle(project, staff, number, start_date, **fields):
+    return PDSACycle.objects.create(
+        project=project,
+        number=number,
+        change_idea=f"Change idea {number}",
+        start_date=start_date,
+        created_by=staff,
+        **fields,
+    )
+
+
+def _offers(html: str) -> list[str]:
+    return re.findall(r"Rebase the limits from [^<]*", html)
+
+
+def test_the_team_is_offered_a_new_phase_where_a_pdsa_cycle_starts(
+    client_for, staff, champion, draft, project, measure
+):
+    add_points(measure, SHIFT_SERIES)  # weekly from 5 Jan to 18 May 2026
+    cycle = _cycle(project, staff, 2, dt.date(2026, 3, 26))  # not marked on this measure
+    _cycle(project, staff, 1, START)  # on the first point: the chart starts there anyway
+    _cycle(project, staff, 3, dt.date(2026, 6, 1))  # after the data
+    _cycle(draft, staff, 1, dt.date(2026, 2, 12))  # another project's
+    html = _detail(client_for(staff), project, measure)
+    assert _offers(html) == ["Rebase the limits from 26 Mar 2026 (PDSA cycle 2 starts)"]
+    edit = reverse("measurement:measure_edit", args=[project.pk, measure.pk])
+    assert f'href="{edit}?rebase_at_cycle={cycle.pk}#id_rebase_dates"' in html
+    # Only those who can change the measure are offered it.
+    assert _offers(_detail(client_for(champion), project, measure)) == []
+
+
+def test_no_new_phase_is_offered_where_one_already_starts_or_on_a_run_chart(
+    client_for, staff, project, measure
+):
+    measure.rebase_dates = [dt.date(2026, 3, 30)]
+    measure.save()
+    add_points(measure, SHIFT_SERIES)
+    _cycle(project, staff, 2, dt.date(2026, 3, 26))  # its first point is 30 Mar: taken
+    _cycle(project, staff, 3, dt.date(2026, 4, 6))
+    _cycle(project, staff, 4, dt.date(2026, 4, 7))  # shares 13 Apr with cycle 5
+    _cycle(project, staff, 5, dt.date(2026, 4, 13))
+    client = client_for(staff)
+    assert _offers(_detail(client, project, measure)) == [
+        "Rebase the limits from 6 Apr 2026 (PDSA cycle 3 starts)",
+        "Rebase the limits from 7 Apr 2026 (PDSA cycle 4 starts)",
+    ]
+    run = make_measure(project, name="As a run chart", chart_type="run")
+    add_points(run, SHIFT_SERIES)
+    assert _offers(_detail(client, project, run)) == []
+
+
+def test_taking_the_offer_fills_in_the_date_and_saving_starts_the_phase(
+    client_for, staff, project, measure
+):
+    measure.rebase_dates = [dt.date(2026, 2, 2)]
+    measure.save()
+    add_points(measure, SHIFT_SERIES)
+    cycle = _cycle(project, staff, 2, dt.date(2026, 3, 30))
+    client = client_for(staff)
+    edit = reverse("measurement:measure_edit", args=[project.pk, measure.pk])
+    page = client.get(f"{edit}?rebase_at_cycle={cycle.pk}").content.decode()
+    assert "Check the new phase before you save" in page
+    assert "afresh from 30 Mar 2026, when PDSA cycle 2 (Change idea 2) starts" in page
+    assert ">\n2026-02-02\n2026-03-30</textarea>" in page
+    assert measure.rebase_dates == [dt.date(2026, 2, 2)]  # nothing changes until it is saved
+
+    response = client.post(
+        edit,
+        measure_data(
+            name=measure.name,
+            target="",
+            baseline_points="",
+            rebase_dates="2026-02-02\n2026-03-30",
+        ),
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.rebase_dates == [dt.date(2026, 2, 2), dt.date(2026, 3, 30)]
+    html = _detail(client, project, measure)
+    assert _offers(html) == []
+    assert (
+        "From 30 Mar 2026: mean 24.01%, up from 19.88% (an improvement: higher is better)." in html
+    )
+
+
+@pytest.mark.parametrize("value", ["abc", "999999", "own-draft"])
+def test_an_edit_page_asked_for_a_cycle_it_cannot_use_is_the_plain_form(
+    client_for, staff, draft, project, measure, value
+):
+    if value == "own-draft":  # a cycle of another project
+        value = str(_cycle(draft, staff, 1, dt.date(2026, 3, 30)).pk)
+    edit = reverse("measurement:measure_edit", args=[project.pk, measure.pk])
+    page = client_for(staff).get(f"{edit}?rebase_at_cycle={value}")
+    assert page.status_code == 200
+    assert "Check the new phase" not in page.content.decode()
+
+
+def test_the_chart_page_shows_the_icons_and_what_changed_between_phases(
+    client_for, champion, project, measure
+):
+    measure.target = Decimal("10")
+    measure.rebase_dates = [START + dt.timedelta(weeks=12)]
+    measure.save()
+    add_points(measure, SHIFT_SERIES)
+    html = _detail(client_for(champion), project, measure)
+    assert html.count('class="qi-mdc__icon"') == 2
+    assert 'role="img" aria-labelledby="mdc-variation-title"' in html
+    assert "Variation icon: Common cause variation</title>" in html
+    assert "Assurance icon: Consistently hitting the target</title>" in html
+    assert ">P</text>" in html
+    assert (
+        '<p class="qi-chart__phase-change">From 30 Mar 2026: mean 24.01%, up from 20% '
+        "(an improvement: higher is better).</p>"
+    ) in html
 
 
 def test_run_chart_measure_shows_the_median_and_its_signals(client_for, staff, project):
@@ -847,8 +966,9 @@ def test_every_phase_with_trial_limits_says_so_in_the_table(client_for, staff, p
         reverse("measurement:measure_detail", args=[project.pk, measure.pk])
     )
     # The first phase has 8 values, the second 16: only the first phase's 8 points are trial,
-    # each said twice (its row in the table and its marker's title on the chart).
-    assert page.text.count("– trial limits") == 16
+    # each said three times (its row in the table and its marker's title in the chart's wide
+    # and narrow drawings).
+    assert page.text.count("– trial limits") == 24
 
 
 def test_a_run_chart_refuses_a_baseline_and_phases(client_for, staff, project):
