@@ -233,7 +233,7 @@ def datapoint_delete(request: QIRequest, pk: int, measure_pk: int, point_pk: int
                 "project": project,
                 "measure": measure,
                 "point": point,
-                "value": charts.format_number(point.value, 4),
+                "value": charts.format_with_unit(point.value, measure.unit, 4),
             },
         )
     point.delete()

@@ -218,7 +218,7 @@ def test_deleting_a_value_is_confirmed_on_a_page_that_deletes_nothing(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Delete the value for 5 Jan 2026?" in html
-    assert "12.5" in html
+    assert '<dd class="nhsuk-summary-list__value">12.5%</dd>' in html
     assert "Agency staff on the ward" in html
     assert "This cannot be undone" in html
     assert (
