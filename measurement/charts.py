@@ -578,6 +578,11 @@ def _unit(unit: str) -> str:
     return unit if unit == "%" else f" {unit}"
 
 
+def format_with_unit(value: float | Decimal, unit: str, decimals: int | None = None) -> str:
+    """A value as the charts write it: "12.5%", "3 doses"."""
+    return f"{format_number(value, decimals)}{_unit(unit)}"
+
+
 def _n(value: float) -> str:
     return format_number(value, 2)
 

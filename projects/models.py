@@ -803,6 +803,20 @@ class Project(TimeCommitment):
         return self.kind == self.Kind.CLINICAL_AUDIT
 
     @property
+    def why_no_follow_on_project(self) -> str:
+        """Why a QI project cannot be started from this one ("" when it can)."""
+        if not self.is_clinical_audit:
+            return "Only a clinical audit can be turned into a QI project"
+        if self.is_draft:
+            return "Submit the audit before starting a QI project from it"
+        return ""
+
+    def follow_on_draft_of(self, person: Person) -> Project | None:
+        """The QI project `person` started from this audit and has not yet submitted (one
+        query), which starting again opens instead of making a second."""
+        return self.follow_on_projects.filter(lead=person, submitted_at__isnull=True).first()
+
+    @property
     def is_on_hold(self) -> bool:
         return self.stage == self.Stage.ON_HOLD
 

@@ -522,13 +522,11 @@ def closure_report_send_back(*, project: Project, champion: Person, comment: str
 @transaction.atomic
 def audit_to_qi(*, audit: Project, lead: Person) -> Project:
     """Start a QI project from a clinical audit, pre-filled from it and linked both ways."""
-    if audit.kind != Project.Kind.CLINICAL_AUDIT:
-        raise WorkflowError("Only a clinical audit can be turned into a QI project")
-    if audit.is_draft:
-        raise WorkflowError("Submit the audit before starting a QI project from it")
+    if reason := audit.why_no_follow_on_project:
+        raise WorkflowError(reason)
     # Lock the audit: a double click reuses the draft it just made instead of making two.
     Project.objects.select_for_update().filter(pk=audit.pk).first()
-    existing = audit.follow_on_projects.filter(lead=lead, submitted_at__isnull=True).first()
+    existing = audit.follow_on_draft_of(lead)
     if existing is not None:
         return existing
     latest = audit.progress_updates.order_by("-date", "-pk").first()

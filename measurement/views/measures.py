@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from common.form_limits import answers_form_too_large
 from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
@@ -287,10 +287,21 @@ def datapoint_edit(request: QIRequest, pk: int, measure_pk: int, point_pk: int) 
     )
 
 
-@require_POST
-def datapoint_delete(request: QIRequest, pk: int, measure_pk: int, point_pk: int):
+def datapoint_delete(request: QIRequest, pk: int, measure_pk: int, point_pk: int) -> HttpResponse:
+    """GET: what deleting the value does, to confirm. POST: delete it."""
     project, measure = _measure_for(request, pk, measure_pk, record=True)
     point = get_object_or_404(measure.points, pk=point_pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "measurement/measures/point_delete.html",
+            {
+                "project": project,
+                "measure": measure,
+                "point": point,
+                "value": charts.format_with_unit(point.value, measure.unit, 4),
+            },
+        )
     point.delete()
     messages.success(request, f"Value for {charts.format_date(point.date)} deleted.")
     return redirect("measurement:measure_detail", project.pk, measure.pk)

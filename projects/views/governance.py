@@ -19,7 +19,7 @@ from django.db.models import (
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from common.errors import WorkflowError
 from people.access import QIRequest, is_champion_or_admin, person_or_403
@@ -382,12 +382,21 @@ def mentoring_note_create(request: QIRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def audit_to_qi(request: QIRequest, pk: int) -> HttpResponse:
+    """GET: what starting a QI project from the audit makes, to confirm. POST: start it."""
     audit = get_project_for(request.user, pk)
     person = person_or_403(request)
     if not is_governor(request.user, audit):
         raise PermissionDenied("The audit's team, its champions and admins can start a QI project")
+    if request.method != "POST":
+        if reason := audit.why_no_follow_on_project:
+            messages.error(request, reason)
+            return redirect(audit)
+        return render(
+            request,
+            "projects/audit_to_qi.html",
+            {"audit": audit, "draft": audit.follow_on_draft_of(person)},
+        )
     try:
         project = services.audit_to_qi(audit=audit, lead=person)
     except WorkflowError as error:

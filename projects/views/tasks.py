@@ -78,18 +78,23 @@ def task_claim(request: QIRequest, pk: int) -> HttpResponse:
     return render(request, "tasks/claim.html", _task_context(request, task))
 
 
-@require_POST
 def task_release(request: QIRequest, pk: int) -> HttpResponse:
+    """GET: what releasing does, to confirm. POST: release the task."""
     task = get_task_for(request.user, pk)
     context = _task_context(request, task)
     _require(context["can_act"], "Only the buddy or the project's lead can release this task")
-    try:
-        services.task_release(task_id=task.pk)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Task released. It is open for someone else.")
-    return redirect(task)
+    if request.method == "POST":
+        try:
+            services.task_release(task_id=task.pk)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Task released. It is open for someone else.")
+        return redirect(task)
+    if not task.is_claimed:
+        messages.error(request, "Only a claimed task can be released")
+        return redirect(task)
+    return render(request, "tasks/release.html", context)
 
 
 @require_POST

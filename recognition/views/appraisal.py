@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
 from common.forms import PeriodForm
 from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
@@ -90,9 +90,12 @@ def appraisal_note_edit(request: QIRequest, pk: int) -> HttpResponse:
     return render(request, "recognition/appraisal/note_form.html", {"form": form, "note": note})
 
 
-@require_POST
+@never_cache
 def appraisal_note_delete(request: QIRequest, pk: int) -> HttpResponse:
+    """GET: what deleting does, to confirm. POST: delete the note."""
     note = _own_note(request, pk)
+    if request.method != "POST":
+        return render(request, "recognition/appraisal/note_delete.html", {"note": note})
     person_id = note.person_id
     note.delete()
     messages.success(request, "Appraisal note deleted. The record of it stays in the audit trail.")

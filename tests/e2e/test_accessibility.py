@@ -24,8 +24,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from measurement.models import Measure
 from people.models import MentoringPair
-from projects.models import ClosureReport, Project
-from recognition.models import Award, Nomination, ShowcaseSession
+from projects.models import ClosureReport, Project, Task
+from recognition.models import AppraisalNote, Award, Nomination, ShowcaseSession
 from tests.conftest import FAST_PASSWORD_HASHERS, IMMEDIATE_TASKS
 from tests.e2e import validator
 from tests.e2e.conftest import axe_violations, seed_demo_department, sign_in
@@ -83,6 +83,22 @@ def _visits(department) -> list[Visit]:
     award = Award.objects.order_by("pk").first()
     nomination = Nomination.objects.exclude(status=Nomination.Status.DRAFT).order_by("pk").first()
     closing = _closure_waiting_for(champion)
+    point = spc.points.order_by("date").first()
+    claimed = Task.objects.filter(project=led, status=Task.Status.CLAIMED).first() or task
+    if claimed.status != Task.Status.CLAIMED:
+        claimed.status, claimed.claimed_by, claimed.claimed_at = (
+            Task.Status.CLAIMED,
+            staff,
+            timezone.now(),
+        )
+        claimed.save(update_fields=["status", "claimed_by", "claimed_at"])
+    audit = (
+        Project.objects.filter(department=department, kind=Project.Kind.CLINICAL_AUDIT)
+        .exclude(submitted_at=None)
+        .order_by("pk")
+        .first()
+    )
+    note = AppraisalNote.objects.filter(manager=people["manager"]).order_by("pk").first()
     return [
         Visit("login", ANONYMOUS, "/login/"),
         Visit("login with errors", ANONYMOUS, "/login/", then=_submit("Sign in")),
@@ -114,6 +130,7 @@ def _visits(department) -> list[Visit]:
         Visit("task list", "staff", "/tasks/"),
         Visit("task page", "staff", f"/tasks/{task.pk}/"),
         Visit("task claim", "staff", f"/tasks/{task.pk}/claim/"),
+        Visit("task release confirmation", "staff", f"/tasks/{claimed.pk}/release/"),
         Visit("SPC chart", "staff", f"/projects/{led.pk}/measures/{spc.pk}/"),
         Visit("run chart", "staff", f"/projects/{led.pk}/measures/{run.pk}/"),
         Visit(
@@ -127,6 +144,11 @@ def _visits(department) -> list[Visit]:
             "staff",
             f"/projects/{led.pk}/measures/{spc.pk}/paste/",
             then=_paste_bad_rows,
+        ),
+        Visit(
+            "value delete confirmation",
+            "staff",
+            f"/projects/{led.pk}/measures/{spc.pk}/points/{point.pk}/delete/",
         ),
         Visit("PDSA form", "staff", f"/projects/{led.pk}/pdsa/new/"),
         Visit("PDSA cycle", "staff", f"/projects/{led.pk}/pdsa/{pdsa.pk}/"),
@@ -171,9 +193,13 @@ def _visits(department) -> list[Visit]:
         ),
         Visit("team", "manager", "/team/"),
         Visit("appraisal notes", "manager", f"/people/{staff.pk}/appraisal/"),
+        Visit(
+            "appraisal note delete confirmation", "manager", f"/appraisal-notes/{note.pk}/delete/"
+        ),
         Visit("person capacity", "manager", f"/people/{staff.pk}/capacity/"),
         Visit("review page", "admin", f"/review/{proposed.pk}/"),
         Visit("governance report", "admin", "/governance/"),
+        Visit("audit to QI confirmation", "admin", f"/projects/{audit.pk}/to-qi/"),
         Visit("impact report", "admin", "/impact/"),
         Visit("trust-wide view", "admin", "/trust/"),
         Visit("board with the department picker", "admin", f"/board/?department={department.slug}"),

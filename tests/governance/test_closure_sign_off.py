@@ -172,6 +172,8 @@ def test_the_mentor_confirms_before_signing_off(
     assert confirm.status_code == 200
     assert "Sign off the closure report and complete the project?" in html
     assert "moves to <strong>Completed</strong>" in html
+    assert "This cannot be undone" in html
+    assert "A completed project cannot be moved back to another stage" in html
     assert 'type="submit">Sign off and complete the project</button>' in html
     assert f'href="{send_back_url(mentored)}">Send it back to the lead</a>' in html
     mentored.refresh_from_db()

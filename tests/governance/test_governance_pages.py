@@ -126,6 +126,55 @@ def test_audit_becomes_a_linked_qi_project_in_one_step(client_for, staff, acute_
     )
 
 
+def test_starting_a_qi_project_from_an_audit_is_confirmed_first(
+    client_for, staff, acute_medicine, django_assert_max_num_queries
+):
+    audit = ProjectFactory(
+        lead=staff, kind="audit", title="Insulin audit", clinical_areas=[acute_medicine]
+    )
+    url = reverse("projects:audit_to_qi", args=[audit.pk])
+    detail = client_for(staff).get(reverse("projects:detail", args=[audit.pk])).content.decode()
+    # The audit's page links to the confirmation; it posts nothing itself.
+    assert f'href="{url}">Start a QI project from this audit</a>' in detail
+    assert f'action="{url}"' not in detail
+    client = client_for(staff)
+    # Session, user, person; the audit with its areas, co-leads and partner departments (4); the
+    # viewer's champion areas; the draft this person may already have started from it.
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Start a QI project from this audit?" in html
+    assert "The audit itself does not change" in html
+    assert 'type="submit">Yes, start the QI project</button>' in html
+    assert f'href="/projects/{audit.pk}/">No, go back to the audit</a>' in html
+    assert not Project.objects.filter(derived_from=audit).exists()  # a GET makes nothing
+    client.post(url)
+    qi = Project.objects.get(derived_from=audit)
+    # Asked again while that draft is unsubmitted: the page offers the draft, not a second one.
+    html = client.get(url).content.decode()
+    assert f'href="/projects/{qi.pk}/edit/">Open the draft</a>' in html
+    assert "Yes, start the QI project" not in html
+
+
+def test_outsiders_get_no_confirmation_to_start_a_qi_project(
+    client_for, outsider, staff, acute_medicine
+):
+    audit = ProjectFactory(lead=staff, kind="audit", clinical_areas=[acute_medicine])
+    url = reverse("projects:audit_to_qi", args=[audit.pk])
+    assert client_for(outsider).get(url).status_code == 403
+    assert client_for(outsider).post(url).status_code == 403
+    assert not Project.objects.filter(derived_from=audit).exists()
+
+
+def test_a_qi_project_offers_no_confirmation_to_start_one_from_it(client_for, staff, project):
+    response = client_for(staff).get(
+        reverse("projects:audit_to_qi", args=[project.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("projects:detail", args=[project.pk])
+    assert "Only a clinical audit" in response.content.decode()
+
+
 def test_a_double_click_makes_one_qi_project_and_drafts_cannot_convert(
     client_for, staff, acute_medicine
 ):

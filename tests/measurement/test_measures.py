@@ -129,6 +129,7 @@ def _urls(project, measure, point):
             reverse("measurement:measure_edit", args=args),
             reverse("measurement:measure_delete", args=args),
             reverse("measurement:datapoint_edit", args=[*args, point.pk]),
+            reverse("measurement:datapoint_delete", args=[*args, point.pk]),
             reverse("measurement:data_paste", args=args),
         ],
     }
@@ -203,11 +204,49 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, project, measure):
         assert response["Location"].startswith("/login/"), url
 
 
-def test_deleting_a_value_refuses_get(client_for, staff, project, measure):
+def test_deleting_a_value_is_confirmed_on_a_page_that_deletes_nothing(
+    client_for, staff, project, measure, django_assert_max_num_queries
+):
+    point = add_points(measure, [12.5, 14])[0]
+    point.annotation = "Agency staff on the ward"
+    point.save()
+    url = reverse("measurement:datapoint_delete", args=[project.pk, measure.pk, point.pk])
+    back = reverse("measurement:measure_detail", args=[project.pk, measure.pk])
+    client = client_for(staff)
+    # Session, user, person; the project with its areas, co-leads and partner departments (4);
+    # the measure; the value; the viewer's champion areas.
+    with django_assert_max_num_queries(10):
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Delete the value for 5 Jan 2026?" in html
+    assert '<dd class="nhsuk-summary-list__value">12.5%</dd>' in html
+    assert "Agency staff on the ward" in html
+    assert "This cannot be undone" in html
+    assert (
+        'nhsuk-button--warning" data-module="nhsuk-button" type="submit">Yes, delete the value'
+        in html
+    )
+    assert f'href="{back}#values">No, keep it</a>' in html
+    assert DataPoint.objects.filter(pk=point.pk).exists()  # a GET deletes nothing
+    response = client.post(url, follow=True)
+    assert "Value for 5 Jan 2026 deleted." in response.content.decode()
+    assert not DataPoint.objects.filter(pk=point.pk).exists()
+
+
+def test_the_change_page_and_the_table_link_to_the_confirmation(
+    client_for, staff, project, measure
+):
     point = add_points(measure, [1, 2])[0]
     url = reverse("measurement:datapoint_delete", args=[project.pk, measure.pk, point.pk])
-    assert client_for(staff).get(url).status_code == 405
-    assert DataPoint.objects.filter(pk=point.pk).exists()
+    client = client_for(staff)
+    change = client.get(
+        reverse("measurement:datapoint_edit", args=[project.pk, measure.pk, point.pk])
+    ).content.decode()
+    table = _detail(client, project, measure)
+    for html in (change, table):
+        assert f'<a class="qi-inline-link" href="{url}">' in html or f'<a href="{url}">' in html
+        assert f'action="{url}"' not in html
 
 
 def test_getting_the_add_value_url_goes_to_the_chart_page(client_for, staff, project, measure):

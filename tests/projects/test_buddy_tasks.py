@@ -115,8 +115,49 @@ def test_empty_progress_note_is_refused(client_for, buddy, task):
     assert task.notes.count() == 0
 
 
+def test_release_is_confirmed_on_a_page_that_changes_nothing(
+    client_for, buddy, task, django_assert_max_num_queries
+):
+    client = client_for(buddy)
+    client.post(url("claim", task))
+    detail = client.get(url("detail", task)).content.decode()
+    # The task page links to the confirmation; it posts no release itself.
+    assert f'href="{url("release", task)}">Release task</a>' in detail
+    assert f'action="{url("release", task)}"' not in detail
+    # Session, user, person; the task, its buddy, its project's department; the viewer's
+    # champion areas.
+    with django_assert_max_num_queries(7):
+        response = client.get(url("release", task))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Release this task?" in html
+    assert "you are no longer the buddy on this task" in html
+    assert "This cannot be undone" in html
+    assert 'type="submit">Yes, release the task</button>' in html
+    assert f'href="{url("detail", task)}">No, keep it</a>' in html
+    task.refresh_from_db()
+    assert (task.status, task.claimed_by) == (Task.Status.CLAIMED, buddy)
+    response = client.post(url("release", task), follow=True)
+    assert "Task released" in response.content.decode()
+    task.refresh_from_db()
+    assert (task.status, task.claimed_by) == (Task.Status.OPEN, None)
+
+
+def test_the_lead_is_told_whose_claim_a_release_ends(client_for, buddy, staff, task):
+    client_for(buddy).post(url("claim", task))
+    html = client_for(staff).get(url("release", task)).content.decode()
+    assert "Bea Buddy is no longer the buddy on this task" in html
+
+
+def test_an_open_task_has_nothing_to_release(client_for, staff, task):
+    response = client_for(staff).get(url("release", task), follow=True)
+    assert response.redirect_chain[-1][0] == url("detail", task)
+    assert "Only a claimed task can be released" in response.content.decode()
+
+
 def test_claimant_or_lead_may_release_nobody_else(client_for, buddy, staff, champion, task):
     client_for(buddy).post(url("claim", task))
+    assert client_for(champion).get(url("release", task)).status_code == 403
     assert client_for(champion).post(url("release", task)).status_code == 403
     assert client_for(staff).post(url("release", task)).status_code == 302  # the lead
     task.refresh_from_db()

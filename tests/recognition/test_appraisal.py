@@ -117,6 +117,41 @@ def test_the_author_edits_and_deletes_a_note(client_for, staff, manager):
     assert AppraisalNote.history.filter(id=note.pk, history_type="-").exists()
 
 
+def test_deleting_a_note_is_confirmed_on_a_page_that_deletes_nothing(
+    client_for, staff, manager, django_assert_max_num_queries
+):
+    note = AppraisalNoteFactory(
+        person=staff,
+        manager=manager,
+        note="Led the insulin audit.",
+        period_start=dt.date(2026, 1, 1),
+    )
+    url = reverse("recognition:appraisal_note_delete", args=[note.pk])
+    notes_url = reverse("recognition:appraisal_notes", args=[staff.pk])
+    client = client_for(manager)
+    listing = client.get(notes_url).content.decode()
+    # The notes page links to the confirmation; it posts no deletion itself.
+    assert f'<a class="nhsuk-link" href="{url}">Delete<span' in listing
+    assert f'action="{url}"' not in listing
+    # Session, user, person; the note with its person; whether the viewer may see it; the
+    # viewer's champion areas.
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Delete the appraisal note for 1 Jan 2026 to" in html
+    assert "Led the insulin audit." in html
+    assert "This cannot be undone" in html
+    assert (
+        'nhsuk-button--warning" data-module="nhsuk-button" type="submit">Yes, delete the note'
+        in html
+    )
+    assert f'href="{notes_url}">No, keep it</a>' in html
+    assert AppraisalNote.objects.filter(pk=note.pk).exists()  # a GET deletes nothing
+    assert "Appraisal note deleted" in client.post(url, follow=True).content.decode()
+    assert not AppraisalNote.objects.filter(pk=note.pk).exists()
+
+
 @pytest.mark.parametrize(("persona", "status"), [("staff", 403), ("admin", 403), ("champion", 404)])
 def test_nobody_else_edits_or_deletes_a_note(db, request, client_for, staff, persona, status):
     note = AppraisalNoteFactory(person=staff, note="Original.")
@@ -130,8 +165,10 @@ def test_nobody_else_edits_or_deletes_a_note(db, request, client_for, staff, per
             "version": 1,
         },
     )
-    delete = client.post(reverse("recognition:appraisal_note_delete", args=[note.pk]))
-    assert (edit.status_code, delete.status_code) == (status, status)
+    delete_url = reverse("recognition:appraisal_note_delete", args=[note.pk])
+    confirm = client.get(delete_url)
+    delete = client.post(delete_url)
+    assert (edit.status_code, confirm.status_code, delete.status_code) == (status, status, status)
     note.refresh_from_db()
     assert note.note == "Original."
 

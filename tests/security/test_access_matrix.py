@@ -139,7 +139,7 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "projects:closure_sign_off": (CHAMPIONS, CHAMPIONS),
     "projects:closure_send_back": (CHAMPIONS, CHAMPIONS),
     "projects:mentoring_create": (CHAMPIONS, CHAMPIONS),  # the mentor (champion), admins
-    "projects:audit_to_qi": (WRONG_METHOD, EDITORS),
+    "projects:audit_to_qi": (EDITORS, EDITORS),  # a confirmation page, then the project
     "projects:join": (DEPARTMENT, DEPARTMENT),
     "projects:interest_accept": (WRONG_METHOD, TEAM),
     "projects:interest_decline": (WRONG_METHOD, TEAM),
@@ -158,7 +158,7 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "measurement:measure_delete": (TEAM, TEAM),
     "measurement:datapoint_add": (TEAM, TEAM),
     "measurement:datapoint_edit": (TEAM, TEAM),
-    "measurement:datapoint_delete": (WRONG_METHOD, TEAM),
+    "measurement:datapoint_delete": (TEAM, TEAM),
     "measurement:data_paste": (TEAM, TEAM),
     "measurement:measure_spc_json": (SIGNED_IN, WRONG_METHOD),
     "measurement:impact_edit": (TEAM, TEAM),
@@ -174,7 +174,7 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "tasks:board": (SIGNED_IN, WRONG_METHOD),
     "tasks:detail": (SIGNED_IN, WRONG_METHOD),
     "tasks:claim": (DEPARTMENT, DEPARTMENT),
-    "tasks:release": (WRONG_METHOD, TEAM),
+    "tasks:release": (TEAM, TEAM),  # a confirmation page, then the release
     "tasks:progress": (TEAM, TEAM),
     "tasks:done": (TEAM, TEAM),
     "tasks:reassign": (TEAM, TEAM),
@@ -290,7 +290,10 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
         "login 403   404   404   ok    403   404",
         "login 403   404   404   ok    403   404",
     ),
-    "recognition:appraisal_note_delete": (WRONG_METHOD, "login 403   404   404   ok    403   404"),
+    "recognition:appraisal_note_delete": (
+        "login 403   404   404   ok    403   404",
+        "login 403   404   404   ok    403   404",
+    ),
     "recognition:appraisal_summary_csv": ("login 403   403   403   ok    403   403", WRONG_METHOD),
     "recognition:appraisal_summary_pdf": ("login 403   403   403   ok    403   403", WRONG_METHOD),
     # My portfolio is always my own; a certificate only for a project I took part in (staff
@@ -763,6 +766,7 @@ def elsewhere(world, outsider, pharmacy, surgery, draft):
     their_measure = Measure.objects.create(
         project=their_project, name="Falls", kind=Measure.Kind.OUTCOME
     )
+    their_point = DataPoint.objects.create(measure=their_measure, date=dt.date(2026, 1, 5), value=4)
     their_saving = Saving.objects.create(
         project=their_project, description="Fewer bed days", amount=100, claimed_by=outsider
     )
@@ -809,6 +813,8 @@ SWAPS = [
     ("staff", "projects:submit", "post", {"pk": "draft"}, {"pk": "their_draft"}, 404),
     ("staff", "tasks:detail", "get", {"pk": "task"}, {"pk": "draft_task"}, 404),
     ("staff", "tasks:done", "get", {"pk": "task"}, {"pk": "their_task"}, 403),
+    ("staff", "tasks:release", "get", {"pk": "task"}, {"pk": "their_task"}, 403),
+    ("staff", "projects:audit_to_qi", "get", {"pk": "project"}, {"pk": "their_project"}, 403),
     # A child object of another project, under your own project's id.
     (
         "staff",
@@ -816,6 +822,14 @@ SWAPS = [
         "get",
         {"pk": "project", "measure_pk": "measure"},
         {"pk": "project", "measure_pk": "their_measure"},
+        404,
+    ),
+    (
+        "staff",
+        "measurement:datapoint_delete",
+        "get",
+        {"pk": "project", "measure_pk": "measure", "point_pk": "point"},
+        {"pk": "project", "measure_pk": "measure", "point_pk": "their_point"},
         404,
     ),
     (
@@ -882,6 +896,14 @@ SWAPS = [
     (
         "manager",
         "recognition:appraisal_note_edit",
+        "get",
+        {"pk": "appraisal_note"},
+        {"pk": "their_note"},
+        404,
+    ),
+    (
+        "manager",
+        "recognition:appraisal_note_delete",
         "get",
         {"pk": "appraisal_note"},
         {"pk": "their_note"},
