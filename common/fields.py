@@ -197,21 +197,27 @@ class BoundedDateFormField(forms.DateField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        label = self.label or "The date"
         if isinstance(value, TypedDate) and value.missing:
             raise ValidationError(
                 "%(label)s must include a %(missing)s",
                 code="incomplete",
-                params={"label": label, "missing": " and ".join(value.missing)},
+                params={"label": self.label or "The date", "missing": " and ".join(value.missing)},
             )
+        if isinstance(value, TypedDate):  # boxes that make no date (31 2 2026, a 2-digit year)
+            raise self._not_a_date()
         try:
             return super().to_python(value)
         except ValidationError as error:
-            if self.error_messages["invalid"] != forms.DateField.default_error_messages["invalid"]:
-                raise  # the form's own message
-            raise ValidationError(
-                "%(label)s must be a real date", code="invalid", params={"label": label}
-            ) from error
+            raise self._not_a_date() from error
+
+    def _not_a_date(self) -> ValidationError:
+        if self.error_messages["invalid"] != forms.DateField.default_error_messages["invalid"]:
+            return ValidationError(self.error_messages["invalid"], code="invalid")  # the form's own
+        return ValidationError(
+            "%(label)s must be a real date",
+            code="invalid",
+            params={"label": self.label or "The date"},
+        )
 
     def validate(self, value):
         super().validate(value)
