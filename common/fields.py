@@ -29,6 +29,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
 
+from common.widgets import NHSDateInput, TypedDate
+
 # Invisible or reordering characters that no field may hold: bidirectional embeddings and
 # overrides (U+202A-U+202E) and isolates (U+2066-U+2069), zero-width space, non-joiner and
 # joiner (U+200B-U+200D), word joiner (U+2060) and the byte-order mark (U+FEFF).
@@ -182,11 +184,40 @@ SCHEDULED = DateWindow(EARLIEST, 731)
 
 
 class BoundedDateFormField(forms.DateField):
-    """A DateField that accepts only dates within `window`, saying so with the field's label."""
+    """A DateField that accepts only dates within `window`, saying so with the field's label.
+
+    It is typed in the NHS.UK date input (day, month, year) and says what is wrong the NHS way:
+    "Start date must include a year", "Start date must be a real date".
+    """
+
+    widget = NHSDateInput
 
     def __init__(self, *, window: DateWindow = PLANNED, **kwargs) -> None:
         self.window = window
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, TypedDate) and value.missing:
+            raise ValidationError(
+                "%(label)s must include a %(missing)s",
+                code="incomplete",
+                params={"label": self.label or "The date", "missing": " and ".join(value.missing)},
+            )
+        if isinstance(value, TypedDate):  # boxes that make no date (31 2 2026, a 2-digit year)
+            raise self._not_a_date()
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            raise self._not_a_date() from error
+
+    def _not_a_date(self) -> ValidationError:
+        if self.error_messages["invalid"] != forms.DateField.default_error_messages["invalid"]:
+            return ValidationError(self.error_messages["invalid"], code="invalid")  # the form's own
+        return ValidationError(
+            "%(label)s must be a real date",
+            code="invalid",
+            params={"label": self.label or "The date"},
+        )
 
     def validate(self, value):
         super().validate(value)

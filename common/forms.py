@@ -8,28 +8,32 @@ from django import forms
 from django.utils import timezone
 
 from common.fields import PLANNED, BoundedDateFormField
+from common.widgets import NHSDateInput
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Every typed date: the NHS.UK date input (day, month and year boxes), never the browser's
+# date picker, whose order follows the browser's locale.
+DATE_WIDGET = NHSDateInput()
 
 
 class PeriodForm(forms.Form):
     """A reporting period from the query string (`from`, `to`); blank means the last 12 months.
 
-    Invalid input is reported at the field and the default period is shown meanwhile.
+    Each end is typed as day, month and year (`from_day`, `from_month`, `from_year`) or given
+    whole in a link (`from=2026-01-01`). Invalid input is reported at the field and the default
+    period is used meanwhile. `labels` names the two ends where "From" and "To" are not enough.
     """
 
     DEFAULT_DAYS = 365
     MAX_DAYS = 3653  # ten years: reports stay quick to build and to read
 
-    def __init__(self, data=None, **kwargs):
+    def __init__(self, data=None, *, labels: tuple[str, str] = ("From", "To"), **kwargs):
         super().__init__(data, **kwargs)
-        for name, label in (("from", "From"), ("to", "To")):
+        for name, label in zip(("from", "to"), labels, strict=True):
             self.fields[name] = BoundedDateFormField(
                 window=PLANNED,
                 label=label,
                 required=False,
                 widget=DATE_WIDGET,
-                error_messages={"invalid": f"{label} must be a real date, for example 31/1/2026"},
             )
 
     def clean(self):
@@ -53,9 +57,9 @@ class PeriodForm(forms.Form):
         return start, end
 
     def _shown(self, name: str, day: dt.date) -> str:
-        """What an input shows: the typed text if it was wrong, else the period in use."""
+        """What an input shows: what was typed if it was wrong, else the period in use."""
         if self.is_bound and self[name].errors:
-            return self.data.get(name, "")
+            return self[name].value() or ""
         return day.isoformat()
 
     @property

@@ -73,7 +73,7 @@ class SessionNoteForm(forms.ModelForm):
         model = MentoringSessionNote
         fields = ["date", "note"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DATE_WIDGET,
             "note": forms.Textarea(attrs={"rows": 4}),
         }
 

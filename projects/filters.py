@@ -164,7 +164,6 @@ class TaskFilter(django_filters.FilterSet):
         field_name="due_date",
         lookup_expr="lte",
         label="Due by",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",

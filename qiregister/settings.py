@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.forms",  # Django's widget templates, found by FORM_RENDERER below
     "crispy_forms",
     "django_filters",
     "django_htmx",
@@ -137,6 +138,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's templates, so templates/nhsuk/widgets/ can draw the NHS.UK
+# date input.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL when set; otherwise an embedded PostgreSQL in QIREGISTER_DATA_DIR.
 DATA_DIR = Path(env_str("QIREGISTER_DATA_DIR", str(BASE_DIR / ".data"))).resolve()

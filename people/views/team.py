@@ -46,6 +46,12 @@ def team(request: QIRequest) -> HttpResponse:
             "sort": sort,
             "has_induction": Course.objects.induction().exists(),
             "own_reports": viewer.reports.order_by("display_name") if viewer else [],
+            # The appraisal summaries' period: the same query, its own ids and labels.
+            "summary_form": PeriodForm(
+                request.GET,
+                auto_id="id_summary_%s",
+                labels=("Appraisal period from", "Appraisal period to"),
+            ),
             "period_query": f"from={start}&to={end}",
         },
     )

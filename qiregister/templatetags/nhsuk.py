@@ -3,6 +3,8 @@
 from django import forms, template
 from django.forms import BoundField
 
+from common.widgets import ERROR_ATTR, NHSDateInput
+
 register = template.Library()
 
 # Widget class -> the NHS.UK component class its control takes.
@@ -25,10 +27,13 @@ def _control_class(widget: forms.Widget) -> str:
 
 @register.filter
 def widget_kind(field: BoundField) -> str:
-    """Which NHS.UK pattern a field needs: checkbox, checkboxes, radios, hidden or control."""
+    """Which NHS.UK pattern a field needs: checkbox, checkboxes, radios, date, hidden or
+    control."""
     widget = field.field.widget
     if isinstance(widget, forms.HiddenInput):
         return "hidden"
+    if isinstance(widget, NHSDateInput):
+        return "date"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -49,9 +54,18 @@ def describedby(field: BoundField) -> str:
 
 
 @register.simple_tag
-def nhsuk_control(field: BoundField) -> str:
-    """Render a text-like control (input, textarea, select) with NHS.UK classes and ARIA."""
+def nhsuk_control(field: BoundField, shown=None) -> str:
+    """Render a text-like control (input, textarea, select) with NHS.UK classes and ARIA.
+
+    A date input's boxes are marked when the field has errors; `shown`, when given, is the date
+    its boxes show instead of the field's value (a report shows the period in use)."""
     widget = field.field.widget
+    if isinstance(widget, NHSDateInput):
+        attrs = field.build_widget_attrs({ERROR_ATTR: bool(field.errors)})
+        if not shown:
+            return field.as_widget(attrs=attrs)
+        attrs.setdefault("id", field.auto_id)
+        return widget.render(field.html_name, shown, attrs=attrs, renderer=field.form.renderer)
     base = _control_class(widget)
     classes = [widget.attrs.get("class", ""), base]
     if field.errors and base:

@@ -7,13 +7,13 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from common.fields import SCHEDULED, BoundedDateFormField
+from common.forms import DATE_WIDGET
 from common.optimistic_locking import carry_version
 from people.models import Person
 from projects.models import Project
 from recognition.models import ShowcaseSession
 from recognition.services.showcase import shrink_refused
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -1,5 +1,6 @@
 """Browser journeys: Playwright driving Debian's Chromium against pytest-django's live server."""
 
+import datetime as dt
 import functools
 import json
 import os
@@ -136,3 +137,12 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def fill_date(page, label: str, day) -> None:
+    """Type `day` (a date or an ISO string) into the NHS date input whose legend is `label`."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    group = page.get_by_role("group", name=label, exact=True)
+    group.get_by_label("Day").fill(str(day.day))
+    group.get_by_label("Month").fill(str(day.month))
+    group.get_by_label("Year").fill(str(day.year))

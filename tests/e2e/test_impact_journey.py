@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from measurement.models import Measure, PDSACycle, Saving
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,13 +90,13 @@ def test_team_records_impact_and_a_pdsa_cycle(page, project):
 
     page.get_by_role("link", name="Add a PDSA cycle").click()
     page.get_by_label("Change idea").fill("Red aprons on drug rounds")
-    page.get_by_label("Start date").fill("2026-03-02")
-    page.get_by_label("End date").fill("2026-03-01")
+    fill_date(page, "Start date", "2026-03-02")
+    fill_date(page, "End date", "2026-03-01")
     page.get_by_label("Omitted doses").check()
     page.get_by_role("button", name="Save PDSA cycle").click()
     assert "must end on or after" in page.locator(".nhsuk-error-summary").inner_text()
     assert_accessible(page)
-    page.get_by_label("End date").fill("2026-03-16")
+    fill_date(page, "End date", "2026-03-16")
     page.get_by_label("Adapt").check()
     page.get_by_role("button", name="Save PDSA cycle").click()
     assert page.locator("h1").inner_text() == "Red aprons on drug rounds"

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from measurement.models import ProjectImpact, Saving
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import PASSWORD, ProjectFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,10 +43,8 @@ def test_staff_reads_the_impact_page_filters_it_and_finds_the_csv(
         "href"
     )
 
-    page.get_by_label("From", exact=True).fill(
-        (timezone.localdate() + dt.timedelta(days=1)).isoformat()
-    )
-    page.get_by_label("To", exact=True).fill(timezone.localdate().isoformat())
+    fill_date(page, "From", timezone.localdate() + dt.timedelta(days=1))
+    fill_date(page, "To", timezone.localdate())
     page.get_by_role("button", name="Show").click()
     assert (
         "The end of the period must be on or after its start"

@@ -3,7 +3,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,8 +33,8 @@ def test_manager_exports_the_appraisal_summary_pdf_for_staff(page, manager, staf
     assert_accessible(page)
     page.get_by_role("button", name="Save note").click()
     assert "Write the note" in page.locator(".nhsuk-error-summary").inner_text()
-    page.get_by_label("Appraisal period from").fill("2026-01-01")
-    page.get_by_label("Appraisal period to").fill("2026-11-30")
+    fill_date(page, "Appraisal period from", "2026-01-01")
+    fill_date(page, "Appraisal period to", "2026-11-30")
     page.get_by_label("Note").fill("Agreed to co-lead the next PDSA cycle.")
     page.get_by_role("button", name="Save note").click()
     assert "Agreed to co-lead the next PDSA cycle." in page.content()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from recognition.models import ShowcaseSession, ShowcaseSlot
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, fill_date, sign_in
 from tests.factories import PASSWORD, ShowcaseSessionFactory, ShowcaseSlotFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,7 +30,7 @@ def test_champion_adds_a_session_a_lead_books_it_and_outlook_gets_the_calendar(
     assert_accessible(champion_page)
     day = timezone.localdate() + dt.timedelta(days=10)
     champion_page.get_by_label("Title").fill("Spring clinical update")
-    champion_page.get_by_label("Date").fill(day.isoformat())
+    fill_date(champion_page, "Date", day)
     champion_page.get_by_label("Start time").fill("13:30")
     champion_page.get_by_label("Place").fill("Pharmacy seminar room")
     champion_page.get_by_label("Number of slots").fill("4")

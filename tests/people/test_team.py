@@ -173,8 +173,10 @@ def test_a_bad_period_is_shown_at_the_field_and_the_default_used(
     )
     assert response["Content-Type"].startswith("text/html")  # no CSV for a bad period
     assert "There is a problem" in response.text
-    assert "From must be a real date, for example 31/1/2026" in response.text
-    assert 'value="2026-02-30"' in response.text
+    assert "From must be a real date" in response.text
+    # What was given is shown back in the day, month and year boxes
+    assert 'name="from_day" value="30"' in response.text
+    assert 'name="from_month" value="2"' in response.text
     assert response.context["start"] == timezone.localdate() - dt.timedelta(days=365)
 
 
