@@ -36,7 +36,9 @@ def filter_parameters() -> set[str]:
         for sub in stack.pop().__subclasses__():
             stack.append(sub)
             names |= set(sub.base_filters)
-    return names | {"from", "to", "page", "sort", "format", "department", "person", "project"}
+    names |= {"from", "to", "page", "sort", "format", "department", "person", "project"}
+    # A date is typed in three boxes (common.widgets.NHSDateInput): each box is a parameter too.
+    return names | {f"{name}_{part}" for name in names for part in ("day", "month", "year")}
 
 
 # Routes that answer a GET with 405 before any view code reads the query string.
