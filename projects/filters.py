@@ -9,7 +9,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from people.departments import lands_on_trust_view
-from people.filters import BoundedDateFilter, BoundedNumberFilter
+from people.filters import BoundedDateFilter, BoundedNumberFilter, ClinicalAreaFilter
 from people.models import ClinicalArea, Department, Person, Skill
 from projects.models import (
     Project,
@@ -35,6 +35,10 @@ SORT_ORDERS = {
 }
 
 
+# Small checkboxes, as the NHS.UK design system has them for filters beside a list.
+SMALL = {"small": True}
+
+
 def data_opening_on_own_department(request) -> QueryDict | None:
     """A filter's data that opens on the viewer's own department; an empty `department` (what
     "All departments" sends) shows every department's. The trust QI team's opens on every
@@ -58,8 +62,14 @@ class ProjectFilter(django_filters.FilterSet):
     stage = django_filters.MultipleChoiceFilter(
         # A plain column: no DISTINCT needed (it would make PostgreSQL sort the whole table).
         choices=Project.Stage.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs=SMALL),
         distinct=False,
+    )
+    include_closed = django_filters.BooleanFilter(
+        method="filter_include_closed",
+        widget=forms.CheckboxInput(attrs=SMALL),
+        label="Show completed and closed projects",
+        help_text="Left out unless you tick this or choose their stage.",
     )
     kind = django_filters.ChoiceFilter(choices=Project.Kind.choices, empty_label="Any kind")
     department = django_filters.ModelChoiceFilter(
@@ -69,12 +79,7 @@ class ProjectFilter(django_filters.FilterSet):
         help_text="The register opens on your own department's projects (the trust QI team's "
         "on every department's).",
     )
-    area = django_filters.ModelChoiceFilter(
-        field_name="clinical_areas",
-        queryset=ClinicalArea.objects.select_related("department"),
-        label="Clinical area",
-        empty_label="Any area",
-    )
+    area = ClinicalAreaFilter(field_name="clinical_areas")
     priority = django_filters.ModelChoiceFilter(
         field_name="strategic_priorities",
         queryset=StrategicPriority.objects.all(),
@@ -85,10 +90,10 @@ class ProjectFilter(django_filters.FilterSet):
         field_name="lead__display_name", lookup_expr="icontains", label="Lead's name"
     )
     open_tasks = django_filters.BooleanFilter(
-        method="filter_open_tasks", widget=forms.CheckboxInput, label="Has open tasks"
+        method="filter_open_tasks", widget=forms.CheckboxInput(attrs=SMALL), label="Has open tasks"
     )
     needs_people = django_filters.BooleanFilter(
-        method="filter_needs_people", widget=forms.CheckboxInput, label="Needs people"
+        method="filter_needs_people", widget=forms.CheckboxInput(attrs=SMALL), label="Needs people"
     )
     max_hours = BoundedNumberFilter(
         method="filter_max_hours",
@@ -127,9 +132,32 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_sort(self, queryset, name, value):
         return queryset  # applied in `qs` after every other filter
 
+    def filter_include_closed(self, queryset, name, value):
+        return queryset  # applied in `qs`, which also reads the stages chosen
+
+    @property
+    def hides_closed(self) -> bool:
+        """Completed and closed projects are left out, as nothing more is done on them,
+        unless "Show completed and closed projects" is ticked or one of their stages is
+        chosen."""
+        if "include_closed" not in self.filters:
+            return False
+        self.form.is_valid()  # cleaned_data holds the fields that are valid
+        data = getattr(self.form, "cleaned_data", {})
+        chosen = set(data.get("stage") or ())
+        return not data.get("include_closed") and not chosen & set(Project.CLOSED_STAGES)
+
+    @property
+    def matching_qs(self):
+        """Every project the filters match, the completed and closed ones too, in no order:
+        for counting those that `qs` leaves out."""
+        return super().qs
+
     @property
     def qs(self):
         queryset = super().qs
+        if self.hides_closed:
+            queryset = queryset.exclude(stage__in=Project.CLOSED_STAGES)
         sort = self.form.cleaned_data.get("sort") if self.form.is_valid() else None
         searching = bool(self.form.is_valid() and self.form.cleaned_data.get("q", "").strip())
         if searching and sort in (None, "", "relevance"):
@@ -207,6 +235,9 @@ DAYS_LIMIT = 3653  # ten years: no project has waited longer
 
 class GovernanceFilter(ProjectFilter):
     """The register's filters plus what the governance meeting asks about."""
+
+    # The meeting follows projects to their end: completed and closed ones stay in its report.
+    include_closed = None
 
     mentor = django_filters.ModelChoiceFilter(
         queryset=Person.objects.filter(champion_assignments__isnull=False)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -310,6 +312,17 @@ class ProjectQuerySet(models.QuerySet):
                 weekly_hours_sql=TimeCommitment.weekly_hours_expression(),
             )
         )
+
+    def with_open_role_titles(self) -> ProjectQuerySet:
+        """Annotates `open_role_titles`, the titles of the project's open role openings (the
+        register's "Roles wanted"): an array subquery in the same query, run only for the rows
+        fetched (a page), not for the count."""
+        titles = (
+            RoleOpening.objects.filter(project=OuterRef("pk"), is_open=True)
+            .order_by("title", "pk")
+            .values("title")
+        )
+        return self.annotate(open_role_titles=ArraySubquery(titles))
 
     def open_during(self, start: dt.date, end: dt.date) -> ProjectQuerySet:
         """Submitted projects that were open at some point in the local dates [start, end]:
@@ -783,6 +796,13 @@ class Project(TimeCommitment):
         """The stage inside a sentence: "testing changes (PDSA)", its acronym kept."""
         label = self.get_stage_display()
         return label[:1].lower() + label[1:]
+
+    @property
+    def aim_first_line(self) -> str:
+        """The aim's first line, shortened at a word to at most 160 characters: what a list of
+        projects shows of it."""
+        first = next((line for line in self.aim.splitlines() if line.strip()), "")
+        return textwrap.shorten(first, width=160, placeholder="…")
 
     @property
     def is_draft(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,10 +37,21 @@ def _register_filter(request: QIRequest) -> ProjectFilter:
 @require_safe
 def register(request: QIRequest) -> HttpResponse:
     project_filter = _register_filter(request)
-    page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(project_filter.qs.with_open_role_titles(), PAGE_SIZE)
+    hidden_count = 0
+    if project_filter.hides_closed:
+        # The projects shown and the completed or closed ones left out, counted in the one
+        # query the paginator would otherwise make to count the first.
+        closed = Q(stage__in=Project.CLOSED_STAGES)
+        counts = project_filter.matching_qs.aggregate(
+            shown=Count("pk", filter=~closed), hidden=Count("pk", filter=closed)
+        )
+        paginator.count = counts["shown"]
+        hidden_count = counts["hidden"]
     context = {
         "filter": project_filter,
-        "page": page,
+        "page": paginator.get_page(request.GET.get("page")),
+        "hidden_count": hidden_count,
     }
     return full_or_fragment(
         request, "register-results", "projects/register.html", "projects/_results.html", context

@@ -2,7 +2,7 @@ import pytest
 
 from projects.models import Project
 from tests.e2e.conftest import assert_accessible, sign_in
-from tests.factories import PASSWORD, ProjectFactory, TaskFactory
+from tests.factories import PASSWORD, ProjectFactory, RoleOpeningFactory, TaskFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,3 +100,138 @@ def test_lead_adds_a_task_and_a_progress_update_from_the_project_page(page, staf
     page.get_by_role("link", name="See every change to this project").click()
     assert_accessible(page)
     assert "Sam Taylor" in page.locator("table").inner_text()
+
+
+# Titles and aims of the length people write them (the demo data's are alike).
+REGISTER_PROJECTS = [
+    (
+        "Reducing omitted critical medicines on the wards",
+        "Halve omitted doses of "
+        "time-critical medicines on the acute wards by March, measured by the weekly audit.",
+    ),
+    ("Insulin prescribing safety", "Halve insulin prescribing errors within a year."),
+    (
+        "Discharge prescriptions ready within an hour",
+        "Cut the median time from discharge "
+        "prescription to medicines ready to 60 minutes on the acute medical unit.",
+    ),
+    (
+        "Anticoagulant counselling before discharge",
+        "Counsel every patient newly started on an anticoagulant before they go home.",
+    ),
+    (
+        "Medicines reconciliation within 24 hours of admission",
+        "Reconcile the medicines of 90% of admissions within 24 hours.",
+    ),
+    (
+        "Paediatric oral syringe labelling",
+        "Eliminate unlabelled oral syringes on the children's wards.",
+    ),
+    (
+        "Inhaler technique and switching to low-carbon inhalers",
+        "Check inhaler technique "
+        "for every respiratory admission and offer a low-carbon inhaler where suitable.",
+    ),
+    ("Aseptic unit right-first-time batches", "Raise right-first-time aseptic batches to 98%."),
+    (
+        "Biosimilar adalimumab switch",
+        "Switch 90% of eligible patients to biosimilar adalimumab and save £200,000 a year.",
+    ),
+    (
+        "Dispensary turnaround for outpatient prescriptions",
+        "Dispense 90% of outpatient prescriptions within 30 minutes.",
+    ),
+    (
+        "Medicines information enquiry response times",
+        "Answer 95% of enquiries within the agreed time.",
+    ),
+]
+
+
+def _register_projects(staff, acute_medicine, surgery):
+    stages = [Project.Stage.PLANNING, Project.Stage.TESTING, Project.Stage.IMPLEMENTING]
+    for n, (title, aim) in enumerate(REGISTER_PROJECTS):
+        project = ProjectFactory(
+            title=title,
+            aim=aim,
+            lead=staff,
+            stage=stages[n % 3],
+            clinical_areas=[acute_medicine, surgery] if n % 4 == 0 else [acute_medicine],
+        )
+        if n % 2:
+            TaskFactory(project=project)
+        if n % 3 == 0:
+            RoleOpeningFactory(project=project, title="Data collector")
+    ProjectFactory(title="Finished audit", lead=staff, stage=Project.Stage.COMPLETED)
+
+
+def _tops_of_results(page) -> list[float]:
+    return page.locator("#register-results li.qi-project-row").evaluate_all(
+        "rows => rows.map(row => row.getBoundingClientRect().top)"
+    )
+
+
+def test_a_desktop_screen_shows_eight_projects_with_the_filters_beside_them(
+    browser, live_server, staff, acute_medicine, surgery
+):
+    _register_projects(staff, acute_medicine, surgery)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, "staff", PASSWORD)
+    page.goto("/projects/")
+    tops = _tops_of_results(page)
+    assert len(tops) == len(REGISTER_PROJECTS)  # the completed one is left out
+    assert sum(1 for top in tops if 0 <= top < 900) >= 8
+    first = page.locator("#register-results li.qi-project-row").first
+    assert "Roles wanted: Data collector" in page.locator("#register-results").inner_text()
+    assert first.locator(".qi-project-row__aim").is_visible()
+    # The filters are a side column, open, beside the results.
+    search = page.get_by_label("Search projects")
+    assert search.is_visible()
+    assert search.bounding_box()["x"] < first.bounding_box()["x"]
+    assert not page.locator(".qi-filter-panel > summary").is_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Show completed and closed projects").check()
+    page.locator("#register-results", has_text="Finished audit").wait_for(timeout=5000)
+    assert "12 projects" in page.locator("#results-heading").inner_text()
+    context.close()
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_sit_in_a_closed_expander(
+    browser, live_server, staff, acute_medicine, surgery
+):
+    _register_projects(staff, acute_medicine, surgery)
+    for javascript in (True, False):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 375, "height": 812},
+            java_script_enabled=javascript,
+        )
+        page = context.new_page()
+        sign_in(page, "staff", PASSWORD)
+        page.goto("/projects/")
+        expander = page.locator("details.qi-filter-panel")
+        search = page.get_by_label("Search projects")
+        assert expander.get_attribute("open") is None
+        assert not search.is_visible()
+        summary = expander.locator("summary")
+        assert summary.inner_text() == "Filter projects"
+        # Boxes, not page.evaluate: with JavaScript off, Playwright cannot evaluate in the page.
+        first_top = page.locator("#register-results li.qi-project-row").first.bounding_box()["y"]
+        # The first result is on the first screen, with only the closed expander above it.
+        assert summary.bounding_box()["y"] < first_top < 812
+        if javascript:
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+            assert_accessible(page)
+
+        summary.click()
+        assert search.is_visible()
+        assert expander.bounding_box()["y"] < first_top  # opening it pushes the results down
+        search.fill("insulin")
+        if not javascript:
+            page.get_by_role("button", name="Apply filters").click()
+        page.locator("#results-heading", has_text="1 project").wait_for(timeout=5000)
+        if javascript:
+            assert_accessible(page)
+        context.close()

@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from projects.models import Membership, Project
 from tests.factories import (
+    ClinicalAreaFactory,
+    DepartmentFactory,
     PersonFactory,
     ProgressUpdateFactory,
     ProjectFactory,
@@ -23,19 +25,129 @@ def titles(response) -> list[str]:
     return [p.title for p in response.context["page"].object_list]
 
 
+def row_html(response, title: str) -> str:
+    """The register row (one <li>) of the project with this title."""
+    html = response.content.decode()
+    start = html.rindex('<li class="qi-project-row">', 0, html.index(f">{title}</a>"))
+    return html[start : html.index("</li>\n", html.index("</ul>", start))]
+
+
 def test_register_row_shows_what_staff_need(client_for, staff, project):
     TaskFactory(project=project, title="Count doses")
     TaskFactory(project=project, status="done")
-    ProgressUpdateFactory(project=project, date=dt.date(2026, 10, 1), done="Baseline collected")
+    RoleOpeningFactory(project=project, title="Data collector")
+    RoleOpeningFactory(project=project, title="Pharmacist reviewer")
+    row = row_html(client_for(staff).get(URL, {**ALL, "sort": "title"}), project.title)
+    assert f'<a href="/projects/{project.pk}/">{project.title}</a>' in row
+    assert project.reference in row
+    assert 'nhsuk-tag--blue">Planning</strong>' in row
+    assert "Acute medicine" in row
+    assert project.aim in row
+    assert "1 open task<" in row
+    assert "Roles wanted: Data collector, Pharmacist reviewer" in row
+
+
+def test_register_row_shows_the_aims_first_line_shortened_at_a_word(client_for, staff, project):
+    project.aim = (
+        "Give every patient on the acute medical unit their time-critical medicines within "
+        "30 minutes of the prescribed time, halving omitted and delayed doses by the end of "
+        "March 2027 as measured by the weekly audit.\nBaseline: one dose in eight omitted."
+    )
+    project.save()
+    row = row_html(client_for(staff).get(URL, {**ALL, "sort": "title"}), project.title)
+    assert "Give every patient on the acute medical unit their time-critical medicines" in row
+    assert "halving omitted and delayed doses by the…" in row
+    assert "end of March" not in row
+    assert "Baseline" not in row
+
+
+def test_roles_wanted_are_the_open_roles_of_a_project_taking_people(client_for, staff):
+    recruiting = ProjectFactory(title="Recruiting")
+    RoleOpeningFactory(project=recruiting, title="Data collector")
+    RoleOpeningFactory(project=recruiting, title="Ward champion", is_open=False)
+    on_hold = ProjectFactory(title="Paused", stage=Project.Stage.ON_HOLD)
+    RoleOpeningFactory(project=on_hold, title="Auditor")
+    none_open = ProjectFactory(title="Team complete")
+    response = client_for(staff).get(URL, {**ALL, "sort": "title"})
+    assert "Roles wanted: Data collector<" in row_html(response, "Recruiting")
+    assert "Ward champion" not in response.content.decode()
+    assert "Roles wanted" not in row_html(response, "Paused")  # nobody joins a paused project
+    assert "Roles wanted" not in row_html(response, none_open.title)
+
+
+def test_completed_and_closed_projects_are_left_out_by_default(client_for, staff):
+    ProjectFactory(title="Still going", stage=Project.Stage.TESTING)
+    ProjectFactory(title="Done", stage=Project.Stage.COMPLETED)
+    ProjectFactory(title="Stopped", stage=Project.Stage.CLOSED)
+    response = client_for(staff).get(URL, ALL)
+    html = response.content.decode()
+    assert titles(response) == ["Still going"]
+    assert ">1 project</h2>" in html
+    assert "2 completed or closed projects not shown" in html
+    assert "?department=&amp;include_closed=on" in html  # "show them too"
+
+
+def test_show_completed_and_closed_includes_them(client_for, staff):
+    ProjectFactory(title="Still going", stage=Project.Stage.TESTING)
+    ProjectFactory(title="Done", stage=Project.Stage.COMPLETED)
+    ProjectFactory(title="Stopped", stage=Project.Stage.CLOSED)
+    response = client_for(staff).get(URL, {**ALL, "include_closed": "on", "sort": "title"})
+    html = response.content.decode()
+    assert titles(response) == ["Done", "Still going", "Stopped"]
+    assert ">3 projects</h2>" in html
+    assert "not shown" not in html
+    assert 'name="include_closed" type="checkbox" value="on" checked' in html
+
+
+def test_choosing_a_closed_stage_shows_its_projects(client_for, staff):
+    ProjectFactory(title="Done", stage=Project.Stage.COMPLETED)
+    ProjectFactory(title="Stopped", stage=Project.Stage.CLOSED)
+    assert titles(client_for(staff).get(URL, {**ALL, "stage": "completed"})) == ["Done"]
+
+
+def test_no_results_message_says_completed_or_closed_ones_match(client_for, staff):
+    ProjectFactory(title="Insulin safety", stage=Project.Stage.COMPLETED)
+    html = client_for(staff).get(URL, {**ALL, "q": "insulin"}).content.decode()
+    assert "No projects match, leaving out completed and closed ones." in html
+    assert "1 completed or closed project matches" in html
+    assert "?department=&amp;q=insulin&amp;include_closed=on" in html
+
+
+def test_exports_leave_out_completed_and_closed_projects_as_the_list_does(client_for, staff):
+    ProjectFactory(title="Still going")
+    ProjectFactory(title="Done", stage=Project.Stage.COMPLETED)
+    client = client_for(staff)
+    export = b"".join(client.get(reverse("projects:export_csv"), ALL).streaming_content)
+    assert b"Still going" in export
+    assert b"Done" not in export
+    export = b"".join(
+        client.get(
+            reverse("projects:export_csv"), {**ALL, "include_closed": "on"}
+        ).streaming_content
+    )
+    assert b"Done" in export
+
+
+def test_area_filter_groups_areas_by_department(client_for, staff, acute_medicine, surgery):
+    nursing = DepartmentFactory(name="Nursing", slug="nursing")
+    ClinicalAreaFactory(department=nursing, name="Surgical wards")
     html = client_for(staff).get(URL, ALL).content.decode()
-    assert project.reference in html
-    assert project.title in html
-    assert "Planning" in html
-    assert "Acute medicine" in html
-    assert "Sam Taylor" in html
-    assert "2 h per week" in html
-    assert '<dd class="nhsuk-summary-list__value">1</dd>' in html  # open tasks
-    assert "1 Oct 2026: Baseline collected" in html
+    select = html[
+        html.index('<select name="area"') : html.index("</select>", html.index('name="area"'))
+    ]
+    nursing_group = select[select.index('<optgroup label="Nursing">') :]
+    assert "Surgical wards" in nursing_group[: nursing_group.index("</optgroup>")]
+    pharmacy_group = select[select.index('<optgroup label="Pharmacy">') :]
+    pharmacy_group = pharmacy_group[: pharmacy_group.index("</optgroup>")]
+    assert "Acute medicine" in pharmacy_group
+    assert "Surgery" in pharmacy_group
+    assert "Surgical wards" not in pharmacy_group
+
+
+def test_area_filter_finds_the_projects_of_an_area(client_for, staff, surgery):
+    ProjectFactory(title="In surgery", clinical_areas=[surgery])
+    ProjectFactory(title="Elsewhere")
+    assert titles(client_for(staff).get(URL, {**ALL, "area": surgery.pk})) == ["In surgery"]
 
 
 def test_filter_by_stage_kind_area_and_priority(client_for, staff, acute_medicine, surgery):
@@ -193,3 +305,10 @@ def test_register_query_count_does_not_grow_with_rows(
 def test_full_page_and_fragment_are_kept_apart_by_caches(client_for, staff, project):
     response = client_for(staff).get(URL, ALL)
     assert "HX-Request" in response["Vary"]
+
+
+def test_row_names_the_department_only_when_the_list_spans_departments(client_for, staff, project):
+    client = client_for(staff)
+    # Opening on the viewer's own department, every row would say "Pharmacy".
+    assert "Department: </span>Pharmacy" not in row_html(client.get(URL), project.title)
+    assert "Department: </span>Pharmacy" in row_html(client.get(URL, ALL), project.title)
