@@ -592,17 +592,20 @@ def qi_year(staff, manager, champion, project, pharmacy):
 # with the files that have the most tests), so that no worker starts a three-minute file while
 # the other has nothing left to do.
 SLOWEST_FILES = [
-    "tests/deploy/test_deployment_guide.py",
-    "tests/security/test_input_sweep.py",
     "tests/security/test_access_matrix.py",
+    "tests/security/test_input_sweep.py",
+    "tests/deploy/test_deployment_guide.py",
     "tests/e2e/test_accessibility.py",
+    "tests/recognition/test_board.py",
     "tests/security/test_stored_dates.py",
+    "tests/resilience/test_races.py",
     "tests/security/test_filter_parameter_sweep.py",
-    "tests/resilience/test_database_restart.py",
     "tests/resilience/test_backup_restore.py",
-    "tests/qiregister/test_two_servers.py",
+    "tests/qiregister/test_seed_demo.py",
+    "tests/resilience/test_database_restart.py",
     "tests/qiregister/test_embedded_database.py",
     "tests/e2e/test_user_guide_screenshots.py",
+    "tests/qiregister/test_two_servers.py",
 ]
 
 
