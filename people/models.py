@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -133,6 +133,20 @@ class PersonQuerySet(models.QuerySet):
 
     def managers(self) -> PersonQuerySet:
         return self.filter(reports__isnull=False).distinct()
+
+    def search(self, query: str) -> PersonQuerySet:
+        """People whose name holds every word of `query` ("ali kh" finds Alice Khan), names
+        that start with its first word first, with their department: what the person picker
+        offers (people/pickers.py). The caller slices it; no query with fewer than 2
+        letters (`people.pickers.MIN_QUERY`) should reach it."""
+        words = query.split()[:5]
+        if not words:
+            return self.none()
+        matching = self
+        for word in words:
+            matching = matching.filter(display_name__icontains=word)
+        starts = Case(When(display_name__istartswith=words[0], then=0), default=1)
+        return matching.select_related("department").order_by(starts, "display_name", "pk")
 
     def champions(self) -> PersonQuerySet:
         return self.filter(champion_assignments__isnull=False).distinct()

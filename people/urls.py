@@ -11,6 +11,7 @@ urlpatterns = [
     path("trust/", departments.trust_overview, name="trust"),
     path("me/capacity/", profiles.capacity_edit, name="capacity_edit"),
     path("people/", profiles.directory, name="directory"),
+    path("people/search/", profiles.person_search, name="search"),
     path("team/", team.team, name="team"),
     path("engagement/", team.engagement, name="engagement"),
     path("training/", training.training, name="training"),

@@ -11,6 +11,7 @@ from common.fields import MultiLineFormField
 from common.forms import DATE_WIDGET
 from common.optimistic_locking import carry_version
 from people.models import Department, Person, Skill
+from people.pickers import PersonPicker, PersonSearchForm
 from projects import stages
 from projects.models import (
     ClosureReport,
@@ -39,7 +40,7 @@ def clear_length_messages(form: forms.ModelForm) -> None:
             }
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(PersonSearchForm, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -62,6 +63,7 @@ class ProjectForm(forms.ModelForm):
             "clinical_areas": forms.CheckboxSelectMultiple,
             "strategic_priorities": forms.CheckboxSelectMultiple,
             "partner_departments": forms.CheckboxSelectMultiple,
+            "co_leads": PersonPicker,
             "commitment_period": forms.RadioSelect,
             "start_date": DATE_WIDGET,
             "target_end_date": DATE_WIDGET,
@@ -96,10 +98,17 @@ class ProjectForm(forms.ModelForm):
             self.fields["partner_departments"].queryset = partners
         else:  # an installation with one department
             del self.fields["partner_departments"]
-        self.fields["co_leads"].queryset = (
-            Person.objects.filter(department=department)
-            .exclude(pk=lead.pk)
-            .order_by("display_name")
+        # Chosen by searching (a department may have thousands of staff): its own people,
+        # not the lead; the suggestions as the user types follow the same rule.
+        self.fields["co_leads"].queryset = Person.objects.filter(department=department).exclude(
+            pk=lead.pk
+        )
+        self.fields["co_leads"].widget.search_params = {
+            "department": department.pk,
+            "exclude": lead.pk,
+        }
+        self.fields["co_leads"].error_messages["invalid_choice"] = (
+            f"Choose co-leads from {department.name}, other than the lead"
         )
         self.fields["co_leads"].required = False
         self.fields["title"].error_messages["required"] = "Enter a title"

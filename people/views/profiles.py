@@ -7,16 +7,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Sum
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from common.optimistic_locking import save_changed_fields
-from people.access import QIRequest, person_or_403
+from people.access import QIRequest, parse_id, person_or_403
 from people.filters import PersonFilter
 from people.forms import CapacityForm, QIConversationForm
 from people.models import Course, Person
+from people.pickers import MATCHES_SHOWN, MIN_QUERY
 from projects.capacity import tasks_that_fit, with_commitment
 from projects.models import Interest, Membership, Project, Task, approved_q
 
@@ -130,6 +131,32 @@ def directory(request: QIRequest) -> HttpResponse:
         "people/directory.html",
         {"filter": person_filter, "page": page},
     )
+
+
+@require_safe
+def person_search(request: QIRequest) -> JsonResponse:
+    """The person picker's suggestions as the user types (static/js/app.js): at most
+    MATCHES_SHOWN people whose name matches `q`, optionally only of `department` and without
+    `exclude` (the form's own rule, e.g. a project's department without its lead). Everyone
+    signed in may see them, as in the directory; a form still checks whoever is chosen."""
+    query = request.GET.get("q", "").strip()[:100]
+    if len(query) < MIN_QUERY:
+        return JsonResponse({"results": []})
+    people = Person.objects.all()
+    if department := parse_id(request.GET.get("department")):
+        people = people.filter(department_id=department)
+    if exclude := parse_id(request.GET.get("exclude")):
+        people = people.exclude(pk=exclude)
+    results = [
+        {
+            "id": person.pk,
+            "name": person.display_name,
+            "job_role": person.get_job_role_display(),
+            "department": person.department.name,
+        }
+        for person in people.search(query)[:MATCHES_SHOWN]
+    ]
+    return JsonResponse({"results": results})
 
 
 @require_safe

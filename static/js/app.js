@@ -3,6 +3,7 @@ import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 initAll();
 initBoardDisplay();
 initPdfExports();
+initPersonPickers();
 
 // htmx swaps new markup in: initialise any NHS.UK components inside it.
 document.body.addEventListener("htmx:afterSettle", (event) => {
@@ -117,5 +118,188 @@ function initPdfExports(scope = document) {
         status.textContent = "Preparing your PDF. It will download when it is ready.";
       }
     });
+  });
+}
+
+// The person picker (people/pickers.py): the search box becomes a combobox (WAI-ARIA APG
+// pattern, list autocomplete) that suggests people from people:search as the user types;
+// arrows move through the suggestions, Enter chooses, Escape closes. Chosen people are listed
+// with a Remove button each, and posted as hidden inputs with the field's name. Without
+// JavaScript the Search button posts the form back and the server lists the matches.
+function initPersonPickers(scope = document) {
+  scope.querySelectorAll("[data-qi-person-picker]").forEach((picker) => {
+    const name = picker.dataset.name;
+    const minQuery = Number(picker.dataset.minQuery) || 2;
+    const input = picker.querySelector("[data-qi-picker-input]");
+    const listId = `${input.id}-listbox`;
+    let suggestions = [];
+    let active = -1;
+    let timer = null;
+    let asked = 0;
+
+    // The people already chosen, from the server's checkboxes; matches of a no-JavaScript
+    // search that were not ticked are dropped with their checkboxes.
+    const chosen = document.createElement("ul");
+    chosen.className = "nhsuk-list qi-person-picker__chosen";
+    chosen.setAttribute("aria-label", "Chosen");
+    for (const box of picker.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)) {
+      const label = picker.querySelector(`label[for="${box.id}"]`);
+      addChosen({ id: box.value, name: box.dataset.qiPickerPerson || label.textContent.trim(),
+        detail: box.dataset.qiPickerDetail || "" });
+    }
+    picker.querySelectorAll("[data-qi-picker-matches], [data-qi-picker-chosen], [data-qi-picker-outcome]")
+      .forEach((element) => element.remove());
+    picker.querySelector("[data-qi-picker-find]").remove();
+
+    const list = document.createElement("ul");
+    list.id = listId;
+    list.className = "qi-person-picker__listbox";
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Matching people");
+    list.hidden = true;
+    const status = document.createElement("div");
+    status.className = "nhsuk-u-visually-hidden";
+    status.setAttribute("role", "status");
+    input.insertAdjacentElement("afterend", list);
+    picker.append(status, chosen);
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", listId);
+    input.removeAttribute("name"); // only the chosen people are posted
+
+    function addChosen(person) {
+      const item = document.createElement("li");
+      item.className = "qi-person-picker__person";
+      const text = document.createElement("span");
+      text.textContent = person.detail ? `${person.name} (${person.detail})` : person.name;
+      const hidden = document.createElement("input");
+      Object.assign(hidden, { type: "hidden", name, value: person.id });
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "nhsuk-button nhsuk-button--secondary nhsuk-button--small";
+      remove.append("Remove");
+      const who = document.createElement("span");
+      who.className = "nhsuk-u-visually-hidden";
+      who.textContent = ` ${person.name}`;
+      remove.append(who);
+      remove.addEventListener("click", () => {
+        item.remove();
+        status.textContent = `${person.name} removed`;
+        input.focus();
+      });
+      item.append(text, hidden, remove);
+      chosen.append(item);
+    }
+
+    function chosenIds() {
+      return new Set(Array.from(chosen.querySelectorAll("input"), (hidden) => hidden.value));
+    }
+
+    function close() {
+      list.hidden = true;
+      list.replaceChildren();
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    }
+
+    function highlight(index) {
+      active = index;
+      list.querySelectorAll("[role=option]").forEach((option, i) => {
+        option.setAttribute("aria-selected", String(i === index));
+      });
+      if (index >= 0) {
+        const option = list.children[index];
+        input.setAttribute("aria-activedescendant", option.id);
+        option.scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function choose(index) {
+      const person = suggestions[index];
+      addChosen({ id: String(person.id), name: person.name,
+        detail: `${person.job_role}, ${person.department}` });
+      input.value = "";
+      close();
+      status.textContent = `${person.name} added`;
+      input.focus();
+    }
+
+    function show(people) {
+      const taken = chosenIds();
+      suggestions = people.filter((person) => !taken.has(String(person.id)));
+      list.replaceChildren(
+        ...suggestions.map((person, i) => {
+          const option = document.createElement("li");
+          option.id = `${listId}-${i}`;
+          option.setAttribute("role", "option");
+          option.setAttribute("aria-selected", "false");
+          option.className = "qi-person-picker__option";
+          const detail = document.createElement("span");
+          detail.className = "qi-person-picker__detail";
+          detail.textContent = `${person.job_role}, ${person.department}`;
+          option.append(person.name, " ", detail);
+          // mousedown would move focus off the input before the click chooses
+          option.addEventListener("mousedown", (event) => event.preventDefault());
+          option.addEventListener("click", () => choose(i));
+          return option;
+        }),
+      );
+      const open = suggestions.length > 0;
+      list.hidden = !open;
+      input.setAttribute("aria-expanded", String(open));
+      active = -1;
+      status.textContent = open
+        ? `${suggestions.length} ${suggestions.length === 1 ? "person" : "people"} found: use the up and down arrows to choose`
+        : "No one found";
+    }
+
+    async function search() {
+      const query = input.value.trim();
+      if (query.length < minQuery) {
+        close();
+        return;
+      }
+      const url = new URL(picker.dataset.searchUrl, window.location.href);
+      url.searchParams.set("q", query);
+      const mine = ++asked;
+      try {
+        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        const data = await response.json();
+        if (mine === asked) show(data.results);
+      } catch {
+        // offline or signed out: the user can keep typing; nothing is chosen unseen
+      }
+    }
+
+    input.addEventListener("input", () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 200);
+    });
+    input.addEventListener("keydown", (event) => {
+      const open = !list.hidden;
+      if (event.key === "ArrowDown" && open) {
+        event.preventDefault();
+        highlight(Math.min(active + 1, suggestions.length - 1));
+      } else if (event.key === "ArrowUp" && open) {
+        event.preventDefault();
+        highlight(Math.max(active - 1, 0));
+      } else if (event.key === "Enter") {
+        event.preventDefault(); // never submits the form from the search box
+        if (open && active >= 0) choose(active);
+      } else if (event.key === "Escape") {
+        if (open) {
+          event.preventDefault();
+          close();
+        } else {
+          input.value = "";
+        }
+      }
+    });
+    input.addEventListener("blur", () => window.setTimeout(close, 150));
   });
 }

@@ -199,6 +199,8 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "people:trust": ("login 403   403   403   403   ok    ok", WRONG_METHOD),
     "people:capacity_edit": (SIGNED_IN, SIGNED_IN),
     "people:directory": (SIGNED_IN, WRONG_METHOD),
+    # The person picker's suggestions: names, job roles and departments, as in the directory.
+    "people:search": (SIGNED_IN, WRONG_METHOD),
     "people:profile": (SIGNED_IN, WRONG_METHOD),
     "people:capacity": (
         "login ok    403   403   ok    ok    403",
