@@ -365,14 +365,17 @@ def test_key_pages_at_320_pixels_have_no_violations(page, visits):
 
 
 # Reads the focused control's own focus style, or for the NHS.UK radios and checkboxes (whose
-# input is invisible) its label's ::before box, where their focus ring is drawn.
+# input is invisible) its label's ::before box, and for a details' summary its text, where the
+# design system draws their focus ring.
 FOCUS_STYLE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   if (el.dataset.qiTabbed) return 'again';
   el.dataset.qiTabbed = 'yes';
   const choice = el.matches('.nhsuk-radios__input, .nhsuk-checkboxes__input');
-  const target = choice ? el.labels[0] : el;
+  const summary = el.matches('.nhsuk-details__summary');
+  const target = choice ? el.labels[0]
+    : summary ? el.querySelector('.nhsuk-details__summary-text') : el;
   const style = getComputedStyle(target, choice ? '::before' : null);
   const box = target.getBoundingClientRect();
   return {
