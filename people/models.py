@@ -139,7 +139,9 @@ class PersonQuerySet(models.QuerySet):
         that start with its first word first, with their department: what the person picker
         offers (people/pickers.py). The caller slices it; no query with fewer than 2
         letters (`people.pickers.MIN_QUERY`) should reach it."""
-        words = query.split()[:5]
+        # Control characters (a NUL, which PostgreSQL refuses in text) match no name.
+        printable = "".join(char if char.isprintable() else " " for char in query)
+        words = printable.split()[:5]
         if not words:
             return self.none()
         matching = self

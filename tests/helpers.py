@@ -9,6 +9,22 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def proposal_data(area) -> dict:
+    """A valid POST for the proposal form: a QI project in `area`."""
+    return {
+        "title": "Safer opioid prescribing at discharge",
+        "kind": "qi",
+        "aim": "Cut discharge opioid supplies over 7 days by 40% in 6 months.",
+        "problem": "Patients go home with weeks of opioids they do not need.",
+        "clinical_areas": [area.pk],
+        "start_date": "2026-12-01",
+        "target_end_date": "2027-06-01",
+        "commitment_hours": "2",
+        "commitment_period": "week",
+        "commitment_weeks": "26",
+    }
+
+
 def project_edit_data(project, **changes) -> dict:
     """A valid POST for a project's edit page: the project as it is, with `changes`."""
     return {

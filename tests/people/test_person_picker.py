@@ -10,6 +10,7 @@ from django.urls import reverse
 from people.models import Person
 from projects.models import Project
 from tests.factories import PersonFactory
+from tests.helpers import proposal_data
 
 SEARCH = reverse("people:search")
 PROPOSE = reverse("projects:create")
@@ -17,18 +18,7 @@ PROPOSE = reverse("projects:create")
 
 @pytest.fixture
 def proposal(acute_medicine):
-    return {
-        "title": "Safer opioid prescribing at discharge",
-        "kind": "qi",
-        "aim": "Cut discharge opioid supplies over 7 days by 40% in 6 months.",
-        "problem": "Patients go home with weeks of opioids they do not need.",
-        "clinical_areas": [acute_medicine.pk],
-        "start_date": "2026-12-01",
-        "target_end_date": "2027-06-01",
-        "commitment_hours": "2",
-        "commitment_period": "week",
-        "commitment_weeks": "26",
-    }
+    return proposal_data(acute_medicine)
 
 
 @pytest.fixture
@@ -179,3 +169,9 @@ def test_editing_shows_the_chosen_co_leads_and_can_take_one_off(
     client = client_for(staff)
     html = client.get(reverse("projects:edit", args=[project.pk])).content.decode()
     assert f'value="{manager.pk}" checked' in html
+
+
+def test_a_search_with_control_characters_matches_nothing_rather_than_failing(client_for, staff):
+    response = client_for(staff).get(SEARCH, {"q": "Sam\x00 Tay\x1b"})
+    assert response.status_code == 200
+    assert [person["name"] for person in response.json()["results"]] == ["Sam Taylor"]

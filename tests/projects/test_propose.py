@@ -7,24 +7,14 @@ from django.utils import timezone
 from projects.models import Project, ReferenceCounter
 from projects.services import next_reference
 from tests.factories import ProjectFactory
+from tests.helpers import proposal_data
 
 URL = reverse("projects:create")
 
 
 @pytest.fixture
 def proposal(acute_medicine):
-    return {
-        "title": "Safer opioid prescribing at discharge",
-        "kind": "qi",
-        "aim": "Cut discharge opioid supplies over 7 days by 40% in 6 months.",
-        "problem": "Patients go home with weeks of opioids they do not need.",
-        "clinical_areas": [acute_medicine.pk],
-        "start_date": "2026-12-01",
-        "target_end_date": "2027-06-01",
-        "commitment_hours": "2",
-        "commitment_period": "week",
-        "commitment_weeks": "26",
-    }
+    return proposal_data(acute_medicine)
 
 
 def test_propose_page_renders_the_form(client_for, staff):
