@@ -113,17 +113,7 @@ def _seed_showcases(department, projects, logins) -> None:
         [sessions[0], sessions[0], sessions[1], sessions[1], sessions[2]], projects, strict=False
     )
     for position, (session, project) in zip(itertools.cycle([1, 2]), booked, strict=False):
-        confirmed = session.is_past
-        slot = ShowcaseSlot.objects.create(
-            session=session,
-            position=position,
-            project=project,
-            booked_by=project.lead,
-            status=ShowcaseSlot.Status.CONFIRMED if confirmed else ShowcaseSlot.Status.BOOKED,
-            confirmed_by=champion if confirmed else None,
-            confirmed_at=session.starts_at - dt.timedelta(days=7) if confirmed else None,
-        )
-        slot.presenters.set([project.lead])
+        _book_slot(session, position, project, champion, confirmed=session.is_past)
 
 
 def _seed_awards(department, projects, logins) -> None:
@@ -314,14 +304,21 @@ def _seed_department_showcases(department: Department, name: str, place: str) ->
     for session, project in ((past, completed), (coming, active)):
         if project is None:
             continue
-        confirmed = session.is_past and champion is not None
-        slot = ShowcaseSlot.objects.create(
-            session=session,
-            position=1,
-            project=project,
-            booked_by=project.lead,
-            status=ShowcaseSlot.Status.CONFIRMED if confirmed else ShowcaseSlot.Status.BOOKED,
-            confirmed_by=champion if confirmed else None,
-            confirmed_at=session.starts_at - dt.timedelta(days=7) if confirmed else None,
+        _book_slot(
+            session, 1, project, champion, confirmed=session.is_past and champion is not None
         )
-        slot.presenters.set([project.lead])
+
+
+def _book_slot(session, position, project, champion, *, confirmed: bool) -> None:
+    """The project's lead presents in the slot; a past session's slot was confirmed by the
+    champion a week before."""
+    slot = ShowcaseSlot.objects.create(
+        session=session,
+        position=position,
+        project=project,
+        booked_by=project.lead,
+        status=ShowcaseSlot.Status.CONFIRMED if confirmed else ShowcaseSlot.Status.BOOKED,
+        confirmed_by=champion if confirmed else None,
+        confirmed_at=session.starts_at - dt.timedelta(days=7) if confirmed else None,
+    )
+    slot.presenters.set([project.lead])
