@@ -15,7 +15,6 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from common.fields import (
     PLANNED,
@@ -24,6 +23,7 @@ from common.fields import (
     MultiLineTextField,
     SingleLineCharField,
 )
+from common.history import HistoricalRecords
 from people.models import Person
 from projects.models import edit_version_field
 

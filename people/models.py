@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history import register
-from simple_history.models import HistoricalRecords
 
 from common.fields import (
     PLANNED,
@@ -26,6 +25,7 @@ from common.fields import (
     MultiLineTextField,
     SingleLineCharField,
 )
+from common.history import HistoricalRecords
 
 # Governance wants to see who was made an admin and when, so user accounts keep history too.
 register(get_user_model(), app=__package__, table_name="people_historicaluser")

@@ -14,7 +14,6 @@ from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from common.fields import (
     PLANNED,
@@ -23,6 +22,7 @@ from common.fields import (
     MultiLineTextField,
     SingleLineCharField,
 )
+from common.history import HistoricalRecords
 from people.access import person_of
 from people.departments import sees_all_departments
 from people.models import ChampionAssignment, ClinicalArea, Department, Person, Skill

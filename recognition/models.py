@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from common.fields import (
     PLANNED,
@@ -25,6 +24,7 @@ from common.fields import (
     MultiLineTextField,
     SingleLineCharField,
 )
+from common.history import HistoricalRecords
 from people.access import is_champion_or_admin, person_of
 from people.models import Department, Person, PrivateNoteQuerySet
 from projects.models import Project, edit_version_field
