@@ -281,13 +281,13 @@ def make_project(staff, acute_medicine):
     )
 
 
-# A module that names some personas in PERSONAS_BUILT_ONCE gets them built once, with what they
-# need (a champion needs Pharmacy and Acute medicine), by `built_once`, and each of its tests
-# gets its own copy of them, in a savepoint rolled back after it: building them took longer than
-# most of the tests that read them. Its other tests see them in the database even where they did
-# not ask for them; personas not named are built by each test that asks, as in any other module.
-# No test of such a module may use a transactional database (its commits would end the
-# module's transaction).
+# The personas a module's tests ask for are built once for the module, with what they need (a
+# champion needs Pharmacy and Acute medicine), by `built_once`, and each test gets its own copy of
+# them, in a savepoint rolled back after it: building them took longer than most of the tests
+# that read them. So a test sees in the database the people any test of its module asked for.
+# A module with a test that commits (a transactional database, a live server) holds no
+# transaction open for its whole run, so there each test builds its own. A module can name the
+# personas itself in PERSONAS_BUILT_ONCE (an empty tuple: each test builds its own).
 PERSONA_NEEDS = {
     "pharmacy": (),
     "acute_medicine": ("pharmacy",),
@@ -327,9 +327,11 @@ def _with_needs(names) -> list[str]:
 
 @pytest.fixture(scope="module")
 def personas_built_once(request, django_db_blocker, tmp_path_factory):
-    """The personas the module names in PERSONAS_BUILT_ONCE, by name (an empty dict where it
-    names none)."""
-    names = _with_needs(getattr(request.module, "PERSONAS_BUILT_ONCE", ()))
+    """The personas built once for the module, by name (an empty dict where there are none)."""
+    names = _with_needs(
+        getattr(request.module, "PERSONAS_BUILT_ONCE", None)
+        or PERSONAS_ASKED_FOR.get(request.module.__name__, ())
+    )
     if not names:
         yield {}
         return
@@ -609,17 +611,36 @@ SLOWEST_FILES = [
 ]
 
 
+# Module name -> the personas its tests ask for, where they may be built once (see above). Only
+# the people: a project in the database would change what a module's register and report tests
+# count, so the project persona is built once only where a module names it.
+PEOPLE_PERSONAS = set(PERSONA_MAKERS) - {"project"}
+PERSONAS_ASKED_FOR: dict[str, set[str]] = {}
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames)
+    )
+
+
 def pytest_collection_modifyitems(config, items):
+    committing = set()
     for item in items:
-        marker = item.get_closest_marker("django_db")
-        if getattr(item.module, "PERSONAS_BUILT_ONCE", None) and (
-            (marker and marker.kwargs.get("transaction"))
-            or {"transactional_db", "live_server"} & set(item.fixturenames)
-        ):
-            raise pytest.UsageError(
-                f"{item.nodeid}: a module with PERSONAS_BUILT_ONCE holds a transaction open"
-                " for its whole run: move tests that commit to another module"
-            )
+        module = item.module
+        if _commits(item):
+            committing.add(module.__name__)
+            if getattr(module, "PERSONAS_BUILT_ONCE", None):
+                raise pytest.UsageError(
+                    f"{item.nodeid}: a module with PERSONAS_BUILT_ONCE holds a transaction open"
+                    " for its whole run: move tests that commit to another module"
+                )
+        if getattr(module, "PERSONAS_BUILT_ONCE", None) is None:
+            asked = PERSONAS_ASKED_FOR.setdefault(module.__name__, set())
+            asked.update(PEOPLE_PERSONAS & set(item.fixturenames))
+    for name in committing:
+        PERSONAS_ASKED_FOR.pop(name, None)
     rank = {path: position for position, path in enumerate(SLOWEST_FILES)}
     # A stable sort: the other files, and the tests inside each file, keep their order.
     items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))

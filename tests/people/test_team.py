@@ -70,10 +70,12 @@ def test_team_sorts_by_hours_and_by_longest_since_a_conversation(
 
     def order(sort):
         page = client_for(manager).get(TEAM, {"sort": sort}).context["page"]
-        return [p.display_name for p in page.object_list]
+        return [p.display_name for p in page.object_list if p.display_name in names]
+
+    names = {busy.display_name, talked.display_name, never.display_name}
 
     assert order("hours")[0] == "Zed Busy"
-    assert order("conversation")[:3] == ["Mo Never", "Amy Talked", "Zed Busy"]
+    assert order("conversation") == ["Mo Never", "Amy Talked", "Zed Busy"]
     assert never.display_name in order("name")
 
 

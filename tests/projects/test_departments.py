@@ -28,6 +28,10 @@ from tests.factories import (
 )
 from tests.helpers import project_edit_data, trust_qi_team_group
 
+# Each test builds its own people: the single-department tests need no other department in the
+# database, and the outsider persona brings Nursing.
+PERSONAS_BUILT_ONCE = ()
+
 
 @pytest.fixture
 def nursing(outsider):
