@@ -333,19 +333,24 @@ class TaskDoneForm(forms.Form):
     )
 
 
-class TaskReassignForm(forms.Form):
+class TaskReassignForm(PersonSearchForm, forms.Form):
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
+        widget=PersonPicker(allow_multiple_selected=False),
         label="Who should do this task?",
-        error_messages={"required": "Choose who should do the task"},
+        error_messages={
+            "required": "Choose who should do the task",
+            "invalid_choice": "Choose someone from the departments working on the project",
+        },
     )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
-        # Anyone who may claim it: staff of every department the project involves.
-        self.fields["person"].queryset = Person.objects.filter(
-            department_id__in=project.department_ids()
-        ).order_by("display_name")
+        # Anyone who may claim it: staff of every department the project involves, found by
+        # searching (a department may have thousands); the suggestions follow the same rule.
+        departments = sorted(project.department_ids())
+        self.fields["person"].queryset = Person.objects.filter(department_id__in=departments)
+        self.fields["person"].widget.search_params = {"department": departments}
 
 
 class ReviewDecisionForm(forms.Form):

@@ -136,15 +136,17 @@ def directory(request: QIRequest) -> HttpResponse:
 @require_safe
 def person_search(request: QIRequest) -> JsonResponse:
     """The person picker's suggestions as the user types (static/js/app.js): at most
-    MATCHES_SHOWN people whose name matches `q`, optionally only of `department` and without
-    `exclude` (the form's own rule, e.g. a project's department without its lead). Everyone
-    signed in may see them, as in the directory; a form still checks whoever is chosen."""
+    MATCHES_SHOWN people whose name matches `q`, optionally only of `department` (repeated for
+    several) and without `exclude` (the form's own rule, e.g. a project's department without
+    its lead). Everyone signed in may see them, as in the directory; a form still checks
+    whoever is chosen."""
     query = request.GET.get("q", "").strip()[:100]
     if len(query) < MIN_QUERY:
         return JsonResponse({"results": []})
     people = Person.objects.all()
-    if department := parse_id(request.GET.get("department")):
-        people = people.filter(department_id=department)
+    departments = [parse_id(value) for value in request.GET.getlist("department")[:20]]
+    if departments := [pk for pk in departments if pk]:
+        people = people.filter(department_id__in=departments)
     if exclude := parse_id(request.GET.get("exclude")):
         people = people.exclude(pk=exclude)
     results = [

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 
 from common.fields import MultiLineFormField, SingleLineFormField
 from common.forms import DATE_WIDGET
-from people.access import parse_id
 from people.models import Person
+from people.pickers import PersonPicker, PersonSearchForm
 from projects.models import Project
 from recognition.models import Award, Nomination
 
@@ -79,21 +79,12 @@ def nominable_projects(user, nominator: Person) -> QuerySet[Project]:
     )
 
 
-# Above this many people, the department is not listed as checkboxes (the bench seeds 5,000):
-# the nominator's clinical-area colleagues are, if they are this few, and anyone else is added
-# one at a time from a list (see NominationForm).
-TEAM_CHECKBOXES_MAX = 40
-
-
-class NominationForm(forms.Form):
+class NominationForm(PersonSearchForm, forms.Form):
     """Who is nominated and why. All the nominee fields are on the page (NHS.UK conditional
     radios reveal them with JavaScript); only those of the chosen kind are read.
 
-    A team's members are checkboxes: everyone in the department when it is small; in a large
-    one, the colleagues who share a clinical area with the nominator (when they are few enough)
-    and whoever has been chosen, with "Add someone else to the team" (a plain select and an
-    "Add to the team" button, no search and no JavaScript needed) for anyone not listed.
-    """
+    The person, and a team's members, are chosen with the person picker (people/pickers.py)
+    from the nominator's department, which may have thousands of staff."""
 
     nominee_kind = forms.ChoiceField(
         choices=Kind.choices,
@@ -107,9 +98,8 @@ class NominationForm(forms.Form):
     person = forms.ModelChoiceField(
         queryset=Person.objects.none(),
         required=False,
+        widget=PersonPicker(allow_multiple_selected=False),
         label="The person",
-        empty_label="Choose a person",
-        error_messages={"invalid_choice": "Choose a person from the list"},
     )
     team_name = SingleLineFormField(
         max_length=150,
@@ -121,21 +111,9 @@ class NominationForm(forms.Form):
     team_members = forms.ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PersonPicker,
         label="Members of the team",
-        help_text="Select all that apply. The nomination shows on each member's profile.",
-        error_messages={
-            "invalid_choice": "Choose the team's members from the list",
-            "invalid_pk_value": "Choose the team's members from the list",
-        },
-    )
-    other_member = forms.ModelChoiceField(
-        queryset=Person.objects.none(),
-        required=False,
-        label="Add someone else to the team",
-        empty_label="Choose a person",
-        help_text="Choose a colleague who is not listed above, then select Add to the team.",
-        error_messages={"invalid_choice": "Choose a person from the list"},
+        help_text="Add each member in turn. The nomination shows on each member's profile.",
     )
     project = forms.ModelChoiceField(
         queryset=Project.objects.none(),
@@ -165,86 +143,25 @@ class NominationForm(forms.Form):
         },
         Kind.PROJECT: {"project": "Choose the project you are nominating"},
     }
-    EMPTY = {
-        "person": None,
-        "team_name": "",
-        "team_members": [],
-        "other_member": None,
-        "project": None,
-    }
+    EMPTY = {"person": None, "team_name": "", "team_members": [], "project": None}
 
     def __init__(self, *args, nominator: Person, user, **kwargs):
         super().__init__(*args, **kwargs)
-        colleagues = Person.objects.filter(department_id=nominator.department_id).order_by(
-            "display_name", "pk"
+        department = nominator.department
+        colleagues = Person.objects.filter(department_id=department.pk)
+        for name in ("person", "team_members"):
+            self.fields[name].queryset = colleagues  # the suggestions follow the same rule
+            self.fields[name].widget.search_params = {"department": department.pk}
+        self.fields["person"].error_messages["invalid_choice"] = (
+            f"Choose one person from {department.name}"
         )
-        self.fields["person"].queryset = colleagues
-        self.fields["team_members"].queryset = colleagues  # any colleague is valid
+        for message in ("invalid_choice", "invalid_pk_value"):
+            self.fields["team_members"].error_messages[message] = (
+                f"Choose the team's members from {department.name}"
+            )
         self.fields["project"].queryset = nominable_projects(user, nominator).order_by(
             "title", "pk"
         )
-        self.listed_members = self._members_to_list(colleagues, nominator)
-        if self.is_bound:
-            self._move_added_member_into_team({member.pk for member in self.listed_members})
-        # The checkboxes show the listed people only; the field still accepts any colleague.
-        self.fields["team_members"].widget.choices = [
-            (member.pk, member.display_name) for member in self.listed_members
-        ]
-        if self.lists_everyone:
-            del self.fields["other_member"]
-        elif not self.listed_members:
-            self.fields["other_member"].label = "Add a member of the team"
-            self.fields["other_member"].help_text = (
-                "Choose a colleague, then select Add to the team; add each member in turn. "
-                "The nomination shows on each member's profile."
-            )
-        else:
-            self.fields["other_member"].queryset = colleagues.exclude(
-                pk__in=[member.pk for member in self.listed_members]
-            )
-
-    def _members_to_list(self, colleagues: QuerySet[Person], nominator: Person) -> list[Person]:
-        """The people the team's checkboxes show: one query in a small department, three at
-        most in a large one."""
-        everyone = list(colleagues[: TEAM_CHECKBOXES_MAX + 1])
-        self.lists_everyone = len(everyone) <= TEAM_CHECKBOXES_MAX
-        if self.lists_everyone:
-            return everyone
-        near = list(
-            colleagues.filter(clinical_areas__in=nominator.clinical_areas.all()).distinct()[
-                : TEAM_CHECKBOXES_MAX + 1
-            ]
-        )
-        if len(near) > TEAM_CHECKBOXES_MAX:
-            near = []
-        chosen_ids = set(self._chosen_member_ids()) - {member.pk for member in near}
-        chosen = list(colleagues.filter(pk__in=chosen_ids)) if chosen_ids else []
-        return sorted(near + chosen, key=lambda member: (member.display_name, member.pk))
-
-    def _chosen_member_ids(self) -> list[int]:
-        if self.is_bound:
-            values = [
-                *self.data.getlist(self.add_prefix("team_members")),
-                self.data.get(self.add_prefix("other_member")),
-            ]
-        else:
-            values = self.initial.get("team_members") or []
-        return [pk for pk in (parse_id(str(value)) for value in values) if pk]
-
-    def _move_added_member_into_team(self, listed_ids: set[int]) -> None:
-        """Someone chosen in "Add someone else to the team" but not added with its button is a
-        member all the same, and stays ticked if the page comes back with an error. An unknown
-        id stays where it was, for that field's own error."""
-        team, other = self.add_prefix("team_members"), self.add_prefix("other_member")
-        added = parse_id(self.data.get(other))
-        if added is None or added not in listed_ids:
-            return
-        data = self.data.copy()
-        members = data.getlist(team)
-        if str(added) not in members:
-            data.setlist(team, [*members, str(added)])
-        data[other] = ""
-        self.data = data
 
     @classmethod
     def initial_from(cls, nomination: Nomination) -> dict:
@@ -257,44 +174,19 @@ class NominationForm(forms.Form):
             "citation": nomination.citation,
         }
 
-    @classmethod
-    def initial_from_data(cls, data) -> dict:
-        """The page as it was posted, with "Add someone else to the team" moved into the
-        team: the form starts again from it, unvalidated, to add the next member."""
-        members = [*data.getlist("team_members"), data.get("other_member")]
-        return {
-            "nominee_kind": data.get("nominee_kind", ""),
-            "person": parse_id(data.get("person")),
-            "team_name": data.get("team_name", ""),
-            "team_members": [pk for pk in map(parse_id, members) if pk],
-            "project": parse_id(data.get("project")),
-            "citation": data.get("citation", ""),
-        }
-
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("nominee_kind")
         needed = self.REQUIRED_BY_KIND.get(kind, {})
         for name, empty in self.EMPTY.items():
             if name in needed:
-                missing_field = self._field_for_missing(name)
-                if not self.has_error(missing_field) and not cleaned.get(name):
-                    self.add_error(missing_field, needed[name])
-            elif name == "other_member" and kind == Kind.TEAM:
-                continue  # moved into team_members in __init__; a bad value keeps its error
+                if not self.has_error(name) and not cleaned.get(name):
+                    self.add_error(name, needed[name])
             else:
                 # Not this kind's field: whatever it holds (even a bad value) is ignored.
                 self.errors.pop(name, None)
                 cleaned[name] = empty
         return cleaned
-
-    def _field_for_missing(self, name: str) -> str:
-        """Where "choose a member" goes: by the list to add from when there are no checkboxes
-        on the page, or when the person chosen there was refused (one error, not two)."""
-        adds_from_list = name == "team_members" and "other_member" in self.fields
-        if adds_from_list and (not self.listed_members or self.has_error("other_member")):
-            return "other_member"
-        return name
 
 
 class NominationStatusForm(forms.Form):

@@ -105,8 +105,6 @@ def nominate(request: QIRequest, pk: int) -> HttpResponse:
     if not award.is_open:
         messages.error(request, f"{award.name} is not taking nominations.")
         return redirect("recognition:awards")
-    if "add_member" in request.POST:
-        return _with_member_added(request, award, nomination=None)
     form = NominationForm(
         request.POST if request.method == "POST" else None,
         initial=_initial_nominee(request),
@@ -130,17 +128,6 @@ def nominate(request: QIRequest, pk: int) -> HttpResponse:
 def _initial_nominee(request: QIRequest) -> dict:
     project_id = parse_id(request.GET.get("project"))
     return {"nominee_kind": "project", "project": project_id} if project_id else {}
-
-
-def _with_member_added(request: QIRequest, award: Award, *, nomination: Nomination | None):
-    """ "Add to the team": the same page again, unvalidated and unsaved, with the person chosen
-    under "Add someone else to the team" ticked among the members."""
-    form = NominationForm(
-        initial=NominationForm.initial_from_data(request.POST),
-        nominator=person_or_403(request),
-        user=request.user,
-    )
-    return _nomination_form(request, form, award, nomination=nomination)
 
 
 def _say_saved(request: QIRequest, nomination: Nomination, submitted: bool) -> None:
@@ -198,8 +185,6 @@ def nomination_edit(request: QIRequest, pk: int) -> HttpResponse:
     if nomination.status != Status.DRAFT:
         messages.error(request, "This nomination has been submitted: it can no longer be changed.")
         return redirect("recognition:nomination", pk=nomination.pk)
-    if "add_member" in request.POST:
-        return _with_member_added(request, nomination.award, nomination=nomination)
     form = NominationForm(
         request.POST if request.method == "POST" else None,
         initial=NominationForm.initial_from(nomination),

@@ -129,6 +129,7 @@ function initPdfExports(scope = document) {
 function initPersonPickers(scope = document) {
   scope.querySelectorAll("[data-qi-person-picker]").forEach((picker) => {
     const name = picker.dataset.name;
+    const multiple = picker.dataset.multiple !== "false"; // "false": one person, replaced when another is chosen
     const minQuery = Number(picker.dataset.minQuery) || 2;
     const input = picker.querySelector("[data-qi-picker-input]");
     const listId = `${input.id}-listbox`;
@@ -137,12 +138,12 @@ function initPersonPickers(scope = document) {
     let timer = null;
     let asked = 0;
 
-    // The people already chosen, from the server's checkboxes; matches of a no-JavaScript
-    // search that were not ticked are dropped with their checkboxes.
+    // The people already chosen, from the server's checkboxes (radios, for one person); matches
+    // of a no-JavaScript search that were not ticked are dropped with their boxes.
     const chosen = document.createElement("ul");
     chosen.className = "nhsuk-list qi-person-picker__chosen";
     chosen.setAttribute("aria-label", "Chosen");
-    for (const box of picker.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)) {
+    for (const box of picker.querySelectorAll(`input[name="${name}"]:checked`)) {
       const label = picker.querySelector(`label[for="${box.id}"]`);
       addChosen({ id: box.value, name: box.dataset.qiPickerPerson || label.textContent.trim(),
         detail: box.dataset.qiPickerDetail || "" });
@@ -170,6 +171,7 @@ function initPersonPickers(scope = document) {
     input.removeAttribute("name"); // only the chosen people are posted
 
     function addChosen(person) {
+      if (!multiple) chosen.replaceChildren();
       const item = document.createElement("li");
       item.className = "qi-person-picker__person";
       const text = document.createElement("span");
@@ -225,7 +227,7 @@ function initPersonPickers(scope = document) {
         detail: `${person.job_role}, ${person.department}` });
       input.value = "";
       close();
-      status.textContent = `${person.name} added`;
+      status.textContent = multiple ? `${person.name} added` : `${person.name} chosen`;
       input.focus();
     }
 

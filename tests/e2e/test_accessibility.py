@@ -131,6 +131,7 @@ def _visits(department) -> list[Visit]:
         Visit("task page", "staff", f"/tasks/{task.pk}/"),
         Visit("task claim", "staff", f"/tasks/{task.pk}/claim/"),
         Visit("task release confirmation", "staff", f"/tasks/{claimed.pk}/release/"),
+        Visit("task reassign form", "staff", f"/tasks/{claimed.pk}/reassign/"),
         Visit("SPC chart", "staff", f"/projects/{led.pk}/measures/{spc.pk}/"),
         Visit("run chart", "staff", f"/projects/{led.pk}/measures/{run.pk}/"),
         Visit(

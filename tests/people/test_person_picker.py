@@ -88,6 +88,16 @@ def test_search_narrows_to_a_department_and_leaves_out_the_excluded_person(
     assert client.get(SEARCH, {"q": "sam", "department": "²", "exclude": "-1"}).status_code == 200
 
 
+def test_search_narrows_to_several_departments(client_for, staff, outsider):
+    # A task of a project that crosses departments may go to anyone in any of them.
+    client = client_for(staff)
+    both = [staff.department.pk, outsider.department.pk, "²"]  # nonsense ids are left out
+    assert names(client.get(SEARCH, {"q": "o", "department": both})) == []  # two letters
+    assert names(client.get(SEARCH, {"q": "olu", "department": both})) == ["Olu Nurse"]
+    assert names(client.get(SEARCH, {"q": "sam", "department": both})) == ["Sam Taylor"]
+    assert names(client.get(SEARCH, {"q": "olu", "department": both[:1]})) == []
+
+
 def test_search_is_for_signed_in_users_only(client, staff):
     response = client.get(SEARCH, {"q": "sam"})
     assert response.status_code == 302

@@ -293,7 +293,7 @@ def test_lead_reassigns_a_task_to_staff_of_a_department_involved(
     client = client_for(staff)
     response = client.post(url, {"person": PersonFactory(department=therapies).pk})
     assert response.status_code == 200  # not a department involved: the form says no
-    assert "Select a valid choice" in response.content.decode()
+    assert "Choose someone from the departments working on the project" in response.content.decode()
     assert client.post(url, {"person": outsider.pk}).status_code == 302
     task.refresh_from_db()
     assert task.claimed_by == outsider

@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from common.errors import WorkflowError
 from projects.models import Membership
-from recognition.forms import awards as award_forms
 from recognition.forms.awards import AwardForm
 from recognition.models import Award, Nomination
 from recognition.services import awards as services
@@ -418,7 +417,7 @@ def test_fields_of_other_kinds_are_ignored(client_for, champion, staff, outsider
         (
             {"nominee_kind": "person", "person": "OUTSIDER"},
             "person",
-            "Choose a person from the list",
+            "Choose one person from Pharmacy",
         ),
         (
             {"nominee_kind": "project", "project": "DRAFT"},
@@ -491,7 +490,12 @@ def test_nominate_page_uses_conditional_radios_that_work_without_javascript(
     client_for, staff, award
 ):
     html = client_for(staff).get(reverse("recognition:nominate", args=[award.pk])).content.decode()
-    for control in ('name="person"', 'name="team_name"', 'name="team_members"', 'name="project"'):
+    for control in (
+        'name="person_q"',  # the person picker's search box
+        'name="team_name"',
+        'name="team_members_q"',
+        'name="project"',
+    ):
         assert control in html  # every field is in the page, not fetched by script
     assert 'data-aria-controls="conditional-team"' in html
     assert 'id="conditional-team"' in html
@@ -1006,114 +1010,6 @@ def test_a_malformed_project_in_the_query_string_is_ignored(client_for, champion
     assert response.context["form"].initial == {}
 
 
-# Choosing a team's members: checkboxes, and a list to add from in a large department.
-
-
-def test_team_members_are_checkboxes_in_a_fieldset_with_a_legend(client_for, staff, award):
-    html = client_for(staff).get(reverse("recognition:nominate", args=[award.pk])).content.decode()
-    assert "Hold Ctrl" not in html
-    assert "multiple" not in html
-    group = html.split('id="id_team_members-group"', 1)[1].split("</fieldset>", 1)[0]
-    assert '<fieldset class="nhsuk-fieldset" aria-describedby="id_team_members-hint">' in group
-    assert ">Members of the team</legend>" in group
-    assert f'type="checkbox" value="{staff.pk}"' in group
-    assert 'name="other_member"' not in html  # a small department is listed in full
-
-
-@pytest.fixture
-def large_department(monkeypatch, pharmacy, acute_medicine, surgery, staff, champion, manager):
-    """Pharmacy with more people than the form lists as checkboxes: staff, champion and
-    manager share Acute medicine; four more work in Surgery."""
-    monkeypatch.setattr(award_forms, "TEAM_CHECKBOXES_MAX", 4)
-    return [
-        PersonFactory(department=pharmacy, display_name=f"Surgery {n}", clinical_areas=[surgery])
-        for n in range(4)
-    ]
-
-
-def test_a_large_department_lists_area_colleagues_and_adds_others_from_a_list(
-    client_for, staff, champion, award, large_department
-):
-    far = large_department[0]
-    client = client_for(staff)
-    url = reverse("recognition:nominate", args=[award.pk])
-    form = client.get(url).context["form"]
-    assert {p.display_name for p in form.listed_members} == {
-        "Sam Taylor",
-        "Chris Okoro",
-        "Morgan Ellis",
-    }
-    assert far in form.fields["other_member"].queryset
-    # "Add to the team": the same page, unsaved and without errors, with the person ticked.
-    response = client.post(
-        url,
-        {
-            "nominee_kind": "team",
-            "team_name": "Omitted doses team",
-            "team_members": [staff.pk],
-            "other_member": far.pk,
-            "citation": "",
-            "add_member": "1",
-        },
-    )
-    assert response.status_code == 200
-    assert not Nomination.objects.exists()
-    html = response.content.decode()
-    assert "There is a problem" not in html
-    assert f'type="checkbox" value="{far.pk}" checked' in html
-    assert f'type="checkbox" value="{staff.pk}" checked' in html
-    assert 'value="Omitted doses team"' in html
-    assert far not in response.context["form"].fields["other_member"].queryset
-
-
-def test_a_person_chosen_to_add_is_a_member_without_pressing_add(
-    client_for, staff, award, large_department
-):
-    far = large_department[0]
-    response = client_for(staff).post(
-        reverse("recognition:nominate", args=[award.pk]),
-        {
-            "nominee_kind": "team",
-            "team_name": "Omitted doses team",
-            "team_members": [staff.pk],
-            "other_member": far.pk,
-            "citation": CITATION,
-            "submit": "1",
-        },
-    )
-    assert response.status_code == 302
-    assert set(Nomination.objects.get().team_members.all()) == {staff, far}
-
-
-def test_with_no_checkboxes_to_show_the_missing_members_error_is_by_the_list(
-    client_for, staff, award, large_department, monkeypatch
-):
-    monkeypatch.setattr(award_forms, "TEAM_CHECKBOXES_MAX", 2)  # Acute medicine is too many
-    url = reverse("recognition:nominate", args=[award.pk])
-    form = client_for(staff).get(url).context["form"]
-    assert form.listed_members == []
-    assert form.fields["other_member"].label == "Add a member of the team"
-    response = client_for(staff).post(
-        url, {"nominee_kind": "team", "team_name": "Team", "citation": CITATION, "submit": "1"}
-    )
-    html = response.content.decode()
-    assert '<a href="#id_other_member">Choose at least one member of the team</a>' in html
-    assert 'id="id_other_member-error"' in html
-    assert not Nomination.objects.exists()
-
-
-def test_an_outsider_cannot_be_added_to_a_team(
-    client_for, staff, outsider, award, large_department
-):
-    response = client_for(staff).post(
-        reverse("recognition:nominate", args=[award.pk]),
-        nominate_data(nominee_kind="team", team_name="Team", other_member=outsider.pk),
-    )
-    assert response.status_code == 200
-    assert list(response.context["form"].errors) == ["other_member"]
-    assert not Nomination.objects.exists()
-
-
 # The catalogue's past awards are capped; the rest have their own page.
 
 
@@ -1242,26 +1138,15 @@ def test_nomination_page_query_count_does_not_grow(
 
 
 @pytest.mark.parametrize("count", [1, 30])
-@pytest.mark.parametrize("checkboxes_max", [40, 4])
 def test_nominate_page_query_count_does_not_grow(
-    client_for,
-    staff,
-    pharmacy,
-    acute_medicine,
-    award,
-    count,
-    checkboxes_max,
-    monkeypatch,
-    django_assert_max_num_queries,
+    client_for, staff, pharmacy, acute_medicine, award, count, django_assert_max_num_queries
 ):
-    monkeypatch.setattr(award_forms, "TEAM_CHECKBOXES_MAX", checkboxes_max)
     for _ in range(count):
         PersonFactory(department=pharmacy, clinical_areas=[acute_medicine])
     client = client_for(staff)
-    # session, user, person; the award; the people listed as checkboxes (at most the limit and
-    # one); champion areas; the person select; the projects. A department above the limit adds
-    # the nominator's area colleagues (at most the limit and one) and the "add someone" select.
-    with django_assert_max_num_queries(8 if checkboxes_max == 40 else 10):
+    # session, user, person; the award; the nominator's department; champion areas; the
+    # projects. The pickers list nobody until someone is chosen or searched for.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("recognition:nominate", args=[award.pk]))
     assert response.status_code == 200
 
