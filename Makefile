@@ -1,11 +1,5 @@
 # QI Register: `make run` to try it, `make test` to check it.
-# The venv's interpreter: the system's own Python 3.11+ where there is one with venv, otherwise
-# python3 on the PATH. A distribution's build (Debian's, compiled with profile-guided and
-# link-time optimisation) runs the app and its tests with about a fifth less CPU than a plain
-# source build of the same version (pyenv's default); `make PYTHON=...` chooses another.
-PYTHON ?= $(shell for python in /usr/bin/python3 python3; do \
-  "$$python" -c 'import ensurepip, sys, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
-  && { echo "$$python"; exit 0; }; done; echo python3)
+PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= qi-demo-2026
