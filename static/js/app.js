@@ -161,7 +161,8 @@ function initPersonPickers(scope = document) {
     const status = document.createElement("div");
     status.className = "nhsuk-u-visually-hidden";
     status.setAttribute("role", "status");
-    input.insertAdjacentElement("afterend", list);
+    // Below the search box and its button, never beside them.
+    input.closest(".qi-person-picker__search").insertAdjacentElement("afterend", list);
     picker.append(status, chosen);
 
     input.setAttribute("role", "combobox");

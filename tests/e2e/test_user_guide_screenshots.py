@@ -58,6 +58,18 @@ def _type_a_title(page) -> None:
     page.locator("#similar-projects .nhsuk-warning-callout").wait_for()
 
 
+def _search_for_a_co_lead(name: str) -> Callable:
+    """Type the first letters of a colleague's name under Co-leads, as the guide's step says."""
+
+    def search(page) -> None:
+        box = page.get_by_label("Co-leads")
+        box.evaluate("element => element.closest('.nhsuk-form-group').scrollIntoView()")
+        box.press_sequentially(name[:3])
+        page.locator("[role=listbox] [role=option]").first.wait_for()
+
+    return search
+
+
 def _scroll_to(selector: str) -> Callable:
     """Scroll the part of the page the guide's step is about to the top of the window."""
 
@@ -90,6 +102,12 @@ def _shots(department) -> list[Shot]:
         Shot("staff-home.png", "staff", "/"),
         Shot("staff-register.png", "staff", "/projects/?stage=testing&open_tasks=true"),
         Shot("staff-propose.png", "staff", "/projects/new/", then=_type_a_title),
+        Shot(
+            "staff-co-lead-picker.png",
+            "staff",
+            "/projects/new/",
+            then=_search_for_a_co_lead(champion.display_name),
+        ),
         Shot("staff-project.png", "staff", f"/projects/{other.pk}/"),
         Shot("staff-join.png", "staff", f"/projects/{other.pk}/join/"),
         Shot("staff-tasks.png", "staff", "/tasks/"),
