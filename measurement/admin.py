@@ -16,7 +16,8 @@ class DataPointInline(admin.TabularInline):
 class MeasureAdmin(AuditedAdmin):
     list_display = ["name", "project", "kind", "chart_type", "unit", "created_at"]
     list_filter = ["kind", "chart_type"]
-    search_fields = ["name", "project__title", "project__reference"]
+    search_fields = ["name", "=project__reference"]
+    list_select_related = ["project"]
     autocomplete_fields = ["project"]
     inlines = [DataPointInline]
 
@@ -25,15 +26,16 @@ class MeasureAdmin(AuditedAdmin):
 class PDSACycleAdmin(AuditedAdmin):
     list_display = ["change_idea", "project", "number", "start_date", "end_date", "act"]
     list_filter = ["act"]
-    search_fields = ["change_idea", "project__title", "project__reference"]
-    autocomplete_fields = ["project", "created_by"]
-    filter_horizontal = ["measures"]
+    search_fields = ["change_idea", "=project__reference"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project", "created_by", "measures"]
 
 
 @admin.register(ProjectImpact)
 class ProjectImpactAdmin(AuditedAdmin):
     list_display = ["project", "staff_hours_saved_per_month", "patients_affected", "updated_at"]
-    search_fields = ["project__title", "project__reference"]
+    search_fields = ["=project__reference"]
+    list_select_related = ["project"]
     autocomplete_fields = ["project", "updated_by"]
 
 
@@ -49,5 +51,6 @@ class SavingAdmin(AuditedAdmin):
         "validated_by",
     ]
     list_filter = ["kind"]
-    search_fields = ["description", "project__title", "project__reference"]
+    search_fields = ["description", "=project__reference"]
+    list_select_related = ["project", "claimed_by", "validated_by"]
     autocomplete_fields = ["project", "claimed_by", "validated_by"]

@@ -39,6 +39,7 @@ class ClinicalAreaInline(admin.TabularInline):
 class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "slug", "qi_lead"]
     search_fields = ["name"]
+    list_select_related = ["qi_lead"]
     autocomplete_fields = ["qi_lead"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ClinicalAreaInline]
@@ -55,6 +56,7 @@ class ClinicalAreaAdmin(AuditedAdmin):
     list_display = ["name", "department"]
     list_filter = ["department"]
     search_fields = ["name", "department__name"]
+    list_select_related = ["department"]
     inlines = [ChampionAssignmentInline]
 
 
@@ -103,6 +105,7 @@ class PersonAdmin(AuditedAdmin):
     autocomplete_fields = ["user", "line_manager"]
     filter_horizontal = ["clinical_areas", "skills", "preferred_areas"]
     list_select_related = ["department", "line_manager"]
+    show_full_result_count = False
     inlines = [ChampionAssignmentInline]
     actions = ["export_personal_data", "anonymise_leavers"]
 
@@ -249,6 +252,7 @@ class CompletionAdmin(AuditedAdmin):
     search_fields = ["person__display_name", "course__name", "evidence"]
     list_select_related = ["person", "course"]
     autocomplete_fields = ["person"]
+    show_full_result_count = False
     date_hierarchy = "completed_on"
 
 
@@ -264,7 +268,7 @@ class MentoringPairAdmin(AuditedAdmin):
 class MentoringSessionNoteAdmin(AuditedAdmin):
     list_display = ["pair", "author", "date"]
     list_select_related = ["pair__mentor", "pair__mentee", "author"]
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["pair", "author"]
 
 
 @admin.register(MentorRequest)
@@ -273,7 +277,7 @@ class MentorRequestAdmin(AuditedAdmin):
     list_filter = ["status", "clinical_area"]
     search_fields = ["mentee__display_name", "message"]
     list_select_related = ["mentee", "clinical_area"]
-    autocomplete_fields = ["mentee"]
+    autocomplete_fields = ["mentee", "pair"]
 
 
 @admin.register(SingleSignOnIdentity)
@@ -309,6 +313,7 @@ class ExportLogAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["user__username", "description", "subjects__display_name"]
     date_hierarchy = "exported_at"
+    list_select_related = ["user"]
     readonly_fields = ["user", "exported_at", "kind", "description", "subjects"]
 
     def has_add_permission(self, request):

@@ -19,7 +19,7 @@ from projects.models import (
     Task,
     TaskNote,
 )
-from projects.search import refresh_search_vectors
+from projects.search import refresh_search_vectors, search_admin
 
 
 @admin.register(StrategicPriority)
@@ -27,6 +27,7 @@ class StrategicPriorityAdmin(AuditedAdmin):
     list_display = ["name", "department", "is_active"]
     list_filter = ["department", "is_active"]
     search_fields = ["name", "description"]
+    list_select_related = ["department"]
 
 
 class RoleOpeningInline(admin.TabularInline):
@@ -77,8 +78,9 @@ class ProjectAdmin(AuditedAdmin):
         "clinical_areas",
         "strategic_priorities",
     ]
+    # Searched by get_search_results; these only tell the admin to show the search box.
     search_fields = ["reference", "title", "aim", "lead__display_name"]
-    list_select_related = ["department", "lead"]
+    list_select_related = ["department", "lead", "mentor"]
     autocomplete_fields = ["lead", "co_leads", "mentor", "derived_from"]
     filter_horizontal = ["clinical_areas", "strategic_priorities", "partner_departments"]
     readonly_fields = [
@@ -92,6 +94,13 @@ class ProjectAdmin(AuditedAdmin):
     date_hierarchy = "created_at"
     inlines = [RoleOpeningInline, TaskInline]
     show_full_result_count = False  # the register can hold 100,000 projects
+    list_per_page = 50
+
+    def get_search_results(self, request, queryset, search_term):
+        """The register's full-text index (title, aim, problem, task text, each word matched
+        as a prefix so the autocomplete finds a project as its title is typed), an exact
+        reference, or the lead's name: never a scan of every project's text."""
+        return search_admin(queryset, search_term), False
 
     def get_readonly_fields(self, request, obj=None):
         # Stage and mentor follow the governance workflow (review, closure sign-off); only a
@@ -119,7 +128,10 @@ class ProjectAdmin(AuditedAdmin):
 class TaskAdmin(AuditedAdmin):
     list_display = ["title", "project", "estimated_hours", "due_date", "status", "claimed_by"]
     list_filter = ["status", "skills_needed"]
-    search_fields = ["title", "description", "project__reference", "project__title"]
+    # The title, or the project's exact reference: not descriptions and titles across the
+    # whole register, which no index serves.
+    search_fields = ["title", "=project__reference"]
+    show_full_result_count = False
     list_select_related = ["project", "claimed_by"]
     autocomplete_fields = ["project", "claimed_by"]
     filter_horizontal = ["skills_needed"]
@@ -141,8 +153,8 @@ class TaskNoteAdmin(AuditedAdmin):
 class InterestAdmin(AuditedAdmin):
     list_display = ["person", "project", "role_opening", "status", "created_at"]
     list_filter = ["status"]
-    search_fields = ["person__display_name", "project__reference", "project__title"]
-    list_select_related = ["person", "project", "role_opening"]
+    search_fields = ["person__display_name", "=project__reference"]
+    list_select_related = ["person", "project", "role_opening__project"]
     autocomplete_fields = ["person", "project", "role_opening", "decided_by"]
 
 
@@ -150,16 +162,17 @@ class InterestAdmin(AuditedAdmin):
 class MembershipAdmin(AuditedAdmin):
     list_display = ["person", "project", "role_title", "joined_on", "left_on"]
     list_filter = ["left_on"]
-    search_fields = ["person__display_name", "project__reference", "project__title", "role_title"]
+    search_fields = ["person__display_name", "=project__reference", "role_title"]
     list_select_related = ["person", "project"]
     autocomplete_fields = ["person", "project", "role_opening"]
+    show_full_result_count = False
 
 
 @admin.register(RoleOpening)
 class RoleOpeningAdmin(AuditedAdmin):
     list_display = ["title", "project", "places", "is_open"]
     list_filter = ["is_open"]
-    search_fields = ["title", "project__reference", "project__title"]
+    search_fields = ["title", "=project__reference"]
     list_select_related = ["project"]
     autocomplete_fields = ["project"]
 
@@ -167,10 +180,11 @@ class RoleOpeningAdmin(AuditedAdmin):
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(AuditedAdmin):
     list_display = ["project", "date", "author"]
-    search_fields = ["done", "project__reference", "project__title"]
+    search_fields = ["done", "=project__reference"]
     list_select_related = ["project", "author"]
     autocomplete_fields = ["project", "author"]
     date_hierarchy = "date"
+    show_full_result_count = False
 
 
 class SuperuserEditsOnly:
@@ -190,7 +204,7 @@ class SuperuserEditsOnly:
 class ReviewDecisionAdmin(SuperuserEditsOnly, AuditedAdmin):
     list_display = ["project", "decision", "reason", "champion", "submitted_at", "decided_at"]
     list_filter = ["decision", "reason"]
-    search_fields = ["project__reference", "project__title", "champion__display_name", "comment"]
+    search_fields = ["=project__reference", "champion__display_name", "comment"]
     list_select_related = ["project", "champion"]
     autocomplete_fields = ["project", "champion"]
     date_hierarchy = "decided_at"
@@ -206,7 +220,7 @@ class ClosureReportAdmin(SuperuserEditsOnly, AuditedAdmin):
         "signed_off_by",
         "signed_off_at",
     ]
-    search_fields = ["project__reference", "project__title"]
+    search_fields = ["=project__reference"]
     list_select_related = ["project", "written_by", "signed_off_by"]
     autocomplete_fields = ["project", "written_by", "signed_off_by", "sent_back_by"]
 
@@ -214,7 +228,7 @@ class ClosureReportAdmin(SuperuserEditsOnly, AuditedAdmin):
 @admin.register(MentoringNote)
 class MentoringNoteAdmin(AuditedAdmin):
     list_display = ["project", "author", "date"]
-    search_fields = ["project__reference", "project__title", "note"]
+    search_fields = ["=project__reference", "note"]
     list_select_related = ["project", "author"]
     autocomplete_fields = ["project", "author"]
 

@@ -11,14 +11,16 @@ titles and aims of the register; README, "The duplicate check".
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import replace
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, OuterRef, Subquery, TextField, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 
+from people.models import Person
 from projects.models import Project, ProjectQuerySet, Task
 from projects.vocabulary import Concept, concepts
 
@@ -70,6 +72,22 @@ def search(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
     return projects.filter(search_vector=query).annotate(
         exact_title=Case(When(title__iexact=text.strip(), then=Value(1)), default=Value(0)),
         rank=SearchRank(F("search_vector"), query),
+    )
+
+
+def search_admin(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
+    """The admin's project search and autocomplete: every word as a prefix in the search
+    vector (served by its GIN index), or the exact reference, or the lead's name."""
+    text = text.strip()
+    words = re.findall(r"\w+", text)
+    if not words:
+        return projects
+    prefixes = SearchQuery(
+        " & ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG
+    )
+    leads = Person.objects.filter(display_name__icontains=text).values("pk")
+    return projects.filter(
+        Q(search_vector=prefixes) | Q(reference=text.upper()) | Q(lead__in=leads)
     )
 
 

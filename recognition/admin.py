@@ -26,6 +26,9 @@ class ShowcaseSlotInline(admin.TabularInline):
 class ShowcaseSessionAdmin(AuditedAdmin):
     list_display = ["title", "starts_at", "place", "slot_count", "slot_minutes", "department"]
     list_filter = ["department"]
+    search_fields = ["title", "place"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["created_by"]
     date_hierarchy = "starts_at"
     inlines = [ShowcaseSlotInline]
 
@@ -33,6 +36,7 @@ class ShowcaseSessionAdmin(AuditedAdmin):
 @admin.register(Poster)
 class PosterAdmin(AuditedAdmin):
     list_display = ["project", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_select_related = ["project", "uploaded_by"]
     autocomplete_fields = ["project", "uploaded_by"]
     readonly_fields = ["content_type", "size", "original_name", "thumbnail"]
 
@@ -40,6 +44,7 @@ class PosterAdmin(AuditedAdmin):
 @admin.register(DisplayLink)
 class DisplayLinkAdmin(AuditedAdmin):
     list_display = ["name", "department", "created_by", "created_at", "revoked_at", "last_used_at"]
+    list_select_related = ["department", "created_by"]
     readonly_fields = ["token_digest", "created_by", "created_at", "last_used_at"]
 
     def has_add_permission(self, request):
@@ -60,13 +65,22 @@ class AwardAdmin(AuditedAdmin):
 class NominationAdmin(AuditedAdmin):
     list_display = ["__str__", "nominee_kind", "status", "nominated_by", "submitted_at"]
     list_filter = ["status", "nominee_kind", "award"]
-    autocomplete_fields = ["award", "person", "team_members", "project", "nominated_by"]
+    list_select_related = ["award", "person", "project", "nominated_by"]
+    autocomplete_fields = [
+        "award",
+        "person",
+        "team_members",
+        "project",
+        "nominated_by",
+        "status_changed_by",
+    ]
 
 
 @admin.register(AppraisalNote)
 class AppraisalNoteAdmin(AuditedAdmin):
     list_display = ["person", "manager", "period_start", "period_end", "updated_at"]
     search_fields = ["person__display_name", "manager__display_name"]
+    list_select_related = ["person", "manager"]
     autocomplete_fields = ["person", "manager"]
 
 
@@ -88,3 +102,4 @@ class PortfolioDomainAdmin(AuditedAdmin):
     form = PortfolioDomainForm
     list_display = ["name", "department", "order"]
     list_filter = ["department"]
+    list_select_related = ["department"]
