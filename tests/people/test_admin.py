@@ -87,3 +87,91 @@ def test_user_accounts_keep_history(admin, django_user_model):
     user.is_staff = True
     user.save()
     assert [h.is_staff for h in user.history.order_by("history_date")] == [False, True]
+
+
+# The change forms pick people, projects and tasks by autocomplete: a form that listed them
+# all would render 5,000 people (or 100,000 projects) into every select.
+BIG_MODELS = [
+    ("people", "person"),
+    ("projects", "project"),
+    ("projects", "task"),
+    ("projects", "membership"),
+    ("projects", "interest"),
+]
+
+
+@pytest.fixture
+def crowd(staff, pharmacy):
+    from tests.factories import PersonFactory, ProjectFactory, TaskFactory
+
+    people = PersonFactory.create_batch(12, department=pharmacy, display_name="Crowd member")
+    projects = [ProjectFactory(lead=person, title="Crowd project") for person in people]
+    TaskFactory(project=projects[0], title="Crowd task")
+    return people, projects
+
+
+@pytest.mark.parametrize(
+    "model",
+    _registered("auth")
+    + _registered("people")
+    + _registered("projects")
+    + _registered("measurement")
+    + _registered("recognition"),
+    ids=lambda m: m.__name__,
+)
+def test_add_pages_do_not_list_every_person_project_or_task(client_for, admin, crowd, model):
+    opts = model._meta
+    response = client_for(admin).get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    page = response.content.decode()
+    assert "Crowd member" not in page
+    assert "Crowd project" not in page
+    assert "Crowd task" not in page
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), BIG_MODELS)
+def test_change_forms_of_big_models_pick_people_and_projects_by_autocomplete(
+    client_for, admin, project, staff, crowd, app_label, model_name
+):
+    from django.apps import apps
+
+    from projects.models import Interest, Membership
+    from tests.factories import TaskFactory
+
+    objects = {
+        "person": staff,
+        "project": project,
+        "task": TaskFactory(project=project),
+        "membership": Membership.objects.create(
+            project=project, person=staff, role_title="Data lead"
+        ),
+        "interest": Interest.objects.create(project=project, person=staff),
+    }
+    obj = objects[model_name]
+    assert isinstance(obj, apps.get_model(app_label, model_name))
+    url = reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk])
+    page = client_for(admin).get(url).content.decode()
+    assert "admin-autocomplete" in page
+    assert "Crowd member" not in page
+    assert "Crowd project" not in page
+
+
+@pytest.mark.parametrize(
+    "search",
+    ["Crowd", "crowd proj", "Crowd member"],
+    ids=["title-word", "title-prefixes", "lead-name"],
+)
+def test_project_admin_search_uses_the_register_index_and_lead_name(
+    client_for, admin, crowd, search
+):
+    people, projects = crowd
+    response = client_for(admin).get(reverse("admin:projects_project_changelist"), {"q": search})
+    assert response.context["cl"].result_count == len(projects)
+
+
+def test_project_admin_search_finds_an_exact_reference(client_for, admin, crowd):
+    people, projects = crowd
+    reference = projects[3].reference
+    response = client_for(admin).get(
+        reverse("admin:projects_project_changelist"), {"q": reference.lower()}
+    )
+    assert list(response.context["cl"].result_list) == [projects[3]]
