@@ -79,16 +79,14 @@ def search_admin(projects: ProjectQuerySet, text: str) -> ProjectQuerySet:
     """The admin's project search and autocomplete: every word as a prefix in the search
     vector (served by its GIN index), or the exact reference, or the lead's name."""
     text = text.strip()
-    words = re.findall(r"\w+", text)
-    if not words:
+    if not text:
         return projects
-    prefixes = SearchQuery(
-        " & ".join(f"{word}:*" for word in words), search_type="raw", config=CONFIG
-    )
     leads = Person.objects.filter(display_name__icontains=text).values("pk")
-    return projects.filter(
-        Q(search_vector=prefixes) | Q(reference=text.upper()) | Q(lead__in=leads)
-    )
+    matches = Q(reference=text.upper()) | Q(lead__in=leads)
+    if words := re.findall(r"\w+", text):
+        prefixes = " & ".join(f"{word}:*" for word in words)
+        matches |= Q(search_vector=SearchQuery(prefixes, search_type="raw", config=CONFIG))
+    return projects.filter(matches)
 
 
 def proposal_concepts(title: str, aim: str) -> list[Concept]:

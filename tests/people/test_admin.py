@@ -175,3 +175,23 @@ def test_project_admin_search_finds_an_exact_reference(client_for, admin, crowd)
         reverse("admin:projects_project_changelist"), {"q": reference.lower()}
     )
     assert list(response.context["cl"].result_list) == [projects[3]]
+
+
+def test_project_admin_search_of_punctuation_alone_finds_nothing(client_for, admin, crowd):
+    response = client_for(admin).get(reverse("admin:projects_project_changelist"), {"q": "&!:*"})
+    assert response.context["cl"].result_count == 0
+
+
+def test_project_autocomplete_finds_a_project_as_its_title_is_typed(client_for, admin, crowd):
+    people, projects = crowd
+    response = client_for(admin).get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "crowd pro",
+            "app_label": "projects",
+            "model_name": "membership",
+            "field_name": "project",
+        },
+    )
+    assert response.status_code == 200
+    assert {int(r["id"]) for r in response.json()["results"]} == {p.pk for p in projects}
