@@ -76,7 +76,10 @@ def _add_rows(count: int, offset: int) -> None:
         ProjectImpact.objects.create(project=project, updated_by=one)
         MentoringNote.objects.create(project=project, author=one, note="Met")
         TaskNote.objects.create(task=task, author=other, note="Started")
-        pair = MentoringPair.objects.create(mentor=one, mentee=other)
+        # The demo may already pair these two (one active pair each way at a time).
+        pair, _ = MentoringPair.objects.get_or_create(
+            mentor=one, mentee=other, ended_on__isnull=True
+        )
         MentoringSessionNote.objects.create(pair=pair, author=one, note="Met")
         QIConversation.objects.create(person=one, manager=other, note="Agreed hours")
         AppraisalNote.objects.create(
