@@ -33,5 +33,9 @@ urlpatterns = [
     path("training/sessions/<int:pk>/cancel/", training.session_cancel, name="cancel"),
     path("training/sessions/<int:pk>/attendance/", training.session_attendance, name="attendance"),
     path("people/<int:pk>/", profiles.profile, name="profile"),
+    path("people/<int:pk>/projects/", profiles.profile_led, name="profile_led"),
+    path("people/<int:pk>/roles/", profiles.profile_roles, name="profile_roles"),
+    path("people/<int:pk>/tasks/", profiles.profile_tasks, name="profile_tasks"),
+    path("people/<int:pk>/mentoring/", profiles.profile_mentoring, name="profile_mentoring"),
     path("people/<int:pk>/capacity/", profiles.person_capacity, name="capacity"),
 ]

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -161,6 +161,52 @@ def person_search(request: QIRequest) -> JsonResponse:
     return JsonResponse({"results": results})
 
 
+# The profile shows the latest few of each list that grows with a person's work, with how
+# many there are and a link to a paged list of them all: a champion mentors hundreds.
+PROFILE_ROWS = 10
+PROFILE_LIST_PAGE_SIZE = 25
+
+
+def _latest(queryset, rows: int = PROFILE_ROWS) -> tuple[list, int]:
+    """The first `rows` of `queryset` and how many there are in all; the count costs a
+    query only when there are more than `rows`."""
+    first = list(queryset[: rows + 1])
+    count = len(first) if len(first) <= rows else queryset.count()
+    return first[:rows], count
+
+
+def _profile_person(pk: int) -> Person:
+    return get_object_or_404(Person.objects.select_related("department"), pk=pk)
+
+
+def _led_projects(request: QIRequest, person: Person):
+    visible = Project.objects.visible_to(request.user)
+    return visible.led_by([person]).order_by("-created_at", "-pk")
+
+
+def _memberships(request: QIRequest, person: Person):
+    visible = Project.objects.visible_to(request.user)
+    return (
+        Membership.objects.filter(person=person, project__in=visible)
+        .select_related("project")
+        .order_by("-joined_on", "-pk")
+    )
+
+
+def _tasks_done(request: QIRequest, person: Person):
+    visible = Project.objects.visible_to(request.user)
+    return (
+        Task.objects.filter(claimed_by=person, status=Task.Status.DONE, project__in=visible)
+        .select_related("project")
+        .order_by("-completed_at", "-pk")
+    )
+
+
+def _mentoring(request: QIRequest, person: Person):
+    visible = Project.objects.visible_to(request.user)
+    return visible.filter(mentor=person).order_by("-created_at", "-pk")
+
+
 @require_safe
 def profile(request: QIRequest, pk: int) -> HttpResponse:
     """What a person has done and offers for QI. Nothing private: no notes of conversations."""
@@ -170,24 +216,76 @@ def profile(request: QIRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    visible = Project.objects.visible_to(request.user)
+    led_projects, led_count = _latest(_led_projects(request, person))
+    memberships, memberships_count = _latest(_memberships(request, person))
+    tasks_done = _tasks_done(request, person)
+    mentoring, mentoring_count = _latest(_mentoring(request, person))
     context = {
         "person": person,
-        "led_projects": visible.led_by([person]).order_by("-created_at"),
-        "memberships": Membership.objects.filter(person=person, project__in=visible)
-        .select_related("project")
-        .order_by("-joined_on"),
-        "tasks_done": Task.objects.filter(
-            claimed_by=person, status=Task.Status.DONE, project__in=visible
-        )
-        .select_related("project")
-        .order_by("-completed_at"),
-        "mentoring": visible.filter(mentor=person).order_by("-created_at"),
+        "led_projects": led_projects,
+        "led_count": led_count,
+        "memberships": memberships,
+        "memberships_count": memberships_count,
+        "tasks_done": list(tasks_done[:PROFILE_ROWS]),
+        **tasks_done.order_by().aggregate(tasks_count=Count("pk"), hours_done=Sum("actual_hours")),
+        "mentoring": mentoring,
+        "mentoring_count": mentoring_count,
         "mentees": person.mentees.select_related("mentee").order_by("-started_on"),
         "mentors": person.mentors.select_related("mentor").order_by("-started_on"),
         "completions": person.completions.select_related("course"),
         "can_see_capacity_page": request.user.is_staff
         or request.person in (person, person.line_manager),
     }
-    context["hours_done"] = sum(task.actual_hours or 0 for task in context["tasks_done"])
     return render(request, "people/profile.html", context)
+
+
+def _profile_list(
+    request: QIRequest, person: Person, queryset, *, title: str, rows: str
+) -> HttpResponse:
+    page = Paginator(queryset, PROFILE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"person": person, "page": page, "title": title, "rows": rows}
+    return render(request, "people/profile_list.html", context)
+
+
+@require_safe
+def profile_led(request: QIRequest, pk: int) -> HttpResponse:
+    """Every project the person leads or co-leads, newest first."""
+    person = _profile_person(pk)
+    projects = _led_projects(request, person)
+    return _profile_list(
+        request, person, projects, title="Projects led", rows="people/_profile_led_rows.html"
+    )
+
+
+@require_safe
+def profile_roles(request: QIRequest, pk: int) -> HttpResponse:
+    """Every role the person has had on a project, latest first."""
+    person = _profile_person(pk)
+    memberships = _memberships(request, person)
+    return _profile_list(
+        request, person, memberships, title="Project roles", rows="people/_profile_role_rows.html"
+    )
+
+
+@require_safe
+def profile_tasks(request: QIRequest, pk: int) -> HttpResponse:
+    """Every task the person has done, latest first."""
+    person = _profile_person(pk)
+    tasks = _tasks_done(request, person)
+    return _profile_list(
+        request, person, tasks, title="Tasks done", rows="people/_profile_task_rows.html"
+    )
+
+
+@require_safe
+def profile_mentoring(request: QIRequest, pk: int) -> HttpResponse:
+    """Every project whose leads the person mentors, newest first."""
+    person = _profile_person(pk)
+    projects = _mentoring(request, person)
+    return _profile_list(
+        request,
+        person,
+        projects,
+        title="Projects mentored",
+        rows="people/_profile_mentoring_rows.html",
+    )

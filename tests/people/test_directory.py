@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from people.models import QIConversation
+from people.views.profiles import PROFILE_LIST_PAGE_SIZE, PROFILE_ROWS
 from projects.models import Membership, Task
 from tests.factories import (
     ChampionAssignmentFactory,
@@ -132,10 +133,124 @@ def test_profile_query_count_does_not_grow(
         Completion.objects.create(person=staff, course=course)
     client = client_for(champion)
     # session, user, person, champion areas; the person with department and manager; areas;
-    # champion assignments; skills; preferred areas; led projects; memberships; tasks done;
-    # projects mentored; mentoring pairs as mentor and as mentee; training completed.
-    with django_assert_max_num_queries(17):
+    # champion assignments; skills; preferred areas; led projects; memberships; tasks done
+    # and their count and hours; projects mentored; mentoring pairs as mentor and as mentee;
+    # training completed; +3 counts of the lists longer than the profile shows.
+    with django_assert_max_num_queries(21):
         client.get(reverse("people:profile", args=[staff.pk]))
+
+
+def _a_champion_with_projects(champion, acute_medicine, count: int, start: int = 0) -> None:
+    """`count` projects led and mentored by champion, with a role and a task done by champion
+    on each: champion is on every list of the profile."""
+    for n in range(start, start + count):
+        project = ProjectFactory(
+            lead=champion,
+            mentor=champion,
+            title=f"Mentored {n:03d}",
+            clinical_areas=[acute_medicine],
+        )
+        Membership.objects.create(project=project, person=champion, role_title=f"Role {n}")
+        TaskFactory(
+            project=project,
+            title=f"Task {n:03d}",
+            status=Task.Status.DONE,
+            claimed_by=champion,
+            actual_hours=1,
+            completed_at=timezone.now(),
+        )
+
+
+def test_profile_queries_do_not_grow_with_the_projects_mentored_and_led(
+    client_for, staff, champion, acute_medicine, django_assert_max_num_queries
+):
+    """The profile once listed every project a champion mentors: a 1.7 MB page at scale."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("people:profile", args=[champion.pk])
+    client = client_for(staff)
+    measured = {}
+    for added, total in [(3, 3), (27, 30)]:
+        _a_champion_with_projects(champion, acute_medicine, added, start=total - added)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        measured[total] = (len(queries), len(response.content))
+    # Three more queries past ten of each, the counts of the lists longer than the profile
+    # shows (led, roles, mentored; the tasks' count comes with their hours); then no more.
+    assert measured[30][0] <= measured[3][0] + 3
+    _a_champion_with_projects(champion, acute_medicine, 30, start=30)
+    with django_assert_max_num_queries(measured[30][0]):
+        response = client.get(url)
+    # The page grows by at most ten rows a list, not by every project.
+    assert len(response.content) < measured[3][1] * 2
+    assert len(response.content) - measured[30][1] < 200
+
+
+def test_profile_shows_the_latest_few_of_each_list_with_a_count_and_a_link_to_all(
+    client_for, staff, champion, acute_medicine
+):
+    _a_champion_with_projects(champion, acute_medicine, PROFILE_ROWS + 5)
+    response = client_for(staff).get(reverse("people:profile", args=[champion.pk]))
+    html = response.content.decode()
+    total = PROFILE_ROWS + 5
+    assert f"Mentoring {total} projects" in html
+    assert f"Leads or co-leads {total} projects" in html
+    assert f"{total} tasks, " in html
+    for name in ["profile_led", "profile_roles", "profile_tasks", "profile_mentoring"]:
+        assert reverse(f"people:{name}", args=[champion.pk]) in html
+    for key in ["led_projects", "memberships", "tasks_done", "mentoring"]:
+        assert len(response.context[key]) == PROFILE_ROWS
+    assert f"Mentored {total - 1:03d}" in html  # the newest
+    assert "Mentored 000" not in html  # the oldest, on the full list
+
+
+def test_profile_with_a_short_list_shows_it_all_without_a_link(
+    client_for, staff, champion, acute_medicine
+):
+    _a_champion_with_projects(champion, acute_medicine, 2)
+    html = client_for(staff).get(reverse("people:profile", args=[champion.pk])).content.decode()
+    assert "Mentoring 2 projects" in html
+    assert "Mentored 000" in html
+    assert "Mentored 001" in html
+    assert reverse("people:profile_mentoring", args=[champion.pk]) not in html
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("profile_led", "Mentored"),
+        ("profile_roles", "Role "),
+        ("profile_tasks", "Task "),
+        ("profile_mentoring", "Mentored"),
+    ],
+)
+def test_profile_full_lists_are_paged_and_keep_hostile_page_values_harmless(
+    client_for, staff, champion, acute_medicine, name, text
+):
+    _a_champion_with_projects(champion, acute_medicine, PROFILE_LIST_PAGE_SIZE + 3)
+    url = reverse(f"people:{name}", args=[champion.pk])
+    client = client_for(staff)
+    first = client.get(url)
+    assert len(first.context["page"].object_list) == PROFILE_LIST_PAGE_SIZE
+    assert "?page=2" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["page"].object_list) == 3
+    assert text in second.content.decode()
+    for hostile in ["abc", "-1", "999999999", ""]:
+        assert client.get(url, {"page": hostile}).status_code == 200
+
+
+def test_profile_full_list_leaves_out_projects_the_viewer_may_not_see(
+    client_for, outsider, staff, draft
+):
+    html = client_for(outsider).get(reverse("people:profile_led", args=[draft.lead_id]))
+    assert draft.title not in html.content.decode()
+
+
+def test_profile_full_list_of_a_missing_person_is_404(client_for, staff):
+    assert client_for(staff).get(reverse("people:profile_led", args=[999999])).status_code == 404
 
 
 def test_missing_person_is_404(client_for, staff):

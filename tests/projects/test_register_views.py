@@ -312,3 +312,71 @@ def test_row_names_the_department_only_when_the_list_spans_departments(client_fo
     # Opening on the viewer's own department, every row would say "Pharmacy".
     assert "Department: </span>Pharmacy" not in row_html(client.get(URL), project.title)
     assert "Department: </span>Pharmacy" in row_html(client.get(URL, ALL), project.title)
+
+
+@pytest.fixture
+def shallow_register(monkeypatch):
+    """The register at two projects a page and at most two pages, so that seven projects
+    reach past its deepest page."""
+    monkeypatch.setattr("projects.views.register.PAGE_SIZE", 2)
+    monkeypatch.setattr("projects.views.register.MAX_PAGES", 2)
+    for n in range(7):
+        ProjectFactory(title=f"Deep {n}")
+
+
+def test_register_pages_no_deeper_than_its_cap_and_asks_to_narrow_the_filters(
+    client_for, staff, shallow_register
+):
+    client = client_for(staff)
+    last = client.get(URL, {**ALL, "q": "deep", "sort": "title", "page": 2})
+    html = last.content.decode()
+    assert titles(last) == ["Deep 2", "Deep 3"]
+    assert "7 projects" in html
+    assert "The register pages through the first 4 of these 7 projects" in html
+    assert 'rel="next"' not in html
+    assert "?department=&amp;q=deep&amp;sort=title&amp;page=1" in html  # filters kept
+
+    beyond = client.get(URL, {**ALL, "q": "deep", "sort": "title", "page": 3})
+    html = beyond.content.decode()
+    assert beyond.status_code == 200
+    assert beyond.context["beyond_cap"]
+    assert "nhsuk-inset-text" in html
+    assert "narrow the filters" in html
+    assert "Deep 4" not in html
+    assert "?department=&amp;q=deep&amp;sort=title&amp;page=2" in html  # to the last page
+
+
+def test_register_first_pages_say_nothing_of_the_cap(client_for, staff, shallow_register):
+    html = client_for(staff).get(URL, {**ALL, "q": "deep"}).content.decode()
+    assert "narrow the filters" not in html
+    assert 'rel="next"' in html
+
+
+def test_register_below_the_cap_keeps_its_pages(client_for, staff, monkeypatch):
+    monkeypatch.setattr("projects.views.register.PAGE_SIZE", 2)
+    for n in range(3):
+        ProjectFactory(title=f"Shallow {n}")
+    response = client_for(staff).get(URL, {**ALL, "q": "shallow", "page": 50})
+    assert not response.context["beyond_cap"]
+    assert response.context["page"].number == 2  # the last page, as before
+    assert "narrow the filters" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "page", ["999999999", "-1", "0", "abc", "", "1.5", "1e400", "9" * 5000, "%00"]
+)
+def test_register_survives_hostile_page_values(client_for, staff, shallow_register, page):
+    response = client_for(staff).get(URL, {**ALL, "page": page})
+    assert response.status_code == 200
+    assert 1 <= response.context["page"].number <= 2
+
+
+def test_register_deep_page_reads_no_rows(
+    client_for, staff, shallow_register, django_assert_max_num_queries
+):
+    client = client_for(staff)
+    client.get(URL, {**ALL, "page": 1})
+    with django_assert_max_num_queries(10):
+        response = client.get(URL, {**ALL, "page": 999999999})
+    assert response.context["beyond_cap"]
+    assert "Deep" not in response.content.decode().split("results-heading")[-1].split("Download")[0]

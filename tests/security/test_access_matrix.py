@@ -202,6 +202,12 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     # The person picker's suggestions: names, job roles and departments, as in the directory.
     "people:search": (SIGNED_IN, WRONG_METHOD),
     "people:profile": (SIGNED_IN, WRONG_METHOD),
+    # A profile's full lists, paged: as public as the profile, each row as visible as its
+    # project.
+    "people:profile_led": (SIGNED_IN, WRONG_METHOD),
+    "people:profile_roles": (SIGNED_IN, WRONG_METHOD),
+    "people:profile_tasks": (SIGNED_IN, WRONG_METHOD),
+    "people:profile_mentoring": (SIGNED_IN, WRONG_METHOD),
     "people:capacity": (
         "login ok    403   403   ok    ok    403",
         "login 403   403   403   ok    403   403",
@@ -342,6 +348,10 @@ PK_OBJECT = {
     "people:cancel": "training_session",
     "people:attendance": "training_session",
     "people:profile": "staff",
+    "people:profile_led": "staff",
+    "people:profile_roles": "staff",
+    "people:profile_tasks": "staff",
+    "people:profile_mentoring": "staff",
     "people:capacity": "staff",
     "governance:review_project": "proposal",
     "recognition:showcase_session": "showcase_session",
