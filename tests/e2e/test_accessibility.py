@@ -158,6 +158,7 @@ def _visits(department) -> list[Visit]:
         Visit("poster form", "staff", f"/projects/{led.pk}/poster/"),
         Visit("people", "staff", "/people/"),
         Visit("profile", "staff", f"/people/{champion.pk}/"),
+        Visit("profile list", "staff", f"/people/{champion.pk}/mentoring/"),
         Visit("champions", "staff", "/champions/"),
         Visit("departments", "staff", "/departments/"),
         Visit("department page", "staff", f"/departments/{department.slug}/"),
