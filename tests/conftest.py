@@ -132,7 +132,12 @@ def django_db_setup(
     settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = worker_name
     yield
     with django_db_blocker.unblock():
-        connection.creation.destroy_test_db(old_name, verbosity=request.config.option.verbose)
+        connection.close()
+        # WITH (FORCE): a connection that a live server's thread or a child process is still
+        # closing when the worker ends must not fail the run as it drops its own database.
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(worker_name)} WITH (FORCE)")
+        settings.DATABASES["default"]["NAME"] = connection.settings_dict["NAME"] = old_name
 
 
 @pytest.fixture(scope="session")
