@@ -10,15 +10,14 @@ def _registered(app_label):
     return [m for m in django_admin.site._registry if m._meta.app_label == app_label]
 
 
-@pytest.mark.parametrize(
-    "model",
-    _registered("auth")
-    + _registered("people")
-    + _registered("projects")
-    + _registered("measurement")
-    + _registered("recognition"),
-    ids=lambda m: m.__name__,
-)
+ADMIN_MODELS = [
+    model
+    for app_label in ("auth", "people", "projects", "measurement", "recognition")
+    for model in _registered(app_label)
+]
+
+
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m.__name__)
 def test_every_admin_changelist_and_add_page_loads_for_admins(client_for, admin, project, model):
     opts = model._meta
     url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
@@ -110,15 +109,7 @@ def crowd(staff, pharmacy):
     return people, projects
 
 
-@pytest.mark.parametrize(
-    "model",
-    _registered("auth")
-    + _registered("people")
-    + _registered("projects")
-    + _registered("measurement")
-    + _registered("recognition"),
-    ids=lambda m: m.__name__,
-)
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m.__name__)
 def test_add_pages_do_not_list_every_person_project_or_task(client_for, admin, crowd, model):
     opts = model._meta
     response = client_for(admin).get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
