@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from measurement.models import DataPoint, Measure, PDSACycle
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -55,9 +56,8 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
 
     page.get_by_label("Paste rows of date,value").fill(_rows(BASELINE + AFTER))
     page.get_by_role("button", name="Check the values").click()
-    assert (
-        page.get_by_role("heading", level=1).inner_text() == "Check the values before saving them"
-    )
+    # A form post: wait for the preview page, not the page the click left.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the values before saving them")
     assert page.locator("#preview-rows tbody tr").count() == 20
     assert not Measure.objects.get().points.exists()  # nothing saved before confirming
     assert_accessible(page)
@@ -92,7 +92,7 @@ def test_staff_pastes_spreadsheet_cells_checks_the_replaced_value_and_saves(page
     )
     page.get_by_role("button", name="Check the values").click()
     rows = page.locator("#preview-rows tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "23 Nov 2026" in rows.nth(0).inner_text()
     assert "Adds" in rows.nth(0).inner_text()
     replaced = rows.nth(1).inner_text()
