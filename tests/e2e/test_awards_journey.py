@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from recognition.models import Nomination
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -38,7 +39,7 @@ def test_staff_nominate_a_team_and_a_champion_records_the_win(
 
     staff_context, staff_page = as_user("staff")
     staff_page.goto("/awards/")
-    assert "Closes in 10 days" in staff_page.content()
+    expect(staff_page.locator("body")).to_contain_text("Closes in 10 days")
     assert_accessible(staff_page)
     staff_page.get_by_role("link", name="Nominate for Trust Quality Award").click()
     team_name = staff_page.get_by_label("The team's name")
@@ -112,7 +113,7 @@ def test_nominating_works_without_javascript(browser, live_server, staff, manage
     page.get_by_label("The team's name").fill("Ignored, as a person is nominated")
     page.get_by_label("Citation").fill("Runs the omitted doses audit every month.")
     page.get_by_role("button", name="Save as draft").click()
-    assert "Draft saved" in page.content()
+    expect(page.locator("body")).to_contain_text("Draft saved")
     nomination = Nomination.objects.get()
     assert (nomination.person, nomination.team_name) == (staff, "")
     assert nomination.status == Nomination.Status.DRAFT

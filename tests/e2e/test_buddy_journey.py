@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from projects.models import Task
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -84,7 +85,7 @@ def test_the_lead_releases_a_quiet_buddy_s_task_after_confirming(page, staff, ac
     sign_in(page, "staff", PASSWORD)
     page.goto(f"/tasks/{task.pk}/")
     # The lead's five buttons, "Reopen task" a POST form among links, on one line.
-    assert page.locator(".nhsuk-button-group .nhsuk-button").count() == 5
+    expect(page.locator(".nhsuk-button-group .nhsuk-button")).to_have_count(5)
     assert_buttons_on_one_line(page)
     page.get_by_role("link", name="Release task").click()
     assert "Bea Buddy is no longer the buddy on this task" in page.locator("main").inner_text()

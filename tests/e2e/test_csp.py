@@ -6,6 +6,7 @@ posters, SPC charts, impact, history."""
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from measurement.models import Measure
 from tests.e2e.conftest import sign_in
@@ -132,6 +133,6 @@ def test_the_lockout_page_keeps_the_policy(page, db):
     log = ViolationLog(page)
     for _ in range(5):
         sign_in(page, "nobody", "wrong")
-    assert "Signing in is paused" in page.content()
+    expect(page.locator("body")).to_contain_text("Signing in is paused")
     log.collect()
     assert log.found == []

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from projects.models import Task
 from tests.e2e.conftest import assert_accessible, fill_date, sign_in
@@ -15,8 +16,8 @@ def test_a_due_date_is_typed_as_day_month_and_year_on_a_phone(page, staff, proje
     sign_in(page, "staff", PASSWORD)
     page.goto(reverse("projects:task_create", args=[project.pk]))
     due = page.get_by_role("group", name="Due date", exact=True)
-    assert due.locator("input").count() == 3
-    assert page.locator('input[type="date"]').count() == 0
+    expect(due.locator("input")).to_have_count(3)
+    expect(page.locator('input[type="date"]')).to_have_count(0)
     assert_accessible(page)
 
     page.get_by_label("Title").fill("Audit fridge temperatures")

@@ -1,6 +1,7 @@
 """Two people edit the same project in two browsers: the second is told, and loses nothing."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
@@ -23,7 +24,7 @@ def test_the_second_editor_sees_the_conflict_keeps_their_text_and_saves_after_re
         # Both have the form open. The champion saves first.
         other.get_by_label("Title").fill("Omitted critical medicines on wards 4 and 7")
         other.get_by_role("button", name="Save changes").click()
-        assert "Project updated." in other.content()
+        expect(other.locator("body")).to_contain_text("Project updated.")
     finally:
         other_context.close()
 
@@ -41,7 +42,7 @@ def test_the_second_editor_sees_the_conflict_keeps_their_text_and_saves_after_re
     # Reviewed: take the champion's title, keep the new aim, save.
     page.get_by_label("Title").fill("Omitted critical medicines on wards 4 and 7")
     page.get_by_role("button", name="Save changes").click()
-    assert "Project updated." in page.content()
+    expect(page.locator("body")).to_contain_text("Project updated.")
     project.refresh_from_db()
     assert (project.title, project.aim, project.version) == (
         "Omitted critical medicines on wards 4 and 7",

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from measurement.models import Measure, PDSACycle, Saving
 from tests.e2e.conftest import assert_accessible, fill_date, sign_in
@@ -33,7 +34,7 @@ def test_staff_claims_a_saving_and_the_champion_validates_it(
     staff_page.get_by_role("button", name="Claim saving").click()
     savings = staff_page.locator("#savings + .nhsuk-scroll table")
     assert "Awaiting validation" in savings.inner_text()
-    assert staff_page.get_by_role("link", name="Validate saving").count() == 0
+    expect(staff_page.get_by_role("link", name="Validate saving")).to_have_count(0)
 
     champion_context, champion_page = as_user("champion")
     champion_page.goto(f"/projects/{project.pk}/")

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible, sign_in
 from tests.factories import PASSWORD
@@ -23,7 +24,7 @@ def test_manager_reviews_the_team_and_records_a_qi_conversation(page, manager, s
     page.get_by_label("What you talked about").fill("Agreed two hours a week for the audit.")
     page.get_by_label("QI time agreed in the job plan (hours a month)").fill("8")
     page.get_by_role("button", name="Save conversation").click()
-    assert "Agreed two hours a week for the audit." in page.content()
+    expect(page.locator("body")).to_contain_text("Agreed two hours a week for the audit.")
 
     page.goto("/team/")
     assert "8 h agreed" in page.locator("table").inner_text()

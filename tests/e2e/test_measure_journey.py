@@ -38,7 +38,9 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
     page.get_by_label("SPC chart (XmR)").check()
     page.get_by_role("button", name="Add the measure").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Doses given on time"
-    assert "The chart appears once the measure has at least 2 values" in page.content()
+    expect(page.locator("body")).to_contain_text(
+        "The chart appears once the measure has at least 2 values"
+    )
     assert_accessible(page)
 
     page.get_by_role("link", name="Paste or upload values").click()
@@ -58,7 +60,7 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
     page.get_by_role("button", name="Check the values").click()
     # A form post: wait for the preview page, not the page the click left.
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the values before saving them")
-    assert page.locator("#preview-rows tbody tr").count() == 20
+    expect(page.locator("#preview-rows tbody tr")).to_have_count(20)
     assert not Measure.objects.get().points.exists()  # nothing saved before confirming
     assert_accessible(page)
     page.get_by_role("button", name="Save these values").click()
@@ -73,7 +75,7 @@ def test_staff_adds_a_measure_pastes_twenty_points_and_sees_a_special_cause(page
     last_row = page.locator("table tbody tr").last.inner_text()
     assert "18 May 2026" in last_row
     assert "Special cause improvement (outside the process limits)" in last_row
-    assert page.locator("table tbody tr").count() == 20
+    expect(page.locator("table tbody tr")).to_have_count(20)
     assert_accessible(page)
     assert page.external_requests == []
 
@@ -158,7 +160,7 @@ def test_on_a_phone_the_whole_chart_shows_and_a_pdsa_cycle_offers_a_new_phase(pa
     page.get_by_role(
         "link", name="Rebase the limits from 30 Mar 2026 (PDSA cycle 1 starts)"
     ).click()
-    assert "Check the new phase before you save" in page.content()
+    expect(page.locator("body")).to_contain_text("Check the new phase before you save")
     assert page.get_by_label("New phases start on (optional)").input_value() == "2026-03-30"
     assert_accessible(page)
     page.get_by_role("button", name="Save the measure").click()
@@ -166,7 +168,7 @@ def test_on_a_phone_the_whole_chart_shows_and_a_pdsa_cycle_offers_a_new_phase(pa
     assert page.locator(".qi-chart__phase-change").inner_text() == (
         "From 30 Mar 2026: mean 30.13%, up from 20.08% (an improvement: higher is better)."
     )
-    assert page.get_by_role("link", name="Rebase the limits from").count() == 0
+    expect(page.get_by_role("link", name="Rebase the limits from")).to_have_count(0)
     assert Measure.objects.get().rebase_dates == [START + dt.timedelta(weeks=12)]
     assert_accessible(page)
 

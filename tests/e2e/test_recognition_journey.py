@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import assert_accessible, fill_date, sign_in
@@ -37,7 +38,7 @@ def test_manager_exports_the_appraisal_summary_pdf_for_staff(page, manager, staf
     fill_date(page, "Appraisal period to", "2026-11-30")
     page.get_by_label("Note").fill("Agreed to co-lead the next PDSA cycle.")
     page.get_by_role("button", name="Save note").click()
-    assert "Agreed to co-lead the next PDSA cycle." in page.content()
+    expect(page.locator("body")).to_contain_text("Agreed to co-lead the next PDSA cycle.")
     assert_accessible(page)
 
 

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from projects.models import Project
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -89,7 +90,7 @@ def test_lead_adds_a_task_and_a_progress_update_from_the_project_page(page, staf
     page.get_by_role("link", name="Add a progress update").click()
     page.get_by_label("What was done").fill("Agreed the data sheet with the ward sister")
     page.get_by_role("button", name="Save progress update").click()
-    assert "Agreed the data sheet" in page.content()
+    expect(page.locator("body")).to_contain_text("Agreed the data sheet")
 
     page.get_by_role("link", name="Edit project").click()
     assert_accessible(page)

@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from projects.models import Project
 from tests.e2e.conftest import assert_accessible, sign_in
@@ -41,7 +42,7 @@ def test_proposal_is_sent_back_resubmitted_and_approved(browser, live_server, st
     assert "Add how you will measure it." in callout
     assert "Changes requested" in staff_page.locator("h1 + p").inner_text()
     staff_page.get_by_role("button", name="Resubmit for review").click()
-    assert "submitted for review" in staff_page.content()
+    expect(staff_page.locator("body")).to_contain_text("submitted for review")
 
     champion_page.goto(f"/review/{project.pk}/")
     champion_page.get_by_label("Approve").check()
@@ -85,11 +86,11 @@ def test_closure_report_is_sent_back_resubmitted_and_signed_off(
     staff_page.get_by_label("Lessons learned").fill("Start with one ward.")
     staff_page.get_by_label("How the change is sustained").fill("In the monthly ward audit.")
     staff_page.get_by_role("button", name="Send for sign-off").click()
-    assert "sent for sign-off" in staff_page.content()
+    expect(staff_page.locator("body")).to_contain_text("sent for sign-off")
 
     champion_context, champion_page = as_user("champion")
     champion_page.goto("/me/")
-    assert "Written, waiting for your sign-off" in champion_page.content()
+    expect(champion_page.locator("body")).to_contain_text("Written, waiting for your sign-off")
     champion_page.get_by_role("link", name="Review", exact=True).click()
     champion_page.locator("#closure-reports ~ ul").get_by_role("link", name=str(project)).click()
     assert_accessible(champion_page)
@@ -102,9 +103,9 @@ def test_closure_report_is_sent_back_resubmitted_and_signed_off(
     champion_page.get_by_role("button", name="Send it back").click()
 
     staff_page.goto("/me/")
-    assert "Closure report sent back: your action" in staff_page.content()
+    expect(staff_page.locator("body")).to_contain_text("Closure report sent back: your action")
     staff_page.get_by_role("link", name="Edit and resubmit the closure report").click()
-    assert "Add the balancing measure." in staff_page.content()
+    expect(staff_page.locator("body")).to_contain_text("Add the balancing measure.")
     staff_page.get_by_label("Outcomes against the aim").fill(
         "Omitted doses fell from 12% to 4%; the huddle takes 3 minutes."
     )
