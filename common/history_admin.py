@@ -7,6 +7,7 @@ hidden, so the POST is refused here for everyone: the history is the governance 
 from csp.constants import UNSAFE_HASHES
 from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +20,9 @@ HISTORY_LIST_CSP = {
 
 
 class AuditedAdmin(SimpleHistoryAdmin):
+    # An address typed without a scheme is taken as https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     @method_decorator(csp_update(HISTORY_LIST_CSP))
     def history_view(self, request, object_id, extra_context=None):
         return super().history_view(request, object_id, extra_context)

@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from django.db import models
 
 from common.history_admin import AuditedAdmin
 from recognition.models import (
@@ -54,8 +53,6 @@ class DisplayLinkAdmin(AuditedAdmin):
 
 @admin.register(Award)
 class AwardAdmin(AuditedAdmin):
-    # An address typed without a scheme is taken as https, as Django 6 will.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "awarding_body", "level", "deadline", "is_open"]
     list_filter = ["level", "is_open"]
     search_fields = ["name", "awarding_body"]
