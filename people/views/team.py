@@ -113,9 +113,9 @@ def engagement(request: QIRequest) -> HttpResponse:
             "by_area": by_area,
             "not_inducted": not_inducted[:200],
             "not_inducted_count": not_inducted.count(),
-            # Everyone taking part has one job role: no need to count them again.
+            # Everyone has one job role: the totals are the job roles' counts added up.
             "total_taking_part": sum(by_role.values()),
-            "total_staff": Person.objects.count(),
+            "total_staff": sum(staff_by_role.values()),
         },
     )
 
