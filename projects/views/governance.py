@@ -15,6 +15,7 @@ from django.db.models import (
     Count,
     F,
     Func,
+    Max,
     OuterRef,
     Prefetch,
     QuerySet,
@@ -163,9 +164,25 @@ def _closure_reports_waiting_for(request: QIRequest, department: Department) -> 
     )
 
 
+# The review times add up every decision ever made on the department's projects (tens of
+# thousands on the bench's register): kept a while, and looked up afresh after any new decision.
+REVIEW_TIMES_CACHE_SECONDS = 300
+
+
 def _review_times(department: Department) -> tuple[list[dict], dict]:
     """Decisions and the average time to one, per champion and overall, on the department's
-    projects (one query: the overall figures are added up from the champions')."""
+    projects (the newest decision's id, then, unless cached since it, one query: the overall
+    figures are added up from the champions')."""
+    newest = ReviewDecision.objects.aggregate(newest=Max("pk"))["newest"]
+    key = f"review-times:{department.pk}:{newest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _review_times_now(department)
+        cache.set(key, cached, REVIEW_TIMES_CACHE_SECONDS)
+    return cached
+
+
+def _review_times_now(department: Department) -> tuple[list[dict], dict]:
     # Grouped by the champion's id alone and named afterwards (a subquery per champion): grouping
     # by the name too sorted every decision by it.
     name = Person.objects.filter(pk=OuterRef("champion_id")).values("display_name")
