@@ -313,6 +313,15 @@ def trust_member(db):
     return person
 
 
+def test_review_times_count_a_decision_made_since_the_queue_was_last_shown(
+    client_for, champion, proposal
+):
+    client = client_for(champion)
+    assert client.get(QUEUE).context["overall"]["decisions"] == 0  # now kept a while
+    client.post(review_url(proposal), {"decision": "approved"})
+    assert client.get(QUEUE).context["overall"]["decisions"] == 1
+
+
 def test_a_champion_sees_only_their_own_department_s_review_times(
     client_for, champion, proposal, nursing_decision
 ):
