@@ -367,9 +367,13 @@ class ProjectQuerySet(models.QuerySet):
         in_my_areas = Project.clinical_areas.through.objects.filter(
             project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
         )
+        # `worked_on_by`'s rule on the proposals themselves: its co-leads' and memberships' IN
+        # (...) are each hashed once, where `pk IN (worked_on_by(...))` read every project.
+        co_led = Project.co_leads.through.objects.filter(person=person).values("project_id")
+        member_of = Membership.objects.filter(person=person, left_on__isnull=True)
         waiting = waiting.annotate(
             viewer_works_on=models.ExpressionWrapper(
-                Q(pk__in=Project.objects.worked_on_by(person).values("pk")),
+                Q(lead=person) | Q(pk__in=co_led) | Q(pk__in=member_of.values("project_id")),
                 output_field=models.BooleanField(),
             ),
             viewer_champions=models.ExpressionWrapper(
@@ -379,11 +383,14 @@ class ProjectQuerySet(models.QuerySet):
         waiting = waiting.filter(viewer_works_on=False)
         if user.is_staff or sees_all_departments(user):
             return waiting.filter(department=department)
-        stands_in = Q(department__qi_lead=person)
+        # The departments' ids, not a condition on the joined department: every condition on
+        # the proposal's own row, so PostgreSQL checks them once, in the index scan.
+        stands_in = Q(department__in=Department.objects.filter(qi_lead=person).values("pk"))
         if person.is_champion:
             stands_in |= Q(department_id=person.department_id)
         return waiting.filter(
-            Q(viewer_champions=True) | (stands_in & Q(has_free_area_champion=False))
+            Q(viewer_champions=True)
+            | (stands_in & may_lack_free_area_champion_q() & Q(has_free_area_champion=False))
         )
 
     def to_review_by(self, user) -> ProjectQuerySet:
@@ -473,7 +480,9 @@ class ProjectQuerySet(models.QuerySet):
         in_my_areas = Project.clinical_areas.through.objects.filter(
             project_id=OuterRef("pk"), clinicalarea_id__in=person.champion_area_ids
         )
-        stands_in = Q(department__qi_lead=person)
+        # The departments' ids, not a condition on the joined department: every condition on
+        # the proposal's own row, so PostgreSQL checks them once, in the index scan.
+        stands_in = Q(department__in=Department.objects.filter(qi_lead=person).values("pk"))
         if person.is_champion:
             stands_in |= Q(department_id=person.department_id)
         instead_of_mentor = Q(Exists(in_my_areas)) | (stands_in & Q(has_free_area_champion=False))
@@ -557,6 +566,30 @@ class ProjectQuerySet(models.QuerySet):
             estimated_hours__lte=hours_per_week,
         )
         return self.filter((taking_people_q() & Q(Exists(role))) | (live_q() & Q(Exists(task))))
+
+
+def may_lack_free_area_champion_q() -> Q:
+    """True for every project without a free area champion (`with_free_area_champion`), and
+    for few others: one a champion works on, or one with no area that has a champion. Each
+    part is a small hashed set or an index probe, so the exact, costlier check runs only for
+    the projects this lets through (in the review queue's count, for every proposal waiting).
+
+    Why it holds: a project has no free area champion when none of its areas has a champion,
+    or when every one of its areas' champions, of whom there is then at least one, works on
+    it (`working_on_q`)."""
+    champions = ChampionAssignment.objects.values("person_id")
+    championed_areas = ChampionAssignment.objects.values("clinical_area_id")
+    co_led = Project.co_leads.through.objects.filter(person_id__in=champions)
+    members = Membership.objects.filter(person_id__in=champions, left_on__isnull=True)
+    championed_area_of_project = Project.clinical_areas.through.objects.filter(
+        project_id=OuterRef("pk"), clinicalarea_id__in=championed_areas
+    )
+    return (
+        Q(lead_id__in=champions)
+        | Q(pk__in=co_led.values("project_id"))
+        | Q(pk__in=members.values("project_id"))
+        | ~Q(Exists(championed_area_of_project))
+    )
 
 
 def working_on_q(*, project, person) -> Q:
@@ -756,6 +789,30 @@ class Project(TimeCommitment):
             # The register's default order and stage filter.
             models.Index(fields=["stage", "-created_at"], name="project_stage_created"),
             models.Index(fields=["-created_at"], name="project_created"),
+            # The review queue: proposals waiting for review, oldest request first, read in
+            # order and stopped at the page's end, and counted by an index-only scan.
+            models.Index(
+                fields=["review_requested_at", "id"],
+                include=["department", "lead", "mentor"],
+                condition=Q(stage="proposed", review_requested_at__isnull=False),
+                name="project_waiting_review",
+            ),
+            # The register sorted by title, read in order and stopped at the page's end (the
+            # database's collation is the one ORDER BY title uses).
+            models.Index(fields=["title", "id"], name="project_title"),
+            # The newest projects each champion mentors, on the champions directory: a few per
+            # champion, read in order (Project.CLOSED_STAGES, out of reach from Meta).
+            models.Index(
+                fields=["mentor", "-created_at", "-id"],
+                condition=~Q(stage__in=["completed", "closed"]),
+                name="project_mentor_active",
+            ),
+            # The QI board's projects with a headline impact (the others it shows have a
+            # poster): a handful, where scanning the department's projects read tens of
+            # thousands.
+            models.Index(
+                fields=["id"], condition=~Q(headline_impact=""), name="project_headline_impact"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -1226,6 +1283,14 @@ class Task(models.Model):
                 F("id"),
                 condition=Q(status="open"),
                 name="task_open_due_order",
+            ),
+            # Counting the task board's open tasks (by project, before and after today) with
+            # an index-only scan instead of reading every task's row.
+            models.Index(
+                fields=["project"],
+                include=["due_date", "id"],
+                condition=Q(status="open"),
+                name="task_open_project",
             ),
             # The register's hours filter (`joinable_within`): open tasks of at most so many
             # hours, read by an index-only range scan.

@@ -144,7 +144,9 @@ def similar_projects(
 # make everything look alike).
 _SIMILAR_SQL = """
 WITH lexeme AS MATERIALIZED (
-    SELECT common.lexeme, common.frequency
+    -- One object, looked up by key: joining the list of lexemes for each word of each variant
+    -- scanned all of it (about a thousand rows) every time.
+    SELECT coalesce(jsonb_object_agg(common.lexeme, common.frequency), '{{}}') AS frequencies
     FROM pg_stats, unnest(most_common_elems::text::text[], most_common_elem_freqs)
         AS common (lexeme, frequency)
     WHERE pg_stats.schemaname = current_schema() AND pg_stats.tablename = %(table)s
@@ -153,10 +155,11 @@ WITH lexeme AS MATERIALIZED (
     SELECT given.proposal_id, given.position, given.query, given.weight, (
         SELECT coalesce(sum(variant.frequency), 0) FROM (
             SELECT (
-                SELECT coalesce(min(coalesce(lexeme.frequency, 0)), 0)
+                SELECT coalesce(min(coalesce(
+                    ((SELECT frequencies FROM lexeme) ->> word.lexeme)::real, 0
+                )), 0)
                 FROM unnest(tsvector_to_array(to_tsvector(%(config)s::regconfig, variant)))
                     AS word (lexeme)
-                LEFT JOIN lexeme ON lexeme.lexeme = word.lexeme
             ) AS frequency
             FROM unnest(string_to_array(given.variants, '|')) AS variant
         ) AS variant

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Subquery, Sum
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -34,7 +34,11 @@ def me(request: QIRequest) -> HttpResponse:
     led = Project.objects.led_by([person])
     today = timezone.localdate()
     # "Projects I mentor": the first few, and one more to know there are others.
-    mentored = list(Project.objects.mentored_by(person)[: MENTORED_ON_MY_QI + 1])
+    # Ranked on the few columns the order needs, then only those read in full: ranking the
+    # full rows of every project a champion mentors (tens of thousands on the bench's
+    # register) sorted megabytes on disk.
+    first = Project.objects.mentored_by(person).values("pk")[: MENTORED_ON_MY_QI + 1]
+    mentored = list(Project.objects.mentored_by(person).filter(pk__in=Subquery(first)))
     for project in mentored:
         project.days_since_update = (
             (today - project.latest_update_date).days if project.latest_update_date else None

@@ -13,7 +13,7 @@ from common.forms import PeriodForm
 from common.spreadsheets import csv_writer
 from people.access import QIRequest
 from people.models import ClinicalArea, Course, ExportLog, Person
-from people.team import SORTS, took_part, with_engagement
+from people.team import SORTS, has_done_induction, took_part, with_engagement
 from projects.capacity import with_commitment
 
 
@@ -63,8 +63,7 @@ def engagement(request: QIRequest) -> HttpResponse:
         raise PermissionDenied("The engagement report is for the department's QI lead (admins)")
     period_form = PeriodForm(request.GET)
     start, end = period_form.period
-    people = with_engagement(Person.objects.all(), start, end)
-    taking_part = took_part(people)
+    taking_part = took_part(start, end)
     by_role = {
         row["job_role"]: row["n"]
         for row in taking_part.order_by().values("job_role").annotate(n=Count("pk"))
@@ -88,7 +87,9 @@ def engagement(request: QIRequest) -> HttpResponse:
         .order_by("department__name", "name")
     )
     not_inducted = (
-        people.filter(induction_done=False).select_related("department").order_by("display_name")
+        Person.objects.filter(~has_done_induction())
+        .select_related("department")
+        .order_by("display_name")
         if Course.objects.induction().exists()
         else Person.objects.none()  # no induction course set up: nobody is behind on it
     )
@@ -112,8 +113,9 @@ def engagement(request: QIRequest) -> HttpResponse:
             "by_area": by_area,
             "not_inducted": not_inducted[:200],
             "not_inducted_count": not_inducted.count(),
-            "total_taking_part": taking_part.count(),
-            "total_staff": Person.objects.count(),
+            # Everyone has one job role: the totals are the job roles' counts added up.
+            "total_taking_part": sum(by_role.values()),
+            "total_staff": sum(staff_by_role.values()),
         },
     )
 

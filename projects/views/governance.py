@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
+    BigIntegerField,
     Count,
     F,
+    Func,
+    Max,
     OuterRef,
     Prefetch,
+    QuerySet,
     Subquery,
 )
 from django.http import HttpResponse, StreamingHttpResponse
@@ -51,10 +56,13 @@ def is_governor(user, project: Project) -> bool:
 def champions_directory(request: QIRequest) -> HttpResponse:
     # The newest few per champion, and one more to know there are others: listing every
     # project a champion of a large register mentors made a page of tens of thousands of links.
-    active_mentoring = Project.objects.exclude(stage__in=Project.CLOSED_STAGES).only(
-        "pk", "title", "reference", "mentor_id"
-    )[: MENTORED_SHOWN + 1]
     choice = department_for(request, open_to_all=True)
+    active_mentoring = (
+        Project.objects.exclude(stage__in=Project.CLOSED_STAGES)
+        .filter(pk__in=_newest_mentored_by_champions_of(choice.department))
+        .only("pk", "title", "reference", "mentor_id")
+        .order_by("-created_at", "-pk")[: MENTORED_SHOWN + 1]
+    )
     areas = (
         ClinicalArea.objects.filter(department=choice.department)
         .select_related("department__qi_lead")
@@ -87,6 +95,24 @@ def champions_directory(request: QIRequest) -> HttpResponse:
             "department": choice.department,
             "department_choice": choice,
         },
+    )
+
+
+def _newest_mentored_by_champions_of(department: Department) -> QuerySet:
+    """The ids of the newest active projects each of the department's champions mentors, a few
+    per champion, each read from the index `project_mentor_active` and stopped there: the
+    prefetch then ranks only these, not every project a champion of a large register mentors
+    (tens of thousands on the bench's)."""
+    newest = ArraySubquery(
+        Project.objects.filter(mentor=OuterRef("pk"))
+        .exclude(stage__in=Project.CLOSED_STAGES)
+        .order_by("-created_at", "-pk")
+        .values("pk")[: MENTORED_SHOWN + 1]
+    )
+    return (
+        Person.objects.filter(champion_assignments__clinical_area__department=department)
+        .annotate(project_id=Func(newest, function="unnest", output_field=BigIntegerField()))
+        .values("project_id")
     )
 
 
@@ -138,13 +164,33 @@ def _closure_reports_waiting_for(request: QIRequest, department: Department) -> 
     )
 
 
+# The review times add up every decision ever made on the department's projects (tens of
+# thousands on the bench's register): kept a while, and looked up afresh after any new decision.
+REVIEW_TIMES_CACHE_SECONDS = 300
+
+
 def _review_times(department: Department) -> tuple[list[dict], dict]:
     """Decisions and the average time to one, per champion and overall, on the department's
-    projects (one query: the overall figures are added up from the champions')."""
+    projects (the newest decision's id, then, unless cached since it, one query: the overall
+    figures are added up from the champions')."""
+    newest = ReviewDecision.objects.aggregate(newest=Max("pk"))["newest"]
+    key = f"review-times:{department.pk}:{newest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _review_times_now(department)
+        cache.set(key, cached, REVIEW_TIMES_CACHE_SECONDS)
+    return cached
+
+
+def _review_times_now(department: Department) -> tuple[list[dict], dict]:
+    # Grouped by the champion's id alone and named afterwards (a subquery per champion): grouping
+    # by the name too sorted every decision by it.
+    name = Person.objects.filter(pk=OuterRef("champion_id")).values("display_name")
     by_champion = list(
         ReviewDecision.objects.filter(project__department=department)
-        .values("champion_id", "champion__display_name")
+        .values("champion_id")
         .annotate(decisions=Count("pk"), average=Avg(F("decided_at") - F("submitted_at")))
+        .annotate(champion__display_name=Subquery(name))
         .order_by("champion__display_name", "champion_id")
     )
     decisions = sum(row["decisions"] for row in by_champion)

@@ -6,6 +6,8 @@ queue, and signs it off after a confirmation, or sends it back with comments; th
 the comments, edits and resubmits. Another champion, the manager and an outsider cannot.
 """
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -352,6 +354,22 @@ def test_my_qi_lists_the_projects_i_mentor_with_stage_update_and_report_state(
     assert "Projects I mentor" in html
     assert "Written, waiting for your sign-off" in html
     assert "None yet" in html
+
+
+def test_my_qi_lists_the_25_longest_without_an_update_of_28_and_says_there_are_more(
+    client_for, staff, champion, acute_medicine
+):
+    today = timezone.localdate()
+    projects = []
+    for days_ago in range(28, 0, -1):  # the first made has gone longest without an update
+        project = ProjectFactory(
+            lead=staff, mentor=champion, stage="testing", clinical_areas=[acute_medicine]
+        )
+        ProgressUpdateFactory(project=project, date=today - dt.timedelta(days=days_ago))
+        projects.append(project)
+    response = client_for(champion).get(ME)
+    assert response.context["mentored_projects"] == projects[:25]
+    assert response.context["more_mentored"]
 
 
 def test_my_qi_shows_no_mentoring_list_to_staff_who_mentor_nothing(client_for, staff):

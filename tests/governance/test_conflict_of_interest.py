@@ -164,6 +164,45 @@ def test_when_every_area_champion_works_on_it_another_champion_of_the_department
     assert (proposal.stage, proposal.mentor) == (Project.Stage.PLANNING, surgery_champion)
 
 
+@pytest.mark.parametrize("works_on_it_as", ["lead", "co-lead", "member"])
+def test_each_way_the_area_champion_works_on_it_lets_another_champion_review(
+    client_for, champion, surgery_champion, acute_medicine, staff, works_on_it_as
+):
+    # The queue first narrows the department's proposals to those a champion works on (as
+    # lead, co-lead or member) or with no championed area, then checks each exactly.
+    project = ProjectFactory(
+        lead=champion if works_on_it_as == "lead" else staff,
+        stage=Project.Stage.PROPOSED,
+        clinical_areas=[acute_medicine],
+    )
+    if works_on_it_as == "co-lead":
+        project.co_leads.add(champion)
+    if works_on_it_as == "member":
+        Membership.objects.create(project=project, person=champion, role_title="Helper")
+    project.review_requested_at = timezone.now()
+    project.save()
+    response = client_for(surgery_champion).get(QUEUE)
+    assert [row["project"] for row in response.context["rows"]] == [project]
+    assert response.context["page"].paginator.count == 1
+    assert client_for(champion).get(QUEUE).context["rows"] == []
+
+
+@pytest.mark.parametrize("areas", ["none", "without a champion"])
+def test_a_proposal_with_no_championed_area_goes_to_the_department_s_champions(
+    client_for, surgery_champion, pharmacy, staff, areas
+):
+    project = ProjectFactory(
+        lead=staff,
+        stage=Project.Stage.PROPOSED,
+        clinical_areas=[] if areas == "none" else [ClinicalAreaFactory(department=pharmacy)],
+    )
+    project.review_requested_at = timezone.now()
+    project.save()
+    response = client_for(surgery_champion).get(QUEUE)
+    assert [row["project"] for row in response.context["rows"]] == [project]
+    assert response.context["page"].paginator.count == 1
+
+
 def test_while_an_area_champion_is_free_other_champions_of_the_department_do_not_review(
     client_for, champion, surgery_champion, proposal
 ):

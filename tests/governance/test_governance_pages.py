@@ -315,6 +315,24 @@ def test_champions_directory_lists_areas_champions_and_mentored_projects(
     assert mentored.reference in html
 
 
+def test_champions_directory_lists_each_champion_s_newest_ten_active_projects_and_others(
+    client_for, staff, champion, acute_medicine
+):
+    start = timezone.now() - dt.timedelta(days=30)
+    mentored = []
+    for day in range(12):
+        project = ProjectFactory(lead=staff, mentor=champion, clinical_areas=[acute_medicine])
+        Project.objects.filter(pk=project.pk).update(created_at=start + dt.timedelta(days=day))
+        mentored.append(project)
+    newest_closed = ProjectFactory(lead=staff, mentor=champion, stage=Project.Stage.CLOSED)
+    html = client_for(staff).get(reverse("governance:champions")).content.decode()
+    for project in mentored[2:]:
+        assert f">{project.reference}<" in html
+    for project in [*mentored[:2], newest_closed]:
+        assert f">{project.reference}<" not in html
+    assert "and others" in html
+
+
 def test_person_whose_area_has_no_champion_is_told_who_to_ask(client_for, pharmacy, admin):
     lonely = ClinicalAreaFactory(department=pharmacy, name="Mental health")
     pharmacy.qi_lead = admin
@@ -325,14 +343,16 @@ def test_person_whose_area_has_no_champion_is_told_who_to_ask(client_for, pharma
     assert "Amira Khan" in html
 
 
+@pytest.mark.parametrize("mentored_each", [1, 15])
 def test_champions_directory_query_count_is_bounded(
-    client_for, staff, pharmacy, django_assert_max_num_queries
+    client_for, staff, pharmacy, mentored_each, django_assert_max_num_queries
 ):
     for _n in range(8):
         area = ClinicalAreaFactory(department=pharmacy)
         person = PersonFactory(department=pharmacy)
         area.champion_assignments.create(person=person)
-        ProjectFactory(lead=staff, mentor=person, clinical_areas=[area])
+        for _m in range(mentored_each):
+            ProjectFactory(lead=staff, mentor=person, clinical_areas=[area])
     client = client_for(staff)
     # session, user, person, champion areas; areas with departments and QI leads;
     # assignments; people; mentored projects; users; the person's own areas; their

@@ -95,8 +95,9 @@ def test_queue_query_count_is_bounded(
     client = client_for(champion)
     # session, user, person, champion areas; the trust-wide permission, the department shown;
     # count and page; the duplicate search for every row on the page at once, and the
-    # projects it found; decisions per champion and overall; the closure reports waiting for
-    # sign-off, with their leads, mentors and reports.
+    # projects it found; the newest decision, then (not cached since it) decisions per champion
+    # and overall; the closure reports waiting for sign-off, with their leads, mentors and
+    # reports.
     with django_assert_max_num_queries(12):
         response = client.get(QUEUE)
     assert len(response.context["closure_reports"]) == 5
@@ -312,6 +313,15 @@ def trust_member(db):
     return person
 
 
+def test_review_times_count_a_decision_made_since_the_queue_was_last_shown(
+    client_for, champion, proposal
+):
+    client = client_for(champion)
+    assert client.get(QUEUE).context["overall"]["decisions"] == 0  # now kept a while
+    client.post(review_url(proposal), {"decision": "approved"})
+    assert client.get(QUEUE).context["overall"]["decisions"] == 1
+
+
 def test_a_champion_sees_only_their_own_department_s_review_times(
     client_for, champion, proposal, nursing_decision
 ):
@@ -361,7 +371,7 @@ def test_queue_query_count_for_the_trust_qi_team_is_bounded(
     client = client_for(trust_member)
     # session, user, person, champion areas, the trust QI team's permission, the departments
     # to pick from; count and page; the duplicate search and the projects it found; the
-    # closure reports waiting for sign-off; the decisions per champion (the overall figures
-    # are added up from them).
+    # closure reports waiting for sign-off; the newest decision, then (not cached since it) the
+    # decisions per champion (the overall figures are added up from them).
     with django_assert_max_num_queries(12):
         client.get(QUEUE, {"department": "pharmacy"})

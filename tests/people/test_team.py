@@ -130,6 +130,52 @@ def test_engagement_respects_the_period_for_roles(
     assert (area.staff, area.taking_part) == (3, 2)  # staff, champion and manager work there
 
 
+def test_engagement_counts_who_took_part_each_way_once(client_for, admin, pharmacy):
+    lead = ProjectFactory().lead  # approved and open: leading counts
+    co_lead, member, buddy, both = (PersonFactory(department=pharmacy) for _ in range(4))
+    project = ProjectFactory(co_leads=[co_lead])
+    Membership.objects.create(project=project, person=member, role_title="Helper")
+    Membership.objects.create(project=project, person=both, role_title="Helper")
+    for person in (buddy, both):
+        TaskFactory(
+            project=project, status=Task.Status.DONE, claimed_by=person, completed_at=timezone.now()
+        )
+    # Not taking part: a proposal's lead and helper (not approved), a role left long ago.
+    proposal = ProjectFactory(stage="proposed")
+    proposer_helper, former = PersonFactory(department=pharmacy), PersonFactory(department=pharmacy)
+    Membership.objects.create(project=proposal, person=proposer_helper, role_title="Helper")
+    Membership.objects.create(
+        project=project,
+        person=former,
+        role_title="Helper",
+        joined_on=dt.date(2015, 1, 1),
+        left_on=dt.date(2015, 6, 1),
+    )
+    response = client_for(admin).get(reverse("people:engagement"))
+    # The second project's lead takes part too.
+    took_part = {lead, co_lead, member, buddy, both, project.lead}
+    assert response.context["total_taking_part"] == len(took_part)
+    by_role = sum(row["taking_part"] for row in response.context["roles"])
+    assert by_role == len(took_part)
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_engagement_query_count_does_not_grow(
+    client_for, admin, pharmacy, count, django_assert_max_num_queries
+):
+    Course.objects.create(name="QI induction", level="induction", is_induction=True)
+    for _ in range(count):
+        person = PersonFactory(department=pharmacy)
+        project = ProjectFactory(lead=person)
+        Membership.objects.create(project=project, person=PersonFactory(), role_title="Helper")
+    client = client_for(admin)
+    # session, user, the person with their roles; people taking part by job role; everyone by
+    # job role (the totals are added up from these two); is there an induction course; how
+    # many have no induction, and the first of them; staff and people taking part by area.
+    with django_assert_max_num_queries(9):
+        client.get(reverse("people:engagement"))
+
+
 def test_without_an_induction_course_nobody_is_listed_as_missing_it(client_for, admin, staff):
     response = client_for(admin).get(reverse("people:engagement"))
     assert response.context["not_inducted_count"] == 0
