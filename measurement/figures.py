@@ -1,8 +1,9 @@
-"""The department figures summary (`DepartmentFigures`): its recount from scratch, to repair
-it or to check it, and its rebuild.
+"""The summaries the department and trust-wide pages read (`DepartmentFigures`, and
+`PriorityFigures` for each strategic priority): their recount from scratch, to repair them or
+to check them, and their rebuild.
 
-Database triggers keep the summary right as projects, tasks and savings change (migration
-measurement 0002 says how); these functions are for repair (`manage.py
+Database triggers keep the summaries right as projects, tasks, savings and priority tags
+change (migrations measurement 0002 and 0003 say how); these functions are for repair (`manage.py
 rebuild_department_figures`) and for the tests that compare the kept figures with a recount.
 """
 
@@ -12,7 +13,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from measurement.models import DepartmentFigures, Saving
+from measurement.models import DepartmentFigures, PriorityFigures, Saving
 from projects.models import Task
 
 # Every project, grouped by the row it counts in, with its open tasks and validated savings.
@@ -38,6 +39,14 @@ _PARAMETERS = {
     "one_off": Saving.Kind.ONE_OFF,
     "recurring": Saving.Kind.RECURRING,
 }
+# Each strategic priority's submitted projects.
+PRIORITY_RECOUNT_SQL = """
+SELECT tag.strategicpriority_id, COUNT(*)
+FROM projects_project_strategic_priorities tag
+JOIN projects_project project ON project.id = tag.project_id
+WHERE project.submitted_at IS NOT NULL
+GROUP BY tag.strategicpriority_id
+"""
 Key = tuple[int, str, bool]
 Values = tuple[int, int, Decimal, Decimal]
 
@@ -64,14 +73,27 @@ def kept() -> dict[Key, Values]:
     return {tuple(row[:3]): tuple(row[3:]) for row in rows if any(row[3:])}
 
 
+def recount_priorities() -> dict[int, int]:
+    """Each strategic priority's submitted projects, counted from every tag (none left out)."""
+    with connection.cursor() as cursor:
+        cursor.execute(PRIORITY_RECOUNT_SQL)
+        return dict(cursor.fetchall())
+
+
+def kept_priorities() -> dict[int, int]:
+    """Each priority's submitted projects as the triggers kept them (zeros left out)."""
+    return dict(PriorityFigures.objects.exclude(projects=0).values_list("priority_id", "projects"))
+
+
 @transaction.atomic
 def rebuild_department_figures() -> int:
-    """Recount the summary from scratch; returns the number of rows written.
+    """Recount both summaries from scratch; returns the number of rows written.
 
-    The table is locked first, so a change committed while the recount runs either is in the
-    recount or waits and then adds its difference to the recounted rows."""
+    The tables are locked first, so a change committed while the recount runs either is in
+    the recount or waits and then adds its difference to the recounted rows."""
     with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {DepartmentFigures._meta.db_table} IN EXCLUSIVE MODE")
+        for model in (DepartmentFigures, PriorityFigures):
+            cursor.execute(f"LOCK TABLE {model._meta.db_table} IN EXCLUSIVE MODE")
         DepartmentFigures.objects.all().delete()
         cursor.execute(RECOUNT_SQL, _PARAMETERS)
         rows = [
@@ -89,4 +111,9 @@ def rebuild_department_figures() -> int:
             )
         ]
     DepartmentFigures.objects.bulk_create(rows)
-    return len(rows)
+    PriorityFigures.objects.all().delete()
+    priorities = PriorityFigures.objects.bulk_create(
+        PriorityFigures(priority_id=priority, projects=projects)
+        for priority, projects in recount_priorities().items()
+    )
+    return len(rows) + len(priorities)

@@ -420,3 +420,26 @@ class DepartmentFigures(models.Model):
     def __str__(self) -> str:
         state = "submitted" if self.submitted else "not submitted"
         return f"{self.department_id}, {self.stage}, {state}: {self.projects} projects"
+
+
+class PriorityFigures(models.Model):
+    """How many submitted projects align with a strategic priority: the department page's
+    count, kept like `DepartmentFigures` by database triggers (migration 0003) as projects are
+    submitted or tagged, and recounted by `rebuild_department_figures`."""
+
+    # No foreign key constraint: a trigger removes the row when the priority goes, after the
+    # priority's tags (and with them this count) have gone.
+    priority = models.OneToOneField(
+        "projects.StrategicPriority",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="figures",
+        primary_key=True,
+    )
+    projects = models.IntegerField(default=0, help_text="Submitted projects tagged with it.")
+
+    class Meta:
+        verbose_name_plural = "priority figures"
+
+    def __str__(self) -> str:
+        return f"{self.priority_id}: {self.projects} projects"

@@ -16,7 +16,10 @@ CREATE FUNCTION measurement_figures_add(
     d_projects integer, d_open_tasks integer, d_one_off numeric, d_recurring numeric
 ) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    IF d_projects = 0 AND d_open_tasks = 0 AND d_one_off = 0 AND d_recurring = 0 THEN
+    -- Nothing to add, or a department deleted earlier in this transaction (whose rows went
+    -- with it; a flush of every table deletes in any order).
+    IF (d_projects = 0 AND d_open_tasks = 0 AND d_one_off = 0 AND d_recurring = 0)
+        OR NOT EXISTS (SELECT 1 FROM people_department WHERE id = p_department) THEN
         RETURN;
     END IF;
     INSERT INTO measurement_departmentfigures AS figures (
@@ -74,6 +77,16 @@ FOR EACH ROW WHEN (
     OR (OLD.submitted_at IS NULL) IS DISTINCT FROM (NEW.submitted_at IS NULL)
 )
 EXECUTE FUNCTION measurement_figures_project();
+
+CREATE FUNCTION measurement_figures_department() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM measurement_departmentfigures WHERE department_id = OLD.id;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER measurement_figures_department
+AFTER DELETE ON people_department
+FOR EACH ROW EXECUTE FUNCTION measurement_figures_department();
 
 -- Adds a task's or a saving's figures (negated with direction = -1) to its project's row.
 CREATE FUNCTION measurement_figures_add_for_project(
@@ -162,6 +175,8 @@ DROP FUNCTION measurement_figures_add_for_project(bigint, integer, integer, nume
 DROP TRIGGER measurement_figures_project_update ON projects_project;
 DROP TRIGGER measurement_figures_project_insert_delete ON projects_project;
 DROP FUNCTION measurement_figures_project();
+DROP TRIGGER measurement_figures_department ON people_department;
+DROP FUNCTION measurement_figures_department();
 DROP FUNCTION measurement_figures_add(bigint, varchar, boolean, integer, integer, numeric, numeric);
 """
 

@@ -116,8 +116,9 @@ def department_detail(request: QIRequest, slug: str) -> HttpResponse:
             queryset=ChampionAssignment.objects.select_related("person__user"),
         )
     )
+    # Each priority's submitted projects, kept by the database (`PriorityFigures`).
     priorities = StrategicPriority.objects.filter(department=department).annotate(
-        projects_count=Count("projects", filter=Q(projects__submitted_at__isnull=False))
+        projects_count=Coalesce("figures__projects", 0)
     )
     return render(
         request,

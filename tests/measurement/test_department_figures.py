@@ -9,21 +9,28 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Subquery, Sum
+from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from measurement import services as measurement_services
-from measurement.figures import kept, rebuild_department_figures, recount
+from measurement.figures import (
+    kept,
+    kept_priorities,
+    rebuild_department_figures,
+    recount,
+    recount_priorities,
+)
 from measurement.models import DepartmentFigures, Saving
 from people.models import Department
 from projects import services as project_services
-from projects.models import Project, ReviewDecision, Task
+from projects.models import Project, ReviewDecision, StrategicPriority, Task
 from tests.factories import (
     DepartmentFactory,
     PersonFactory,
     ProjectFactory,
+    StrategicPriorityFactory,
     TaskFactory,
     UserFactory,
 )
@@ -98,9 +105,24 @@ def shown_on_the_trust_page(client) -> dict[str, dict[str, Decimal | int]]:
     }
 
 
+def priorities_shown(client, department: Department) -> dict[int, int]:
+    response = client.get(reverse("people:department", args=[department.slug]))
+    return {p.pk: p.projects_count for p in response.context["priorities"]}
+
+
+def priorities_counted_the_old_way(department: Department) -> dict[int, int]:
+    priorities = StrategicPriority.objects.filter(department=department).annotate(
+        n=Count("projects", filter=Q(projects__submitted_at__isnull=False))
+    )
+    return {p.pk: p.n for p in priorities}
+
+
 def assert_kept_right(trust) -> None:
     assert kept() == recount()
+    assert kept_priorities() == recount_priorities()
     assert shown_on_the_trust_page(trust()) == counted_the_old_way()
+    for department in Department.objects.all():
+        assert priorities_shown(trust(), department) == priorities_counted_the_old_way(department)
 
 
 def test_figures_follow_a_year_of_changes_through_the_web_services_admin_and_bulk_writes(
@@ -110,6 +132,8 @@ def test_figures_follow_a_year_of_changes_through_the_web_services_admin_and_bul
         return client_for(trust_member)
 
     pharmacy, nursing = staff.department, outsider.department
+    safety, flow = (StrategicPriorityFactory(department=pharmacy) for _ in range(2))
+    nursing_priority = StrategicPriorityFactory(department=nursing)
     assert_kept_right(trust)
 
     # Proposed through the web, approved by a champion, moved on by its lead.
@@ -119,6 +143,7 @@ def test_figures_follow_a_year_of_changes_through_the_web_services_admin_and_bul
     assert response.status_code == 302
     project = Project.objects.get(title=proposal_data(acute_medicine)["title"])
     assert project.stage == Project.Stage.PROPOSED
+    project.strategic_priorities.set([safety, flow])
     assert_kept_right(trust)
     project_services.review_decide(
         project=project, champion=champion, decision=ReviewDecision.Decision.APPROVED
@@ -171,6 +196,7 @@ def test_figures_follow_a_year_of_changes_through_the_web_services_admin_and_bul
     project.department = nursing
     project.save()
     project.clinical_areas.clear()
+    project.strategic_priorities.set([nursing_priority])
     assert_kept_right(trust)
 
     # Completed, another closed, a draft with a validated saving, then deletes.
@@ -180,6 +206,10 @@ def test_figures_follow_a_year_of_changes_through_the_web_services_admin_and_bul
     closed.stage = Project.Stage.CLOSED
     closed.save(update_fields=["stage"])
     draft = ProjectFactory(lead=staff, draft=True)
+    draft.strategic_priorities.add(safety, flow)
+    assert_kept_right(trust)
+    project_services.project_submit(project=draft)
+    flow.delete()
     Saving.objects.create(
         project=draft,
         description="Fewer agency shifts",
@@ -227,20 +257,37 @@ def test_simultaneous_changes_to_one_department_lose_no_update(staff, manager):
     tasks = [TaskFactory(project=project) for project in projects]
     stage_change = projects[0]
 
+    priority = StrategicPriorityFactory(department=staff.department)
+    drafts = [ProjectFactory(lead=staff, draft=True) for _ in range(4)]
+
     def claim(task):
         return lambda: project_services.task_claim(task_id=task.pk, person=manager)
 
     def move_on():
         Project.objects.filter(pk=stage_change.pk).update(stage=Project.Stage.IMPLEMENTING)
 
-    winners, errors = race(*(claim(task) for task in tasks), move_on)
+    def tag(project):
+        return lambda: project.strategic_priorities.add(priority)
+
+    def submit(project):
+        return lambda: project_services.project_submit(project=project)
+
+    winners, errors = race(
+        *(claim(task) for task in tasks),
+        move_on,
+        *(tag(draft) for draft in drafts),
+        *(submit(draft) for draft in drafts),
+    )
     assert not errors
     assert kept() == recount()
+    assert kept_priorities() == recount_priorities() == {priority.pk: 4}
 
 
 def test_pages_run_the_same_queries_whatever_the_number_of_projects(
     client_for, trust_member, staff, champion
 ):
+    priority = StrategicPriorityFactory(department=staff.department)
+
     def queries(client, name, *args) -> int:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(reverse(name, args=args)).status_code == 200
@@ -249,6 +296,7 @@ def test_pages_run_the_same_queries_whatever_the_number_of_projects(
     def add_projects(count: int) -> None:
         for n in range(count):
             project = ProjectFactory(lead=staff, stage=Project.Stage.TESTING)
+            project.strategic_priorities.add(priority)
             TaskFactory(project=project)
             Saving.objects.create(
                 project=project,
