@@ -1,10 +1,11 @@
-"""The summaries the department and trust-wide pages read (`DepartmentFigures`, and
-`PriorityFigures` for each strategic priority): their recount from scratch, to repair them or
-to check them, and their rebuild.
+"""The summaries the department and trust-wide pages read (`DepartmentFigures`,
+`PriorityFigures` for each strategic priority and `PersonTakingPart` for each person): their
+recount from scratch, to repair them or to check them, and their rebuild.
 
-Database triggers keep the summaries right as projects, tasks, savings and priority tags
-change (migrations measurement 0002 and 0003 say how); these functions are for repair (`manage.py
-rebuild_department_figures`) and for the tests that compare the kept figures with a recount.
+Database triggers keep the summaries right as projects, teams, tasks, savings and priority
+tags change (migrations measurement 0002 to 0004 say how); these functions are for repair
+(`manage.py rebuild_department_figures`) and for the tests that compare the kept figures with
+a recount.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from measurement.models import DepartmentFigures, PriorityFigures, Saving
-from projects.models import Task
+from measurement.models import DepartmentFigures, PersonTakingPart, PriorityFigures, Saving
+from projects.models import Project, Task
 
 # Every project, grouped by the row it counts in, with its open tasks and validated savings.
 RECOUNT_SQL = """
@@ -47,6 +48,29 @@ JOIN projects_project project ON project.id = tag.project_id
 WHERE project.submitted_at IS NOT NULL
 GROUP BY tag.strategicpriority_id
 """
+# How many ways each person takes part now: leading or co-leading a project in progress, a
+# current place on its team, a claimed task.
+TAKING_PART_RECOUNT_SQL = """
+SELECT person_id, COUNT(*) FROM (
+    SELECT lead_id AS person_id FROM projects_project WHERE stage = ANY(%(in_progress)s)
+    UNION ALL
+    SELECT co_lead.person_id FROM projects_project_co_leads co_lead
+    JOIN projects_project project ON project.id = co_lead.project_id
+    WHERE project.stage = ANY(%(in_progress)s)
+    UNION ALL
+    SELECT membership.person_id FROM projects_membership membership
+    JOIN projects_project project ON project.id = membership.project_id
+    WHERE membership.left_on IS NULL AND project.stage = ANY(%(in_progress)s)
+    UNION ALL
+    SELECT claimed_by_id FROM projects_task
+    WHERE status = %(claimed)s AND claimed_by_id IS NOT NULL
+) AS involvements
+GROUP BY person_id
+"""
+_TAKING_PART_PARAMETERS = {
+    "in_progress": [str(stage) for stage in Project.ACTIVE_STAGES],
+    "claimed": Task.Status.CLAIMED,
+}
 Key = tuple[int, str, bool]
 Values = tuple[int, int, Decimal, Decimal]
 
@@ -85,6 +109,19 @@ def kept_priorities() -> dict[int, int]:
     return dict(PriorityFigures.objects.exclude(projects=0).values_list("priority_id", "projects"))
 
 
+def recount_taking_part() -> dict[int, int]:
+    """How many ways each person takes part now, counted from every project, team and task."""
+    with connection.cursor() as cursor:
+        cursor.execute(TAKING_PART_RECOUNT_SQL, _TAKING_PART_PARAMETERS)
+        return dict(cursor.fetchall())
+
+
+def kept_taking_part() -> dict[int, int]:
+    """The same as the triggers kept it (zeros left out)."""
+    rows = PersonTakingPart.objects.exclude(involvements=0)
+    return dict(rows.values_list("person_id", "involvements"))
+
+
 @transaction.atomic
 def rebuild_department_figures() -> int:
     """Recount both summaries from scratch; returns the number of rows written.
@@ -92,7 +129,7 @@ def rebuild_department_figures() -> int:
     The tables are locked first, so a change committed while the recount runs either is in
     the recount or waits and then adds its difference to the recounted rows."""
     with connection.cursor() as cursor:
-        for model in (DepartmentFigures, PriorityFigures):
+        for model in (DepartmentFigures, PriorityFigures, PersonTakingPart):
             cursor.execute(f"LOCK TABLE {model._meta.db_table} IN EXCLUSIVE MODE")
         DepartmentFigures.objects.all().delete()
         cursor.execute(RECOUNT_SQL, _PARAMETERS)
@@ -116,4 +153,9 @@ def rebuild_department_figures() -> int:
         PriorityFigures(priority_id=priority, projects=projects)
         for priority, projects in recount_priorities().items()
     )
-    return len(rows) + len(priorities)
+    PersonTakingPart.objects.all().delete()
+    people = PersonTakingPart.objects.bulk_create(
+        PersonTakingPart(person_id=person, involvements=involvements)
+        for person, involvements in recount_taking_part().items()
+    )
+    return len(rows) + len(priorities) + len(people)

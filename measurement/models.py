@@ -443,3 +443,31 @@ class PriorityFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.priority_id}: {self.projects} projects"
+
+
+class PersonTakingPart(models.Model):
+    """How many ways a person takes part in QI now: projects in progress they lead or co-lead,
+    their current places on teams of projects in progress, tasks they have claimed. The
+    trust-wide view counts a department's staff with at least one, instead of joining every
+    project. Kept by database triggers (migration 0004) like `DepartmentFigures`."""
+
+    # No foreign key constraint: a trigger removes the row when the person goes, after their
+    # places on teams (and with them this count) have gone.
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="taking_part",
+        primary_key=True,
+    )
+    involvements = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "people taking part"
+        indexes = [
+            # The trust-wide view's count: only the people taking part now.
+            models.Index(fields=["person"], condition=Q(involvements__gt=0), name="taking_part_now")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.involvements}"

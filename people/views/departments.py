@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,10 +17,8 @@ from people.access import QIRequest
 from people.departments import sees_all_departments
 from people.models import ChampionAssignment, ClinicalArea, Department, Person
 from projects.models import (
-    Membership,
     Project,
     StrategicPriority,
-    Task,
     involving_department_q,
 )
 
@@ -58,30 +56,14 @@ def _with_figures(departments: list[Department]) -> list[Department]:
 
 
 def _with_people(departments):
-    """Departments with their staff and those taking part now: the dearest figures (a third
-    of a second on 100,000 projects), shown on the trust-wide view only."""
-    taking_part = Person.objects.filter(department=OuterRef("pk")).filter(
-        Q(led_projects__stage__in=Project.ACTIVE_STAGES)
-        | Q(co_led_projects__stage__in=Project.ACTIVE_STAGES)
-        | Q(
-            pk__in=Membership.objects.filter(
-                left_on__isnull=True, project__stage__in=Project.ACTIVE_STAGES
-            ).values("person_id")
-        )
-        | Q(pk__in=Task.objects.filter(status=Task.Status.CLAIMED).values("claimed_by_id"))
-    )
+    """Departments with their staff and those taking part now (leading, co-leading or on the
+    team of a project in progress, or with a task claimed): counted over the department's
+    people from the summary the database keeps of how each takes part (`PersonTakingPart`),
+    not over every project."""
+    people = Person.objects.filter(department=OuterRef("pk"))
     return departments.annotate(
-        staff=_count(Person.objects.filter(department=OuterRef("pk")), "department"),
-        staff_taking_part=Coalesce(
-            Subquery(
-                taking_part.order_by()
-                .values("department")
-                .annotate(n=Count("pk", distinct=True))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+        staff=_count(people, "department"),
+        staff_taking_part=_count(people.filter(taking_part__involvements__gt=0), "department"),
     )
 
 

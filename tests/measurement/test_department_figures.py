@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,14 +18,16 @@ from measurement import services as measurement_services
 from measurement.figures import (
     kept,
     kept_priorities,
+    kept_taking_part,
     rebuild_department_figures,
     recount,
     recount_priorities,
+    recount_taking_part,
 )
 from measurement.models import DepartmentFigures, Saving
-from people.models import Department
+from people.models import Department, Person
 from projects import services as project_services
-from projects.models import Project, ReviewDecision, StrategicPriority, Task
+from projects.models import Membership, Project, ReviewDecision, StrategicPriority, Task
 from tests.factories import (
     DepartmentFactory,
     PersonFactory,
@@ -96,11 +98,31 @@ def counted_the_old_way() -> dict[str, dict[str, Decimal | int]]:
     return {d.slug: {name: getattr(d, name) for name in FIGURES} for d in departments}
 
 
+def taking_part_the_old_way() -> dict[str, int]:
+    """Each department's staff taking part now, as the trust page counted them before the
+    summary: a join of its people with every project, team and claimed task."""
+    taking_part = Person.objects.filter(department=OuterRef("pk")).filter(
+        Q(led_projects__stage__in=Project.ACTIVE_STAGES)
+        | Q(co_led_projects__stage__in=Project.ACTIVE_STAGES)
+        | Q(
+            pk__in=Membership.objects.filter(
+                left_on__isnull=True, project__stage__in=Project.ACTIVE_STAGES
+            ).values("person_id")
+        )
+        | Q(pk__in=Task.objects.filter(status=Task.Status.CLAIMED).values("claimed_by_id"))
+    )
+    counted = taking_part.order_by().values("department").annotate(n=Count("pk", distinct=True))
+    departments = Department.objects.annotate(
+        n=Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+    )
+    return {d.slug: d.n for d in departments}
+
+
 def shown_on_the_trust_page(client) -> dict[str, dict[str, Decimal | int]]:
     response = client.get(reverse("people:trust"))
     assert response.status_code == 200
     return {
-        d.slug: {name: getattr(d, name) for name in FIGURES}
+        d.slug: {name: getattr(d, name) for name in (*FIGURES, "staff_taking_part")}
         for d in response.context["departments"]
     }
 
@@ -120,7 +142,11 @@ def priorities_counted_the_old_way(department: Department) -> dict[int, int]:
 def assert_kept_right(trust) -> None:
     assert kept() == recount()
     assert kept_priorities() == recount_priorities()
-    assert shown_on_the_trust_page(trust()) == counted_the_old_way()
+    assert kept_taking_part() == recount_taking_part()
+    old_way, taking_part = counted_the_old_way(), taking_part_the_old_way()
+    for slug, figures in old_way.items():
+        figures["staff_taking_part"] = taking_part[slug]
+    assert shown_on_the_trust_page(trust()) == old_way
     for department in Department.objects.all():
         assert priorities_shown(trust(), department) == priorities_counted_the_old_way(department)
 
@@ -159,6 +185,23 @@ def test_figures_follow_a_year_of_changes_through_the_web_services_admin_and_bul
     assert project.stage == Project.Stage.TESTING
     assert_kept_right(trust)
 
+    # A co-lead, a member who joins through a request, one who leaves, a new lead.
+    colleague, joiner = PersonFactory(department=pharmacy), PersonFactory(department=pharmacy)
+    project.co_leads.add(colleague)
+    project_services.interest_decide(
+        interest_id=project_services.interest_express(project=project, person=joiner).pk,
+        decided_by=staff,
+        accept=True,
+    )
+    assert_kept_right(trust)
+    Membership.objects.filter(project=project, person=joiner).update(left_on=F("joined_on"))
+    Membership.objects.create(project=project, person=manager)
+    project.co_leads.remove(colleague)
+    assert_kept_right(trust)
+    project.lead = colleague
+    project.save(update_fields=["lead"])
+    assert_kept_right(trust)
+
     # Tasks added, claimed, done, reopened and deleted.
     first, second, third = (TaskFactory(project=project) for _ in range(3))
     assert_kept_right(trust)
@@ -172,10 +215,11 @@ def test_figures_follow_a_year_of_changes_through_the_web_services_admin_and_bul
 
     # Savings claimed through the web, validated by a champion, one withdrawn, one re-kinded.
     for kind, amount in (("recurring", "15000"), ("one_off", "2500"), ("one_off", "40")):
-        client_for(staff).post(
+        response = client_for(colleague).post(
             reverse("measurement:saving_create", args=[project.pk]),
             {"description": f"Saving of {amount}", "amount": amount, "kind": kind},
         )
+        assert response.status_code == 302
     recurring, one_off, small = project.savings.order_by("pk")
     response = client_for(champion).post(
         reverse("measurement:saving_validate", args=[project.pk, recurring.pk]),
@@ -255,7 +299,10 @@ def test_simultaneous_changes_to_one_department_lose_no_update(staff, manager):
     # same summary row at the same instant.
     projects = [ProjectFactory(lead=staff, stage=Project.Stage.TESTING) for _ in range(6)]
     tasks = [TaskFactory(project=project) for project in projects]
-    stage_change = projects[0]
+    # A project of the same department put on hold meanwhile, with an open task of its own
+    # (which leaves the row of projects in progress) and co-leads added at the same instant.
+    stage_change = ProjectFactory(lead=staff, stage=Project.Stage.TESTING)
+    TaskFactory(project=stage_change)
 
     priority = StrategicPriorityFactory(department=staff.department)
     drafts = [ProjectFactory(lead=staff, draft=True) for _ in range(4)]
@@ -264,7 +311,10 @@ def test_simultaneous_changes_to_one_department_lose_no_update(staff, manager):
         return lambda: project_services.task_claim(task_id=task.pk, person=manager)
 
     def move_on():
-        Project.objects.filter(pk=stage_change.pk).update(stage=Project.Stage.IMPLEMENTING)
+        Project.objects.filter(pk=stage_change.pk).update(stage=Project.Stage.ON_HOLD)
+
+    def co_lead(person):
+        return lambda: stage_change.co_leads.add(person)
 
     def tag(project):
         return lambda: project.strategic_priorities.add(priority)
@@ -275,12 +325,23 @@ def test_simultaneous_changes_to_one_department_lose_no_update(staff, manager):
     winners, errors = race(
         *(claim(task) for task in tasks),
         move_on,
+        *(co_lead(PersonFactory(department=staff.department)) for _ in range(3)),
         *(tag(draft) for draft in drafts),
         *(submit(draft) for draft in drafts),
     )
     assert not errors
     assert kept() == recount()
     assert kept_priorities() == recount_priorities() == {priority.pk: 4}
+    assert kept_taking_part() == recount_taking_part()
+
+
+def test_the_databases_stages_in_progress_are_the_projects(db):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT stage FROM unnest(%s::varchar[]) AS stage WHERE measurement_in_progress(stage)",
+            [list(Project.Stage.values)],
+        )
+        assert {row[0] for row in cursor.fetchall()} == set(Project.ACTIVE_STAGES)
 
 
 def test_pages_run_the_same_queries_whatever_the_number_of_projects(
