@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -353,3 +353,121 @@ class PDSACycle(models.Model):
 
     def __str__(self) -> str:
         return f"PDSA {self.number}: {self.change_idea}"
+
+
+class DepartmentFiguresQuerySet(models.QuerySet):
+    def totals_by_department(self) -> dict[int, dict[str, Decimal | int]]:
+        """The trust-wide and department pages' figures of each department, from at most
+        (stages x 2) rows per department: proposals awaiting review, projects in progress and
+        completed, open tasks on projects in progress (all of submitted projects) and the
+        validated savings of every project the department leads."""
+        # Imported here: the stage sets belong to projects, read once per call.
+        from projects.models import Project
+
+        submitted = Q(submitted=True)
+        active = submitted & Q(stage__in=Project.ACTIVE_STAGES)
+        rows = (
+            self.order_by()
+            .values("department_id")
+            .annotate(
+                projects_proposed=Sum(
+                    "projects", filter=submitted & Q(stage=Project.Stage.PROPOSED), default=0
+                ),
+                projects_active=Sum("projects", filter=active, default=0),
+                projects_completed=Sum(
+                    "projects", filter=submitted & Q(stage=Project.Stage.COMPLETED), default=0
+                ),
+                open_tasks=Sum("open_tasks", filter=active, default=0),
+                validated_one_off=Sum("validated_one_off", default=Decimal(0)),
+                validated_recurring=Sum("validated_recurring", default=Decimal(0)),
+            )
+        )
+        return {row.pop("department_id"): row for row in rows}
+
+
+class DepartmentFigures(models.Model):
+    """A department's projects at one stage, submitted or not, with their open tasks and
+    validated savings: the summary the department and trust-wide pages read instead of
+    counting every project.
+
+    Kept by database triggers (migration 0002), in the same transaction as every insert,
+    update or delete of a project, task or saving, however it is written (a service, the
+    admin, bulk seeding, raw SQL), each change adding its difference with an
+    `INSERT ... ON CONFLICT DO UPDATE`, so two transactions never lose each other's update.
+    `measurement.figures.rebuild_department_figures` recounts it from scratch (the command
+    `rebuild_department_figures`); never edit its rows otherwise.
+    """
+
+    department = models.ForeignKey("people.Department", on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=12)
+    submitted = models.BooleanField()
+    projects = models.IntegerField(default=0)
+    open_tasks = models.IntegerField(default=0, help_text="Tasks open on these projects.")
+    validated_one_off = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    validated_recurring = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    objects = DepartmentFiguresQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "department figures"
+        constraints = [
+            # The conflict target of the triggers' upsert, and the pages' lookup.
+            models.UniqueConstraint(
+                fields=["department", "stage", "submitted"], name="department_figures_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "submitted" if self.submitted else "not submitted"
+        return f"{self.department_id}, {self.stage}, {state}: {self.projects} projects"
+
+
+class PriorityFigures(models.Model):
+    """How many submitted projects align with a strategic priority: the department page's
+    count, kept like `DepartmentFigures` by database triggers (migration 0003) as projects are
+    submitted or tagged, and recounted by `rebuild_department_figures`."""
+
+    # No foreign key constraint: a trigger removes the row when the priority goes, after the
+    # priority's tags (and with them this count) have gone.
+    priority = models.OneToOneField(
+        "projects.StrategicPriority",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="figures",
+        primary_key=True,
+    )
+    projects = models.IntegerField(default=0, help_text="Submitted projects tagged with it.")
+
+    class Meta:
+        verbose_name_plural = "priority figures"
+
+    def __str__(self) -> str:
+        return f"{self.priority_id}: {self.projects} projects"
+
+
+class PersonTakingPart(models.Model):
+    """How many ways a person takes part in QI now: projects in progress they lead or co-lead,
+    their current places on teams of projects in progress, tasks they have claimed. The
+    trust-wide view counts a department's staff with at least one, instead of joining every
+    project. Kept by database triggers (migration 0004) like `DepartmentFigures`."""
+
+    # No foreign key constraint: a trigger removes the row when the person goes, after their
+    # places on teams (and with them this count) have gone.
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="taking_part",
+        primary_key=True,
+    )
+    involvements = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "people taking part"
+        indexes = [
+            # The trust-wide view's count: only the people taking part now.
+            models.Index(fields=["person"], condition=Q(involvements__gt=0), name="taking_part_now")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.involvements}"

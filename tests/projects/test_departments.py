@@ -256,12 +256,14 @@ def test_trust_and_department_pages_run_a_bounded_number_of_queries(
         TaskFactory(project=project)
     client = client_for(trust_member)
     # session, user, person, champion areas (navigation), the permission; departments with
-    # every figure in one statement; cross-department projects and their partners.
+    # their staff and staff taking part; their other figures from the summary (one query);
+    # cross-department projects and their partners.
     with django_assert_max_num_queries(8):
         assert client.get(reverse("people:trust")).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(reverse("people:departments")).status_code == 200
-    # The department with its figures; areas and their champions; priorities with counts;
+    # The department; its figures from the summary; areas and their champions; priorities
+    # with counts;
     # cross-department projects and their partners.
     # +1: the projects the department takes part in, read first (involving_department_q).
     with django_assert_max_num_queries(12):
