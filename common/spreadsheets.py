@@ -14,10 +14,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from openpyxl.cell import WriteOnlyCell
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
 # (OWASP's list for CSV injection).
@@ -39,21 +35,6 @@ def neutralise(value):
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def xlsx_cell(sheet, value) -> WriteOnlyCell:
-    """A cell holding text exactly as typed: stored as a string (data type "s"), which Excel
-    shows as text and never evaluates, so it needs no apostrophe (openpyxl would otherwise store
-    text starting with "=" as a formula). Characters XML cannot hold are dropped."""
-    # openpyxl is imported when a workbook is written (see projects.exports.xlsx_bytes).
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if not isinstance(value, str):
-        return WriteOnlyCell(sheet, value=value)
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-    cell.data_type = "s"
-    return cell
 
 
 # Whether any text of a row may need neutralising, searched once in the row's texts joined by

@@ -16,7 +16,6 @@ from common.spreadsheets import (
     csv_stream,
     csv_writer,
     neutralise,
-    xlsx_cell,
     xlsx_stream,
 )
 
@@ -151,9 +150,3 @@ def test_a_streamed_workbook_cut_by_a_failure_is_no_workbook():
 def test_a_streamed_workbook_refuses_a_value_it_has_no_cell_for():
     with pytest.raises(TypeError):
         b"".join(xlsx_stream("Projects", [[object()]]))
-
-
-def test_an_excel_cell_holds_formula_like_text_as_text():
-    sheet = Workbook(write_only=True).create_sheet()
-    cell = xlsx_cell(sheet, "=1+1\x00")
-    assert (cell.value, cell.data_type) == ("=1+1", "s")
