@@ -515,21 +515,12 @@ def governance_report(request: QIRequest) -> HttpResponse:
 
 
 @require_safe
-def governance_export(request: QIRequest, fmt: str) -> HttpResponse:
+def governance_export(request: QIRequest, fmt: str) -> StreamingHttpResponse:
     _require_governor(request)
     projects = _governance_rows(request).qs
     exports.record_project_export(request, f"governance_{fmt}", projects, named=("lead", "mentor"))
-    rows = projects.iterator(chunk_size=2000)
-    stamp = timezone.localdate().isoformat()
-    filename = f"qi-governance-{stamp}.{fmt}"
+    filename = f"qi-governance-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_lines(rows, governance=True), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            exports.xlsx_bytes(rows, governance=True),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        pieces = exports.csv_lines(projects, governance=True)
+        return exports.download(pieces, "text/csv; charset=utf-8", filename)
+    return exports.download(exports.xlsx_pieces(projects, governance=True), exports.XLSX, filename)

@@ -75,31 +75,23 @@ def full_or_fragment(request, target: str, page: str, fragment: str, context) ->
     return response
 
 
-def _export_rows(request: QIRequest):
-    return _register_filter(request).qs.iterator(chunk_size=2000)
-
-
 @require_safe
 def export_csv(request: QIRequest) -> StreamingHttpResponse:
-    exports.record_project_export(request, "register_csv", _register_filter(request).qs)
-    response = StreamingHttpResponse(
-        exports.csv_lines(_export_rows(request)), content_type="text/csv; charset=utf-8"
-    )
+    projects = _register_filter(request).qs
+    exports.record_project_export(request, "register_csv", projects)
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="qi-register-{stamp}.csv"'
-    return response
+    return exports.download(
+        exports.csv_lines(projects), "text/csv; charset=utf-8", f"qi-register-{stamp}.csv"
+    )
 
 
 @require_safe
-def export_xlsx(request: QIRequest) -> HttpResponse:
-    exports.record_project_export(request, "register_xlsx", _register_filter(request).qs)
-    response = HttpResponse(
-        exports.xlsx_bytes(_export_rows(request)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+def export_xlsx(request: QIRequest) -> StreamingHttpResponse:
+    projects = _register_filter(request).qs
+    exports.record_project_export(request, "register_xlsx", projects)
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="qi-register-{stamp}.xlsx"'
-    return response
+    filename = f"qi-register-{stamp}.xlsx"
+    return exports.download(exports.xlsx_pieces(projects), exports.XLSX, filename)
 
 
 def project_create(request: QIRequest) -> HttpResponse:

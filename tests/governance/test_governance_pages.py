@@ -445,7 +445,7 @@ def test_governance_report_exports_to_excel(client_for, admin, mentored):
     from openpyxl import load_workbook
 
     response = client_for(admin).get(reverse("governance:export_xlsx"), {"stage": "sustaining"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-4:] == ("Mentor", "Last decision", "Days in stage", "Days since last update")
     assert [row[1] for row in rows[1:]] == [mentored.title]
