@@ -12,9 +12,10 @@ machines about 65 KB and 30 ms per table row. A manager's summary of 632 reports
   under each credentialing domain.
 
 Small documents are still made in the request; anything bigger is prepared by the background
-worker (recognition.services.prepared_files). Whether a document is small is decided by
-counting its contributions in the database first (`count_contributions`, one COUNT per kind),
-before anything is read: at most INLINE_MAX_PEOPLE people and INLINE_MAX_ROWS contributions.
+worker (recognition.services.prepared_files). Small means at most INLINE_MAX_PEOPLE people and
+INLINE_MAX_ROWS rows shown, decided before anything is read: from the bounds above (one
+person's summary shows at most 140 rows) or by counting the contributions in the database
+(`count_contributions`, one COUNT per kind).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.utils import timezone
 
 from people.models import Person
 from recognition.contributions import (
+    SECTIONS,
     Contribution,
     ContributionKind,
     contributions_for,
@@ -56,13 +58,21 @@ def shown(items: list[Contribution], limit: int) -> Shown:
     return Shown(items[:limit], max(len(items) - limit, 0))
 
 
-def is_small(people: list[Person], start: dt.date, end: dt.date) -> bool:
-    """Small enough to make in the request: few people and few contributions, counted in the
+def summary_is_small(people: list[Person], start: dt.date, end: dt.date) -> bool:
+    """A summary small enough to make in the request: few people, and at most INLINE_MAX_ROWS
+    rows shown. A person's summary shows at most SUMMARY_ROWS_PER_SECTION rows in each section,
+    so one person's always is (7 x 20 = 140 rows); for more, the contributions are counted in the
     database without reading them."""
-    return (
-        len(people) <= INLINE_MAX_PEOPLE
-        and count_contributions(people, start, end) <= INLINE_MAX_ROWS
-    )
+    if len(people) > INLINE_MAX_PEOPLE:
+        return False
+    most = len(people) * len(SECTIONS) * SUMMARY_ROWS_PER_SECTION
+    return most <= INLINE_MAX_ROWS or count_contributions(people, start, end) <= INLINE_MAX_ROWS
+
+
+def portfolio_is_small(person: Person, start: dt.date, end: dt.date) -> bool:
+    """A portfolio small enough to make in the request: at most INLINE_MAX_ROWS contributions,
+    counted in the database without reading them."""
+    return count_contributions([person], start, end) <= INLINE_MAX_ROWS
 
 
 def summary_people(user, ids: list[int]) -> list[Person]:

@@ -37,9 +37,18 @@ TEMPLATES = {
 def prepared_file_request(
     *, user, kind: str, title: str, filename: str, parameters: dict
 ) -> PreparedFile:
-    """Record what `user` asked for and queue its making, once the row is committed."""
+    """Record what `user` asked for and queue its making, once the row is committed. The same
+    file asked for again while it is still being prepared (a second click) is not made twice."""
     now = timezone.now()
     with transaction.atomic():
+        waiting = PreparedFile.objects.filter(
+            requested_by=user,
+            kind=kind,
+            parameters=parameters,
+            status=PreparedFile.Status.PREPARING,
+        ).first()
+        if waiting is not None:
+            return waiting
         prepared = PreparedFile.objects.create(
             requested_by=user,
             kind=kind,

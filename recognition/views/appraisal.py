@@ -187,7 +187,7 @@ def appraisal_summary(request: QIRequest, *, fmt: str) -> HttpResponse:
         return _summary_csv(_summaries(request, people, start, end), start, end)
     name = people[0].display_name if len(people) == 1 else "team"
     filename = f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf"
-    if not documents.is_small(people, start, end):
+    if not documents.summary_is_small(people, start, end):
         whom = people[0].display_name if len(people) == 1 else f"{len(people)} people"
         prepared = prepared_file_request(
             user=request.user,

@@ -104,7 +104,7 @@ def portfolio_pdf(request: HttpRequest) -> HttpResponse:
         request.user, "portfolio_pdf", f"QI portfolio {start} to {end} of {person}", [person]
     )
     filename = f"qi-portfolio-{slugify(person.display_name)}-{start}-{end}.pdf"
-    if not documents.is_small([person], start, end):
+    if not documents.portfolio_is_small(person, start, end):
         prepared = prepared_file_request(
             user=request.user,
             kind=PreparedFile.Kind.PORTFOLIO,

@@ -72,6 +72,21 @@ def test_a_small_summary_comes_straight_back(client_for, manager, staff):
     assert not PreparedFile.objects.exists()
 
 
+def test_one_persons_summary_comes_straight_back_however_much_they_did(client_for, manager, staff):
+    courses_completed(staff, documents.INLINE_MAX_ROWS + 1)  # at most 20 of them are shown
+    response = client_for(manager).get(SUMMARY, {"person": staff.pk})
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert not PreparedFile.objects.exists()
+
+
+def test_a_few_busy_reports_go_to_the_background(client_for, manager, staff):
+    courses_completed(staff, documents.INLINE_MAX_ROWS + 1)
+    reports_of(manager, 1)  # two people: up to 280 rows, so the contributions are counted
+    assert client_for(manager).get(SUMMARY).status_code == 302
+    assert PreparedFile.objects.exists()
+
+
 def test_more_reports_than_the_request_makes_go_to_the_background(
     client_for, manager, django_capture_on_commit_callbacks
 ):
@@ -93,6 +108,17 @@ def test_more_contributions_than_the_request_makes_go_to_the_background(
     prepared = PreparedFile.objects.get()
     assert response.url == reverse("recognition:prepared_file", args=[prepared.pk])
     assert prepared.kind == PreparedFile.Kind.PORTFOLIO
+
+
+def test_asking_again_while_it_is_being_prepared_makes_it_once(client_for, manager):
+    reports_of(manager, documents.INLINE_MAX_PEOPLE + 1)
+    client = client_for(manager)
+    first = client.get(SUMMARY)  # not made: the request's commit never comes in a test
+    second = client.get(SUMMARY)
+    assert second.url == first.url
+    assert PreparedFile.objects.count() == 1
+    client.get(SUMMARY, {"from": "2020-01-01", "to": "2020-12-31"})  # another period
+    assert PreparedFile.objects.count() == 2
 
 
 # The background task makes a real PDF and says so by email.
