@@ -286,9 +286,21 @@ def test_asking_for_a_large_summary_takes_a_fixed_number_of_queries(
 ):
     reports_of(manager, 30)
     client = client_for(manager)
-    # Session and user, the person, the reports, the export log (3), nine counts per kind
-    # (twelve COUNTs), the prepared file's insert and the savepoints around it.
-    with django_assert_max_num_queries(26):
+    # Session and user, the person, the reports, the export log (3), the same file already
+    # being prepared, its insert and the savepoints around them. More than 10 people: nothing
+    # is counted.
+    with django_assert_max_num_queries(14):
+        assert client.get(SUMMARY).status_code == 302
+
+
+def test_asking_for_a_few_busy_reports_counts_them_in_a_fixed_number_of_queries(
+    client_for, manager, staff, django_assert_max_num_queries
+):
+    courses_completed(staff, documents.INLINE_MAX_ROWS + 1)
+    reports_of(manager, 5)
+    client = client_for(manager)
+    # As above, and fourteen COUNTs: one to three per kind of contribution.
+    with django_assert_max_num_queries(28):
         assert client.get(SUMMARY).status_code == 302
 
 
