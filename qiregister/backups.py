@@ -247,6 +247,9 @@ def _stored_files(storage, folder: str = "") -> Iterator[str]:
     except FileNotFoundError:  # no MEDIA_ROOT yet
         return
     prefix = f"{folder}/" if folder else ""
+    if not folder and not _is_local(storage):
+        # The bucket's folder of prepared PDFs (settings.PREPARED_FILES_FOLDER) is not uploads.
+        folders = [name for name in folders if name != settings.PREPARED_FILES_FOLDER]
     for name in sorted(files):
         if not name.startswith("."):
             yield prefix + name
@@ -319,7 +322,9 @@ def referenced_files() -> set[str]:
         if model._meta.db_table not in tables:
             continue
         for field in model._meta.concrete_fields:
-            if isinstance(field, models.FileField):
+            # Only the uploads' storage: prepared PDFs (recognition.PreparedFile) live in
+            # their own, are never backed up and are deleted when they expire.
+            if isinstance(field, models.FileField) and field.storage is default_storage:
                 names.update(
                     model._base_manager.exclude(**{field.attname: ""})
                     .exclude(**{f"{field.attname}__isnull": True})

@@ -241,8 +241,29 @@ else:
     raise ImproperlyConfigured(
         f"QIREGISTER_MEDIA_STORAGE must be filesystem or s3, not {QIREGISTER_MEDIA_STORAGE!r}"
     )
+# PDFs prepared in the background (recognition.PreparedFile): personal data, so never with
+# the uploads. On the local disk, a folder of their own beside MEDIA_ROOT (nothing serves it; the
+# app streams each file to the person who asked, after its check); with S3, their own folder
+# of the private bucket, which the media sweep and backups leave alone. Each is deleted
+# PREPARED_FILES_DAYS after it was asked for, by `manage.py sweep_media`.
+PREPARED_FILES_ROOT = Path(
+    env_str("PREPARED_FILES_ROOT", str(DATA_DIR / "prepared-files"))
+).resolve()
+PREPARED_FILES_FOLDER = "prepared-files"
+PREPARED_FILES_DAYS = env_int("PREPARED_FILES_DAYS", 7)
+if QIREGISTER_MEDIA_STORAGE == "s3":
+    _PREPARED_FILES_STORAGE = {
+        "BACKEND": _MEDIA_STORAGE["BACKEND"],
+        "OPTIONS": {**_MEDIA_STORAGE["OPTIONS"], "location": PREPARED_FILES_FOLDER},
+    }
+else:
+    _PREPARED_FILES_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PREPARED_FILES_ROOT, "base_url": None},
+    }
 STORAGES = {
     "default": _MEDIA_STORAGE,
+    "prepared_files": _PREPARED_FILES_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -11,11 +11,15 @@ from pathlib import PurePath
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.contrib.postgres.fields import ArrayField
+from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from common.fields import (
     PLANNED,
@@ -733,3 +737,90 @@ class PortfolioDomain(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PreparedFilesStorage(LazyObject):
+    """settings.STORAGES["prepared_files"], as default_storage is the "default" one: looked up
+    when first used, and again after the setting changes (a test's own folder), where a
+    FileField would keep the storage it was given when the model was defined."""
+
+    def _setup(self):
+        self._wrapped = storages["prepared_files"]
+
+
+prepared_files_storage = PreparedFilesStorage()
+
+
+@receiver(setting_changed)
+def _prepared_files_storage_changed(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        prepared_files_storage._wrapped = empty
+
+
+def _prepared_files_storage() -> PreparedFilesStorage:
+    return prepared_files_storage
+
+
+def prepared_file_upload_to(instance: PreparedFile, filename: str) -> str:
+    return f"{instance.created_at:%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class PreparedFileQuerySet(models.QuerySet):
+    def expired(self) -> PreparedFileQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class PreparedFile(models.Model):
+    """A large PDF (an appraisal summary of a big team, a long portfolio) made by the background
+    worker instead of in the request, for the one user who asked for it.
+
+    The file is kept in its own private storage (settings.STORAGES["prepared_files"]), never
+    under MEDIA_ROOT, and only the user who asked may download it. `manage.py sweep_media`
+    deletes the row and the file once `expires_at` has passed."""
+
+    class Kind(models.TextChoices):
+        APPRAISAL_SUMMARY = "appraisal_summary", "Appraisal summary"
+        PORTFOLIO = "portfolio", "QI portfolio"
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be prepared"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prepared_files"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = SingleLineCharField(max_length=200)
+    filename = models.CharField(max_length=200)
+    parameters = models.JSONField(
+        default=dict, help_text="What to put in the file: whose contributions, which period."
+    )
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PREPARING)
+    file = models.FileField(
+        storage=_prepared_files_storage, upload_to=prepared_file_upload_to, blank=True
+    )
+    size = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes.")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    objects = PreparedFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # The sweep's expired files.
+            models.Index(fields=["expires_at"], name="prepared_file_expires"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display().lower()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED

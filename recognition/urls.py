@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from recognition.views import appraisal, awards, board, portfolio, showcase
+from recognition.views import appraisal, awards, board, portfolio, prepared, showcase
 
 app_name = "recognition"
 
@@ -92,4 +92,11 @@ urlpatterns = [
     path("me/portfolio.csv", portfolio.portfolio_csv, name="portfolio_csv"),
     path("me/portfolio.pdf", portfolio.portfolio_pdf, name="portfolio_pdf"),
     path("me/certificates/<int:project_pk>.pdf", portfolio.certificate, name="certificate"),
+    # Large PDFs, prepared in the background for the person who asked
+    path("me/files/<int:pk>/", prepared.prepared_file, name="prepared_file"),
+    path(
+        "me/files/<int:pk>/download/",
+        prepared.prepared_file_download,
+        name="prepared_file_download",
+    ),
 ]

@@ -413,6 +413,23 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+def prepared_files_folder(media) -> Path:
+    """Where a test's prepared PDFs go: beside its MEDIA_ROOT."""
+    media = Path(media)
+    return media.with_name(f"{media.name}-prepared-files")
+
+
+def with_prepared_files_in(media) -> dict:
+    """settings.STORAGES with the prepared PDFs' storage in `prepared_files_folder(media)`."""
+    return {
+        **settings.STORAGES,
+        "prepared_files": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": prepared_files_folder(media), "base_url": None},
+        },
+    }
+
+
 def built_once(django_db_blocker, media, build):
     """For data that takes longer to build than the tests that read it: `build()` once, in a
     transaction rolled back when the module (or other scope) is done, with the settings the autouse
@@ -430,7 +447,10 @@ def built_once(django_db_blocker, media, build):
     with (
         django_db_blocker.unblock(),
         override_settings(
-            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS, TASKS=IMMEDIATE_TASKS, MEDIA_ROOT=media
+            PASSWORD_HASHERS=FAST_PASSWORD_HASHERS,
+            TASKS=IMMEDIATE_TASKS,
+            MEDIA_ROOT=media,
+            STORAGES=with_prepared_files_in(media),
         ),
     ):
         block.__enter__()
@@ -534,6 +554,14 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def prepared_files_root(settings, media_root):
+    """PDFs prepared in the background go to a throwaway folder beside the uploads' (where
+    `built_once` puts them too), never the developer's."""
+    settings.STORAGES = with_prepared_files_in(media_root)
+    return prepared_files_folder(media_root)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -22,10 +21,12 @@ from common.optimistic_locking import EditConflict, form_after_edit_conflict, sa
 from common.spreadsheets import csv_writer
 from people.access import QIRequest, parse_id
 from people.models import ExportLog, Person
+from recognition import documents
 from recognition.contributions import SECTIONS, contributions_for
 from recognition.forms.appraisal import AppraisalNoteForm
-from recognition.models import AppraisalNote
+from recognition.models import AppraisalNote, PreparedFile
 from recognition.pdf import pdf_response
+from recognition.services.prepared_files import prepared_file_request
 
 
 def visible_notes(user, person: Person):
@@ -171,27 +172,39 @@ CSV_HEADERS = [
 @require_safe
 @never_cache
 def appraisal_summary(request: QIRequest, *, fmt: str) -> HttpResponse:
-    """The summary as CSV or PDF; a bad period goes back to My team, which says what is wrong."""
+    """The summary as CSV or PDF; a bad period goes back to My team, which says what is wrong.
+
+    A PDF of few people and contributions (counted first, recognition.documents) comes straight
+    back; a larger one is prepared by the background worker, and the person is sent to the page
+    that says so."""
     people = _summary_people(request)
     form = PeriodForm(request.GET)
     if not form.is_valid():
         return redirect(f"{reverse('people:team')}?{request.GET.urlencode()}")
     start, end = form.period
-    summaries = _summaries(request, people, start, end)
     _log(request, f"appraisal_summary_{fmt}", start, end, people)
     if fmt == "csv":
-        return _summary_csv(summaries, start, end)
+        return _summary_csv(_summaries(request, people, start, end), start, end)
     name = people[0].display_name if len(people) == 1 else "team"
+    filename = f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf"
+    if not documents.summary_is_small(people, start, end):
+        whom = people[0].display_name if len(people) == 1 else f"{len(people)} people"
+        prepared = prepared_file_request(
+            user=request.user,
+            kind=PreparedFile.Kind.APPRAISAL_SUMMARY,
+            title=f"Appraisal summary {start:%-d %b %Y} to {end:%-d %b %Y} for {whom}",
+            filename=filename,
+            parameters={
+                "people": [person.pk for person in people],
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+            },
+        )
+        return redirect("recognition:prepared_file", pk=prepared.pk)
     return pdf_response(
         "recognition/pdf/appraisal_summary.html",
-        {
-            "summaries": summaries,
-            "start": start,
-            "end": end,
-            "generated_at": timezone.now(),
-            "generated_by": request.person or request.user,
-        },
-        f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf",
+        documents.appraisal_summary_context(user=request.user, people=people, start=start, end=end),
+        filename,
         request=request,
     )
 

@@ -15,9 +15,11 @@ from common.spreadsheets import csv_writer
 from people.access import person_or_403
 from people.models import ExportLog
 from projects.models import Project
+from recognition import documents
 from recognition.contributions import contributions_for, projects_taken_part
-from recognition.models import PortfolioDomain
+from recognition.models import PortfolioDomain, PreparedFile
 from recognition.pdf import pdf_response
+from recognition.services.prepared_files import prepared_file_request
 
 
 def _portfolio(request: HttpRequest):
@@ -91,23 +93,30 @@ def portfolio_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 @never_cache
 def portfolio_pdf(request: HttpRequest) -> HttpResponse:
-    form, person, start, end, found, domains = _portfolio(request)
+    """The portfolio as a PDF: straight back when it holds few contributions (counted first),
+    otherwise prepared by the background worker (recognition.documents)."""
+    person = person_or_403(request)
+    form = PeriodForm(request.GET)
     if not form.is_valid():
         return _back_to_the_portfolio(request)
+    start, end = form.period
     ExportLog.record(
         request.user, "portfolio_pdf", f"QI portfolio {start} to {end} of {person}", [person]
     )
+    filename = f"qi-portfolio-{slugify(person.display_name)}-{start}-{end}.pdf"
+    if not documents.portfolio_is_small(person, start, end):
+        prepared = prepared_file_request(
+            user=request.user,
+            kind=PreparedFile.Kind.PORTFOLIO,
+            title=f"QI portfolio {start:%-d %b %Y} to {end:%-d %b %Y}",
+            filename=filename,
+            parameters={"from": start.isoformat(), "to": end.isoformat()},
+        )
+        return redirect("recognition:prepared_file", pk=prepared.pk)
     return pdf_response(
         "recognition/pdf/portfolio.html",
-        {
-            "person": person,
-            "start": start,
-            "end": end,
-            "found": found,
-            "by_domain": found.by_domain(domains),
-            "generated_at": timezone.now(),
-        },
-        f"qi-portfolio-{slugify(person.display_name)}-{start}-{end}.pdf",
+        documents.portfolio_context(person=person, start=start, end=end),
+        filename,
         request=request,
     )
 

@@ -107,15 +107,15 @@ function initBoardDisplay(scope = document) {
   });
 }
 
-// A PDF of a whole team takes seconds to make: when its button is pressed, say so in the
-// form's status region (read out by screen readers); the browser downloads the file when the
-// server has made it, and the page stays where it is.
+// A PDF takes seconds to make: when its button is pressed, say so in the form's status region
+// (read out by screen readers). A short PDF downloads and the page stays where it is; a long
+// one is prepared in the background and the browser goes to the page that says so.
 function initPdfExports(scope = document) {
   scope.querySelectorAll("form[data-qi-pdf-export]").forEach((form) => {
     const status = form.querySelector("[data-qi-pdf-status]");
     form.addEventListener("submit", (event) => {
       if (status && event.submitter && event.submitter.hasAttribute("data-qi-pdf-button")) {
-        status.textContent = "Preparing your PDF. It will download when it is ready.";
+        status.textContent = "Preparing your PDF. A short one downloads when it is ready; a long one is prepared in the background.";
       }
     });
   });

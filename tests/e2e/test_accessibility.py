@@ -10,6 +10,7 @@ both together.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from pytest_django.live_server_helper import LiveServer
 from measurement.models import Measure
 from people.models import MentoringPair
 from projects.models import ClosureReport, Project, Task
-from recognition.models import AppraisalNote, Award, Nomination, ShowcaseSession
+from recognition.models import AppraisalNote, Award, Nomination, PreparedFile, ShowcaseSession
 from tests.conftest import FAST_PASSWORD_HASHERS, IMMEDIATE_TASKS
 from tests.e2e import validator
 from tests.e2e.conftest import axe_violations, seed_demo_department, sign_in
@@ -99,6 +100,18 @@ def _visits(department) -> list[Visit]:
         .first()
     )
     note = AppraisalNote.objects.filter(manager=people["manager"]).order_by("pk").first()
+    preparing, ready = (
+        PreparedFile.objects.create(
+            requested_by=people["manager"].user,
+            kind=PreparedFile.Kind.APPRAISAL_SUMMARY,
+            title="Appraisal summary 1 Apr 2025 to 31 Mar 2026 for 12 people",
+            filename="appraisal-summary-team-2025-04-01-2026-03-31.pdf",
+            status=status,
+            size=123456 if status == PreparedFile.Status.READY else None,
+            expires_at=timezone.now() + dt.timedelta(days=7),
+        )
+        for status in (PreparedFile.Status.PREPARING, PreparedFile.Status.READY)
+    )
     return [
         Visit("login", ANONYMOUS, "/login/"),
         Visit("login with errors", ANONYMOUS, "/login/", then=_submit("Sign in")),
@@ -199,6 +212,8 @@ def _visits(department) -> list[Visit]:
             "appraisal note delete confirmation", "manager", f"/appraisal-notes/{note.pk}/delete/"
         ),
         Visit("person capacity", "manager", f"/people/{staff.pk}/capacity/"),
+        Visit("file being prepared", "manager", f"/me/files/{preparing.pk}/"),
+        Visit("file ready", "manager", f"/me/files/{ready.pk}/"),
         Visit("review page", "admin", f"/review/{proposed.pk}/"),
         Visit("governance report", "admin", "/governance/"),
         Visit("audit to QI confirmation", "admin", f"/projects/{audit.pk}/to-qi/"),

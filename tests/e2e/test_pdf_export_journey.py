@@ -14,6 +14,9 @@ def test_the_team_pdf_says_it_is_being_prepared_and_then_downloads(page, manager
     with page.expect_download() as download:
         page.get_by_role("button", name="Download PDF").click()
         # Said while the server makes the file, in a status region screen readers announce.
-        assert status.inner_text() == "Preparing your PDF. It will download when it is ready."
+        assert status.inner_text() == (
+            "Preparing your PDF. A short one downloads when it is ready; "
+            "a long one is prepared in the background."
+        )
     assert download.value.suggested_filename.endswith(".pdf")
     assert page.url.endswith("/team/")  # the page stays where it was

@@ -249,10 +249,10 @@ def test_periods_are_bounded_on_every_report(db, client_for, admin, period, mess
         assert message in response.text, url
 
 
-def test_the_team_pdf_says_before_it_is_asked_for_that_it_takes_a_few_seconds(
+def test_the_team_pdf_says_before_it_is_asked_for_that_a_long_one_is_prepared_in_the_background(
     client_for, manager, staff
 ):
     page = client_for(manager).get(reverse("people:team")).content.decode()
     assert 'aria-describedby="summary-pdf-hint"' in page
-    assert "takes a few seconds to prepare" in page
+    assert "A longer one, such as one for all your reports, is prepared in the background" in page
     assert 'role="status" data-qi-pdf-status' in page

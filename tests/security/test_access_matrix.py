@@ -40,6 +40,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
@@ -58,7 +59,7 @@ from people.models import (
     TrainingSession,
 )
 from projects.models import ClosureReport, Interest, Membership, Project
-from recognition.models import Nomination
+from recognition.models import Nomination, PreparedFile
 from recognition.services import board as board_services
 from tests.conftest import (
     built_once,
@@ -310,6 +311,13 @@ EXPECTATIONS: dict[str, tuple[str, str]] = {
     "recognition:portfolio_csv": (SIGNED_IN, WRONG_METHOD),
     "recognition:portfolio_pdf": (SIGNED_IN, WRONG_METHOD),
     "recognition:certificate": ("login ok    404   ok    404   404   404", WRONG_METHOD),
+    # A PDF prepared in the background (staff asked for it): only the person who asked, not
+    # even an admin; to anyone else it does not exist.
+    "recognition:prepared_file": ("login ok    404   404   404   404   404", WRONG_METHOD),
+    "recognition:prepared_file_download": (
+        "login ok    404   404   404   404   404",
+        WRONG_METHOD,
+    ),
 }
 
 
@@ -378,6 +386,8 @@ PK_OBJECT = {
     "recognition:appraisal_notes": "staff",
     "recognition:appraisal_note_edit": "appraisal_note",
     "recognition:appraisal_note_delete": "appraisal_note",
+    "recognition:prepared_file": "prepared_file",
+    "recognition:prepared_file_download": "prepared_file",
 }
 KWARG_OBJECT = {
     "interest_pk": "interest",
@@ -624,6 +634,15 @@ def build_world(staff, champion, manager, admin, outsider, trust, pharmacy, acut
     pair = MentoringPair.objects.create(mentor=champion, mentee=staff)
     mentor_request = MentorRequest.objects.create(mentee=staff, clinical_area=acute_medicine)
     appraisal_note = AppraisalNoteFactory(person=staff, manager=manager)
+    prepared_file = PreparedFile.objects.create(
+        requested_by=staff.user,
+        kind=PreparedFile.Kind.PORTFOLIO,
+        title="QI portfolio",
+        filename="qi-portfolio.pdf",
+        status=PreparedFile.Status.READY,
+        expires_at=now + dt.timedelta(days=7),
+    )
+    prepared_file.file.save("qi-portfolio.pdf", ContentFile(b"%PDF-1.7\n"))
     display_link, display_token = board_services.display_link_create(
         department=pharmacy, name="Dispensary screen", created_by=admin.user
     )
