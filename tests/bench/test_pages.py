@@ -22,6 +22,7 @@ from tests.security.test_access_matrix import ROLES as EXPECTATIONS_ROLES
 SAMPLE_IDS = {
     "project": 1,
     "staff": 2,
+    "staff_name": "Sam+Taylor",
     "champion": 3,
     "lead": 4,
     "member": 5,
