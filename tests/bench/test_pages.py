@@ -96,3 +96,14 @@ def test_each_page_is_asked_for_by_a_demo_login_allowed_to_see_it(page):
             zip(EXPECTATIONS_ROLES, EXPECTATIONS[page.route][0].split(), strict=True)
         )
         assert get_outcomes[column] == "ok"
+
+
+def test_only_pages_slow_so_far_are_timed_in_fewer_rounds():
+    healthz = next(page for page in bench.PAGES if page.route == "healthz")
+    register = next(page for page in bench.PAGES if page.name == "register")
+    slow = {"large": [2.0, 3.0, 0.1], "small": [0.1, 0.1, 0.1]}
+    quick = {"large": [0.2, 0.3, 1.5], "small": [0.1, 0.1, 0.1]}
+    assert bench.is_slow(register, {"register": slow})
+    assert not bench.is_slow(register, {"register": quick})
+    # /healthz is the yardstick: timed every round however slow the machine.
+    assert not bench.is_slow(healthz, {"/healthz": slow})
