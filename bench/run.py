@@ -516,7 +516,7 @@ def time_pages(large: Server, small: Server, pages: list[Page]):
                 try:
                     seconds = server.session(page.role).timed(server.path(page))
                 except PageFailed as error:
-                    failed[page.name] = f"{page.name} ({server.label}: {error})"
+                    failed[page.name] = f"{page.name} ({server.label}: {server.path(page)} {error})"
                     break
                 timings[page.name]["large" if server is large else "small"].append(seconds)
         print(f"  round {number + 1}/{ROUNDS} done", flush=True)
