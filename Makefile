@@ -83,7 +83,9 @@ lock:
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
 
-# Latency of the register with 100,000 projects, as ratios to /healthz (seeds once).
+# Every page's latency at 100,000 projects beside the small demo, as ratios to /healthz and
+# growth, and the register's throughput with 10 users; fails past the goals (seeds once).
+# BENCH_ROUNDS, BENCH_SECONDS, BENCH_ONLY, BENCH_SEED (docs/performance.md).
 bench: install
 	$(BIN)/python bench/run.py
 

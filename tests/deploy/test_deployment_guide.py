@@ -143,6 +143,51 @@ def test_gunicorn_config_reads_the_environment(monkeypatch):
     assert (config["bind"], config["workers"], config["threads"]) == ("10.0.0.5:8001", 6, 8)
 
 
+class FakeWorker:
+    def __init__(self):
+        self.alive = True
+        self.pid = os.getpid()
+        self.warnings = []
+        self.log = self
+
+    def warning(self, message, *args):
+        self.warnings.append(message % args)
+
+
+def test_a_worker_over_its_memory_bound_restarts_after_its_requests(monkeypatch):
+    # This test process has used more than 1 MB: a worker that had would stop taking requests.
+    monkeypatch.setenv("GUNICORN_MAX_WORKER_MB", "1")
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    worker = FakeWorker()
+    config["post_request"](worker, None, {}, None)
+    assert worker.alive is False
+    assert "over 1 MB" in worker.warnings[0]
+
+
+def test_a_worker_under_its_memory_bound_keeps_serving(monkeypatch):
+    monkeypatch.delenv("GUNICORN_MAX_WORKER_MB", raising=False)
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert config["max_worker_mb"] == 512
+    assert config["peak_memory_mb"]() < 512  # pytest itself, as a worker at rest would be
+    worker = FakeWorker()
+    config["post_request"](worker, None, {}, None)
+    assert worker.alive is True
+    assert worker.warnings == []
+
+
+def test_the_web_unit_bounds_memory_above_what_the_workers_may_use():
+    unit = (ROOT / "deploy" / "systemd" / "qiregister-web.service").read_text()
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    high = re.search(r"^MemoryHigh=(\d+)M$", unit, re.MULTILINE)
+    limit = re.search(r"^MemoryMax=(\d+)G$", unit, re.MULTILINE)
+    assert high
+    assert limit
+    assert "\nOOMPolicy=continue\n" in unit
+    # Two workers (the default on 2 cores), each with a poster reader at its own bound.
+    workers = 2 * (config["max_worker_mb"] + settings.QIREGISTER_POSTER_MEMORY_MB)
+    assert workers < int(high.group(1)) < int(limit.group(1)) * 1024
+
+
 def test_nginx_body_limit_is_just_above_the_poster_limit():
     limit = re.search(r"^\s*client_max_body_size (\d+)m;", NGINX.read_text(), re.MULTILINE)
     assert int(limit.group(1)) == settings.QIREGISTER_POSTER_MAX_MB + 1
