@@ -109,13 +109,18 @@ class PersonFilter(django_filters.FilterSet):
         if not value:
             return queryset
         roles = [v for v, label in Person.JobRole.choices if value.lower() in label.lower()]
+        # The skills and areas matched as small hashed IN (...) lists, not joined: joining
+        # every person to each of their skills and areas, then DISTINCT over the wide rows,
+        # sorted tens of thousands of rows on a large register.
+        skilled = Person.skills.through.objects.filter(skill__name__icontains=value)
+        in_area = Person.clinical_areas.through.objects.filter(clinicalarea__name__icontains=value)
         return queryset.filter(
             Q(display_name__icontains=value)
             | Q(interests__icontains=value)
-            | Q(skills__name__icontains=value)
-            | Q(clinical_areas__name__icontains=value)
+            | Q(pk__in=skilled.values("person_id"))
+            | Q(pk__in=in_area.values("person_id"))
             | Q(job_role__in=roles)
-        ).distinct()
+        )
 
     def filter_champions(self, queryset, name, value):
         return queryset.filter(champion_assignments__isnull=False).distinct() if value else queryset

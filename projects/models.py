@@ -835,6 +835,13 @@ class Project(TimeCommitment):
                 condition=~Q(stage__in=["completed", "closed"]),
                 name="project_mentor_active",
             ),
+            # How many projects a person mentors that the viewer may see (a profile's count):
+            # an index-only scan, where a champion mentoring tens of thousands read them all.
+            models.Index(
+                fields=["mentor"],
+                include=["submitted_at", "lead", "id"],
+                name="project_mentor_visibility",
+            ),
             # The QI board's projects with a headline impact (the others it shows have a
             # poster): a handful, where scanning the department's projects read tens of
             # thousands.

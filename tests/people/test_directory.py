@@ -34,6 +34,24 @@ def test_directory_text_search_covers_role_area_and_skill(client_for, staff, pha
     assert names(client.get(DIRECTORY, {"q": "process map"})) == ["Ola Assistant"]
 
 
+def test_directory_search_lists_a_person_matching_in_several_ways_once(
+    client_for, staff, pharmacy, surgery
+):
+    """Name, interests, two skills and an area all match: one row, counted once."""
+    person = PersonFactory(
+        department=pharmacy,
+        display_name="Sam Audit",
+        interests="audit cycles",
+        clinical_areas=[surgery],
+    )
+    person.skills.set([SkillFactory(name="Audit design"), SkillFactory(name="Clinical audit")])
+    surgery.name = "Audit surgery"
+    surgery.save()
+    response = client_for(staff).get(DIRECTORY, {"q": "audit"})
+    assert names(response) == ["Sam Audit"]
+    assert response.context["page"].paginator.count == 1
+
+
 def test_directory_searches_names_and_interests(client_for, staff, pharmacy):
     PersonFactory(department=pharmacy, display_name="Nadia Shah", interests="antibiotic switch")
     PersonFactory(department=pharmacy, display_name="Tom Jones", interests="discharge")
