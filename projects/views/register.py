@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from common.errors import WorkflowError
 from common.optimistic_locking import EditConflict, form_after_edit_conflict
-from common.paging import CappedPaginator
+from common.paging import CappedPaginator, bounded_counts
 from people.access import QIRequest, person_or_403
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
@@ -47,13 +47,14 @@ def register(request: QIRequest) -> HttpResponse:
     hidden_count = 0
     if project_filter.hides_closed:
         # The projects shown and the completed or closed ones left out, counted in the one
-        # query the paginator would otherwise make to count the first.
+        # query the paginator would otherwise make to count the first, each no further than
+        # the paginator counts (past it the page says "more than").
         closed = Q(stage__in=Project.CLOSED_STAGES)
-        counts = project_filter.matching_qs.aggregate(
-            shown=Count("pk", filter=~closed), hidden=Count("pk", filter=closed)
+        matching = project_filter.matching_qs
+        paginator.count, hidden_count = bounded_counts(
+            [matching.exclude(closed), matching.filter(closed)],
+            limit=paginator.rows_reached + 1,
         )
-        paginator.count = counts["shown"]
-        hidden_count = counts["hidden"]
     number = request.GET.get("page")
     context = {
         "filter": project_filter,
@@ -61,6 +62,8 @@ def register(request: QIRequest) -> HttpResponse:
         "beyond_cap": paginator.is_beyond_cap(number),
         "page": paginator.get_page(number),
         "hidden_count": hidden_count,
+        # Counts stop one past this: a larger count reads "more than" it.
+        "count_cap": paginator.rows_reached,
     }
     return full_or_fragment(
         request, "register-results", "projects/register.html", "projects/_results.html", context
