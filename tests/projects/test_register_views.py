@@ -292,12 +292,12 @@ def test_register_query_count_does_not_grow_with_rows(
         TaskFactory(project=project)
         ProgressUpdateFactory(project=project)
     client = client_for(staff)
-    # session, user, person, the person's champion areas (navigation); count, page of
-    # projects, their clinical areas;
+    # session, user, person, the person's champion areas (navigation); count, the page's
+    # project ids, those projects' rows, their clinical areas;
     # filter choices: departments, clinical areas, strategic priorities;
     # plus the champion check inside visible_to is SQL, not extra queries.
     # +1: the other departments involved in each project shown.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(URL, {**ALL, "open_tasks": "on", "sort": "title"})
     assert response.context["page"].paginator.count == count
 
