@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
 
 class CappedPaginator(Paginator):
@@ -73,9 +75,41 @@ def bounded_counts(querysets, *, limit: int) -> list[int]:
     # Only SQL written here and by the ORM is joined; every value is a parameter.
     counted = "(SELECT COUNT(*) FROM ({}) AS counted)"
     for queryset in querysets:
-        sql, query_params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
+        try:
+            sql, query_params = queryset.order_by().values("pk")[:limit].query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing, such as `pk__in=[]`
+            sql, query_params = "SELECT 1 WHERE FALSE", ()
         parts.append(counted.format(sql))
         params.extend(query_params)
     with connections[querysets[0].db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return list(cursor.fetchone())
+
+
+def bounded_split_counts(queryset, condition: Q, *, limit: int) -> tuple[int, int]:
+    """The rows of `queryset` that do not and that do meet `condition`, each counted no
+    further than `limit`, in one query that reads the rows once.
+
+    Both counts read one materialized CTE, which PostgreSQL fills only as far as its readers
+    ask: the scan stops once each count has `limit` rows, or at the last row. (Two separate
+    LIMIT subqueries would scan twice, which costs more when few rows match.)
+    """
+    flagged = (
+        queryset.order_by()
+        .annotate(meets=ExpressionWrapper(condition, output_field=BooleanField()))
+        .values("meets")
+    )
+    try:
+        sql, params = flagged.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing, such as `pk__in=[]`
+        return 0, 0
+    # Only SQL written here and by the ORM is joined; every value is a parameter.
+    counts = (
+        "WITH flagged (meets) AS MATERIALIZED ({})"
+        " SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM flagged WHERE NOT meets LIMIT %s) AS a),"
+        " (SELECT COUNT(*) FROM (SELECT 1 FROM flagged WHERE meets LIMIT %s) AS b)"
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(counts.format(sql), [*params, limit, limit])
+        not_meeting, meeting = cursor.fetchone()
+    return not_meeting, meeting

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from common.errors import WorkflowError
 from common.optimistic_locking import EditConflict, form_after_edit_conflict
-from common.paging import CappedPaginator, bounded_counts
+from common.paging import CappedPaginator, bounded_split_counts
 from people.access import QIRequest, person_or_403
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
@@ -53,10 +53,9 @@ def register(request: QIRequest) -> HttpResponse:
         # The projects shown and the completed or closed ones left out, counted in the one
         # query the paginator would otherwise make to count the first, each no further than
         # the paginator counts (past it the page says "more than").
-        closed = Q(stage__in=Project.CLOSED_STAGES)
-        matching = project_filter.matching_qs
-        paginator.count, hidden_count = bounded_counts(
-            [matching.exclude(closed), matching.filter(closed)],
+        paginator.count, hidden_count = bounded_split_counts(
+            project_filter.matching_qs,
+            Q(stage__in=Project.CLOSED_STAGES),
             limit=paginator.rows_reached + 1,
         )
     number = request.GET.get("page")

@@ -1,6 +1,7 @@
 import pytest
+from django.db.models import Q
 
-from common.paging import CappedPaginator, bounded_counts
+from common.paging import CappedPaginator, bounded_counts, bounded_split_counts
 from projects.models import Project
 from tests.factories import ProjectFactory
 
@@ -36,3 +37,15 @@ def test_bounded_counts_counts_each_queryset_in_one_query(
     with django_assert_num_queries(1):
         assert bounded_counts([seven_projects.exclude(pk__in=closed), closed], limit=4) == [4, 2]
     assert bounded_counts([seven_projects.filter(title="Paged 3")], limit=4) == [1]
+    assert bounded_counts([seven_projects.none(), seven_projects], limit=4) == [0, 4]
+
+
+def test_bounded_split_counts_counts_both_sides_in_one_query(
+    seven_projects, django_assert_num_queries
+):
+    completed = Q(stage=Project.Stage.COMPLETED)
+    with django_assert_num_queries(1):
+        assert bounded_split_counts(seven_projects, completed, limit=10) == (5, 2)
+    assert bounded_split_counts(seven_projects, completed, limit=3) == (3, 2)
+    assert bounded_split_counts(seven_projects, completed, limit=1) == (1, 1)
+    assert bounded_split_counts(seven_projects.none(), completed, limit=3) == (0, 0)
