@@ -49,7 +49,8 @@ def register(request: QIRequest) -> HttpResponse:
         projects.values_list("pk", flat=True), PAGE_SIZE, max_pages=MAX_PAGES
     )
     hidden_count = 0
-    if project_filter.hides_closed:
+    # Stages chosen, none of them closed: no completed or closed project matches to count.
+    if project_filter.hides_closed and not project_filter.form.cleaned_data.get("stage"):
         # The projects shown and the completed or closed ones left out, counted in the one
         # query the paginator would otherwise make to count the first, each no further than
         # the paginator counts (past it the page says "more than").

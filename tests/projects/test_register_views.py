@@ -387,6 +387,19 @@ def test_register_counts_hidden_closed_projects_up_to_the_cap(client_for, staff,
     assert "More than 4 completed or closed projects match" in html
 
 
+def test_register_with_open_stages_chosen_counts_no_closed_projects(client_for, staff):
+    ProjectFactory(title="Testing", stage=Project.Stage.TESTING)
+    ProjectFactory(title="Planning", stage=Project.Stage.PLANNING)
+    ProjectFactory(title="Done", stage=Project.Stage.COMPLETED)
+    response = client_for(staff).get(URL, {**ALL, "stage": ["testing", "planning"]})
+    html = response.content.decode()
+    assert sorted(titles(response)) == ["Planning", "Testing"]
+    assert ">2 projects</h2>" in html
+    assert "not shown" not in html
+    response = client_for(staff).get(URL, {**ALL, "stage": ["testing", "completed"]})
+    assert sorted(titles(response)) == ["Done", "Testing"]
+
+
 def test_register_first_pages_say_nothing_of_the_cap(client_for, staff, shallow_register):
     html = client_for(staff).get(URL, {**ALL, "q": "deep"}).content.decode()
     assert "narrow the filters" not in html
