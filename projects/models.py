@@ -828,6 +828,10 @@ class Project(TimeCommitment):
             # The register sorted by title, read in order and stopped at the page's end (the
             # database's collation is the one ORDER BY title uses).
             models.Index(fields=["title", "id"], name="project_title"),
+            # The register sorted by target end date, likewise read in order and stopped at
+            # the page's end (ascending, nulls last, as ORDER BY target_end_date reads them):
+            # sorting every visible project for one page took 350 ms at 100,000 projects.
+            models.Index(fields=["target_end_date", "id"], name="project_target_end"),
             # The newest projects each champion mentors, on the champions directory: a few per
             # champion, read in order (Project.CLOSED_STAGES, out of reach from Meta).
             models.Index(

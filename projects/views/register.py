@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from common.errors import WorkflowError
 from common.optimistic_locking import EditConflict, form_after_edit_conflict
-from common.paging import CappedPaginator
+from common.paging import CappedPaginator, bounded_split_counts
 from people.access import QIRequest, person_or_403
 from projects import exports, services, stages
 from projects.access import can_lead, get_project_for
@@ -41,26 +41,40 @@ def _register_filter(request: QIRequest) -> ProjectFilter:
 @require_safe
 def register(request: QIRequest) -> HttpResponse:
     project_filter = _register_filter(request)
+    projects = project_filter.qs
+    # The page's ids first, then its rows: PostgreSQL works out every selected column of the
+    # rows an OFFSET skips, so reading whole rows (with their subqueries) for page 200 worked
+    # out 5,000 rows to show 25.
     paginator = CappedPaginator(
-        project_filter.qs.with_open_role_titles(), PAGE_SIZE, max_pages=MAX_PAGES
+        projects.values_list("pk", flat=True), PAGE_SIZE, max_pages=MAX_PAGES
     )
     hidden_count = 0
-    if project_filter.hides_closed:
+    # Stages chosen, none of them closed: no completed or closed project matches to count.
+    if project_filter.hides_closed and not project_filter.form.cleaned_data.get("stage"):
         # The projects shown and the completed or closed ones left out, counted in the one
-        # query the paginator would otherwise make to count the first.
-        closed = Q(stage__in=Project.CLOSED_STAGES)
-        counts = project_filter.matching_qs.aggregate(
-            shown=Count("pk", filter=~closed), hidden=Count("pk", filter=closed)
+        # query the paginator would otherwise make to count the first, each no further than
+        # the paginator counts (past it the page says "more than").
+        paginator.count, hidden_count = bounded_split_counts(
+            project_filter.matching_qs,
+            Q(stage__in=Project.CLOSED_STAGES),
+            limit=paginator.rows_reached + 1,
         )
-        paginator.count = counts["shown"]
-        hidden_count = counts["hidden"]
     number = request.GET.get("page")
+    beyond_cap = paginator.is_beyond_cap(number)
+    page = paginator.get_page(number)
+    if not beyond_cap:
+        ids = list(page.object_list)
+        # The ids were found with the filters and the viewer's access: their rows need neither.
+        rows = Project.objects.for_register().with_open_role_titles().in_bulk(ids)
+        page.object_list = [rows[pk] for pk in ids]
     context = {
         "filter": project_filter,
         # Past the deepest page: the count and the message, no rows read.
-        "beyond_cap": paginator.is_beyond_cap(number),
-        "page": paginator.get_page(number),
+        "beyond_cap": beyond_cap,
+        "page": page,
         "hidden_count": hidden_count,
+        # Counts stop one past this: a larger count reads "more than" it.
+        "count_cap": paginator.rows_reached,
     }
     return full_or_fragment(
         request, "register-results", "projects/register.html", "projects/_results.html", context

@@ -292,12 +292,12 @@ def test_register_query_count_does_not_grow_with_rows(
         TaskFactory(project=project)
         ProgressUpdateFactory(project=project)
     client = client_for(staff)
-    # session, user, person, the person's champion areas (navigation); count, page of
-    # projects, their clinical areas;
+    # session, user, person, the person's champion areas (navigation); count, the page's
+    # project ids, those projects' rows, their clinical areas;
     # filter choices: departments, clinical areas, strategic priorities;
     # plus the champion check inside visible_to is SQL, not extra queries.
     # +1: the other departments involved in each project shown.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = client.get(URL, {**ALL, "open_tasks": "on", "sort": "title"})
     assert response.context["page"].paginator.count == count
 
@@ -331,8 +331,10 @@ def test_register_pages_no_deeper_than_its_cap_and_asks_to_narrow_the_filters(
     last = client.get(URL, {**ALL, "q": "deep", "sort": "title", "page": 2})
     html = last.content.decode()
     assert titles(last) == ["Deep 2", "Deep 3"]
-    assert "7 projects" in html
-    assert "The register pages through the first 4 of these 7 projects" in html
+    # Counted no further than one past the deepest page's rows: "more than", not 7.
+    assert ">More than 4 projects</h2>" in html
+    assert "7 projects" not in html
+    assert "The register pages through the first 4 of the projects that match" in html
     assert 'rel="next"' not in html
     assert "?department=&amp;q=deep&amp;sort=title&amp;page=1" in html  # filters kept
 
@@ -344,6 +346,58 @@ def test_register_pages_no_deeper_than_its_cap_and_asks_to_narrow_the_filters(
     assert "narrow the filters" in html
     assert "Deep 4" not in html
     assert "?department=&amp;q=deep&amp;sort=title&amp;page=2" in html  # to the last page
+
+
+def test_register_counts_exactly_up_to_the_cap(client_for, staff, monkeypatch):
+    monkeypatch.setattr("projects.views.register.PAGE_SIZE", 2)
+    monkeypatch.setattr("projects.views.register.MAX_PAGES", 2)
+    for n in range(4):
+        ProjectFactory(title=f"Deep {n}")
+    client = client_for(staff)
+    html = client.get(URL, {**ALL, "q": "deep"}).content.decode()
+    assert ">4 projects</h2>" in html
+    assert "More than" not in html
+    assert "narrow the filters" not in html
+
+    ProjectFactory(title="Deep 4")  # one past the deepest page's rows
+    html = client.get(URL, {**ALL, "q": "deep"}).content.decode()
+    assert ">More than 4 projects</h2>" in html
+    assert "5 projects" not in html
+
+
+def test_register_counts_hidden_closed_projects_up_to_the_cap(client_for, staff, monkeypatch):
+    monkeypatch.setattr("projects.views.register.PAGE_SIZE", 2)
+    monkeypatch.setattr("projects.views.register.MAX_PAGES", 2)
+    ProjectFactory(title="Still going", stage=Project.Stage.TESTING)
+    for n in range(4):
+        ProjectFactory(title=f"Done {n}", stage=Project.Stage.COMPLETED)
+    client = client_for(staff)
+    html = client.get(URL, ALL).content.decode()
+    assert ">1 project</h2>" in html
+    assert "4 completed or closed projects not shown" in html
+
+    ProjectFactory(title="Stopped", stage=Project.Stage.CLOSED)
+    html = client.get(URL, ALL).content.decode()
+    assert ">1 project</h2>" in html
+    assert "More than 4 completed or closed projects not shown" in html
+    # None shown: the message that nothing matches says the same.
+    Project.objects.filter(title="Still going").update(stage=Project.Stage.COMPLETED)
+    html = client.get(URL, ALL).content.decode()
+    assert ">0 projects</h2>" in html
+    assert "More than 4 completed or closed projects match" in html
+
+
+def test_register_with_open_stages_chosen_counts_no_closed_projects(client_for, staff):
+    ProjectFactory(title="Testing", stage=Project.Stage.TESTING)
+    ProjectFactory(title="Planning", stage=Project.Stage.PLANNING)
+    ProjectFactory(title="Done", stage=Project.Stage.COMPLETED)
+    response = client_for(staff).get(URL, {**ALL, "stage": ["testing", "planning"]})
+    html = response.content.decode()
+    assert sorted(titles(response)) == ["Planning", "Testing"]
+    assert ">2 projects</h2>" in html
+    assert "not shown" not in html
+    response = client_for(staff).get(URL, {**ALL, "stage": ["testing", "completed"]})
+    assert sorted(titles(response)) == ["Done", "Testing"]
 
 
 def test_register_first_pages_say_nothing_of_the_cap(client_for, staff, shallow_register):
