@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("people", "0001_squashed_0014_quality_improvement_lead_job_role"),
-        ("projects", "0021_review_register_champions_board_tasks_indexes"),
+        ("projects", "0022_register_target_end_index"),
     ]
 
     operations = [
