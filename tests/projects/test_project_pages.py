@@ -187,7 +187,7 @@ def test_csv_export_follows_the_filters_and_neutralises_formulas(client_for, sta
 def test_xlsx_export_contains_the_register(client_for, staff, project):
     ProjectFactory(title="@SUM(A1)")
     response = client_for(staff).get(reverse("projects:export_xlsx"), {"department": ""})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert project.title in values
     assert "@SUM(A1)" in values  # a string cell: shown as typed, never evaluated
