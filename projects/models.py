@@ -854,6 +854,16 @@ class Project(TimeCommitment):
             models.Index(
                 fields=["id"], condition=~Q(headline_impact=""), name="project_headline_impact"
             ),
+            # The task board's count joins every open task to its live project: the live
+            # projects alone, with their department, halved the scan the join hashes
+            # (100,000 projects: the count 60-70 ms, from 100-120 ms through
+            # project_impact_counted, which holds every project).
+            models.Index(
+                fields=["id"],
+                include=["department"],
+                condition=Q(stage__in=["planning", "testing", "implementing", "sustaining"]),
+                name="project_live",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
