@@ -261,7 +261,7 @@ def test_hours_filter_counts_open_tasks_and_open_roles_only(client_for, staff, l
     assert {project.title for project in response.context["page"]} == {"Small task", "Proposal"}
 
 
-def test_overdue_last_pages_across_the_two_parts(lead, acute_medicine, today):
+def test_overdue_last_pages_across_its_parts(lead, acute_medicine, today):
     project = ProjectFactory(lead=lead, clinical_areas=[acute_medicine])
     for days in (5, 1, None, -3, -9):
         due = None if days is None else today + dt.timedelta(days=days)
@@ -270,6 +270,8 @@ def test_overdue_last_pages_across_the_two_parts(lead, acute_medicine, today):
     assert tasks.count() == len(tasks) == 5
     everything = ["Due 1", "Due 5", "Due None", "Due -9", "Due -3"]
     assert [task.title for task in tasks[0:25]] == everything
+    assert tasks.counts() == [2, 1, 2]  # dated, undated, overdue
+    assert [task.title for task in tasks[1:3]] == everything[1:3]
     assert [task.title for task in tasks[2:4]] == everything[2:4]
     assert [task.title for task in tasks[3:5]] == everything[3:5]
     assert [task.title for task in tasks[4:]] == everything[4:]
