@@ -141,16 +141,17 @@ def _in_period(day: dt.date, start: dt.date, end: dt.date) -> dt.date:
 
 
 def contributions_for(
-    people: Iterable[Person], start: dt.date, end: dt.date
+    people: Iterable[Person], start: dt.date, end: dt.date, readers=None
 ) -> dict[int, PersonContributions]:
     """Each person's contributions in [start, end], newest first, mapped to their department's
     portfolio domains. A fixed number of queries whatever the number of people: each reader
-    below reads one kind of contribution for all of them at once, as plain rows (values())."""
+    below reads one kind of contribution for all of them at once, as plain rows (values()).
+    `readers` (default: all of READERS) reads only some kinds."""
     people = list(people)
     ids = {person.pk for person in people}
     refs = ProjectRefs()
     found: dict[int, list[Contribution]] = defaultdict(list)
-    for read in READERS:
+    for read in READERS if readers is None else readers:
         for person_id, contribution in read(ids, start, end, refs):
             found[person_id].append(contribution)
 
@@ -571,11 +572,18 @@ class ProjectPart:
 
 # Reviewing a proposal or being nominated with a project is not taking part in it.
 NOT_TAKING_PART = (ContributionKind.REVIEW, ContributionKind.NOMINATION)
+# The readers of the other kinds: a champion of ten years has tens of thousands of reviews,
+# which a list of the projects taken part in need not read.
+TAKING_PART_READERS = tuple(
+    read for read in READERS if read not in (nominations, proposals_reviewed)
+)
 
 
 def projects_taken_part(person: Person) -> list[ProjectPart]:
     """Every approved project the person took part in, with their roles: for certificates."""
-    everything = contributions_for([person], dt.date.min, timezone.localdate())[person.pk]
+    everything = contributions_for(
+        [person], dt.date.min, timezone.localdate(), readers=TAKING_PART_READERS
+    )[person.pk]
     parts: dict[int, ProjectPart] = {}
     for contribution in everything.contributions:
         project = contribution.project

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from common.forms import PeriodForm
 from common.optimistic_locking import EditConflict, form_after_edit_conflict, save_changed_fields
-from common.spreadsheets import csv_writer
+from common.spreadsheets import csv_stream
 from people.access import QIRequest, parse_id
 from people.models import ExportLog, Person
 from recognition import documents
@@ -184,7 +184,7 @@ def appraisal_summary(request: QIRequest, *, fmt: str) -> HttpResponse:
     start, end = form.period
     _log(request, f"appraisal_summary_{fmt}", start, end, people)
     if fmt == "csv":
-        return _summary_csv(_summaries(request, people, start, end), start, end)
+        return _summary_csv(request, people, start, end)
     name = people[0].display_name if len(people) == 1 else "team"
     filename = f"appraisal-summary-{slugify(name) or 'team'}-{start}-{end}.pdf"
     if not documents.summary_is_small(people, start, end):
@@ -209,15 +209,20 @@ def appraisal_summary(request: QIRequest, *, fmt: str) -> HttpResponse:
     )
 
 
-def _summary_csv(summaries, start, end) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="appraisal-summary-{start}-{end}.csv"'
-    writer = csv_writer(response)
-    writer.writerow(CSV_HEADERS)
-    for summary in summaries:
-        person, found = summary["person"], summary["contributions"]
-        writer.writerow(
-            [
+# People read at a time for the CSV: its memory stays flat whatever the size of the team.
+CSV_PEOPLE_AT_A_TIME = 50
+
+
+def _summary_rows(request: QIRequest, people, start, end):
+    """The header, then one row per person, read a few people at a time once the header has
+    gone out."""
+    yield CSV_HEADERS
+    for first in range(0, len(people), CSV_PEOPLE_AT_A_TIME):
+        for summary in _summaries(
+            request, people[first : first + CSV_PEOPLE_AT_A_TIME], start, end
+        ):
+            person, found = summary["person"], summary["contributions"]
+            yield [
                 person.display_name,
                 person.get_job_role_display(),
                 person.get_band_display(),
@@ -234,5 +239,12 @@ def _summary_csv(summaries, start, end) -> HttpResponse:
                     for note in summary["notes"]
                 ),
             ]
-        )
+
+
+def _summary_csv(request: QIRequest, people, start, end) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_stream(_summary_rows(request, people, start, end)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="appraisal-summary-{start}-{end}.csv"'
     return response

@@ -24,7 +24,7 @@ def pdf_text(response) -> str:
 
 def csv_rows(response) -> list[dict]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 # Appraisal notes.
@@ -339,8 +339,10 @@ def test_summary_queries_do_not_grow_with_the_team(
         AppraisalNoteFactory(person=report, manager=manager)
     with django_assert_max_num_queries(SUMMARY_QUERIES):
         response = client.get(url)
+        # A CSV is read as it is sent: its queries are made while its rows are taken.
+        rows = csv_rows(response) if name.endswith("csv") else None
     if name.endswith("csv"):
-        assert len(csv_rows(response)) == 16
+        assert len(rows) == 16
         return
     # 16 people: too many to make in the request, so the worker makes it (in tests, when the
     # request commits; here by hand), with as few queries whatever the team.
@@ -373,3 +375,32 @@ def test_team_page_offers_the_exports(client_for, manager, staff):
     assert reverse("recognition:appraisal_summary_csv") in response.text
     assert f"{reverse('recognition:appraisal_summary_pdf')}?person={staff.pk}" in response.text
     assert reverse("recognition:appraisal_notes", args=[staff.pk]) in response.text
+
+
+def test_a_large_team_s_csv_is_streamed_a_few_people_at_a_time_with_every_row(
+    client_for, manager, staff, qi_year, monkeypatch
+):
+    from recognition.views import appraisal
+
+    monkeypatch.setattr(appraisal, "CSV_PEOPLE_AT_A_TIME", 3)
+    for n in range(7):
+        report = PersonFactory(
+            department=staff.department, line_manager=manager, display_name=f"Report {n}"
+        )
+        TaskFactory(
+            project=qi_year["other"],
+            title=f"Task of report {n}",
+            status="done",
+            claimed_by=report,
+            completed_at=timezone.now(),
+            actual_hours=1,
+        )
+    response = client_for(manager).get(reverse("recognition:appraisal_summary_csv"))
+    assert response.streaming
+    rows = csv_rows(response)
+    names = [row["Name"] for row in rows]
+    assert names == sorted(names)
+    assert len(names) == len(set(names)) == 8  # staff and the 7 more
+    for n in range(7):
+        (row,) = (row for row in rows if row["Name"] == f"Report {n}")
+        assert f"Task of report {n}" in row["Tasks done"]

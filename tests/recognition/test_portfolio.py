@@ -25,7 +25,7 @@ from tests.factories import (
 
 def csv_rows(response) -> list[dict]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.getvalue().decode())))
 
 
 def pdf_text(response) -> str:
@@ -56,7 +56,7 @@ def test_portfolio_csv_parses_and_maps_domains(client_for, staff, qi_year):
     response = client_for(staff).get(reverse("recognition:portfolio_csv"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     by_kind = {row["Contribution"]: row for row in rows}
     assert by_kind["Buddy task completed"]["Hours"] == "3.5"
     assert by_kind["Buddy task completed"]["Project"] == qi_year["other"].reference
@@ -87,7 +87,7 @@ def test_portfolio_period_filters(client_for, staff, qi_year):
     response = client_for(staff).get(
         reverse("recognition:portfolio_csv"), {"from": "2019-01-01", "to": "2019-12-31"}
     )
-    assert list(csv.DictReader(io.StringIO(response.content.decode()))) == []
+    assert list(csv.DictReader(io.StringIO(response.getvalue().decode()))) == []
 
 
 def test_certificate_for_a_project_i_took_part_in(client_for, staff, qi_year):
@@ -206,3 +206,58 @@ def test_a_stage_in_running_text_keeps_its_acronym(client_for, staff, project):
     page = client_for(staff).get(reverse("recognition:portfolio")).content.decode()
     assert f"Project lead of {project} (testing changes (PDSA))" in page
     assert "(pdsa)" not in page
+
+
+def test_a_long_portfolio_shows_the_newest_contributions_and_links_to_the_rest(
+    client_for, staff, django_assert_max_num_queries
+):
+    """Past PAGE_ROWS the page lists the newest contributions and certificates, says how many
+    more there are, and links to the CSV, which holds every one; the query count stays put."""
+    from recognition.views.portfolio import PAGE_ROWS
+
+    client = client_for(staff)
+    project = ProjectFactory(lead=staff)
+    with django_assert_max_num_queries(45) as few:
+        assert client.get(reverse("recognition:portfolio")).status_code == 200
+    today = timezone.now()
+    for n in range(PAGE_ROWS + 5):
+        TaskFactory(
+            project=project,
+            title=f"Task number {n:03d}",
+            status="done",
+            claimed_by=staff,
+            completed_at=today - dt.timedelta(days=n),
+        )
+    for _n in range(PAGE_ROWS + 1):  # led all year: dated at the start of the period, the oldest
+        ProjectFactory(lead=staff, start_date=today.date() - dt.timedelta(days=1000))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("recognition:portfolio"))
+    text = response.text
+    total = PAGE_ROWS + 5 + PAGE_ROWS + 2  # the tasks, and leading each project
+    assert f"Your newest {PAGE_ROWS} of {total} contributions" in text
+    assert f"And {total - PAGE_ROWS} more" in text
+    assert reverse("recognition:portfolio_csv") in text
+    assert "Task number 000" in text  # the newest
+    assert f"Task number {PAGE_ROWS - 2:03d}" in text
+    assert f"Task number {PAGE_ROWS - 1:03d}" not in text
+    assert text.count("Certificate for QI-") == PAGE_ROWS
+    assert f"And certificates for {PAGE_ROWS + 2 - PAGE_ROWS} more projects" in text
+    download = client.get(reverse("recognition:portfolio_csv"))
+    assert download.streaming  # sent as it is written, every row in it
+    assert len(csv_rows(download)) == total
+
+
+def test_a_short_portfolio_shows_everything_without_a_note(client_for, staff):
+    project = ProjectFactory(lead=staff)
+    for n in range(3):
+        TaskFactory(
+            project=project,
+            title=f"Task number {n}",
+            status="done",
+            claimed_by=staff,
+            completed_at=timezone.now(),
+        )
+    text = client_for(staff).get(reverse("recognition:portfolio")).text
+    assert all(f"Task number {n}" in text for n in range(3))
+    assert "Your newest" not in text
+    assert "more in the" not in text

@@ -1111,7 +1111,7 @@ def test_portfolio_export_is_always_the_signed_in_person_s_own(client_for, elsew
         reverse("recognition:portfolio_csv"), {"person": elsewhere.outsider.pk}
     )
     assert response.status_code == 200
-    content = response.content.decode()
+    content = response.getvalue().decode()
     assert elsewhere.project.reference in content
     assert elsewhere.their_project.reference not in content
     log = ExportLog.objects.get()
