@@ -142,7 +142,7 @@ def test_portfolio_csv_leaves_out_unapproved_work(
     client_for, staff, unapproved_work, approved_work
 ):
     response = client_for(staff).get(reverse("recognition:portfolio_csv"))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     references = {row["Project"] for row in rows}
     assert approved_work.reference in references
     assert not references & {p.reference for p in unapproved_work.values()}
@@ -155,7 +155,7 @@ def test_appraisal_csv_counts_only_approved_work(
         reverse("recognition:appraisal_summary_csv"), {"person": staff.pk}
     )
     assert response.status_code == 200
-    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    (row,) = csv.DictReader(io.StringIO(response.getvalue().decode()))
     assert "Reducing omitted critical medicines" in row["Projects and roles"]
     assert "Faster discharge prescriptions" not in row["Projects and roles"]
     assert "Insulin prescribing safety huddles" not in row["Projects and roles"]

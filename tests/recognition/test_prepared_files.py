@@ -157,7 +157,7 @@ def test_the_worker_makes_the_portfolio_within_its_bounds(
     ask(client, PORTFOLIO, {}, django_capture_on_commit_callbacks)
     prepared = PreparedFile.objects.get()
     text = text_of(downloaded(client.get(_download(prepared))))
-    in_the_csv = len(client.get(reverse("recognition:portfolio_csv")).content.splitlines()) - 1
+    in_the_csv = len(client.get(reverse("recognition:portfolio_csv")).getvalue().splitlines()) - 1
     assert f"And {in_the_csv - 5} more, not shown" in text
     assert "Course 150" in text  # the newest (by name, all on the same day)
     assert "Course 000" not in text
