@@ -142,10 +142,18 @@ class ProjectFilter(django_filters.FilterSet):
         chosen."""
         if "include_closed" not in self.filters:
             return False
-        self.form.is_valid()  # cleaned_data holds the fields that are valid
-        data = getattr(self.form, "cleaned_data", {})
-        chosen = set(data.get("stage") or ())
-        return not data.get("include_closed") and not chosen & set(Project.CLOSED_STAGES)
+        include_closed = self._valid_data().get("include_closed")
+        return not include_closed and not self.chosen_stages & set(Project.CLOSED_STAGES)
+
+    @property
+    def chosen_stages(self) -> set[str]:
+        """The stages chosen in the filter (none when the form is unbound or the choice is not
+        valid)."""
+        return set(self._valid_data().get("stage") or ())
+
+    def _valid_data(self) -> dict:
+        self.form.is_valid()  # cleaned_data holds the fields that are valid; unbound, none
+        return getattr(self.form, "cleaned_data", {})
 
     @property
     def matching_qs(self):

@@ -50,7 +50,7 @@ def register(request: QIRequest) -> HttpResponse:
     )
     hidden_count = 0
     # Stages chosen, none of them closed: no completed or closed project matches to count.
-    if project_filter.hides_closed and not project_filter.form.cleaned_data.get("stage"):
+    if project_filter.hides_closed and not project_filter.chosen_stages:
         # The projects shown and the completed or closed ones left out, counted in the one
         # query the paginator would otherwise make to count the first, each no further than
         # the paginator counts (past it the page says "more than").

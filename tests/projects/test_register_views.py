@@ -15,6 +15,7 @@ from tests.factories import (
     StrategicPriorityFactory,
     TaskFactory,
 )
+from tests.helpers import trust_qi_team_group
 
 URL = reverse("projects:register")
 # The register opens on the viewer's department; these tests look at every department's.
@@ -85,6 +86,20 @@ def test_completed_and_closed_projects_are_left_out_by_default(client_for, staff
     assert ">1 project</h2>" in html
     assert "2 completed or closed projects not shown" in html
     assert "?department=&amp;include_closed=on" in html  # "show them too"
+
+
+def test_the_trust_qi_team_opens_the_register_on_every_department_without_closed_ones(client, db):
+    """The trust QI team's register opens with no filter chosen (their own department runs no
+    projects): the filter's form is unbound, and the closed projects are still counted."""
+    member = PersonFactory(department=DepartmentFactory(name="Quality", slug="quality"))
+    member.user.groups.add(trust_qi_team_group())
+    ProjectFactory(title="Still going", stage=Project.Stage.TESTING)
+    ProjectFactory(title="Done", stage=Project.Stage.COMPLETED)
+    client.force_login(member.user)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert titles(response) == ["Still going"]
+    assert "1 completed or closed project not shown" in response.content.decode()
 
 
 def test_show_completed_and_closed_includes_them(client_for, staff):
