@@ -25,7 +25,7 @@ from common.fields import (
 )
 from common.history import HistoricalRecords
 from people.models import Person
-from projects.models import edit_version_field
+from projects.models import Project, edit_version_field
 
 
 class ProjectImpact(models.Model):
@@ -399,7 +399,7 @@ class DepartmentFigures(models.Model):
     """
 
     department = models.ForeignKey("people.Department", on_delete=models.CASCADE, related_name="+")
-    stage = models.CharField(max_length=12)
+    stage = models.CharField(max_length=12, choices=Project.Stage.choices)
     submitted = models.BooleanField()
     projects = models.IntegerField(default=0)
     open_tasks = models.IntegerField(default=0, help_text="Tasks open on these projects.")

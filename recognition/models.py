@@ -799,7 +799,7 @@ class PreparedFile(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = SingleLineCharField(max_length=200)
-    filename = models.CharField(max_length=200)
+    filename = SingleLineCharField(max_length=200)
     parameters = models.JSONField(
         default=dict, help_text="What to put in the file: whose contributions, which period."
     )
